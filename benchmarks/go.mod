@@ -6,6 +6,7 @@ require (
 	github.com/anthdm/hollywood v1.0.5
 	github.com/asynkron/protoactor-go v0.0.0-20240822202345-3c0e61ca19c9
 	github.com/ergo-services/ergo v1.999.224
+	github.com/otpgo/otpgo v0.0.0-00010101000000-000000000000
 )
 
 require (
