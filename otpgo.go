@@ -1,0 +1,21 @@
+// Package otpgo is a workshop that teaches Erlang/OTP's ideas in Go:
+// processes and monitors, GenServers, supervision trees, state machines, a
+// Redis client and pool, an observer on a live tree. Each chapter is a
+// lesson with numbered steps; the learner edits a skeleton in exercises/
+// and `otpgo check` grades it with hidden tests.
+//
+// This package only carries the course: FS embeds content/ (the lessons
+// and the catalog), exercises/ (the skeletons, to restore them) and
+// solutions/ (the solutions and the hidden tests), so an installed otpgo
+// binary grades any checkout without reading the course from disk. The
+// program is cmd/otpgo; the parts are described in docs/ARCHITECTURE.md.
+package otpgo
+
+import "embed"
+
+// FS holds content/, exercises/ and solutions/ as they were when the binary
+// was built. Paths are slash-separated: "content/course.json",
+// "exercises/gs_genserver/genserver.go", ...
+//
+//go:embed content exercises solutions
+var FS embed.FS
