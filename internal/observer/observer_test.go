@@ -1,0 +1,309 @@
+package observer
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/exp/golden"
+	"github.com/charmbracelet/x/exp/teatest/v2"
+	"go.uber.org/goleak"
+
+	"github.com/otpgo/otpgo/internal/actor"
+	"github.com/otpgo/otpgo/internal/tui/tuitest"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m, tuitest.IgnoreTeatest()) }
+
+// fixedSnapshot is a demo-shaped picture with made-up pids, so the golden
+// screens don't depend on which pids the runtime handed out.
+func fixedSnapshot() Snapshot {
+	row := func(key, prefix, label, strategy, pid, kind string, st actor.Status, mbox int, msgs uint64, restarts int) Row {
+		return Row{Key: key, Prefix: prefix, Label: label, Strategy: strategy, PIDText: pid,
+			ProcessInfo: actor.ProcessInfo{Kind: kind, Status: st, MailboxLen: mbox, MessagesIn: msgs, Restarts: restarts}}
+	}
+	rows := []Row{
+		row("demo", "", "demo", "one_for_one", "<0.40>", "supervisor", actor.Waiting, 0, 9, 1),
+		row("demo/cache", "├─ ", "cache", "", "<0.41>", "server", actor.Waiting, 0, 1204, 0),
+		row("demo/pool", "├─ ", "pool", "one_for_all", "<0.42>", "supervisor", actor.Waiting, 0, 12, 1),
+		row("demo/pool/worker-1", "│  ├─ ", "worker-1", "", "<0.57>", "server", actor.Running, 37, 880, 1),
+		row("demo/pool/worker-2", "│  ├─ ", "worker-2", "", "<0.58>", "server", actor.Waiting, 0, 412, 1),
+		row("demo/pool/worker-3", "│  └─ ", "worker-3", "", "<0.59>", "server", actor.Running, 142, 960, 1),
+		row("demo/feed", "├─ ", "feed", "rest_for_one", "<0.47>", "supervisor", actor.Waiting, 0, 4, 0),
+		row("demo/feed/source", "│  ├─ ", "source", "", "<0.48>", "process", actor.Waiting, 0, 0, 0),
+		row("demo/feed/aggregator", "│  └─ ", "aggregator", "", "", "server", actor.Waiting, 0, 0, 0),
+		row("demo/load", "└─ ", "load", "", "<0.50>", "server", actor.Waiting, 0, 310, 0),
+	}
+	return Snapshot{Rows: rows, Processes: 10, Supervisors: 3, Mailboxes: 179}
+}
+
+func fixedEvents() []string {
+	at := time.Date(2026, 3, 14, 9, 26, 53, 589_000_000, time.UTC)
+	return []string{
+		eventLine(actor.Exited, at, "worker-2", "<0.44>", "", actor.Killed),
+		eventLine(actor.Restarted, at, "worker-2", "<0.58>", "<0.44>", actor.Killed),
+		eventLine(actor.Exited, at.Add(time.Second), "aggregator", "<0.49>", "", &actor.PanicError{Value: "crashed on purpose from the observer"}),
+	}
+}
+
+// golden runs the model at a fixed size and compares its last frame.
+func goldenScreen(t *testing.T, w, h int, keys ...tea.Msg) {
+	t.Helper()
+	m := New(Options{Snapshot: fixedSnapshot, Refresh: 10 * time.Millisecond})
+	m.events = fixedEvents()
+	rec := tuitest.Record(m)
+	tm := teatest.NewTestModel(t, rec, teatest.WithInitialTermSize(w, h))
+	rec.WaitFor(t, 5*time.Second, "the snapshot", tuitest.Contains("└─ load"))
+	for _, k := range keys {
+		tm.Send(k)
+	}
+	tm.Send(tea.KeyPressMsg{Code: 'q', Text: "q"})
+	final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(tuitest.Recorder)
+	golden.RequireEqual(t, tuitest.Plain(final.Model.View().Content))
+}
+
+func down() tea.Msg { return tea.KeyPressMsg{Code: tea.KeyDown} }
+
+func TestScreenTree(t *testing.T) { goldenScreen(t, 100, 30, down(), down(), down()) }
+
+func TestScreenNarrowWithFullHelp(t *testing.T) {
+	goldenScreen(t, 64, 20, tea.KeyPressMsg{Code: '?', Text: "?"}, tea.KeyPressMsg{Code: tea.KeyEnd})
+}
+
+func TestBuildLaysOutTrees(t *testing.T) {
+	info := func(id string) actor.ProcessInfo { return actor.ProcessInfo{ChildID: id, Kind: "server"} }
+	sup := func(id string, kids ...actor.TreeNode) actor.TreeNode {
+		p := info(id)
+		p.Kind = "supervisor"
+		return actor.TreeNode{ProcessInfo: p, Children: kids}
+	}
+	leaf := func(id string) actor.TreeNode { return actor.TreeNode{ProcessInfo: info(id)} }
+	root := sup("top", leaf("a"), sup("mid", leaf("b"), leaf("c")), leaf("d"))
+	root.Name = "app"
+	s := Build([]actor.TreeNode{root}, nil, func(p actor.ProcessInfo) string {
+		if p.Kind == "supervisor" {
+			return "one_for_one"
+		}
+		return ""
+	})
+	var got []string
+	for _, r := range s.Rows {
+		got = append(got, r.Key+" |"+r.Prefix+r.Label+" "+r.Strategy)
+	}
+	want := []string{
+		"app |app one_for_one",
+		"app/a |├─ a ",
+		"app/mid |├─ mid one_for_one",
+		"app/mid/b |│  ├─ b ",
+		"app/mid/c |│  └─ c ",
+		"app/d |└─ d ",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("rows:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if s.index("app/mid/c") != 4 || s.index("nope") != -1 {
+		t.Fatal("index does not find rows by key")
+	}
+}
+
+func TestSnapshotsRunOffTheUpdateLoop(t *testing.T) {
+	calls := make(chan struct{}, 1)
+	m := New(Options{Snapshot: func() Snapshot { calls <- struct{}{}; return fixedSnapshot() }})
+	next, cmd := m.Update(refreshMsg{})
+	if cmd == nil {
+		t.Fatal("a refresh asked for no snapshot")
+	}
+	select {
+	case <-calls:
+		t.Fatal("Update took the snapshot itself instead of returning a Cmd")
+	default:
+	}
+	msg := cmd()
+	<-calls
+	// While the snapshot is out, no second one is asked for; the next comes
+	// Refresh after this one lands.
+	_, cmd = next.Update(msg)
+	if cmd == nil {
+		t.Fatal("no refresh scheduled after a snapshot arrived")
+	}
+}
+
+func TestFeedNeverBlocksTheRuntime(t *testing.T) {
+	var handler func(actor.Event)
+	f := NewFeed(func(h func(actor.Event)) func() { handler = h; return func() {} })
+	defer f.Close()
+	for range 5000 { // nobody reads: the handler must still return
+		handler(actor.Event{Kind: actor.Spawned})
+	}
+	msg := f.wait()().(eventsMsg)
+	if len(msg.events) != 256 || msg.dropped != 5000-1024 {
+		t.Fatalf("batch of %d, %d dropped; want 256 and %d", len(msg.events), msg.dropped, 5000-1024)
+	}
+}
+
+// startObserved runs the real demo under the observer in a teatest program.
+func startObserved(t *testing.T, prefix string) (*Demo, tuitest.Recorder, *teatest.TestModel) {
+	t.Helper()
+	feed := NewFeed(actor.Subscribe)
+	demo, err := StartDemo(DemoConfig{Prefix: prefix})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := tuitest.Record(New(Options{Demo: demo, Feed: feed, Refresh: 20 * time.Millisecond}))
+	tm := teatest.NewTestModel(t, rec, teatest.WithInitialTermSize(120, 40))
+	t.Cleanup(func() {
+		tm.Send(tea.KeyPressMsg{Code: 'q', Text: "q"})
+		tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
+		feed.Close()
+		if err := demo.Stop(); err != nil {
+			t.Error(err)
+		}
+	})
+	rec.WaitFor(t, 5*time.Second, "the demo tree", tuitest.Contains(prefix+"worker-4"))
+	return demo, rec, tm
+}
+
+// selectRow moves the cursor down until the selected line contains label.
+func selectRow(t *testing.T, rec tuitest.Recorder, tm *teatest.TestModel, label string) string {
+	t.Helper()
+	for range 40 {
+		if line := selectedLine(rec.Screen()); strings.Contains(line, label+" ") {
+			return line
+		}
+		before := selectedLine(rec.Screen())
+		tm.Send(down())
+		rec.WaitFor(t, 5*time.Second, "the cursor to move", func(s string) bool { return selectedLine(s) != before })
+	}
+	t.Fatalf("never selected %s; screen:\n%s", label, rec.Screen())
+	return ""
+}
+
+func selectedLine(screen string) string {
+	for _, l := range strings.Split(screen, "\n") {
+		if strings.HasPrefix(l, "▸") {
+			return l
+		}
+	}
+	return ""
+}
+
+var pidRe = regexp.MustCompile(`<0\.\d+>`)
+
+// rowOf finds the table line of label.
+func rowOf(screen, label string) string {
+	for _, l := range strings.Split(screen, "\n") {
+		if strings.Contains(l, " "+label+" ") && pidRe.MatchString(l) {
+			return l
+		}
+	}
+	return ""
+}
+
+func TestKillAWorkerAndItComesBack(t *testing.T) {
+	_, rec, tm := startObserved(t, "kill.")
+	before := selectRow(t, rec, tm, "kill.worker-2")
+	oldPID := pidRe.FindString(before)
+	tm.Send(tea.KeyPressMsg{Code: 'k', Text: "k"})
+
+	screen := rec.WaitFor(t, 5*time.Second, "worker-2 restarted with a new pid", func(s string) bool {
+		row := rowOf(s, "kill.worker-2")
+		pid := pidRe.FindString(row)
+		return pid != "" && pid != oldPID && strings.HasSuffix(row, " 1") &&
+			strings.Contains(s, "restarted") && strings.Contains(s, "killed")
+	})
+	// one_for_all: its siblings were restarted with it.
+	if row := rowOf(screen, "kill.worker-1"); !strings.HasSuffix(row, " 1") {
+		t.Errorf("pool is one_for_all, yet worker-1 shows no restart: %q", row)
+	}
+	if !strings.Contains(screen, "killed kill.worker-2 "+oldPID) {
+		t.Errorf("status line does not say what was killed:\n%s", screen)
+	}
+}
+
+func TestCrashTheSourceRestartsTheRestForOne(t *testing.T) {
+	_, rec, tm := startObserved(t, "crash.")
+	selectRow(t, rec, tm, "crash.source")
+	aggBefore := pidRe.FindString(rowOf(rec.Screen(), "crash.aggregator"))
+	tm.Send(tea.KeyPressMsg{Code: 'c', Text: "c"})
+	rec.WaitFor(t, 5*time.Second, "the panic in the log and the aggregator restarted", func(s string) bool {
+		agg := pidRe.FindString(rowOf(s, "crash.aggregator"))
+		return strings.Contains(s, "panic: crashed on purpose") && agg != "" && agg != aggBefore
+	})
+}
+
+func TestLoadFillsMailboxes(t *testing.T) {
+	demo, rec, tm := startObserved(t, "load.")
+	tm.Send(tea.KeyPressMsg{Code: 'l', Text: "l"})
+	queued := regexp.MustCompile(`([1-9]\d*) messages? queued`)
+	rec.WaitFor(t, 10*time.Second, "messages queued under load", func(s string) bool {
+		return strings.Contains(s, "load on") && queued.MatchString(s)
+	})
+	if !demo.Load() {
+		t.Fatal("l did not turn the demo's load on")
+	}
+}
+
+func TestDemoStopsCleanly(t *testing.T) {
+	demo, err := StartDemo(DemoConfig{Prefix: "stop."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	demo.SetLoad(true)
+	if err := demo.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	if demo.Running() {
+		t.Fatal("demo still running after Stop")
+	}
+	if _, ok := actor.WhereIs("stop.worker-1"); ok {
+		t.Fatal("a worker outlived the demo")
+	}
+	if err := demo.Stop(); err != nil && !errors.Is(err, actor.NoProc) {
+		t.Fatalf("second Stop: %v", err)
+	}
+}
+
+// BenchmarkRefresh10k measures one refresh (snapshot + View) of a system
+// of 10,000 processes under one supervisor, the observer's budget being
+// 50ms; BenchmarkProcesses10k is the raw introspection it builds on.
+func BenchmarkRefresh10k(b *testing.B) {
+	stop := bigTree(b, 10_000)
+	defer stop()
+	m := New(Options{Refresh: time.Hour})
+	mm, _ := m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	for b.Loop() {
+		next, _ := mm.Update(snapshotMsg{snap: Take(nil)})
+		_ = next.View()
+	}
+}
+
+func BenchmarkProcesses10k(b *testing.B) {
+	stop := bigTree(b, 10_000)
+	defer stop()
+	for b.Loop() {
+		_ = actor.Processes()
+	}
+}
+
+func bigTree(b *testing.B, n int) func() {
+	b.Helper()
+	kids := make([]actor.ChildSpec, n)
+	for i := range kids {
+		kids[i] = actor.ChildSpec{ID: fmt.Sprintf("w%05d", i), Shutdown: actor.BrutalKill, Start: func() (actor.PID, error) {
+			return actor.Spawn(func(p *actor.Process) error { _, err := p.Receive(actor.Infinity); return err }), nil
+		}}
+	}
+	sup, err := actor.StartSupervisor(actor.SupervisorSpec{Children: kids})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return func() {
+		if err := actor.Stop(sup, actor.Shutdown, time.Minute); err != nil {
+			b.Error(err)
+		}
+	}
+}
