@@ -113,7 +113,6 @@ func childKey(p actor.ProcessInfo) string {
 	return rowLabel(p)
 }
 
-
 // index returns the position of key in rows, or -1.
 func (s Snapshot) index(key string) int {
 	for i, r := range s.Rows {
