@@ -1,6 +1,10 @@
 package actor
 
-import "time"
+import (
+	"sync"
+	"sync/atomic"
+	"time"
+)
 
 // EventKind is the kind of an Event.
 type EventKind int
@@ -41,8 +45,71 @@ type Event struct {
 	Old      PID    // Restarted: the child that exited
 }
 
+type subscriber struct{ h func(Event) }
+
+var (
+	subsMu sync.Mutex
+	subs   atomic.Pointer[[]*subscriber] // copy-on-write; nil when empty
+)
+
 // Subscribe calls h for every event from now on, until unsubscribe is
 // called. h runs synchronously on the goroutine where the event happened,
 // so it must be quick and must not block: hand the event to a buffered
-// channel, and drop it if the channel is full.
-func Subscribe(h func(Event)) (unsubscribe func()) { panic(notYet) }
+// channel, and drop it if the channel is full. A handler that panics is
+// unsubscribed (the panic is swallowed so the runtime stays consistent).
+func Subscribe(h func(Event)) (unsubscribe func()) {
+	s := &subscriber{h: h}
+	subsMu.Lock()
+	var list []*subscriber
+	if old := subs.Load(); old != nil {
+		list = append(list, *old...)
+	}
+	list = append(list, s)
+	subs.Store(&list)
+	subsMu.Unlock()
+	var once sync.Once
+	return func() { once.Do(func() { removeSubscriber(s) }) }
+}
+
+func removeSubscriber(s *subscriber) {
+	subsMu.Lock()
+	defer subsMu.Unlock()
+	old := subs.Load()
+	if old == nil {
+		return
+	}
+	var list []*subscriber
+	for _, x := range *old {
+		if x != s {
+			list = append(list, x)
+		}
+	}
+	if len(list) == 0 {
+		subs.Store(nil)
+		return
+	}
+	subs.Store(&list)
+}
+
+// hasSubscribers lets hot paths skip building events nobody reads.
+func hasSubscribers() bool { return subs.Load() != nil }
+
+func emit(ev Event) {
+	list := subs.Load()
+	if list == nil {
+		return
+	}
+	ev.Time = time.Now()
+	for _, s := range *list {
+		deliverEvent(s, ev)
+	}
+}
+
+func deliverEvent(s *subscriber, ev Event) {
+	defer func() {
+		if recover() != nil {
+			removeSubscriber(s)
+		}
+	}()
+	s.h(ev)
+}

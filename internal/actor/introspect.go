@@ -1,5 +1,10 @@
 package actor
 
+import (
+	"slices"
+	"sync"
+)
+
 // Status is what a process is doing, as shown by Processes().
 type Status int
 
@@ -45,17 +50,98 @@ type ProcessInfo struct {
 	MonitoredBy []PID  // processes monitoring this one
 	Parent      PID    // see Process.Parent
 	ChildID     string // its id in its supervisor, if supervised
-	Restarts    int    // supervised child: times its supervisor restarted it before this pid; supervisor: restarts it performed
-	State       string // current state of a state machine
+	// Restarts: for a supervised child, how many times its supervisor had
+	// restarted it before this pid; for a supervisor, the restarts it has
+	// performed.
+	Restarts int
+	State    string // current state of a state machine
 }
 
 // Processes returns a snapshot of every live or zombie process, in pid
 // order (erlang:processes/0 with process_info/1).
-func Processes() []ProcessInfo { panic(notYet) }
+func Processes() []ProcessInfo {
+	all := procs.list()
+	infos := make([]ProcessInfo, 0, len(all))
+	for _, p := range all {
+		infos = append(infos, p.info())
+	}
+	return infos
+}
 
 // Info returns a snapshot of pid, or false if it is neither alive nor a
 // zombie.
-func Info(pid PID) (ProcessInfo, bool) { panic(notYet) }
+func Info(pid PID) (ProcessInfo, bool) {
+	p := pid.p
+	if p == nil {
+		return ProcessInfo{}, false
+	}
+	p.mu.Lock()
+	gone := p.finished
+	p.mu.Unlock()
+	if gone {
+		return ProcessInfo{}, false
+	}
+	return p.info(), true
+}
+
+func (p *Process) info() ProcessInfo {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	info := ProcessInfo{
+		PID:        p.Self(),
+		Name:       p.name,
+		Kind:       p.kind,
+		MailboxLen: p.inbox.n + int(p.saveLen.Load()),
+		MessagesIn: p.messagesIn,
+		Parent:     p.parent,
+		ChildID:    p.childID,
+		Restarts:   p.restarts,
+		State:      p.smState,
+	}
+	switch {
+	case p.dead.Load():
+		info.Status = Zombie
+		info.MailboxLen = 0 // closed: what the zombie holds will never be received
+	case p.exiting:
+		info.Status = Exiting
+	case p.waiting:
+		info.Status = Waiting
+	}
+	for o := range p.links {
+		info.Links = append(info.Links, o.Self())
+	}
+	for _, o := range p.monitors {
+		info.Monitors = append(info.Monitors, PID{o})
+	}
+	for _, o := range p.monitoredBy {
+		info.MonitoredBy = append(info.MonitoredBy, o.Self())
+	}
+	sortPIDs(info.Links)
+	sortPIDs(info.Monitors)
+	sortPIDs(info.MonitoredBy)
+	return info
+}
+
+func sortPIDs(pids []PID) {
+	slices.SortFunc(pids, func(a, b PID) int { return comparePIDs(a, b) })
+}
+
+func comparePIDs(a, b PID) int {
+	var x, y uint64
+	if a.p != nil {
+		x = a.p.id
+	}
+	if b.p != nil {
+		y = b.p.id
+	}
+	switch {
+	case x < y:
+		return -1
+	case x > y:
+		return 1
+	}
+	return 0
+}
 
 // TreeNode is one node of a supervision tree. A child that is not running
 // has a zero PID in its ProcessInfo.
@@ -66,4 +152,95 @@ type TreeNode struct {
 
 // Tree returns the supervision trees: one node per supervisor that no
 // other supervisor supervises, with its children below it.
-func Tree() []TreeNode { panic(notYet) }
+func Tree() []TreeNode {
+	var roots []TreeNode
+	for _, p := range procs.list() {
+		if !p.supervisor {
+			continue
+		}
+		parent := p.Parent()
+		if parent.p != nil && parent.p.supervisor && !parent.p.dead.Load() {
+			continue // drawn under its parent
+		}
+		roots = append(roots, treeOf(p))
+	}
+	return roots
+}
+
+func treeOf(p *Process) TreeNode {
+	node := TreeNode{ProcessInfo: p.info()}
+	p.mu.Lock()
+	children := p.children // copy-on-write: never modified in place
+	p.mu.Unlock()
+	for _, c := range children {
+		var child TreeNode
+		switch {
+		case c.PID.p == nil:
+			child.ProcessInfo = ProcessInfo{ChildID: c.ID, Kind: "worker"}
+			if c.Supervisor {
+				child.Kind = "supervisor"
+			}
+		case c.PID.p.supervisor:
+			child = treeOf(c.PID.p)
+		default:
+			child.ProcessInfo = c.PID.p.info()
+		}
+		child.ChildID = c.ID
+		node.Children = append(node.Children, child)
+	}
+	return node
+}
+
+// procs is the table of live and zombie processes, sharded so that
+// spawning on several cores does not contend on one lock. Each shard is
+// an intrusive doubly linked list: adding and removing cost no
+// allocation.
+var procs table
+
+const shards = 64
+
+type table [shards]struct {
+	mu   sync.Mutex
+	head *Process
+	_    [48]byte // keep shards on separate cache lines
+}
+
+func (t *table) add(p *Process) {
+	s := &t[p.id%shards]
+	s.mu.Lock()
+	p.next = s.head
+	if s.head != nil {
+		s.head.prev = p
+	}
+	s.head = p
+	s.mu.Unlock()
+}
+
+func (t *table) remove(p *Process) {
+	s := &t[p.id%shards]
+	s.mu.Lock()
+	if p.prev != nil {
+		p.prev.next = p.next
+	} else if s.head == p {
+		s.head = p.next
+	}
+	if p.next != nil {
+		p.next.prev = p.prev
+	}
+	p.prev, p.next = nil, nil
+	s.mu.Unlock()
+}
+
+func (t *table) list() []*Process {
+	var all []*Process
+	for i := range t {
+		s := &t[i]
+		s.mu.Lock()
+		for p := s.head; p != nil; p = p.next {
+			all = append(all, p)
+		}
+		s.mu.Unlock()
+	}
+	slices.SortFunc(all, func(a, b *Process) int { return comparePIDs(a.Self(), b.Self()) })
+	return all
+}

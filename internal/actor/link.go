@@ -10,25 +10,86 @@ type ExitMsg struct {
 
 // Link links p and pid (link/1): when either exits, the other gets an exit
 // signal with the reason. Linking to a dead pid sends p an exit signal with
-// reason NoProc.
-func (p *Process) Link(pid PID) { panic(notYet) }
+// reason NoProc. Links are not stacked: linking twice is linking once.
+func (p *Process) Link(pid PID) {
+	o := pid.p
+	if o == nil || o == p {
+		return
+	}
+	// One lock at a time, so two processes linking to each other cannot
+	// deadlock. If o dies between the two steps, its exit does not see
+	// the link, so we find it dead below and send the noproc signal.
+	p.mu.Lock()
+	if p.dead.Load() {
+		p.mu.Unlock()
+		return
+	}
+	if p.links == nil {
+		p.links = make(map[*Process]struct{})
+	}
+	p.links[o] = struct{}{}
+	p.mu.Unlock()
 
-// Unlink removes the link between p and pid, if any (unlink/1).
-func (p *Process) Unlink(pid PID) { panic(notYet) }
+	o.mu.Lock()
+	if !o.dead.Load() {
+		if o.links == nil {
+			o.links = make(map[*Process]struct{})
+		}
+		o.links[p] = struct{}{}
+		o.mu.Unlock()
+		return
+	}
+	o.mu.Unlock()
+	p.mu.Lock()
+	delete(p.links, o)
+	p.mu.Unlock()
+	p.signal(pid, NoProc, false)
+}
+
+// Unlink removes the link between p and pid, if any (unlink/1). An exit
+// signal the link already delivered as an ExitMsg stays in the mailbox.
+func (p *Process) Unlink(pid PID) {
+	o := pid.p
+	if o == nil {
+		return
+	}
+	p.mu.Lock()
+	delete(p.links, o)
+	p.mu.Unlock()
+	o.mu.Lock()
+	delete(o.links, p)
+	o.mu.Unlock()
+}
 
 // TrapExit turns trapping exits on or off (process_flag(trap_exit, On)).
 // A process that traps exits receives exit signals as ExitMsg messages
 // instead of dying; Kill still kills it.
-func (p *Process) TrapExit(on bool) { panic(notYet) }
+func (p *Process) TrapExit(on bool) {
+	p.mu.Lock()
+	p.trap = on
+	p.mu.Unlock()
+}
 
 // Exit sends pid an exit signal with reason (exit/2), with no sender.
 // Kill terminates pid even if it traps exits (its reason becomes Killed);
 // Normal is ignored unless pid traps exits; any other reason terminates
 // pid unless it traps exits, in which case it receives an ExitMsg.
-func Exit(pid PID, reason error) { panic(notYet) }
+//
+// Terminating a process runs its links and monitors at once. Its
+// goroutine, if busy outside Receive, keeps running as a zombie until it
+// returns: Go cannot stop a goroutine. See the package doc.
+func Exit(pid PID, reason error) {
+	if pid.p != nil {
+		pid.p.signal(PID{}, reason, reason == Kill)
+	}
+}
 
 // Exit is like the package-level Exit, but the signal carries p as its
 // sender, so a trapping receiver sees ExitMsg{From: p.Self()}. Servers
 // and state machines treat an exit signal from their parent as an order
 // to terminate.
-func (p *Process) Exit(pid PID, reason error) { panic(notYet) }
+func (p *Process) Exit(pid PID, reason error) {
+	if pid.p != nil {
+		pid.p.signal(p.Self(), reason, reason == Kill)
+	}
+}

@@ -11,9 +11,73 @@ type Down struct {
 
 // Monitor makes p watch pid (erlang:monitor(process, Pid)): when pid exits,
 // p receives a Down with the returned Ref. Monitors are one-way and stack:
-// two calls give two Downs.
-func (p *Process) Monitor(pid PID) Ref { panic(notYet) }
+// two calls give two Downs. Monitoring a dead pid gives a Down with reason
+// NoProc at once.
+func (p *Process) Monitor(pid PID) Ref {
+	ref := MakeRef()
+	// Record the monitor on the watcher's side first: deliverDown only
+	// delivers a Down whose ref is still recorded there, which is what
+	// makes Demonitor and "exactly once" race-free.
+	p.mu.Lock()
+	if p.dead.Load() {
+		p.mu.Unlock()
+		return ref
+	}
+	if p.monitors == nil {
+		p.monitors = make(map[Ref]*Process)
+	}
+	p.monitors[ref] = pid.p
+	p.mu.Unlock()
+
+	if t := pid.p; t != nil {
+		t.mu.Lock()
+		if !t.dead.Load() {
+			if t.monitoredBy == nil {
+				t.monitoredBy = make(map[Ref]*Process)
+			}
+			t.monitoredBy[ref] = p
+			t.mu.Unlock()
+			return ref
+		}
+		t.mu.Unlock()
+	}
+	p.deliverDown(ref, pid, NoProc)
+	return ref
+}
 
 // Demonitor removes the monitor ref. With flush, it also removes a Down
 // for ref that may already be in p's mailbox (demonitor(Ref, [flush])).
-func (p *Process) Demonitor(ref Ref, flush bool) { panic(notYet) }
+// After Demonitor returns, no Down for ref will arrive.
+func (p *Process) Demonitor(ref Ref, flush bool) {
+	p.mu.Lock()
+	target := p.monitors[ref]
+	delete(p.monitors, ref)
+	p.mu.Unlock()
+	if target != nil {
+		target.mu.Lock()
+		delete(target.monitoredBy, ref)
+		target.mu.Unlock()
+	}
+	if flush {
+		p.flush(func(m any) bool {
+			d, ok := m.(Down)
+			return ok && d.Ref == ref
+		})
+	}
+}
+
+// deliverDown puts the Down for ref in w's mailbox if w still holds that
+// monitor, and forgets the monitor: a Down is delivered at most once.
+func (w *Process) deliverDown(ref Ref, pid PID, reason error) {
+	w.mu.Lock()
+	if _, ok := w.monitors[ref]; !ok || w.dead.Load() {
+		w.mu.Unlock()
+		return
+	}
+	delete(w.monitors, ref)
+	wake := w.deliverLocked(Down{Ref: ref, PID: pid, Reason: reason})
+	w.mu.Unlock()
+	if wake {
+		w.wake()
+	}
+}

@@ -1,0 +1,3 @@
+package actor
+
+const notYet = "actor: not implemented yet"
