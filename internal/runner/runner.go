@@ -8,7 +8,15 @@ package runner
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -50,7 +58,7 @@ func (p Phase) String() string {
 	case PhaseRunning:
 		return "running"
 	}
-	return "Phase(" + itoa(int(p)) + ")"
+	return "Phase(" + strconv.Itoa(int(p)) + ")"
 }
 
 // Status is the outcome of one step.
@@ -81,7 +89,7 @@ func (s Status) String() string {
 	if s > 0 && int(s) < len(statusNames) {
 		return statusNames[s]
 	}
-	return "Status(" + itoa(int(s)) + ")"
+	return "Status(" + strconv.Itoa(int(s)) + ")"
 }
 
 // MarshalText encodes the status as its String, so --json output reads
@@ -103,30 +111,238 @@ type Verdict struct {
 	Detail string // step-level explanation: compiler messages, the stuck goroutines, ...
 }
 
-// Run runs the tests of req.Steps in one `go test` of req.Dir with the
-// overlay files injected, and returns one Verdict per step, in order.
-// The error is for the machinery only (no go on PATH, Root not a module, ctx
-// cancelled); everything the learner's code does is a Verdict.
+// Limits of the runner's own watchdog. go test -timeout normally stops a
+// stuck test binary first; these catch what it can't (a compiler that never
+// ends, a TestMain that blocks before the tests start, a binary that ignores
+// its own alarm).
+type limits struct {
+	compile time.Duration // until the test binary starts: a cold cache with -race on a loaded machine
+	grace   time.Duration // after -timeout: time to print the goroutine dump and exit
+}
+
+var defaultLimits = limits{compile: 5 * time.Minute, grace: 5 * time.Second}
+
+const defaultTimeout = 10 * time.Second
+
+// Run runs the tests of req.Steps in one `go test -json` of req.Dir, with
+// each req.Overlay file injected as <Root>/<Dir>/zz_otpgo_hidden_<name>,
+// and returns one Verdict per step, in the order of req.Steps.
+//
+// A test passes only if it ran (Count times) and passed; a test that never
+// reported because the binary died is not a pass. If the binary dies in one
+// test, the tests it never reached are run again in a fresh binary.
+//
+// go test runs in its own process group; the whole group is killed when ctx
+// ends or when the outer deadline (compile allowance, then Timeout plus a
+// grace period once the test binary starts) passes, and after go test exits,
+// so nothing the learner's code started outlives Run.
+//
+// The error is for the machinery only (no usable go on PATH, Root not a
+// module, a malformed Request, ctx ended); it wraps ErrToolchain for
+// toolchain problems and ctx.Err() for cancellation. Everything the
+// learner's code does is a Verdict. Progress is called from Run's goroutine.
 func Run(ctx context.Context, req Request) ([]Verdict, error) {
-	return nil, errors.New("runner: not implemented yet")
+	return run(ctx, req, defaultLimits)
 }
 
-// CheckToolchain reports the Go version that `go` on PATH runs (e.g.
-// "go1.26.8"), or an error that says what to install.
-func CheckToolchain(ctx context.Context) (version string, err error) {
-	return "", errors.New("runner: not implemented yet")
+func run(ctx context.Context, req Request, lim limits) ([]Verdict, error) {
+	req, err := normalize(req)
+	if err != nil {
+		return nil, err
+	}
+	goPath, _, err := toolchain(ctx)
+	if err != nil {
+		return nil, err
+	}
+	tmp, err := os.MkdirTemp("", "otpgo-overlay-")
+	if err != nil {
+		return nil, fmt.Errorf("check %s: overlay: %w", req.Dir, err)
+	}
+	defer os.RemoveAll(tmp)
+	pkgAbs := filepath.Join(req.Root, filepath.FromSlash(req.Dir))
+	overlay, err := writeOverlay(tmp, pkgAbs, req.Overlay)
+	if err != nil {
+		return nil, fmt.Errorf("check %s: overlay: %w", req.Dir, err)
+	}
+
+	s := &session{
+		req:     req,
+		paths:   paths{root: req.Root, dir: req.Dir, pkgAbs: pkgAbs},
+		records: map[string]*record{},
+		limits:  lim,
+	}
+	for _, st := range req.Steps {
+		for _, name := range st.Tests {
+			if s.records[name] == nil {
+				s.records[name] = &record{name: name}
+				s.order = append(s.order, name)
+			}
+		}
+	}
+	var once bool
+	s.running = func() {
+		if !once && req.Progress != nil {
+			once = true
+			req.Progress(PhaseRunning)
+		}
+	}
+	if req.Progress != nil {
+		req.Progress(PhaseCompiling)
+	}
+	env := append(os.Environ(), "PWD="+req.Root)
+	if req.Race {
+		env = append(env, "GORACE="+goraceWithoutSleep(os.Getenv("GORACE")))
+	}
+	tests := s.order
+	for len(tests) > 0 {
+		iv, err := s.invoke(ctx, goPath, overlay, env, tests)
+		if err != nil {
+			return nil, err
+		}
+		if iv.buildFail {
+			s.build = buildDetail(iv, req.Dir)
+			break
+		}
+		tests = s.settle(iv, req.Timeout)
+	}
+	return s.verdicts(req.Count), nil
 }
 
-// RaceSupported reports whether `go test -race` can work here: the platform
-// supports the race detector, cgo is enabled and a C compiler is on PATH.
-func RaceSupported(ctx context.Context) bool { return false }
+// invoke runs go test once for tests and reads its stream to the end.
+func (s *session) invoke(ctx context.Context, goPath, overlay string, env, tests []string) (*invocation, error) {
+	req := s.req
+	args := []string{"test", "-json", "-overlay", overlay,
+		"-run", runPattern(tests), "-timeout", req.Timeout.String()}
+	if req.Count > 1 {
+		// -count=1 is left out on purpose: it would disable the test cache.
+		args = append(args, "-count", strconv.Itoa(req.Count))
+	}
+	if req.Race {
+		args = append(args, "-race")
+	}
+	args = append(args, "./"+req.Dir)
 
-func itoa(i int) string {
-	if i < 0 {
-		return "-" + itoa(-i)
+	p, err := startProc(req.Root, goPath, args, env)
+	if err != nil {
+		return nil, fmt.Errorf("check %s: %w", req.Dir, err)
 	}
-	if i < 10 {
-		return string(rune('0' + i))
+	iv := &invocation{s: s, p: p, tests: tests}
+	watchdog := time.AfterFunc(s.limits.compile, func() { p.kill(killDeadline) })
+	defer watchdog.Stop()
+	iv.onStart = func() {
+		iv.binStarted = true
+		watchdog.Reset(req.Timeout + s.limits.grace)
 	}
-	return itoa(i/10) + string(rune('0'+i%10))
+	stopCancel := context.AfterFunc(ctx, func() { p.kill(killCancel) })
+	defer stopCancel()
+
+	reaped := make(chan error, 1)
+	go func() { reaped <- p.reap() }()
+	readErr := iv.read(p.stdout)
+	waitErr := <-reaped
+	p.stdout.Close()
+	stderr := p.stderrText()
+
+	switch why := p.killedFor(); {
+	case why == killCancel:
+		return nil, fmt.Errorf("check %s: %w", req.Dir, context.Cause(ctx))
+	case why == killDeadline && !iv.binStarted:
+		return nil, fmt.Errorf("check %s: go test did not finish compiling within %s; is the machine overloaded? Try again", req.Dir, s.limits.compile)
+	case readErr != nil:
+		return nil, fmt.Errorf("check %s: reading go test output: %w", req.Dir, readErr)
+	}
+	if !iv.pkgDone && !iv.buildFail && !iv.binStarted && p.killedFor() == notKilled && waitErr != nil {
+		// go test itself failed (go.mod, toolchain download, flags).
+		msg := strings.TrimSpace(stderr)
+		if msg == "" {
+			msg = waitErr.Error()
+		}
+		return nil, fmt.Errorf("check %s: go test failed before running anything: %s", req.Dir, msg)
+	}
+	return iv, nil
+}
+
+// normalize applies defaults and rejects requests the runner can't honour.
+func normalize(req Request) (Request, error) {
+	if !filepath.IsAbs(req.Root) {
+		return req, fmt.Errorf("runner: Request.Root must be an absolute path, got %q", req.Root)
+	}
+	req.Root = filepath.Clean(req.Root)
+	if _, err := os.Stat(filepath.Join(req.Root, "go.mod")); err != nil {
+		return req, fmt.Errorf("%s is not a Go module (no go.mod): run otpgo inside a checkout of the course", req.Root)
+	}
+	dir := path.Clean(filepath.ToSlash(req.Dir))
+	if req.Dir == "" || path.IsAbs(dir) || dir == "." || dir == ".." || strings.HasPrefix(dir, "../") {
+		return req, fmt.Errorf("runner: Request.Dir must be a package directory inside Root, got %q", req.Dir)
+	}
+	req.Dir = dir
+	if fi, err := os.Stat(filepath.Join(req.Root, filepath.FromSlash(dir))); err != nil || !fi.IsDir() {
+		return req, fmt.Errorf("check: %s is missing from %s: restore it with `otpgo reset` or `git checkout -- %s`", dir, req.Root, dir)
+	}
+	if len(req.Steps) == 0 {
+		return req, errors.New("runner: no steps to check")
+	}
+	for _, st := range req.Steps {
+		if len(st.Tests) == 0 {
+			return req, fmt.Errorf("runner: step %s has no tests, so it can't be checked", st.ID)
+		}
+		for _, name := range st.Tests {
+			if !testNameRE.MatchString(name) {
+				return req, fmt.Errorf("runner: step %s: %q is not a top-level test name", st.ID, name)
+			}
+		}
+	}
+	for name := range req.Overlay {
+		if name != filepath.Base(name) || !strings.HasSuffix(name, ".go") {
+			return req, fmt.Errorf("runner: overlay file %q must be a .go file name without a directory", name)
+		}
+	}
+	if req.Count < 1 {
+		req.Count = 1
+	}
+	if req.Timeout <= 0 {
+		req.Timeout = defaultTimeout
+	}
+	return req, nil
+}
+
+var testNameRE = regexp.MustCompile(`^(Test|Example|Fuzz)\w*$`)
+
+// runPattern is the -run regexp that selects exactly these top-level tests.
+func runPattern(tests []string) string {
+	return "^(" + strings.Join(tests, "|") + ")$"
+}
+
+// writeOverlay writes each hidden file into tmp under its injected name and
+// the -overlay JSON that maps <pkgAbs>/zz_otpgo_hidden_<name> to it. The
+// temp files keep the injected name so any message that still shows the
+// temp path is recognised and rewritten.
+func writeOverlay(tmp, pkgAbs string, files map[string][]byte) (string, error) {
+	replace := make(map[string]string, len(files))
+	for name, content := range files {
+		injected := name
+		if !strings.HasPrefix(injected, hiddenPrefix) {
+			injected = hiddenPrefix + name
+		}
+		f := filepath.Join(tmp, injected)
+		if err := os.WriteFile(f, content, 0o600); err != nil {
+			return "", err
+		}
+		replace[filepath.Join(pkgAbs, injected)] = f
+	}
+	data, err := json.Marshal(struct{ Replace map[string]string }{replace})
+	if err != nil {
+		return "", err
+	}
+	f := filepath.Join(tmp, "overlay.json")
+	return f, os.WriteFile(f, data, 0o600)
+}
+
+// goraceWithoutSleep adds atexit_sleep_ms=0 to the user's GORACE: without
+// it every -race test binary sleeps 1 s before exiting.
+func goraceWithoutSleep(gorace string) string {
+	if strings.Contains(gorace, "atexit_sleep_ms") {
+		return gorace
+	}
+	return strings.TrimSpace(gorace + " atexit_sleep_ms=0")
 }

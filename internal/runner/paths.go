@@ -1,0 +1,86 @@
+package runner
+
+import (
+	"path"
+	"path/filepath"
+	"regexp"
+	"strings"
+)
+
+// hiddenPrefix is put before every injected file name, so it can't clash
+// with a learner's file and can be recognised in any message.
+const hiddenPrefix = "zz_otpgo_hidden_"
+
+// hiddenPathRE matches a path to an injected file in any form the tools
+// print it (absolute temp path, ./relative, bare name).
+var hiddenPathRE = regexp.MustCompile(`(?:[^\s:]*/)?` + hiddenPrefix + `([^\s/:]+\.go)`)
+
+// paths turns the tools' file names into the ones a learner sees.
+type paths struct {
+	root       string // absolute module root
+	dir        string // package dir relative to root, slash-separated
+	pkgAbs     string // root/dir
+	importPath string // the package's import path, learned from the first event
+}
+
+// inPkg reports whether file (as printed in a stack trace, absolute or
+// -trimpath'd) is a file of the graded package: the learner's code or the
+// hidden tests.
+func (p *paths) inPkg(file string) bool {
+	if filepath.Dir(file) == p.pkgAbs {
+		return true
+	}
+	return p.importPath != "" && path.Dir(file) == p.importPath
+}
+
+// display names file the way the learner knows it: exercises/02_cache/cache.go
+// for their code, "hidden test cache_test.go" for an injected test.
+func (p *paths) display(file string) string {
+	base := filepath.Base(file)
+	if name, ok := strings.CutPrefix(base, hiddenPrefix); ok {
+		return "hidden test " + name
+	}
+	if rel, ok := strings.CutPrefix(file, p.root+string(filepath.Separator)); ok {
+		return filepath.ToSlash(rel)
+	}
+	if p.importPath != "" && path.Dir(file) == p.importPath {
+		return p.dir + "/" + base
+	}
+	return file
+}
+
+// rewrite fixes the file names inside a compiler or vet message.
+func (p *paths) rewrite(line string) string {
+	line = hiddenPathRE.ReplaceAllString(line, "hidden test $1")
+	return strings.ReplaceAll(line, p.root+string(filepath.Separator), "")
+}
+
+// shortFunc drops the package path from a function name in a stack trace
+// ("example.com/m/exercises/x.(*S).loop(0xc0001, ...)" -> "x.(*S).loop")
+// and the argument words, which mean nothing to a learner.
+func shortFunc(fn string) string {
+	fn = strings.TrimPrefix(fn, "created by ")
+	if i := strings.Index(fn, " in goroutine "); i >= 0 {
+		fn = fn[:i]
+	}
+	if strings.HasSuffix(fn, ")") {
+		// Drop the trailing argument list; method receivers "(*S)" stay.
+		depth := 0
+		for i := len(fn) - 1; i >= 0; i-- {
+			switch fn[i] {
+			case ')':
+				depth++
+			case '(':
+				depth--
+			}
+			if depth == 0 {
+				fn = fn[:i]
+				break
+			}
+		}
+	}
+	if i := strings.LastIndexByte(fn, '/'); i >= 0 {
+		fn = fn[i+1:]
+	}
+	return fn
+}

@@ -1,0 +1,145 @@
+package runner
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"sync"
+	"syscall"
+)
+
+// killReason says why the runner ended `go test` early.
+type killReason int
+
+const (
+	notKilled    killReason = iota
+	killCancel              // the caller's ctx ended (Ctrl-C)
+	killDeadline            // the outer deadline passed
+	killFlood               // the tests printed more than floodLimit
+)
+
+// proc is one `go test` in its own process group. go test, the compiler,
+// the test binary and anything the learner's code starts share that group,
+// so a single kill(-pgid) ends all of them.
+type proc struct {
+	cmd    *exec.Cmd
+	stdout *os.File // read end of go test's stdout (the JSON stream)
+
+	mu     sync.Mutex
+	reaped bool       // go test has been waited for and its group killed; never signal again
+	why    killReason // the first reason the group was killed
+	stderr []byte     // go test's stderr, capped
+
+	stderrDone chan struct{} // closed when stderr reached EOF
+}
+
+// stderrLimit caps what is kept of go test's own stderr (errors about
+// go.mod, the toolchain...): the learner's output arrives on stdout as JSON.
+const stderrLimit = 16 << 10
+
+// startProc starts `go args...` in dir in a new process group. stdout and
+// stderr are plain pipes (*os.File), so exec starts no copying goroutines
+// and Wait returns as soon as go test exits, even if a grandchild the
+// learner started still holds the pipes; reap then kills that grandchild.
+func startProc(dir, goPath string, args, env []string) (*proc, error) {
+	outR, outW, err := os.Pipe()
+	if err != nil {
+		return nil, fmt.Errorf("start go test: %w", err)
+	}
+	errR, errW, err := os.Pipe()
+	if err != nil {
+		outR.Close()
+		outW.Close()
+		return nil, fmt.Errorf("start go test: %w", err)
+	}
+	cmd := exec.Command(goPath, args...)
+	cmd.Dir = dir
+	cmd.Env = env
+	cmd.Stdout, cmd.Stderr = outW, errW
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	err = cmd.Start()
+	// The child has its copies; ours must close or EOF never comes.
+	outW.Close()
+	errW.Close()
+	if err != nil {
+		outR.Close()
+		errR.Close()
+		return nil, fmt.Errorf("start go test: %w", err)
+	}
+	p := &proc{cmd: cmd, stdout: outR, stderrDone: make(chan struct{})}
+	go p.collectStderr(errR)
+	return p, nil
+}
+
+func (p *proc) collectStderr(r *os.File) {
+	defer close(p.stderrDone)
+	defer r.Close()
+	buf := make([]byte, 4096)
+	for {
+		n, err := r.Read(buf)
+		if n > 0 {
+			p.mu.Lock()
+			if room := stderrLimit - len(p.stderr); room > 0 {
+				p.stderr = append(p.stderr, buf[:min(n, room)]...)
+			}
+			p.mu.Unlock()
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+// kill ends the whole process group. The first reason is kept. After reap
+// it does nothing: the group id could in theory be reused.
+func (p *proc) kill(why killReason) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.reaped {
+		return
+	}
+	if p.why == notKilled {
+		p.why = why
+	}
+	// ESRCH (already gone) is fine.
+	_ = syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL)
+}
+
+// reap waits for go test to exit, then kills whatever is left in its group
+// (a process the learner's code started and left behind), so nothing
+// outlives Run. It returns go test's exit error (nil for exit status 0).
+func (p *proc) reap() error {
+	err := p.cmd.Wait()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	_ = syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL)
+	p.reaped = true
+	var exit *exec.ExitError
+	if errors.As(err, &exit) {
+		return exit
+	}
+	return err
+}
+
+// killedFor reports why the group was killed early (notKilled if it wasn't).
+func (p *proc) killedFor() killReason {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.why
+}
+
+// stderrText returns what go test wrote to its stderr (capped). Call it
+// after reap, which ends every writer.
+func (p *proc) stderrText() string {
+	<-p.stderrDone
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return string(p.stderr)
+}
+
+// drain discards the rest of the JSON stream after the runner stopped
+// listening (flood, cancel), so go test never blocks on a full pipe before
+// the kill lands.
+func (p *proc) drain() { _, _ = io.Copy(io.Discard, p.stdout) }

@@ -1,0 +1,557 @@
+package runner
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+const addLearner = `package fx
+
+// Add returns a + b.
+func Add(a, b int) int { return a + b }
+`
+
+func TestRunPassingAndFailingSteps(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, addLearner)
+	hidden := `package fx
+
+import "testing"
+
+func TestAdd(t *testing.T) {
+	if got := Add(1, 2); got != 3 {
+		t.Fatalf("Add(1, 2) = %d, want 3", got)
+	}
+}
+
+func TestAddNegative(t *testing.T) {
+	if got := Add(-1, -2); got != -4 {
+		t.Errorf("Add(-1, -2) = %d, want -4;\nthis test is wrong on purpose", got)
+	}
+	t.Run("sub", func(t *testing.T) { t.Error("a failing subtest") })
+	t.Run("fine", func(t *testing.T) { t.Log("a passing subtest's log") })
+}
+`
+	var mu sync.Mutex
+	var phases []Phase
+	req := f.request(hidden, 5*time.Second,
+		Step{ID: "1", Tests: []string{"TestAdd"}},
+		Step{ID: "2", Tests: []string{"TestAdd", "TestAddNegative"}})
+	req.Progress = func(p Phase) { mu.Lock(); phases = append(phases, p); mu.Unlock() }
+	vs := f.run(req)
+
+	wantStatus(t, vs[0], Passed)
+	if vs[0].Detail != "" || !outcome(t, vs[0], "TestAdd").Passed {
+		t.Errorf("passing step: detail %q, tests %+v", vs[0].Detail, vs[0].Tests)
+	}
+	wantStatus(t, vs[1], Failed)
+	if !outcome(t, vs[1], "TestAdd").Passed {
+		t.Error("TestAdd passed in step 1 but not in step 2")
+	}
+	neg := outcome(t, vs[1], "TestAddNegative")
+	if neg.Passed {
+		t.Error("TestAddNegative reported as passed")
+	}
+	wantContains(t, "message", neg.Message,
+		"fx_test.go:13: Add(-1, -2) = -3, want -4;\n    this test is wrong on purpose",
+		"TestAddNegative/sub:\n    fx_test.go:15: a failing subtest")
+	wantNotContains(t, "message", neg.Message, "=== RUN", "--- FAIL", hiddenPrefix, "a passing subtest's log")
+	wantContains(t, "detail", vs[1].Detail, "TestAddNegative failed")
+	mu.Lock()
+	defer mu.Unlock()
+	if !slices.Equal(phases, []Phase{PhaseCompiling, PhaseRunning}) {
+		t.Errorf("progress phases %v, want [compiling running]", phases)
+	}
+}
+
+func TestRunBuildErrorInLearnerFile(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, `package fx
+
+func Add(a, b int) int {
+	return a + c
+}
+`)
+	vs := f.run(f.request(`package fx
+
+import "testing"
+
+func TestAdd(t *testing.T) { Add(1, 2) }
+`, 5*time.Second, Step{ID: "1", Tests: []string{"TestAdd"}}))
+	wantStatus(t, vs[0], BuildError)
+	wantContains(t, "detail", vs[0].Detail, "exercises/fx/fx.go:4:13: undefined: c")
+	wantNotContains(t, "detail", vs[0].Detail, f.root, os.TempDir(), hiddenPrefix)
+	if vs[0].Tests[0].Passed {
+		t.Error("a test of a package that doesn't build is reported as passed")
+	}
+}
+
+func TestRunBuildErrorMissingAPI(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, addLearner)
+	vs := f.run(f.request(`package fx
+
+import "testing"
+
+func TestSub(t *testing.T) {
+	if Sub(3, 1) != 2 {
+		t.Fatal("Sub")
+	}
+}
+`, 5*time.Second, Step{ID: "1", Tests: []string{"TestSub"}}))
+	wantStatus(t, vs[0], BuildError)
+	wantContains(t, "detail", vs[0].Detail,
+		"hidden test fx_test.go:6:5: undefined: Sub",
+		"The hidden tests use Sub, which exercises/fx does not define")
+	wantNotContains(t, "detail", vs[0].Detail, os.TempDir(), hiddenPrefix)
+}
+
+func TestRunVetErrorIsABuildError(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, `package fx
+
+import "fmt"
+
+func Hello() string { return fmt.Sprintf("%d", "hello") }
+`)
+	vs := f.run(f.request("package fx\n\nimport \"testing\"\n\nfunc TestHello(t *testing.T) { Hello() }\n",
+		5*time.Second, Step{ID: "1", Tests: []string{"TestHello"}}))
+	wantStatus(t, vs[0], BuildError)
+	wantContains(t, "detail", vs[0].Detail, "go vet", "exercises/fx/fx.go:5:", "wrong type")
+}
+
+func TestRunNeverReturns(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, `package fx
+
+// Wait is meant to return once the work is done; this one never does.
+func Wait() {
+	select {}
+}
+`)
+	const timeout = 1 * time.Second
+	start := time.Now()
+	vs := f.run(f.request(`package fx
+
+import "testing"
+
+func TestWait(t *testing.T) { Wait() }
+`, timeout, Step{ID: "1", Tests: []string{"TestWait"}}))
+	elapsed := time.Since(start)
+	wantStatus(t, vs[0], TimedOut)
+	msg := outcome(t, vs[0], "TestWait").Message
+	wantContains(t, "message", msg,
+		"did not finish within 1s",
+		"[select (no cases)]:",
+		"fx.Wait  exercises/fx/fx.go:5",
+		"fx.TestWait  hidden test fx_test.go:5",
+		"blocked waiting")
+	wantNotContains(t, "message", msg, "testing.tRunner", "runtime.", "/usr/local/go")
+	// The bound is the runner's contract, not a speed claim: test timeout
+	// plus grace, plus compiling (at most once more for a cold cache).
+	if limit := timeout + 2*time.Second + 2*time.Minute; elapsed > limit {
+		t.Errorf("Run took %s, more than the timeout plus grace (%s)", elapsed, limit)
+	}
+}
+
+func TestRunDeadlock(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, `package fx
+
+import "sync"
+
+// Transfer locks a then b; called both ways at once it deadlocks.
+func Transfer(a, b *sync.Mutex, ready *sync.WaitGroup) {
+	a.Lock()
+	ready.Done()
+	ready.Wait()
+	b.Lock()
+}
+`)
+	vs := f.run(f.request(`package fx
+
+import (
+	"sync"
+	"testing"
+)
+
+func TestTransfer(t *testing.T) {
+	var a, b sync.Mutex
+	var ready, done sync.WaitGroup
+	ready.Add(2)
+	done.Add(2)
+	go func() { defer done.Done(); Transfer(&a, &b, &ready) }()
+	go func() { defer done.Done(); Transfer(&b, &a, &ready) }()
+	done.Wait()
+}
+`, time.Second, Step{ID: "1", Tests: []string{"TestTransfer"}}))
+	wantStatus(t, vs[0], TimedOut)
+	msg := outcome(t, vs[0], "TestTransfer").Message
+	wantContains(t, "message", msg, "[sync.Mutex.Lock]:", "fx.Transfer  exercises/fx/fx.go:10", "Every goroutine in your code is blocked waiting")
+}
+
+func TestRunOsExitCrashesAndLaterStepsStillRun(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, `package fx
+
+import "os"
+
+func Quit() { os.Exit(3) }
+
+func Add(a, b int) int { return a + b }
+`)
+	vs := f.run(f.request(`package fx
+
+import "testing"
+
+func TestQuit(t *testing.T) { Quit() }
+
+func TestAdd(t *testing.T) {
+	if Add(1, 2) != 3 {
+		t.Fatal("Add")
+	}
+}
+`, 5*time.Second,
+		Step{ID: "1", Tests: []string{"TestQuit"}},
+		Step{ID: "2", Tests: []string{"TestAdd"}}))
+	wantStatus(t, vs[0], Crashed)
+	wantContains(t, "message", outcome(t, vs[0], "TestQuit").Message, "exited while TestQuit was running", "os.Exit")
+	wantContains(t, "detail", vs[0].Detail, "TestQuit")
+	// TestAdd comes after TestQuit in the file, so the first binary died
+	// before reaching it: it must have been run again, not counted as passed
+	// or lost.
+	wantStatus(t, vs[1], Passed)
+}
+
+func TestRunPanicInTest(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, `package fx
+
+type Cache struct{ m map[string]int }
+
+func (c *Cache) Put(k string, v int) {
+	c.m[k] = v
+}
+`)
+	vs := f.run(f.request(`package fx
+
+import "testing"
+
+func TestPut(t *testing.T) {
+	var c Cache
+	c.Put("a", 1)
+}
+`, 5*time.Second, Step{ID: "1", Tests: []string{"TestPut"}}))
+	wantStatus(t, vs[0], Panicked)
+	msg := outcome(t, vs[0], "TestPut").Message
+	wantContains(t, "message", msg, "panic: assignment to entry in nil map",
+		"fx.(*Cache).Put  exercises/fx/fx.go:6", "fx.TestPut  hidden test fx_test.go:7")
+	wantNotContains(t, "message", msg, "testing.tRunner", "runtime/panic.go", "[recovered")
+	wantContains(t, "detail", vs[0].Detail, "TestPut panicked")
+}
+
+func TestRunPanicInGoroutine(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, `package fx
+
+// Start runs the server loop in its own goroutine.
+func Start() chan<- int {
+	ch := make(chan int)
+	go loop(ch)
+	return ch
+}
+
+func loop(ch chan int) {
+	var m map[int]bool
+	for v := range ch {
+		m[v] = true
+	}
+}
+`)
+	vs := f.run(f.request(`package fx
+
+import "testing"
+
+func TestStart(t *testing.T) {
+	ch := Start()
+	ch <- 1
+	select {}
+}
+`, 5*time.Second, Step{ID: "1", Tests: []string{"TestStart"}}))
+	wantStatus(t, vs[0], Panicked)
+	msg := outcome(t, vs[0], "TestStart").Message
+	wantContains(t, "message", msg, "a goroutine panicked while TestStart was running: assignment to entry in nil map",
+		"fx.loop  exercises/fx/fx.go:13", "started by fx.Start  exercises/fx/fx.go:6")
+}
+
+func TestRunPanicInInit(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, `package fx
+
+var table = build()
+
+func build() map[string]int { panic("table not built") }
+`)
+	vs := f.run(f.request("package fx\n\nimport \"testing\"\n\nfunc TestA(t *testing.T) {}\nfunc TestB(t *testing.T) {}\n",
+		5*time.Second, Step{ID: "1", Tests: []string{"TestA"}}, Step{ID: "2", Tests: []string{"TestB"}}))
+	for _, v := range vs {
+		wantStatus(t, v, Panicked)
+		wantContains(t, "message", v.Tests[0].Message, "before any test started", "table not built", "fx.build  exercises/fx/fx.go:5")
+	}
+}
+
+func TestRunFatalErrorCrashes(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, `package fx
+
+func Deep(n int) int { return Deep(n+1) + 1 }
+`)
+	vs := f.run(f.request("package fx\n\nimport \"testing\"\n\nfunc TestDeep(t *testing.T) { Deep(0) }\n",
+		5*time.Second, Step{ID: "1", Tests: []string{"TestDeep"}}))
+	wantStatus(t, vs[0], Crashed)
+	msg := outcome(t, vs[0], "TestDeep").Message
+	wantContains(t, "message", msg, "stack overflow", "fx.Deep  exercises/fx/fx.go:3  (x")
+}
+
+func TestRunFloodIsCapped(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, `package fx
+
+import (
+	"bytes"
+	"os"
+)
+
+// Chatter prints 100 MB.
+func Chatter() {
+	line := append(bytes.Repeat([]byte("x"), 1023), '\n')
+	for range 100 << 10 {
+		os.Stdout.Write(line)
+	}
+}
+`)
+	// The timeout is long on purpose: the only thing that can end this run
+	// early with this verdict is the output cap.
+	vs := f.run(f.request(`package fx
+
+import "testing"
+
+func TestChatter(t *testing.T) { Chatter() }
+
+func TestLater(t *testing.T) {}
+`, time.Minute, Step{ID: "1", Tests: []string{"TestChatter"}}, Step{ID: "2", Tests: []string{"TestLater"}}))
+	wantStatus(t, vs[0], Failed)
+	msg := outcome(t, vs[0], "TestChatter").Message
+	wantContains(t, "message", msg, "TestChatter printed more than 1 MiB of output; otpgo stopped it", "[output cut")
+	if len(msg) > perTestLimit+1024 {
+		t.Errorf("message is %d bytes; the cap is %d", len(msg), perTestLimit)
+	}
+	wantStatus(t, vs[1], Passed)
+}
+
+func TestRunMissingTest(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, addLearner)
+	vs := f.run(f.request("package fx\n\nimport \"testing\"\n\nfunc TestAdd(t *testing.T) {}\n",
+		5*time.Second, Step{ID: "1", Tests: []string{"TestAdd", "TestNoSuchThing"}}))
+	wantStatus(t, vs[0], Failed)
+	wantContains(t, "message", outcome(t, vs[0], "TestNoSuchThing").Message, "there is no test TestNoSuchThing")
+}
+
+func TestRunSkipIsNotAPass(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, addLearner)
+	vs := f.run(f.request("package fx\n\nimport \"testing\"\n\nfunc TestAdd(t *testing.T) { t.Skip(\"not today\") }\n",
+		5*time.Second, Step{ID: "1", Tests: []string{"TestAdd"}}))
+	wantStatus(t, vs[0], Failed)
+	wantContains(t, "message", vs[0].Tests[0].Message, "skipped", "not today")
+}
+
+func TestRunTestMainThatNeverStartsIsKilled(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, addLearner)
+	// go test -timeout only arms inside m.Run, so this binary would run
+	// forever: only the runner's own deadline can stop it.
+	vs := f.run(f.request(`package fx
+
+import (
+	"testing"
+	"time"
+)
+
+func TestMain(m *testing.M) { time.Sleep(time.Hour) }
+
+func TestAdd(t *testing.T) {}
+`, time.Second, Step{ID: "1", Tests: []string{"TestAdd"}}))
+	wantStatus(t, vs[0], TimedOut)
+	wantContains(t, "message", vs[0].Tests[0].Message, "before any test started", "otpgo killed the test binary after 3s")
+}
+
+func TestRunRaceIsReportedInLearnerTerms(t *testing.T) {
+	if !RaceSupported(context.Background()) {
+		t.Skip("the race detector needs cgo and a C compiler, which this machine lacks")
+	}
+	t.Parallel()
+	f := newFixture(t, `package fx
+
+// Counter is not safe for concurrent use: that's the bug.
+type Counter struct{ n int }
+
+func (c *Counter) Inc() { c.n++ }
+`)
+	req := f.request(`package fx
+
+import (
+	"sync"
+	"testing"
+)
+
+func TestInc(t *testing.T) {
+	var c Counter
+	var wg sync.WaitGroup
+	for range 2 {
+		wg.Add(1)
+		go func() { defer wg.Done(); c.Inc() }()
+	}
+	wg.Wait()
+}
+`, 10*time.Second, Step{ID: "1", Tests: []string{"TestInc"}})
+	req.Race = true
+	vs := f.run(req)
+	wantStatus(t, vs[0], Failed)
+	msg := outcome(t, vs[0], "TestInc").Message
+	wantContains(t, "message", msg, "WARNING: DATA RACE", "fx.(*Counter).Inc  exercises/fx/fx.go:6", "race detected during execution of test")
+	wantNotContains(t, "message", msg, "testing.tRunner", "==================")
+}
+
+// pidFile is where a fixture's hidden test writes the pid of a process it
+// started, so the Go test can check that the process is gone afterwards.
+func pidFixture(t *testing.T, block bool) (hidden, pidFile string) {
+	pidFile = filepath.Join(t.TempDir(), "pid")
+	end := "}"
+	if block {
+		end = "\tselect {}\n}"
+	}
+	return `package fx
+
+import (
+	"os"
+	"os/exec"
+	"strconv"
+	"testing"
+)
+
+func TestSpawn(t *testing.T) {
+	cmd := exec.Command("sleep", "300")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	pids := strconv.Itoa(os.Getpid()) + " " + strconv.Itoa(cmd.Process.Pid)
+	if err := os.WriteFile(` + strconv.Quote(pidFile+".tmp") + `, []byte(pids), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(` + strconv.Quote(pidFile+".tmp") + `, ` + strconv.Quote(pidFile) + `); err != nil {
+		t.Fatal(err)
+	}
+` + end + "\n", pidFile
+}
+
+func readPids(t *testing.T, file string) []int {
+	t.Helper()
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatalf("the fixture never wrote its pids: %v", err)
+	}
+	var pids []int
+	for _, f := range strings.Fields(string(data)) {
+		pid, err := strconv.Atoi(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pids = append(pids, pid)
+	}
+	return pids
+}
+
+// alive reports whether pid is a live (not zombie) process.
+func alive(pid int) bool {
+	if err := syscall.Kill(pid, 0); errors.Is(err, syscall.ESRCH) {
+		return false
+	}
+	stat, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return false
+	}
+	// Field 3, after "pid (comm)", is the state; Z is a zombie awaiting its
+	// reaper (init), which can no longer run anything.
+	s := string(stat)
+	i := strings.LastIndexByte(s, ')')
+	return i < 0 || i+2 >= len(s) || s[i+2] != 'Z'
+}
+
+// waitGone polls (SIGKILL is asynchronous) until no pid is alive.
+func waitGone(t *testing.T, pids []int) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for _, pid := range pids {
+		for alive(pid) {
+			if time.Now().After(deadline) {
+				t.Fatalf("process %d is still running after Run returned", pid)
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+}
+
+func TestRunCancelKillsProcessGroup(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, addLearner)
+	hidden, pidFile := pidFixture(t, true)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	errc := make(chan error, 1)
+	go func() {
+		_, err := run(ctx, f.request(hidden, time.Minute, Step{ID: "1", Tests: []string{"TestSpawn"}}), defaultLimits)
+		errc <- err
+	}()
+	// Wait until the test binary and its child are up, as Ctrl-C would.
+	deadline := time.Now().Add(2 * time.Minute)
+	for {
+		if _, err := os.Stat(pidFile); err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the fixture test never started")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	pids := readPids(t, pidFile)
+	cancel()
+	err := <-errc
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("Run after cancel returned %v, want context.Canceled", err)
+	}
+	waitGone(t, pids)
+}
+
+func TestRunLeavesNoChildBehind(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, addLearner)
+	hidden, pidFile := pidFixture(t, false)
+	vs := f.run(f.request(hidden, 10*time.Second, Step{ID: "1", Tests: []string{"TestSpawn"}}))
+	wantStatus(t, vs[0], Passed)
+	waitGone(t, readPids(t, pidFile))
+}

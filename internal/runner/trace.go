@@ -1,0 +1,266 @@
+package runner
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+// A trace is the dump a dying test binary prints: "panic: ..." or
+// "fatal error: ..." (or go test's own "panic: test timed out"), a few
+// header lines, then goroutine stacks. It can be huge (every goroutine of a
+// leaky program), so it is parsed as it streams and only the goroutines
+// with a frame in the learner's package are kept.
+type trace struct {
+	p        *paths
+	header   []string
+	gs       []*goroutine // kept: goroutines with a frame in the package
+	dropped  int          // goroutines in the package beyond maxGoroutines
+	cur      *goroutine
+	fn       string // function line waiting for its file line
+	inBlock  bool   // inside a goroutine block (until a blank line)
+	finished bool   // a blank line ended the last block and something else followed
+}
+
+type goroutine struct {
+	header string // "goroutine 7 [chan receive]:"
+	state  string // "chan receive"
+	frames []frame
+}
+
+type frame struct {
+	fn, file, line string
+	created        bool // "created by" frame: where the goroutine was started
+}
+
+const (
+	maxGoroutines  = 8
+	maxFrames      = 24 // per goroutine; a stack overflow has thousands
+	maxTraceHeader = 12
+)
+
+var (
+	goroutineRE = regexp.MustCompile(`^goroutine \d+ (?:[^\[]* )?\[([^\]]*)\]:$`)
+	fileLineRE  = regexp.MustCompile(`^\s+(\S+\.go):(\d+)(?: \+0x[0-9a-f]+)?$`)
+)
+
+// startsTrace reports whether an output line begins a dying binary's dump.
+func startsTrace(line string) bool {
+	return strings.HasPrefix(line, "panic: ") ||
+		strings.HasPrefix(line, "fatal error: ") ||
+		strings.HasPrefix(line, "runtime: goroutine stack exceeds")
+}
+
+func newTrace(p *paths, first string) *trace {
+	return &trace{p: p, header: []string{first}}
+}
+
+// timedOut reports whether this is go test's -timeout dump.
+func (t *trace) timedOut() bool { return strings.HasPrefix(t.header[0], "panic: test timed out") }
+
+// fatal reports whether the runtime killed the program (concurrent map
+// writes, stack overflow, deadlock) rather than a panic.
+func (t *trace) fatal() bool { return strings.HasPrefix(t.first(), "fatal error: ") }
+
+// first is the line that names what happened: "panic: boom" or
+// "fatal error: stack overflow" (after the runtime's own preamble).
+func (t *trace) first() string {
+	for _, h := range t.header {
+		if strings.HasPrefix(h, "panic: ") || strings.HasPrefix(h, "fatal error: ") {
+			return h
+		}
+	}
+	return t.header[0]
+}
+
+// add feeds one output line.
+func (t *trace) add(line string) {
+	if t.finished {
+		return
+	}
+	if m := goroutineRE.FindStringSubmatch(line); m != nil {
+		t.endGoroutine()
+		state, _, _ := strings.Cut(m[1], ",") // "chan receive, 2 minutes"
+		t.cur = &goroutine{header: line, state: state}
+		t.inBlock = true
+		return
+	}
+	if t.cur == nil {
+		if t.inBlock || len(t.gs) > 0 || t.dropped > 0 {
+			// After the last goroutine: go test's own trailer.
+			t.finished = true
+			return
+		}
+		if len(t.header) < maxTraceHeader {
+			t.header = append(t.header, line)
+		}
+		return
+	}
+	if line == "" {
+		t.endGoroutine()
+		return
+	}
+	if m := fileLineRE.FindStringSubmatch(line); m != nil && t.fn != "" {
+		if t.p.inPkg(m[1]) && len(t.cur.frames) < maxFrames {
+			t.cur.frames = append(t.cur.frames, frame{
+				fn: shortFunc(t.fn), file: m[1], line: m[2],
+				created: strings.HasPrefix(t.fn, "created by "),
+			})
+		}
+		t.fn = ""
+		return
+	}
+	t.fn = line
+}
+
+func (t *trace) endGoroutine() {
+	g := t.cur
+	t.cur, t.fn = nil, ""
+	if g == nil || len(g.frames) == 0 {
+		return
+	}
+	if len(t.gs) >= maxGoroutines {
+		t.dropped++
+		return
+	}
+	t.gs = append(t.gs, g)
+}
+
+// value is the panic or fatal error message: "boom", "concurrent map writes".
+func (t *trace) value() string {
+	v := t.first()
+	for _, p := range []string{"panic: ", "fatal error: "} {
+		v = strings.TrimPrefix(v, p)
+	}
+	v = strings.TrimSuffix(v, " [recovered, repanicked]")
+	v = strings.TrimSuffix(v, " [recovered]")
+	return v
+}
+
+// runningTests lists the tests go test's timeout dump says were running.
+func (t *trace) runningTests() []string {
+	var names []string
+	in := false
+	for _, h := range t.header[1:] {
+		switch {
+		case strings.TrimSpace(h) == "running tests:":
+			in = true
+		case in && strings.HasPrefix(h, "\t\t"):
+			name, _, _ := strings.Cut(strings.TrimSpace(h), " ")
+			names = append(names, name)
+		default:
+			in = false
+		}
+	}
+	return names
+}
+
+// stuckHint guesses, from the states of the learner's goroutines, whether a
+// timed-out test was blocked (deadlock, missing message) or busy.
+func (t *trace) stuckHint() string {
+	t.endGoroutine()
+	if len(t.gs) == 0 {
+		return ""
+	}
+	blocked := 0
+	for _, g := range t.gs {
+		if blockingState(g.state) {
+			blocked++
+		}
+	}
+	switch {
+	case blocked == len(t.gs):
+		return "Every goroutine in your code is blocked waiting (see the [state] of each): a deadlock, or a message or reply that is never sent."
+	case blocked == 0:
+		return "Your code is busy, not blocked: look for a loop that never ends."
+	}
+	return ""
+}
+
+func blockingState(s string) bool {
+	for _, b := range []string{"chan ", "select", "sync.", "semacquire", "sleep", "IO wait", "sync.Cond.Wait"} {
+		if strings.HasPrefix(s, b) {
+			return true
+		}
+	}
+	return false
+}
+
+// render writes the trace for a learner: the panic value, then each of
+// their goroutines with only their own frames.
+func (t *trace) render() string {
+	t.endGoroutine()
+	var b strings.Builder
+	first := t.first()
+	b.WriteString(strings.TrimSuffix(strings.TrimSuffix(first, " [recovered, repanicked]"), " [recovered]"))
+	b.WriteByte('\n')
+	for _, h := range t.header {
+		th := strings.TrimSpace(h)
+		if h == first || th == "" || strings.HasPrefix(th, "panic: ") || strings.HasPrefix(th, "runtime: ") {
+			continue // the repeated value of a re-panic, the runtime's registers
+		}
+		b.WriteString(strings.ReplaceAll(h, "\t", "    "))
+		b.WriteByte('\n')
+	}
+	if len(t.gs) == 0 {
+		b.WriteString("(no goroutine was in your package's code)\n")
+		return strings.TrimRight(b.String(), "\n")
+	}
+	for _, g := range t.gs {
+		b.WriteByte('\n')
+		b.WriteString(g.header)
+		b.WriteByte('\n')
+		for i := 0; i < len(g.frames); i++ {
+			f := g.frames[i]
+			verb := ""
+			if f.created {
+				verb = "started by "
+			}
+			fmt.Fprintf(&b, "    %s%s  %s:%s", verb, f.fn, t.p.display(f.file), f.line)
+			// Recursion: say how often instead of repeating the frame.
+			n := 1
+			for i+1 < len(g.frames) && g.frames[i+1] == f {
+				i++
+				n++
+			}
+			if n > 1 {
+				fmt.Fprintf(&b, "  (x%d)", n)
+			}
+			b.WriteByte('\n')
+		}
+	}
+	if t.dropped > 0 {
+		fmt.Fprintf(&b, "\n... and %d more goroutines in your package\n", t.dropped)
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+// trimFrames shortens the stacks inside ordinary test output (race
+// detector reports, debug.PrintStack): a "function" line followed by a
+// "file.go:N" line is one frame; frames outside the package are dropped,
+// the others become one line with the learner's path.
+func trimFrames(p *paths, lines []string) []string {
+	out := make([]string, 0, len(lines))
+	for i := 0; i < len(lines); i++ {
+		if i+1 < len(lines) {
+			if m := fileLineRE.FindStringSubmatch(lines[i+1]); m != nil && looksLikeFunc(lines[i]) {
+				if p.inPkg(m[1]) {
+					indent := lines[i][:len(lines[i])-len(strings.TrimLeft(lines[i], " \t"))]
+					out = append(out, fmt.Sprintf("%s%s  %s:%s", indent, shortFunc(strings.TrimSpace(lines[i])), p.display(m[1]), m[2]))
+				}
+				i++
+				continue
+			}
+		}
+		if strings.Trim(lines[i], "=") == "" && lines[i] != "" {
+			continue // the race detector's ===== rulers
+		}
+		out = append(out, lines[i])
+	}
+	return out
+}
+
+func looksLikeFunc(s string) bool {
+	s = strings.TrimSpace(s)
+	return strings.HasSuffix(s, ")") || strings.HasPrefix(s, "created by ")
+}
