@@ -31,7 +31,7 @@ func AppendCommand(dst []byte, args ...string) []byte {
 //	string, []byte      bulk string
 //	int, int64          integer
 //	[]any, []string     array (elements encoded recursively)
-//	*Error              error reply; any CR or LF in the message becomes a space
+//	*Error              error reply; any LF in the message becomes a space
 //
 // Decoding what AppendValue wrote gives back an equal value (a []string
 // comes back as []any of strings).
@@ -60,7 +60,9 @@ func AppendValue(dst []byte, v any) ([]byte, error) {
 		return dst, nil
 	case *Error:
 		dst = append(dst, '-')
-		dst = append(dst, strings.NewReplacer("\r", " ", "\n", " ").Replace(v.Message)...)
+		// A line ends at LF, so an LF inside would end it early; a lone CR
+		// is harmless and kept.
+		dst = append(dst, strings.ReplaceAll(v.Message, "\n", " ")...)
 		return append(dst, '\r', '\n'), nil
 	default:
 		return dst, fmt.Errorf("resp: cannot encode %T as a reply (want nil, string, []byte, int, int64, []any, []string or *resp.Error)", v)

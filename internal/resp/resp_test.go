@@ -214,7 +214,7 @@ func TestAppendValueRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []any{int64(1), "b", []any{"c"}, &Error{Message: "ERR a  b"}}
+	want := []any{int64(1), "b", []any{"c"}, &Error{Message: "ERR a\r b"}}
 	if v, err := ReadReply(bufio.NewReader(bytes.NewReader(buf))); err != nil || !reflect.DeepEqual(v, want) {
 		t.Fatalf("got %#v, %v; want %#v", v, err, want)
 	}
