@@ -150,6 +150,9 @@ func run(ctx context.Context, req Request, lim limits) ([]Verdict, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("check %s: %w", req.Dir, err)
+	}
 	goPath, _, err := toolchain(ctx)
 	if err != nil {
 		return nil, err

@@ -20,12 +20,14 @@ type trace struct {
 	fn       string // function line waiting for its file line
 	inBlock  bool   // inside a goroutine block (until a blank line)
 	finished bool   // a blank line ended the last block and something else followed
+	rtStack  bool   // inside the runtime's own "runtime stack:" section
 }
 
 type goroutine struct {
-	header string // "goroutine 7 [chan receive]:"
+	id     string
 	state  string // "chan receive"
 	frames []frame
+	more   int // frames in the package beyond maxFrames
 }
 
 type frame struct {
@@ -40,7 +42,7 @@ const (
 )
 
 var (
-	goroutineRE = regexp.MustCompile(`^goroutine \d+ (?:[^\[]* )?\[([^\]]*)\]:$`)
+	goroutineRE = regexp.MustCompile(`^goroutine (\d+) (?:[^\[]* )?\[([^\]]*)\]:$`)
 	fileLineRE  = regexp.MustCompile(`^\s+(\S+\.go):(\d+)(?: \+0x[0-9a-f]+)?$`)
 )
 
@@ -80,8 +82,8 @@ func (t *trace) add(line string) {
 	}
 	if m := goroutineRE.FindStringSubmatch(line); m != nil {
 		t.endGoroutine()
-		state, _, _ := strings.Cut(m[1], ",") // "chan receive, 2 minutes"
-		t.cur = &goroutine{header: line, state: state}
+		state, _, _ := strings.Cut(m[2], ",") // "chan receive, 2 minutes"
+		t.cur = &goroutine{id: m[1], state: state}
 		t.inBlock = true
 		return
 	}
@@ -91,7 +93,10 @@ func (t *trace) add(line string) {
 			t.finished = true
 			return
 		}
-		if len(t.header) < maxTraceHeader {
+		if line == "runtime stack:" {
+			t.rtStack = true // the runtime's own frames: nothing for a learner
+		}
+		if !t.rtStack && len(t.header) < maxTraceHeader {
 			t.header = append(t.header, line)
 		}
 		return
@@ -101,11 +106,15 @@ func (t *trace) add(line string) {
 		return
 	}
 	if m := fileLineRE.FindStringSubmatch(line); m != nil && t.fn != "" {
-		if t.p.inPkg(m[1]) && len(t.cur.frames) < maxFrames {
+		switch {
+		case !t.p.inPkg(m[1]):
+		case len(t.cur.frames) < maxFrames:
 			t.cur.frames = append(t.cur.frames, frame{
 				fn: shortFunc(t.fn), file: m[1], line: m[2],
 				created: strings.HasPrefix(t.fn, "created by "),
 			})
+		default:
+			t.cur.more++
 		}
 		t.fn = ""
 		return
@@ -186,30 +195,38 @@ func blockingState(s string) bool {
 	return false
 }
 
-// render writes the trace for a learner: the panic value, then each of
-// their goroutines with only their own frames.
+// render writes the trace for a learner: what happened (except for a
+// timeout, which the caller words better), then each of their goroutines
+// with only their own frames.
 func (t *trace) render() string {
 	t.endGoroutine()
 	var b strings.Builder
-	first := t.first()
-	b.WriteString(strings.TrimSuffix(strings.TrimSuffix(first, " [recovered, repanicked]"), " [recovered]"))
-	b.WriteByte('\n')
-	for _, h := range t.header {
-		th := strings.TrimSpace(h)
-		if h == first || th == "" || strings.HasPrefix(th, "panic: ") || strings.HasPrefix(th, "runtime: ") {
-			continue // the repeated value of a re-panic, the runtime's registers
+	if !t.timedOut() {
+		first := t.first()
+		b.WriteString(strings.TrimSuffix(strings.TrimSuffix(first, " [recovered, repanicked]"), " [recovered]"))
+		b.WriteByte('\n')
+		for _, h := range t.header {
+			th := strings.TrimSpace(h)
+			if h == first || th == "" || strings.HasPrefix(th, "panic: ") || strings.HasPrefix(th, "runtime: ") {
+				continue // the repeated value of a re-panic, the runtime's registers
+			}
+			b.WriteString(strings.ReplaceAll(h, "\t", "    "))
+			b.WriteByte('\n')
 		}
-		b.WriteString(strings.ReplaceAll(h, "\t", "    "))
 		b.WriteByte('\n')
 	}
 	if len(t.gs) == 0 {
 		b.WriteString("(no goroutine was in your package's code)\n")
 		return strings.TrimRight(b.String(), "\n")
 	}
-	for _, g := range t.gs {
-		b.WriteByte('\n')
-		b.WriteString(g.header)
-		b.WriteByte('\n')
+	if t.timedOut() {
+		b.WriteString("Goroutines in your package when the time ran out:\n\n")
+	}
+	for i, g := range t.gs {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		fmt.Fprintf(&b, "goroutine %s [%s]:\n", g.id, g.state)
 		for i := 0; i < len(g.frames); i++ {
 			f := g.frames[i]
 			verb := ""
@@ -227,6 +244,9 @@ func (t *trace) render() string {
 				fmt.Fprintf(&b, "  (x%d)", n)
 			}
 			b.WriteByte('\n')
+		}
+		if g.more > 0 {
+			fmt.Fprintf(&b, "    ... %d more frames in your package\n", g.more)
 		}
 	}
 	if t.dropped > 0 {

@@ -76,10 +76,10 @@ func (s *session) message(rec *record) string {
 		} else {
 			lastSub = ""
 		}
-		lines = append(lines, strings.ReplaceAll(text, hiddenPrefix, ""))
+		lines = append(lines, text)
 	}
 	lines = trimFrames(&s.paths, lines)
-	msg := strings.Trim(strings.Join(lines, "\n"), "\n")
+	msg := strings.ReplaceAll(strings.Trim(strings.Join(lines, "\n"), "\n"), hiddenPrefix, "")
 	if rec.cut {
 		msg += fmt.Sprintf("\n[output cut: otpgo keeps %d KiB per test]", perTestLimit>>10)
 	}
@@ -179,7 +179,8 @@ func (s *session) death(iv *invocation, r *record, why killReason, timeout time.
 	case why == killFlood && (r == nil || iv.flooder == r.name || iv.flooder == ""):
 		res.kind = kindFlood
 		res.short = fmt.Sprintf("%s printed more than %d MiB of output; otpgo stopped it", subject, floodLimit>>20)
-		explain = "Is something printing in a loop?"
+		explain = "Is something printing in a loop? It began with:"
+		prior = head(prior, 10, 160)
 	case why == killFlood:
 		res.kind = kindNotRun
 		res.short = fmt.Sprintf("not finished: otpgo stopped the tests because %s printed too much", iv.flooder)
@@ -211,6 +212,20 @@ func (s *session) death(iv *invocation, r *record, why killReason, timeout time.
 	}
 	res.msg = joinMsg(joinMsg(joinMsg(res.short, explain), prior), dump)
 	return res
+}
+
+// head keeps the first n lines of s, each cut to width bytes.
+func head(s string, n, width int) string {
+	lines := strings.SplitN(s, "\n", n+1)
+	if len(lines) > n {
+		lines[n] = "..."
+	}
+	for i, l := range lines {
+		if len(l) > width {
+			lines[i] = l[:width] + "..."
+		}
+	}
+	return strings.Join(lines, "\n")
 }
 
 func joinMsg(a, b string) string {
@@ -281,11 +296,9 @@ func (s *session) verdicts(count int) []Verdict {
 // summary is the one-line Detail of a step that did not pass: the headline
 // of its worst test, or which tests failed.
 func (s *session) summary(v Verdict, bad []string, worst kind) string {
-	if worst > kindMissing {
-		for _, t := range v.Tests {
-			if r := s.records[t.Name]; r.res != nil && r.res.kind == worst && r.res.short != "" {
-				return r.res.short
-			}
+	for _, t := range v.Tests {
+		if r := s.records[t.Name]; r.res != nil && r.res.kind == worst && r.res.short != "" {
+			return r.res.short
 		}
 	}
 	if len(bad) == 1 {
