@@ -1,0 +1,137 @@
+package config
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/otpgo/otpgo/internal/actor"
+)
+
+// childEnv marks a copy of this test binary started by loadedWith: it
+// prints DefaultGreeting and exits. Package init runs once per program, so
+// the only way to see what init read under another environment is to start
+// the program again.
+const childEnv = "OTPGO_07_INIT_CHILD"
+
+var childOut = regexp.MustCompile(`(?m)^DefaultGreeting=(".*")$`)
+
+func TestMain(m *testing.M) {
+	if os.Getenv(childEnv) == "1" {
+		fmt.Printf("DefaultGreeting=%q\n", DefaultGreeting)
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+// loadedWith starts this test binary again with GREETER_GREETING set to
+// value (or unset if !set) and returns the DefaultGreeting it was loaded
+// with.
+func loadedWith(t *testing.T, value string, set bool) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^$")
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, EnvGreeting+"=") && !strings.HasPrefix(kv, "GORACE=") {
+			cmd.Env = append(cmd.Env, kv)
+		}
+	}
+	cmd.Env = append(cmd.Env, childEnv+"=1", "GORACE=atexit_sleep_ms=0")
+	if set {
+		cmd.Env = append(cmd.Env, EnvGreeting+"="+value)
+	}
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("starting a fresh copy of the program failed (%v): did package init panic?\n%s", err, stderr.String())
+	}
+	m := childOut.FindSubmatch(out)
+	if m == nil {
+		t.Fatalf("a fresh copy of the program printed no DefaultGreeting:\n%s%s", out, stderr.String())
+	}
+	s, err := strconv.Unquote(string(m[1]))
+	if err != nil {
+		t.Fatalf("bad output from a fresh copy of the program: %s", m[1])
+	}
+	return s
+}
+
+// unsetGreeting removes GREETER_GREETING for the rest of the test (and
+// restores it afterwards).
+func unsetGreeting(t *testing.T) {
+	t.Helper()
+	t.Setenv(EnvGreeting, "") // registers the restore
+	os.Unsetenv(EnvGreeting)
+}
+
+// setVersion sets Version as -ldflags -X would, until the test ends.
+func setVersion(t *testing.T, v string) {
+	t.Helper()
+	old := Version
+	Version = v
+	t.Cleanup(func() { Version = old })
+}
+
+// startGreeter starts a greeter and returns a func that stops it.
+func startGreeter(t *testing.T, opts Options) (actor.PID, func()) {
+	t.Helper()
+	pid, err := Start(opts)
+	if err != nil {
+		t.Fatalf("Start(%+v): %v", opts, err)
+	}
+	if pid.IsZero() {
+		t.Fatalf("Start(%+v) returned the zero PID and no error", opts)
+	}
+	return pid, func() { stopProc(t, pid) }
+}
+
+// stopProc stops a server or supervisor and checks it exited.
+func stopProc(t *testing.T, pid actor.PID) {
+	t.Helper()
+	if err := actor.Stop(pid, actor.Shutdown, 2*time.Second); err != nil {
+		t.Errorf("stopping %v: %v", pid, err)
+	}
+}
+
+func greet(t *testing.T, pid actor.PID, name string) string {
+	t.Helper()
+	msg, err := Greet(pid, name)
+	if err != nil {
+		t.Fatalf("Greet(%v, %q): %v", pid, name, err)
+	}
+	return msg
+}
+
+func config(t *testing.T, pid actor.PID) Config {
+	t.Helper()
+	cfg, err := CurrentConfig(pid)
+	if err != nil {
+		t.Fatalf("CurrentConfig(%v): %v", pid, err)
+	}
+	return cfg
+}
+
+// registered polls until a live process other than old is registered as
+// GreeterName, or fails after a deadline.
+func registered(t *testing.T, old actor.PID, why string) actor.PID {
+	t.Helper()
+	deadline := time.Now().Add(2 * time.Second)
+	for {
+		pid, ok := actor.WhereIs(GreeterName)
+		if ok && pid != old && actor.Alive(pid) {
+			return pid
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no live process registered as %q %s", GreeterName, why)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
