@@ -1,0 +1,207 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/fsnotify/fsnotify"
+	"github.com/spf13/cobra"
+)
+
+func init() { register(newDoctorCommand) }
+
+// newDoctorCommand builds `otpgo doctor`.
+func newDoctorCommand(a *App) *cobra.Command {
+	return &cobra.Command{
+		Use:   "doctor",
+		Short: "Check this machine: Go, build cache, race detector, file watching",
+		Long: `Check what otpgo needs here: the Go toolchain, a checkout, the course, whether
+the build cache is warm (the first check compiles for 10-20 s), whether the
+race detector works (it needs cgo and a C compiler), and whether file
+watching works in the checkout (otpgo watch needs it).
+
+Exit code 1 if something otpgo cannot work without is missing.`,
+		GroupID: groupTools,
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runDoctor(cmd.Context(), a)
+		},
+	}
+}
+
+// finding is one line of the doctor's report.
+type finding struct {
+	level int // 0 ok, 1 warning, 2 problem
+	what  string
+	fix   string
+}
+
+func runDoctor(ctx context.Context, a *App) error {
+	var findings []finding
+	add := func(level int, what, fix string) { findings = append(findings, finding{level, what, fix}) }
+
+	goPath, err := a.LookPath("go")
+	if err != nil {
+		add(2, "Go: `go` is not on your PATH", "install Go 1.26 or newer from https://go.dev/dl/ and open a new terminal")
+	} else if v, err := a.Toolchain(ctx); err != nil {
+		add(2, "Go: "+firstLineOf(err.Error()), "install Go 1.26 or newer from https://go.dev/dl/")
+	} else {
+		add(0, fmt.Sprintf("Go: %s (%s)", v, goPath), "")
+	}
+
+	ws, err := a.Workspace()
+	if err != nil {
+		add(2, "Checkout: not inside an otpgo checkout", "git clone https://github.com/otpgo/otpgo && cd otpgo")
+	} else {
+		add(0, "Checkout: "+ws.Root, "")
+	}
+
+	if c, err := a.Course(); err != nil {
+		add(2, "Course: "+firstLineOf(err.Error()), "run otpgo verify in the checkout for details")
+	} else {
+		ready, steps := 0, 0
+		for _, ch := range c.Chapters {
+			if !ch.Coming {
+				ready++
+				steps += len(ch.Gradable())
+			}
+		}
+		add(0, fmt.Sprintf("Course: %d chapters, %d written, %d graded steps", len(c.Chapters), ready, steps), "")
+	}
+
+	if goPath != "" {
+		level, what, fix := buildCache(ctx, goPath)
+		add(level, what, fix)
+		if a.RaceSupported(ctx) {
+			add(0, "Race detector: works here (otpgo check uses -race)", "")
+		} else {
+			add(1, "Race detector: not available (needs cgo and a C compiler); otpgo check runs without -race", "install a C compiler (gcc or clang) and make sure CGO_ENABLED is not 0")
+		}
+	}
+
+	if ws != nil {
+		if err := watchWorks(ws.StateDir()); err != nil {
+			add(1, "File watching: "+err.Error(), "otpgo watch will not see your edits here; run otpgo check by hand")
+		} else {
+			add(0, "File watching: works in "+ws.Root, "")
+		}
+	}
+
+	term := "not a terminal: plain output"
+	if a.Interactive() {
+		term = "a terminal"
+		if !a.Color() {
+			term += ", no colour (NO_COLOR or TERM=dumb)"
+		}
+	}
+	add(0, "Output: "+term, "")
+
+	s := a.style()
+	worst := 0
+	for _, f := range findings {
+		mark := s.green("✓")
+		switch f.level {
+		case 1:
+			mark = s.yellow("!")
+		case 2:
+			mark = s.red("✗")
+		}
+		fmt.Fprintf(a.Out, "%s %s\n", mark, f.what)
+		if f.fix != "" {
+			fmt.Fprintf(a.Out, "    %s %s\n", s.dim("→"), f.fix)
+		}
+		worst = max(worst, f.level)
+	}
+	if worst == 2 {
+		return errFailed
+	}
+	return nil
+}
+
+func firstLineOf(s string) string {
+	line, _, _ := strings.Cut(s, "\n")
+	return line
+}
+
+// warmEntries is how many files in GOCACHE count as warm: building the
+// standard library and otpgo's dependencies leaves thousands.
+const warmEntries = 1000
+
+// buildCache says whether `go env GOCACHE` is warm, counting at most
+// warmEntries files so a big cache costs no more than a small one.
+func buildCache(ctx context.Context, goPath string) (level int, what, fix string) {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, goPath, "env", "GOCACHE").Output()
+	if err != nil {
+		return 1, "Build cache: cannot ask go env GOCACHE: " + err.Error(), ""
+	}
+	dir := strings.TrimSpace(string(out))
+	if dir == "" || dir == "off" {
+		return 1, "Build cache: off; every check compiles everything (slow)", "unset GOCACHE=off"
+	}
+	n := 0
+	errEnough := errors.New("enough")
+	_ = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			n++
+			if n >= warmEntries {
+				return errEnough
+			}
+		}
+		return nil
+	})
+	if n >= warmEntries {
+		return 0, "Build cache: warm (" + dir + ")", ""
+	}
+	return 1, fmt.Sprintf("Build cache: cold (%d files in %s): the first check compiles for 10-20 s", n, dir), "run `go build ./... && go vet ./...` once in the checkout to warm it"
+}
+
+// watchWorks creates a file in dir and waits up to a second for fsnotify
+// to report it. dir is the checkout's .otpgo/: doctor writes nothing in
+// exercises/.
+func watchWorks(dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("cannot create %s: %v", dir, err)
+	}
+	w, err := fsnotify.NewWatcher()
+	if err != nil {
+		return fmt.Errorf("not available (%v)", err)
+	}
+	defer w.Close()
+	if err := w.Add(dir); err != nil {
+		return fmt.Errorf("cannot watch %s (%v)", dir, err)
+	}
+	f, err := os.CreateTemp(dir, "doctor-watch-*")
+	if err != nil {
+		return fmt.Errorf("cannot create a test file in %s (%v)", dir, err)
+	}
+	name := f.Name()
+	f.Close()
+	defer os.Remove(name)
+	deadline := time.NewTimer(time.Second)
+	defer deadline.Stop()
+	for {
+		select {
+		case ev, ok := <-w.Events:
+			if !ok {
+				return errors.New("the watcher closed")
+			}
+			if filepath.Clean(ev.Name) == filepath.Clean(name) {
+				return nil
+			}
+		case err := <-w.Errors:
+			return fmt.Errorf("watcher error: %v", err)
+		case <-deadline.C:
+			return fmt.Errorf("no event within 1 s of creating a file (%s on %s)", "fsnotify", runtime.GOOS)
+		}
+	}
+}

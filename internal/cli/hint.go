@@ -1,0 +1,98 @@
+package cli
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/otpgo/otpgo/internal/catalog"
+)
+
+func init() { register(newHintCommand) }
+
+// newHintCommand builds `otpgo hint [ID]`.
+func newHintCommand(a *App) *cobra.Command {
+	var all bool
+	cmd := &cobra.Command{
+		Use:   "hint [ID]",
+		Short: "One more hint for a step: a nudge first, nearly the answer last",
+		Long: `Show the next hint of a step each time you ask, from a nudge to nearly the
+answer. With a chapter ID, the chapter's first pending step; with no ID, the
+next pending step. --all shows every hint at once.`,
+		Example: `  otpgo hint gs.1
+  otpgo hint gs.1 --all`,
+		GroupID:           groupLearn,
+		Args:              cobra.MaximumNArgs(1),
+		ValidArgsFunction: a.completeIDs(true),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runHint(a, args, all)
+		},
+	}
+	cmd.Flags().BoolVar(&all, "all", false, "show every hint of the step")
+	return cmd
+}
+
+func runHint(a *App, args []string, all bool) error {
+	c, err := a.Course()
+	if err != nil {
+		return err
+	}
+	store, err := a.Progress()
+	if err != nil {
+		return err
+	}
+	st, err := store.Load()
+	if err != nil {
+		return err
+	}
+	var step *catalog.Step
+	if len(args) == 0 {
+		if step = c.NextPending(st.Done); step == nil {
+			return fmt.Errorf("every written step passes, so there is no pending step to hint at; name one: otpgo hint gs.1")
+		}
+	} else {
+		t, err := c.Resolve(args[0])
+		if err != nil {
+			return err
+		}
+		step = t.Step
+		if step == nil {
+			// A chapter: its first pending step, else its first step.
+			for _, s := range t.Chapter.Steps {
+				if len(s.Hints) > 0 && (step == nil || !st.Done(s.ID) && st.Done(step.ID)) {
+					step = s
+				}
+			}
+		}
+	}
+	if step == nil || len(step.Hints) == 0 {
+		id := args[0]
+		if step != nil {
+			id = step.ID
+		}
+		return fmt.Errorf("%s has no hints; read the lesson: otpgo lesson show %s", id, id)
+	}
+	s := a.style()
+	n := len(step.Hints)
+	if all {
+		if err := store.SawHints(step.ID, n); err != nil {
+			return err
+		}
+		fmt.Fprintf(a.Out, "Hints for %s %s:\n", s.bold(step.ID), step.Title)
+		for i, h := range step.Hints {
+			fmt.Fprintf(a.Out, "\n%s\n%s\n", s.cyan(fmt.Sprintf("%d of %d", i+1, n)), indent(wrapText(h, 76), "  "))
+		}
+		return nil
+	}
+	level, err := store.NextHint(step.ID, n)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(a.Out, "%s for %s %s:\n\n%s\n\n", s.cyan(fmt.Sprintf("Hint %d of %d", level, n)), s.bold(step.ID), step.Title, indent(wrapText(step.Hints[level-1], 76), "  "))
+	if level < n {
+		fmt.Fprintln(a.Out, s.dim(fmt.Sprintf("Still stuck? otpgo hint %s shows hint %d of %d.", step.ID, level+1, n)))
+	} else {
+		fmt.Fprintln(a.Out, s.dim(fmt.Sprintf("That was the last hint. The lesson walks through it too: otpgo lesson show %s", step.ID)))
+	}
+	return nil
+}

@@ -1,0 +1,263 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"strings"
+
+	"charm.land/glamour/v2"
+	"github.com/charmbracelet/x/term"
+	"github.com/spf13/cobra"
+
+	"github.com/otpgo/otpgo/internal/catalog"
+)
+
+func init() { register(newLessonCommand) }
+
+// newLessonCommand builds `otpgo lesson` with list and show.
+func newLessonCommand(a *App) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:     "lesson",
+		Short:   "List the chapters, or read one",
+		GroupID: groupLearn,
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return listLessons(a, false)
+		},
+	}
+	var asJSON bool
+	list := &cobra.Command{
+		Use:   "list",
+		Short: "The chapters and their steps, with what you have done",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return listLessons(a, asJSON)
+		},
+	}
+	list.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	show := &cobra.Command{
+		Use:   "show ID",
+		Short: "Read the lesson of a chapter (gs) or the part about one step (gs.1)",
+		Example: `  otpgo lesson show gs
+  otpgo lesson show gs.2
+  otpgo lesson show gs | less -R`,
+		Args:              exactlyOneID,
+		ValidArgsFunction: a.completeIDs(false),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return showLesson(a, args[0])
+		},
+	}
+	cmd.AddCommand(list, show)
+	return cmd
+}
+
+// exactlyOneID is cobra.ExactArgs(1) with a message that says what to type.
+func exactlyOneID(cmd *cobra.Command, args []string) error {
+	if len(args) != 1 {
+		return usageError{cmd: cmd, err: fmt.Errorf("%s takes one chapter or step ID, e.g. gs or gs.1 (otpgo lesson list shows them); got %d", cmd.CommandPath(), len(args))}
+	}
+	return nil
+}
+
+func listLessons(a *App, asJSON bool) error {
+	c, err := a.Course()
+	if err != nil {
+		return err
+	}
+	st, err := a.State()
+	if err != nil {
+		return err
+	}
+	ov := buildOverview(c, st)
+	if asJSON {
+		return writeJSON(a, ov)
+	}
+	s := a.style()
+	w := a.Out
+	fmt.Fprintf(w, "%s  %d of %d steps done  %s %d%%\n\n", s.bold("otpgo"), ov.Done, ov.Total, s.green(bar(ov.Done, ov.Total, 24)), percent(ov.Done, ov.Total))
+	for _, ch := range ov.Chapters {
+		title := fmt.Sprintf("%-4s %-34s", ch.ID, ch.Title)
+		switch {
+		case ch.Coming:
+			fmt.Fprintf(w, "%s %s\n", s.dim(title), s.dim("coming"))
+			continue
+		case ch.Total == 0:
+			fmt.Fprintf(w, "%s %s\n", s.bold(title), s.dim("to read and try"))
+		default:
+			fmt.Fprintf(w, "%s %d/%d %s\n", s.bold(title), ch.Done, ch.Total, s.green(bar(ch.Done, ch.Total, 10)))
+		}
+		for _, so := range ch.Steps {
+			mark := s.dim("·")
+			switch {
+			case !so.Graded:
+				mark = s.dim("○")
+			case so.Done:
+				mark = s.green("✓")
+			}
+			line := fmt.Sprintf("     %s %-6s %s", mark, so.ID, so.Title)
+			if so.ID == ov.Next {
+				line += "  " + s.cyan("← next")
+			}
+			fmt.Fprintln(w, line)
+		}
+	}
+	fmt.Fprintln(w)
+	if ov.Next != "" {
+		step, _ := c.Step(ov.Next)
+		fmt.Fprintf(w, "Next: read %s, edit %s, then %s\n",
+			s.bold("otpgo lesson show "+step.Chapter.ID),
+			strings.Join(exerciseFiles(step), ", "),
+			s.bold("otpgo check "+step.ID))
+	} else if ov.Total > 0 {
+		fmt.Fprintln(w, "Every written step passes. More chapters are coming.")
+	}
+	return nil
+}
+
+// exerciseFiles are the step's files as paths from the checkout root.
+func exerciseFiles(s *catalog.Step) []string {
+	var out []string
+	for _, f := range s.Files {
+		out = append(out, s.Chapter.ExercisePath(f))
+	}
+	return out
+}
+
+func writeJSON(a *App, v any) error {
+	enc := json.NewEncoder(a.Out)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+func showLesson(a *App, id string) error {
+	c, err := a.Course()
+	if err != nil {
+		return err
+	}
+	t, err := c.Resolve(id)
+	if err != nil {
+		return err
+	}
+	md := t.Chapter.Lesson
+	if t.Step != nil {
+		md = stepHeader(t.Step) + stepSection(t.Chapter.Lesson, t.Step.ID)
+	}
+	return a.renderMarkdown(md)
+}
+
+// stepHeader says what a step asks for, as markdown.
+func stepHeader(s *catalog.Step) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# %s %s\n\n", s.ID, s.Title)
+	if s.Gradable() {
+		fmt.Fprintf(&b, "Edit: `%s`  \nGrade: `otpgo check %s` · Stuck: `otpgo hint %s` · Whole lesson: `otpgo lesson show %s`\n\n",
+			strings.Join(exerciseFiles(s), "`, `"), s.ID, s.ID, s.Chapter.ID)
+	} else {
+		fmt.Fprintf(&b, "This step is not graded. Whole lesson: `otpgo lesson show %s`\n\n", s.Chapter.ID)
+	}
+	return b.String()
+}
+
+// stepSection returns the part of a lesson under the heading that names
+// the step ID ("## Step gs.1: ..."), down to the next heading of the same
+// or a higher level; the whole lesson if no heading names it.
+func stepSection(lesson, stepID string) string {
+	lines := strings.Split(lesson, "\n")
+	start, level := -1, 0
+	inFence := false
+	for i, l := range lines {
+		if strings.HasPrefix(strings.TrimSpace(l), "```") {
+			inFence = !inFence
+		}
+		if inFence {
+			continue
+		}
+		lv := headingLevel(l)
+		if lv == 0 {
+			continue
+		}
+		if start < 0 {
+			if containsWord(l, stepID) {
+				start, level = i, lv
+			}
+			continue
+		}
+		if lv <= level {
+			return strings.Join(lines[start:i], "\n") + "\n"
+		}
+	}
+	if start < 0 {
+		return lesson
+	}
+	return strings.Join(lines[start:], "\n")
+}
+
+func headingLevel(line string) int {
+	n := 0
+	for n < len(line) && line[n] == '#' {
+		n++
+	}
+	if n == 0 || n > 6 || n >= len(line) || line[n] != ' ' {
+		return 0
+	}
+	return n
+}
+
+// containsWord reports whether id occurs in s not followed by a digit or
+// a dot, so "gs.1" does not match "gs.10".
+func containsWord(s, id string) bool {
+	for i := 0; ; {
+		j := strings.Index(s[i:], id)
+		if j < 0 {
+			return false
+		}
+		end := i + j + len(id)
+		if end == len(s) || !strings.ContainsRune("0123456789.", rune(s[end])) {
+			return true
+		}
+		i = end
+	}
+}
+
+// renderMarkdown prints markdown: rendered with glamour on a colour
+// terminal, as it is otherwise (piped, NO_COLOR, TERM=dumb).
+func (a *App) renderMarkdown(md string) error {
+	if !a.Color() {
+		_, err := fmt.Fprint(a.Out, md)
+		return err
+	}
+	width := 100
+	if f, ok := a.Out.(*os.File); ok {
+		if w, _, err := term.GetSize(f.Fd()); err == nil && w > 20 {
+			width = min(w-2, 100)
+		}
+	}
+	styleOpt := glamour.WithStandardStyle(a.glamourStyle())
+	if s := a.Getenv("GLAMOUR_STYLE"); s != "" {
+		styleOpt = glamour.WithStylePath(s) // a style name or a JSON file
+	}
+	r, err := glamour.NewTermRenderer(styleOpt, glamour.WithWordWrap(width))
+	if err != nil {
+		return fmt.Errorf("render lesson: %w", err)
+	}
+	out, err := r.Render(md)
+	if err != nil {
+		return fmt.Errorf("render lesson: %w", err)
+	}
+	_, err = fmt.Fprint(a.Out, out)
+	return err
+}
+
+// glamourStyle is light or dark from COLORFGBG (set by many terminals),
+// else dark. No terminal query: one can stall for seconds.
+func (a *App) glamourStyle() string {
+	if fgbg := a.Getenv("COLORFGBG"); fgbg != "" {
+		parts := strings.Split(fgbg, ";")
+		switch parts[len(parts)-1] {
+		case "7", "15":
+			return "light"
+		}
+	}
+	return "dark"
+}

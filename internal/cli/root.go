@@ -1,0 +1,369 @@
+// Package cli is the otpgo command line: one cobra command per file.
+//
+// # Adding a command
+//
+// A command lives in its own file of this package and registers itself; no
+// other file changes:
+//
+//	func init() { register(newRedisCommand) }
+//
+//	// newRedisCommand builds `otpgo redis`.
+//	func newRedisCommand(a *App) *cobra.Command {
+//		return &cobra.Command{
+//			Use:     "redis",
+//			Short:   "Start an embedded Redis to play with",
+//			GroupID: groupPlay,
+//			Args:    cobra.NoArgs,
+//			RunE: func(cmd *cobra.Command, args []string) error {
+//				fmt.Fprintln(a.Out, "listening on", addr)
+//				<-cmd.Context().Done() // Ctrl-C cancels the context
+//				return nil
+//			},
+//		}
+//	}
+//
+// The *App gives a command everything it should not build for itself: its
+// output streams (a.Out, a.Err), the working directory, the course
+// (a.Course), the checkout (a.Workspace), the progress store (a.Progress),
+// a grader (a.Grader), whether output is a terminal and may be coloured
+// (a.Interactive, a.Color). Use them rather than os.Stdout or os.Getwd, so
+// the command can be tested in-process with NewRootCommand.
+//
+// `otpgo` with no command runs the default action: a welcome (progress and
+// what to do next). A file may replace it, e.g. the TUI:
+//
+//	func init() { setDefaultAction(runTUI) }
+//
+// runTUI(a, cmd) should call welcome(a, cmd) itself when !a.Interactive().
+//
+// Errors: return them from RunE. A *catalog.UnknownIDError, a usage error
+// or any plain error exits 2 after "otpgo: <error>" on stderr; return
+// errFailed (after printing why) when the command ran but found failures
+// (exit 1); an interrupt (Ctrl-C) exits 130.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"os/exec"
+	"os/signal"
+	"slices"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/charmbracelet/x/term"
+	"github.com/spf13/cobra"
+
+	"github.com/otpgo/otpgo"
+	"github.com/otpgo/otpgo/internal/catalog"
+	"github.com/otpgo/otpgo/internal/check"
+	"github.com/otpgo/otpgo/internal/progress"
+	"github.com/otpgo/otpgo/internal/runner"
+	"github.com/otpgo/otpgo/internal/workspace"
+)
+
+// Exit codes of otpgo.
+const (
+	ExitOK          = 0   // everything checked passed
+	ExitFailed      = 1   // the command ran and found failures (a step failed, verify mismatched, doctor found a problem)
+	ExitError       = 2   // bad input or a machinery problem (unknown ID, no Go, not a checkout)
+	ExitInterrupted = 130 // Ctrl-C
+)
+
+// errFailed is returned by a command that has already printed why it
+// failed (a failing step, a verify mismatch): exit 1, nothing more printed.
+var errFailed = errors.New("failed")
+
+// Command groups shown by `otpgo help`.
+const (
+	groupLearn = "learn"
+	groupPlay  = "play"
+	groupTools = "tools"
+)
+
+// Env is what otpgo takes from the outside world. Zero fields take the
+// process's own (os.Stdout, os.Getwd, otpgo.FS, runner.Run, ...), so tests
+// replace only what they need.
+type Env struct {
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+	Dir    string              // working directory; "" = os.Getwd()
+	Getenv func(string) string // "" = os.Getenv
+	FS     fs.FS               // the course; nil = otpgo.FS
+	Run    check.RunFunc       // nil = runner.Run
+	// LookPath finds the go command; nil = exec.LookPath.
+	LookPath func(file string) (string, error)
+	// Toolchain reports the Go version on PATH; nil = runner.CheckToolchain.
+	Toolchain func(ctx context.Context) (string, error)
+	// RaceSupported reports whether -race works here; nil = runner.RaceSupported.
+	RaceSupported func(ctx context.Context) bool
+	// IsTerminal reports whether a stream is a terminal; nil = a check of
+	// the file descriptor of an *os.File.
+	IsTerminal func(stream any) bool
+	Now        func() time.Time // nil = time.Now
+}
+
+func (e Env) withDefaults() Env {
+	if e.Stdin == nil {
+		e.Stdin = os.Stdin
+	}
+	if e.Stdout == nil {
+		e.Stdout = os.Stdout
+	}
+	if e.Stderr == nil {
+		e.Stderr = os.Stderr
+	}
+	if e.Getenv == nil {
+		e.Getenv = os.Getenv
+	}
+	if e.FS == nil {
+		e.FS = otpgo.FS
+	}
+	if e.Run == nil {
+		e.Run = runner.Run
+	}
+	if e.LookPath == nil {
+		e.LookPath = exec.LookPath
+	}
+	if e.Toolchain == nil {
+		e.Toolchain = runner.CheckToolchain
+	}
+	if e.RaceSupported == nil {
+		e.RaceSupported = runner.RaceSupported
+	}
+	if e.IsTerminal == nil {
+		e.IsTerminal = func(s any) bool {
+			f, ok := s.(interface{ Fd() uintptr })
+			return ok && term.IsTerminal(f.Fd())
+		}
+	}
+	if e.Now == nil {
+		e.Now = time.Now
+	}
+	return e
+}
+
+// App is shared by the commands of one invocation. Its getters load what
+// they return once, on first use.
+type App struct {
+	Env
+	Out io.Writer // = Env.Stdout
+	Err io.Writer // = Env.Stderr
+
+	courseOnce sync.Once
+	course     *catalog.Course
+	courseErr  error
+}
+
+// registered holds the command constructors of every file of the package,
+// added by register in init functions.
+var registered []func(*App) *cobra.Command
+
+// register adds a command to otpgo. Call it from an init function in the
+// command's own file.
+func register(newCommand func(*App) *cobra.Command) {
+	registered = append(registered, newCommand)
+}
+
+// defaultAction runs for `otpgo` with no command; see setDefaultAction.
+var defaultAction = welcome
+
+// setDefaultAction replaces what `otpgo` with no command does (the TUI
+// uses it). Call it from an init function.
+func setDefaultAction(f func(a *App, cmd *cobra.Command) error) {
+	defaultAction = f
+}
+
+// NewRootCommand builds the otpgo command tree over env. The App it returns
+// is the one every command uses.
+func NewRootCommand(env Env) (*cobra.Command, *App) {
+	env = env.withDefaults()
+	a := &App{Env: env, Out: env.Stdout, Err: env.Stderr}
+	root := &cobra.Command{
+		Use:   "otpgo",
+		Short: "Learn Erlang/OTP's ideas in Go, one graded exercise at a time",
+		Long: `otpgo is a workshop: read a lesson, edit the skeleton in exercises/,
+and let otpgo check grade it with hidden tests.
+
+  otpgo lesson list      the chapters and your progress
+  otpgo lesson show gs   read a lesson
+  otpgo check            grade the next step you have not passed
+  otpgo hint gs.1        one more hint`,
+		Args:          cobra.NoArgs,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return defaultAction(a, cmd)
+		},
+	}
+	root.SetIn(env.Stdin)
+	root.SetOut(env.Stdout)
+	root.SetErr(env.Stderr)
+	root.AddGroup(
+		&cobra.Group{ID: groupLearn, Title: "Learn:"},
+		&cobra.Group{ID: groupPlay, Title: "Play:"},
+		&cobra.Group{ID: groupTools, Title: "For trainers, authors and troubleshooting:"},
+	)
+	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
+		return usageError{cmd: cmd, err: err}
+	})
+	cmds := make([]*cobra.Command, 0, len(registered))
+	for _, nc := range registered {
+		cmds = append(cmds, nc(a))
+	}
+	slices.SortFunc(cmds, func(x, y *cobra.Command) int { return strings.Compare(x.Name(), y.Name()) })
+	root.AddCommand(cmds...)
+	return root, a
+}
+
+// usageError is a mistake in the command line itself.
+type usageError struct {
+	cmd *cobra.Command
+	err error
+}
+
+func (e usageError) Error() string {
+	return fmt.Sprintf("%v\nRun '%s --help' for usage.", e.err, e.cmd.CommandPath())
+}
+
+func (e usageError) Unwrap() error { return e.err }
+
+// Run runs otpgo with args over env and returns the exit code. Cancelling
+// ctx (Execute does it on Ctrl-C) stops the command and kills any go test
+// it started.
+func Run(ctx context.Context, env Env, args ...string) int {
+	root, a := NewRootCommand(env)
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
+	switch {
+	case err == nil:
+		return ExitOK
+	case ctx.Err() != nil:
+		fmt.Fprintln(a.Err, "otpgo: interrupted; nothing is left running")
+		return ExitInterrupted
+	case errors.Is(err, errFailed):
+		return ExitFailed
+	}
+	fmt.Fprintf(a.Err, "otpgo: %v\n", argsError(root, err))
+	return ExitError
+}
+
+// argsError turns cobra's own argument errors into ones that say what to
+// type (cobra's messages name no command).
+func argsError(root *cobra.Command, err error) error {
+	msg := err.Error()
+	if strings.HasPrefix(msg, "unknown command") {
+		return fmt.Errorf("%s\nRun 'otpgo --help' for the commands", strings.TrimSuffix(strings.SplitN(msg, "\n", 2)[0], "\n"))
+	}
+	return err
+}
+
+// Execute runs otpgo as the process: os.Args, the real streams, Ctrl-C and
+// SIGTERM cancelling the command. It returns the exit code for os.Exit.
+func Execute() int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return Run(ctx, Env{}, os.Args[1:]...)
+}
+
+// Course returns the embedded course, validated. A course that fails
+// validation is an author's bug: the error lists each problem and its file.
+func (a *App) Course() (*catalog.Course, error) {
+	a.courseOnce.Do(func() {
+		a.course, a.courseErr = catalog.Load(a.FS)
+		if a.courseErr != nil {
+			a.courseErr = fmt.Errorf("%w\n(this otpgo was built from a broken course; run `otpgo verify` in the checkout, or update your checkout)", a.courseErr)
+		}
+	})
+	return a.course, a.courseErr
+}
+
+// Workspace returns the checkout enclosing the working directory, or an
+// error saying how to get one.
+func (a *App) Workspace() (*workspace.Workspace, error) {
+	dir := a.Dir
+	if dir == "" {
+		var err error
+		if dir, err = os.Getwd(); err != nil {
+			return nil, fmt.Errorf("find the working directory: %w", err)
+		}
+	}
+	return workspace.Find(dir)
+}
+
+// Progress returns the progress store of the checkout; warnings (a corrupt
+// file moved aside) go to stderr.
+func (a *App) Progress() (*progress.Store, error) {
+	ws, err := a.Workspace()
+	if err != nil {
+		return nil, err
+	}
+	return progress.Open(ws.StateDir(),
+		progress.WithClock(a.Now),
+		progress.WithWarn(func(msg string) { fmt.Fprintln(a.Err, msg) }),
+	), nil
+}
+
+// State loads the progress of the checkout.
+func (a *App) State() (*progress.State, error) {
+	st, err := a.Progress()
+	if err != nil {
+		return nil, err
+	}
+	return st.Load()
+}
+
+// Grader returns a grader for the checkout, running tests with Env.Run.
+func (a *App) Grader() (*check.Grader, error) {
+	ws, err := a.Workspace()
+	if err != nil {
+		return nil, err
+	}
+	return &check.Grader{Root: ws.Root, FS: a.FS, Run: a.Run}, nil
+}
+
+// Interactive reports whether stdout is a terminal.
+func (a *App) Interactive() bool { return a.IsTerminal(a.Out) }
+
+// Color reports whether stdout may be coloured: a terminal, NO_COLOR
+// unset (https://no-color.org), TERM not "dumb".
+func (a *App) Color() bool {
+	return a.Interactive() && a.Getenv("NO_COLOR") == "" && a.Getenv("TERM") != "dumb"
+}
+
+// errColor is Color for stderr.
+func (a *App) errColor() bool {
+	return a.IsTerminal(a.Err) && a.Getenv("NO_COLOR") == "" && a.Getenv("TERM") != "dumb"
+}
+
+// requireGo fails with one clear line when there is no go command.
+func (a *App) requireGo(what string) error {
+	if _, err := a.LookPath("go"); err != nil {
+		return fmt.Errorf("%s needs the Go toolchain, and `go` is not on your PATH.\nInstall Go 1.26 or newer from https://go.dev/dl/, open a new terminal, and check with `go version`", what)
+	}
+	return nil
+}
+
+// resolveAll resolves IDs to targets, reporting the first bad one.
+func (a *App) resolveAll(ids []string) (*catalog.Course, []catalog.Target, error) {
+	c, err := a.Course()
+	if err != nil {
+		return nil, nil, err
+	}
+	var out []catalog.Target
+	for _, id := range ids {
+		t, err := c.Resolve(id)
+		if err != nil {
+			return nil, nil, err
+		}
+		out = append(out, t)
+	}
+	return c, out, nil
+}

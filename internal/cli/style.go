@@ -1,0 +1,149 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+	"time"
+)
+
+// style colours text when colour is on and leaves it plain otherwise. It is
+// deliberately tiny: ANSI SGR codes, no terminal queries.
+type style struct{ on bool }
+
+func (s style) wrap(code, text string) string {
+	if !s.on || text == "" {
+		return text
+	}
+	return "\x1b[" + code + "m" + text + "\x1b[0m"
+}
+
+func (s style) bold(t string) string   { return s.wrap("1", t) }
+func (s style) dim(t string) string    { return s.wrap("2", t) }
+func (s style) green(t string) string  { return s.wrap("32", t) }
+func (s style) red(t string) string    { return s.wrap("31", t) }
+func (s style) yellow(t string) string { return s.wrap("33", t) }
+func (s style) cyan(t string) string   { return s.wrap("36", t) }
+
+func (a *App) style() style    { return style{on: a.Color()} }
+func (a *App) errStyle() style { return style{on: a.errColor()} }
+
+// bar draws a progress bar of width cells, done of total filled.
+func bar(done, total, width int) string {
+	if total <= 0 {
+		return strings.Repeat("░", width)
+	}
+	filled := done * width / total
+	return strings.Repeat("█", filled) + strings.Repeat("░", width-filled)
+}
+
+// percent is done/total as a whole percentage.
+func percent(done, total int) int {
+	if total == 0 {
+		return 0
+	}
+	return done * 100 / total
+}
+
+// activity tells the user, on stderr, that something slow is under way:
+// a spinner redrawn in place on a terminal, one plain line otherwise.
+// Never silent, and never an escape code in a log file.
+type activity struct {
+	w      io.Writer
+	tty    bool
+	mu     sync.Mutex
+	text   string
+	stop   chan struct{}
+	done   chan struct{}
+	closed bool
+}
+
+var spinnerFrames = []string{"⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"}
+
+// startActivity starts showing text; call stop when done.
+func (a *App) startActivity(text string) *activity {
+	act := &activity{w: a.Err, tty: a.IsTerminal(a.Err) && a.Getenv("TERM") != "dumb", text: text}
+	if !act.tty {
+		fmt.Fprintln(act.w, text)
+		return act
+	}
+	act.stop, act.done = make(chan struct{}), make(chan struct{})
+	go act.spin()
+	return act
+}
+
+func (act *activity) spin() {
+	defer close(act.done)
+	t := time.NewTicker(100 * time.Millisecond)
+	defer t.Stop()
+	for i := 0; ; i++ {
+		act.mu.Lock()
+		fmt.Fprintf(act.w, "\r\x1b[K%s %s", spinnerFrames[i%len(spinnerFrames)], act.text)
+		act.mu.Unlock()
+		select {
+		case <-act.stop:
+			act.mu.Lock()
+			fmt.Fprint(act.w, "\r\x1b[K")
+			act.mu.Unlock()
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// set changes the text: redrawn on a terminal, a new line otherwise.
+func (act *activity) set(text string) {
+	act.mu.Lock()
+	defer act.mu.Unlock()
+	if act.closed || text == act.text {
+		return
+	}
+	act.text = text
+	if !act.tty {
+		fmt.Fprintln(act.w, text)
+	}
+}
+
+// stopActivity clears the spinner line; safe to call twice.
+func (act *activity) stopActivity() {
+	act.mu.Lock()
+	if act.closed {
+		act.mu.Unlock()
+		return
+	}
+	act.closed = true
+	act.mu.Unlock()
+	if act.tty {
+		close(act.stop)
+		<-act.done
+	}
+}
+
+// indent prefixes every line of s with prefix.
+func indent(s, prefix string) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	for i, l := range lines {
+		if l != "" {
+			lines[i] = prefix + l
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// wrapText wraps s at width columns (by words), for hints.
+func wrapText(s string, width int) string {
+	var out, line strings.Builder
+	for _, w := range strings.Fields(s) {
+		if line.Len() > 0 && line.Len()+1+len(w) > width {
+			out.WriteString(line.String() + "\n")
+			line.Reset()
+		}
+		if line.Len() > 0 {
+			line.WriteByte(' ')
+		}
+		line.WriteString(w)
+	}
+	out.WriteString(line.String())
+	return out.String()
+}
