@@ -10,7 +10,7 @@ import (
 // 07.3: a restart reads the configuration again; the child spec's
 // arguments do not change.
 
-func startApp(t *testing.T, opts Options) (actor.PID, actor.PID) {
+func startTestApp(t *testing.T, opts Options) (actor.PID, actor.PID) {
 	t.Helper()
 	sup, err := StartApp(opts)
 	if err != nil {
@@ -18,7 +18,7 @@ func startApp(t *testing.T, opts Options) (actor.PID, actor.PID) {
 	}
 	pid, ok := actor.WhereIs(GreeterName)
 	if !ok {
-		stopProc(t, sup)
+		stopTestProc(t, sup)
 		t.Fatalf("StartApp returned but no process is registered as %q: register the greeter under GreeterName when it starts (actor.Name)", GreeterName)
 	}
 	return sup, pid
@@ -27,17 +27,17 @@ func startApp(t *testing.T, opts Options) (actor.PID, actor.PID) {
 func TestAppSupervisesGreeter(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	t.Setenv(EnvGreeting, "Bonjour")
-	sup, pid := startApp(t, Options{})
+	sup, pid := startTestApp(t, Options{})
 	kids, err := actor.WhichChildren(sup)
 	if err != nil {
-		stopProc(t, sup)
+		stopTestProc(t, sup)
 		t.Fatalf("StartApp must return a supervisor: WhichChildren: %v", err)
 	}
 	if len(kids) != 1 || kids[0].PID != pid {
-		stopProc(t, sup)
+		stopTestProc(t, sup)
 		t.Fatalf("the app supervisor's children are %+v, want one child: the greeter %v registered as %q", kids, pid, GreeterName)
 	}
-	stopProc(t, sup)
+	stopTestProc(t, sup)
 	if actor.Alive(pid) {
 		t.Fatalf("the greeter %v is still alive after its supervisor stopped", pid)
 	}
@@ -49,19 +49,19 @@ func TestAppSupervisesGreeter(t *testing.T) {
 func TestRestartReadsConfigAgain(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	t.Setenv(EnvGreeting, "Bonjour")
-	sup, pid := startApp(t, Options{})
-	defer stopProc(t, sup)
-	if msg := greet(t, pid, "Ann"); msg != "Bonjour, Ann!" {
+	sup, pid := startTestApp(t, Options{})
+	defer stopTestProc(t, sup)
+	if msg := mustGreet(t, pid, "Ann"); msg != "Bonjour, Ann!" {
 		t.Fatalf("with %s=Bonjour, the app's greeter said %q, want \"Bonjour, Ann!\"", EnvGreeting, msg)
 	}
 	t.Setenv(EnvGreeting, "Hola")
-	if msg := greet(t, pid, "Ann"); msg != "Bonjour, Ann!" {
+	if msg := mustGreet(t, pid, "Ann"); msg != "Bonjour, Ann!" {
 		t.Fatalf("the running greeter said %q after %s changed to Hola: it must keep what it read at start", msg, EnvGreeting)
 	}
 
 	actor.Exit(pid, actor.Kill)
-	restarted := registered(t, pid, "after the greeter was killed: is it supervised (Restart: Permanent)?")
-	if msg := greet(t, restarted, "Ann"); msg != "Hola, Ann!" {
+	restarted := waitRegistered(t, pid, "after the greeter was killed: is it supervised (Restart: Permanent)?")
+	if msg := mustGreet(t, restarted, "Ann"); msg != "Hola, Ann!" {
 		if msg == "Bonjour, Ann!" {
 			t.Fatalf("after %s changed to Hola and the greeter was restarted, it still says %q: the environment was read once, when the child spec was built, and the supervisor reuses those arguments on every restart. Put only Options in the child spec and let the greeter read the environment when it starts", EnvGreeting, msg)
 		}
@@ -72,15 +72,15 @@ func TestRestartReadsConfigAgain(t *testing.T) {
 func TestRestartKeepsOptions(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	t.Setenv(EnvGreeting, "Bonjour")
-	sup, pid := startApp(t, Options{Greeting: "Salut"})
-	defer stopProc(t, sup)
-	if msg := greet(t, pid, "Ann"); msg != "Salut, Ann!" {
+	sup, pid := startTestApp(t, Options{Greeting: "Salut"})
+	defer stopTestProc(t, sup)
+	if msg := mustGreet(t, pid, "Ann"); msg != "Salut, Ann!" {
 		t.Fatalf("StartApp(Options{Greeting: \"Salut\"}): the greeter said %q, want \"Salut, Ann!\"", msg)
 	}
 	t.Setenv(EnvGreeting, "Hola")
 	actor.Exit(pid, actor.Kill)
-	restarted := registered(t, pid, "after the greeter was killed: is it supervised (Restart: Permanent)?")
-	if msg := greet(t, restarted, "Ann"); msg != "Salut, Ann!" {
+	restarted := waitRegistered(t, pid, "after the greeter was killed: is it supervised (Restart: Permanent)?")
+	if msg := mustGreet(t, restarted, "Ann"); msg != "Salut, Ann!" {
 		t.Fatalf("the restarted greeter said %q, want \"Salut, Ann!\": the supervisor restarts a child with the same Options it was given", msg)
 	}
 }

@@ -12,16 +12,16 @@ import (
 func TestStartReadsEnvironment(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	t.Setenv(EnvGreeting, "Bonjour")
-	setVersion(t, "1.2.3-test")
-	pid, stop := startGreeter(t, Options{})
+	setTestVersion(t, "1.2.3-test")
+	pid, stop := startTestGreeter(t, Options{})
 	defer stop()
-	if msg := greet(t, pid, "Ann"); msg != "Bonjour, Ann!" {
+	if msg := mustGreet(t, pid, "Ann"); msg != "Bonjour, Ann!" {
 		if msg == DefaultGreeting+", Ann!" {
 			t.Fatalf("Greet said %q: that is DefaultGreeting, fixed when the program was loaded. %s was \"Bonjour\" when the greeter started: read the environment when the greeter starts (in Init)", msg, EnvGreeting)
 		}
 		t.Fatalf("with %s=Bonjour, Greet(\"Ann\") = %q, want \"Bonjour, Ann!\"", EnvGreeting, msg)
 	}
-	cfg := config(t, pid)
+	cfg := mustConfig(t, pid)
 	if cfg.Greeting != "Bonjour" {
 		t.Errorf("CurrentConfig().Greeting = %q, want \"Bonjour\" (what the greeter read at start)", cfg.Greeting)
 	}
@@ -33,9 +33,9 @@ func TestStartReadsEnvironment(t *testing.T) {
 func TestOptionsWinOverEnvironment(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	t.Setenv(EnvGreeting, "Bonjour")
-	pid, stop := startGreeter(t, Options{Greeting: "Salut"})
+	pid, stop := startTestGreeter(t, Options{Greeting: "Salut"})
 	defer stop()
-	if msg := greet(t, pid, "Ann"); msg != "Salut, Ann!" {
+	if msg := mustGreet(t, pid, "Ann"); msg != "Salut, Ann!" {
 		t.Fatalf("started with Options{Greeting: \"Salut\"} and %s=Bonjour, Greet(\"Ann\") = %q, want \"Salut, Ann!\": an explicit option wins over the environment", EnvGreeting, msg)
 	}
 }
@@ -43,15 +43,15 @@ func TestOptionsWinOverEnvironment(t *testing.T) {
 func TestNoEnvironmentFallsBackToDefault(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	unsetGreeting(t)
-	pid, stop := startGreeter(t, Options{})
+	pid, stop := startTestGreeter(t, Options{})
 	defer stop()
-	if msg, want := greet(t, pid, "Ann"), DefaultGreeting+", Ann!"; msg != want {
+	if msg, want := mustGreet(t, pid, "Ann"), DefaultGreeting+", Ann!"; msg != want {
 		t.Fatalf("with %s unset, Greet(\"Ann\") = %q, want %q (DefaultGreeting)", EnvGreeting, msg, want)
 	}
 	t.Setenv(EnvGreeting, "")
-	pid2, stop2 := startGreeter(t, Options{})
+	pid2, stop2 := startTestGreeter(t, Options{})
 	defer stop2()
-	if msg, want := greet(t, pid2, "Ann"), DefaultGreeting+", Ann!"; msg != want {
+	if msg, want := mustGreet(t, pid2, "Ann"), DefaultGreeting+", Ann!"; msg != want {
 		t.Fatalf("with %s set to \"\", Greet(\"Ann\") = %q, want %q: treat an empty value like an unset one", EnvGreeting, msg, want)
 	}
 }
@@ -60,23 +60,23 @@ func TestRunningGreeterKeepsItsConfig(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	loaded := DefaultGreeting
 	t.Setenv(EnvGreeting, "Bonjour")
-	first, stop := startGreeter(t, Options{})
+	first, stop := startTestGreeter(t, Options{})
 	defer stop()
-	if msg := greet(t, first, "Ann"); msg != "Bonjour, Ann!" {
+	if msg := mustGreet(t, first, "Ann"); msg != "Bonjour, Ann!" {
 		t.Fatalf("with %s=Bonjour, Greet(\"Ann\") = %q, want \"Bonjour, Ann!\"", EnvGreeting, msg)
 	}
 
 	os.Setenv(EnvGreeting, "Hola") // the configuration changes at runtime
-	if msg := greet(t, first, "Ann"); msg != "Bonjour, Ann!" {
+	if msg := mustGreet(t, first, "Ann"); msg != "Bonjour, Ann!" {
 		t.Fatalf("a greeter started with %s=Bonjour said %q after the variable changed to Hola: it reads the environment on every call. Read the configuration once when the process starts and keep it in its state (a restart picks up changes: 07.3)", EnvGreeting, msg)
 	}
-	if g := config(t, first).Greeting; g != "Bonjour" {
+	if g := mustConfig(t, first).Greeting; g != "Bonjour" {
 		t.Fatalf("after %s changed to Hola, CurrentConfig().Greeting of the running greeter = %q, want \"Bonjour\"", EnvGreeting, g)
 	}
 
-	second, stop2 := startGreeter(t, Options{})
+	second, stop2 := startTestGreeter(t, Options{})
 	defer stop2()
-	if msg := greet(t, second, "Ann"); msg != "Hola, Ann!" {
+	if msg := mustGreet(t, second, "Ann"); msg != "Hola, Ann!" {
 		t.Fatalf("a greeter started after %s changed to Hola said %q, want \"Hola, Ann!\"", EnvGreeting, msg)
 	}
 	if DefaultGreeting != loaded {

@@ -14,16 +14,16 @@ import (
 	"github.com/otpgo/otpgo/internal/actor"
 )
 
-// childEnv marks a copy of this test binary started by loadedWith: it
+// initChildEnv marks a copy of this test binary started by loadedWith: it
 // prints DefaultGreeting and exits. Package init runs once per program, so
 // the only way to see what init read under another environment is to start
 // the program again.
-const childEnv = "OTPGO_07_INIT_CHILD"
+const initChildEnv = "OTPGO_07_INIT_CHILD"
 
-var childOut = regexp.MustCompile(`(?m)^DefaultGreeting=(".*")$`)
+var initChildOut = regexp.MustCompile(`(?m)^DefaultGreeting=(".*")$`)
 
 func TestMain(m *testing.M) {
-	if os.Getenv(childEnv) == "1" {
+	if os.Getenv(initChildEnv) == "1" {
 		fmt.Printf("DefaultGreeting=%q\n", DefaultGreeting)
 		os.Exit(0)
 	}
@@ -43,7 +43,7 @@ func loadedWith(t *testing.T, value string, set bool) string {
 			cmd.Env = append(cmd.Env, kv)
 		}
 	}
-	cmd.Env = append(cmd.Env, childEnv+"=1", "GORACE=atexit_sleep_ms=0")
+	cmd.Env = append(cmd.Env, initChildEnv+"=1", "GORACE=atexit_sleep_ms=0")
 	if set {
 		cmd.Env = append(cmd.Env, EnvGreeting+"="+value)
 	}
@@ -53,7 +53,7 @@ func loadedWith(t *testing.T, value string, set bool) string {
 	if err != nil {
 		t.Fatalf("starting a fresh copy of the program failed (%v): did package init panic?\n%s", err, stderr.String())
 	}
-	m := childOut.FindSubmatch(out)
+	m := initChildOut.FindSubmatch(out)
 	if m == nil {
 		t.Fatalf("a fresh copy of the program printed no DefaultGreeting:\n%s%s", out, stderr.String())
 	}
@@ -72,16 +72,16 @@ func unsetGreeting(t *testing.T) {
 	os.Unsetenv(EnvGreeting)
 }
 
-// setVersion sets Version as -ldflags -X would, until the test ends.
-func setVersion(t *testing.T, v string) {
+// setTestVersion sets Version as -ldflags -X would, until the test ends.
+func setTestVersion(t *testing.T, v string) {
 	t.Helper()
 	old := Version
 	Version = v
 	t.Cleanup(func() { Version = old })
 }
 
-// startGreeter starts a greeter and returns a func that stops it.
-func startGreeter(t *testing.T, opts Options) (actor.PID, func()) {
+// startTestGreeter starts a greeter and returns a func that stops it.
+func startTestGreeter(t *testing.T, opts Options) (actor.PID, func()) {
 	t.Helper()
 	pid, err := Start(opts)
 	if err != nil {
@@ -90,18 +90,18 @@ func startGreeter(t *testing.T, opts Options) (actor.PID, func()) {
 	if pid.IsZero() {
 		t.Fatalf("Start(%+v) returned the zero PID and no error", opts)
 	}
-	return pid, func() { stopProc(t, pid) }
+	return pid, func() { stopTestProc(t, pid) }
 }
 
-// stopProc stops a server or supervisor and checks it exited.
-func stopProc(t *testing.T, pid actor.PID) {
+// stopTestProc stops a server or supervisor and checks it exited.
+func stopTestProc(t *testing.T, pid actor.PID) {
 	t.Helper()
 	if err := actor.Stop(pid, actor.Shutdown, 2*time.Second); err != nil {
 		t.Errorf("stopping %v: %v", pid, err)
 	}
 }
 
-func greet(t *testing.T, pid actor.PID, name string) string {
+func mustGreet(t *testing.T, pid actor.PID, name string) string {
 	t.Helper()
 	msg, err := Greet(pid, name)
 	if err != nil {
@@ -110,7 +110,7 @@ func greet(t *testing.T, pid actor.PID, name string) string {
 	return msg
 }
 
-func config(t *testing.T, pid actor.PID) Config {
+func mustConfig(t *testing.T, pid actor.PID) Config {
 	t.Helper()
 	cfg, err := CurrentConfig(pid)
 	if err != nil {
@@ -119,9 +119,9 @@ func config(t *testing.T, pid actor.PID) Config {
 	return cfg
 }
 
-// registered polls until a live process other than old is registered as
+// waitRegistered polls until a live process other than old is registered as
 // GreeterName, or fails after a deadline.
-func registered(t *testing.T, old actor.PID, why string) actor.PID {
+func waitRegistered(t *testing.T, old actor.PID, why string) actor.PID {
 	t.Helper()
 	deadline := time.Now().Add(2 * time.Second)
 	for {

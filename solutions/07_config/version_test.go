@@ -11,7 +11,7 @@ import (
 
 func TestDescribeReportsVersion(t *testing.T) {
 	defer goleak.VerifyNone(t)
-	setVersion(t, "1.2.3-test")
+	setTestVersion(t, "1.2.3-test")
 	d := Describe()
 	if !strings.Contains(d, "1.2.3-test") {
 		t.Fatalf("Version was set to %q (as -ldflags -X would set it) but Describe() = %q: read Version when Describe runs, not into a copy made earlier", "1.2.3-test", d)
