@@ -1,18 +1,11 @@
 package actor
 
-import "time"
-
-// From identifies a caller waiting in Call: the caller's pid (zero when
-// the caller is not a process) and its private reply channel. Pass it to
-// Reply, now or later, to answer the call ({Pid, Tag} in gen_server).
-type From struct {
-	pid PID
-	ch  chan any
-}
-
-// PID returns the caller's pid, or the zero PID if Call was made from
-// outside any process (a test, main).
-func (f From) PID() PID { return f.pid }
+import (
+	"errors"
+	"fmt"
+	"runtime/debug"
+	"time"
+)
 
 type noReply struct{}
 
@@ -20,10 +13,13 @@ type noReply struct{}
 // ({noreply, State} in gen_server).
 var NoReply any = noReply{}
 
-// Reply answers the call identified by from (gen_server:reply/2). It never
-// blocks. Only the first reply counts; a reply to a caller that gave up
-// (timed out) is dropped.
-func Reply(from From, v any) { panic(notYet) }
+// The messages a behaviour's loop understands besides user messages and
+// calls (*call, in call.go). They are unexported so HandleInfo never sees
+// them.
+type (
+	castMsg struct{ msg any }
+	stopMsg struct{ reason error }
+)
 
 // Server is a GenServer callback module. Embed BaseServer to get defaults
 // and implement only what you need.
@@ -57,7 +53,9 @@ type BaseServer struct{}
 func (BaseServer) Init(p *Process) error { return nil }
 
 // HandleCall replies with an error saying the request is not handled.
-func (BaseServer) HandleCall(p *Process, req any, from From) (any, error) { panic(notYet) }
+func (BaseServer) HandleCall(p *Process, req any, from From) (any, error) {
+	return fmt.Errorf("server %v does not handle calls (got %T): implement HandleCall", p.Self(), req), nil
+}
 
 // HandleCast ignores msg.
 func (BaseServer) HandleCast(p *Process, msg any) error { return nil }
@@ -71,28 +69,153 @@ func (BaseServer) Terminate(p *Process, reason error) {}
 // StartServer starts s in a new process (gen_server:start/3) and returns
 // once s.Init has returned. If Init fails, the error is returned and the
 // process has exited.
-func StartServer(s Server, opts ...StartOption) (PID, error) { panic(notYet) }
+func StartServer(s Server, opts ...StartOption) (PID, error) {
+	return start(nil, spawnReq{kind: "server", opts: opts}, func(p *Process, ready chan<- error) error {
+		return serve(p, s, ready)
+	})
+}
 
 // StartLinkServer is StartServer with the server linked to p and p as its
-// parent (gen_server:start_link/3).
-func (p *Process) StartLinkServer(s Server, opts ...StartOption) (PID, error) { panic(notYet) }
+// parent (gen_server:start_link/3). If Init fails, the link is removed
+// before the server exits, so p gets the error, not an exit signal.
+func (p *Process) StartLinkServer(s Server, opts ...StartOption) (PID, error) {
+	return start(p, spawnReq{kind: "server", opts: opts}, func(q *Process, ready chan<- error) error {
+		return serve(q, s, ready)
+	})
+}
 
-// Call sends req to the server pid and waits up to timeout for the reply
-// (gen_server:call/3). It works from any goroutine, process or not. It
-// returns ErrTimeout when the deadline passes (a late reply is dropped,
-// never left in a mailbox), and an error wrapping NoProc, and the server's
-// exit reason if it had one, when the server is dead or dies before
-// replying: Call never hangs on a dead server.
-func Call(pid PID, req any, timeout time.Duration) (any, error) { panic(notYet) }
+// start runs a behaviour's body in a new process and waits until the body
+// reports its init result on ready (proc_lib:start_link/3). Servers, state
+// machines and supervisors all start this way.
+func start(parent *Process, r spawnReq, body func(p *Process, ready chan<- error) error) (PID, error) {
+	ready := make(chan error, 1)
+	r.behaviour = true
+	r.link = parent != nil
+	r.parent = parent
+	r.f = func(p *Process) error {
+		err := body(p, ready)
+		select {
+		case ready <- err: // the body never got to report (e.g. a Name clash)
+		default:
+		}
+		return err
+	}
+	pid, _ := spawn(r)
+	done := pid.p.doneChan()
+	select {
+	case err := <-ready:
+		if err == nil {
+			return pid, nil
+		}
+		<-done // the process exits right after a failed init
+		return PID{}, fmt.Errorf("start %s: %w", r.kind, err)
+	case <-done:
+		return PID{}, fmt.Errorf("start %s: %w", r.kind, pid.p.exitReason())
+	}
+}
+
+// initFailed reports a failed init to the starter, first unlinking from
+// the parent so that the starter gets an error instead of an exit signal.
+func initFailed(p *Process, ready chan<- error, err error) error {
+	p.Unlink(p.Parent())
+	ready <- err
+	return err
+}
+
+// serve is the gen_server loop: receive a message, dispatch it to the
+// callback, stop when a callback says so.
+func serve(p *Process, s Server, ready chan<- error) (reason error) {
+	initDone := false
+	defer func() {
+		// A panicking callback stops the server like an error does, and
+		// Terminate sees the panic (gen_server catches the crash too).
+		if r := recover(); r != nil {
+			reason = &PanicError{Value: r, Stack: string(debug.Stack())}
+			if !initDone {
+				p.Unlink(p.Parent())
+				return
+			}
+			p.setExiting(true)
+			s.Terminate(p, reason)
+		}
+	}()
+	if err := s.Init(p); err != nil {
+		return initFailed(p, ready, err)
+	}
+	initDone = true
+	ready <- nil
+	for {
+		msg, err := p.Receive(Infinity)
+		if err != nil {
+			return err // terminated from outside: no Terminate, as in OTP
+		}
+		var stop error
+		switch m := msg.(type) {
+		case *call:
+			from := From{m}
+			reply, err := s.HandleCall(p, m.req, from)
+			if reply != NoReply && (err == nil || reply != nil) {
+				Reply(from, reply)
+			}
+			stop = err
+		case castMsg:
+			stop = s.HandleCast(p, m.msg)
+		case stopMsg:
+			stop = m.reason
+		case ExitMsg:
+			if parent := p.Parent(); !parent.IsZero() && m.From == parent {
+				stop = m.Reason // the parent (supervisor) orders us to stop
+			} else {
+				stop = s.HandleInfo(p, m)
+			}
+		default:
+			stop = s.HandleInfo(p, msg)
+		}
+		if stop != nil {
+			p.setExiting(true)
+			s.Terminate(p, stop)
+			return stop
+		}
+	}
+}
 
 // Cast sends msg to the server pid without waiting (gen_server:cast/2).
 // It never blocks and never fails, even if pid is dead.
-func Cast(pid PID, msg any) { panic(notYet) }
+func Cast(pid PID, msg any) { Send(pid, castMsg{msg}) }
 
 // Stop asks the server, state machine or supervisor pid to terminate
 // with reason and waits up to timeout for it to exit (gen_server:stop/3).
-// It returns nil once the process has exited with reason, NoProc
-// (wrapped) if it was not alive, ErrTimeout if it is still running at the
-// deadline, or the exit reason if it exited otherwise (Terminate
-// panicked). For a plain process, Stop returns an error: use Exit.
-func Stop(pid PID, reason error, timeout time.Duration) error { panic(notYet) }
+// A nil reason means Normal. It returns nil once the process has exited
+// with reason, NoProc (wrapped) if it was not alive, ErrTimeout if it is
+// still running at the deadline, or the exit reason if it exited
+// otherwise (Terminate panicked). For a plain process, Stop returns an
+// error: use Exit.
+func Stop(pid PID, reason error, timeout time.Duration) error {
+	s := pid.p
+	if s == nil || s.dead.Load() {
+		return fmt.Errorf("stop %v: %w", pid, NoProc)
+	}
+	if !s.behaviour {
+		return fmt.Errorf("stop %v: not a server, state machine or supervisor; use Exit to end a plain process", pid)
+	}
+	if reason == nil {
+		reason = Normal
+	}
+	done := s.doneChan()
+	Send(pid, stopMsg{reason})
+	var timedOut <-chan time.Time
+	if timeout >= 0 {
+		t := time.NewTimer(timeout)
+		defer t.Stop()
+		timedOut = t.C
+	}
+	select {
+	case <-done:
+	case <-timedOut:
+		return fmt.Errorf("stop %v: %w", pid, ErrTimeout)
+	}
+	if got := s.exitReason(); !errors.Is(got, reason) {
+		return fmt.Errorf("stop %v: exited with %w", pid, got)
+	}
+	return nil
+}

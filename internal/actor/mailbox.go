@@ -144,7 +144,11 @@ func (p *Process) receive(match func(any) bool, timeout time.Duration) (any, err
 		p.waiting = true
 		p.mu.Unlock()
 
-		if timedOut == nil && timeout > 0 {
+		if timeout < 0 {
+			<-p.notify
+			continue
+		}
+		if timedOut == nil {
 			timedOut = p.startTimer(timeout)
 		}
 		select {

@@ -53,6 +53,7 @@ type Process struct {
 	links       map[*Process]struct{}
 	monitors    map[Ref]*Process // monitors this process holds, by ref
 	monitoredBy map[Ref]*Process // monitors on this process, by ref
+	calls       *call            // unanswered calls (call.go)
 	name        string
 	parent      PID
 	kind        string
@@ -97,21 +98,21 @@ var pidCounter atomic.Uint64
 // spawnReq is everything spawn needs; the exported functions fill in what
 // they know.
 type spawnReq struct {
-	f         Func
-	opts      []SpawnOption
-	parent    *Process // linked/monitoring parent, or nil
-	link      bool
-	monitor   bool
-	kind      string
+	f          Func
+	opts       []SpawnOption
+	parent     *Process // linked/monitoring parent, or nil
+	link       bool
+	monitor    bool
+	kind       string
 	behaviour  bool
 	supervisor bool
 }
 
 func spawn(r spawnReq) (PID, Ref) {
 	p := &Process{
-		id:        pidCounter.Add(1),
-		notify:    make(chan struct{}, 1),
-		kind:      r.kind,
+		id:         pidCounter.Add(1),
+		notify:     make(chan struct{}, 1),
+		kind:       r.kind,
 		behaviour:  r.behaviour,
 		supervisor: r.supervisor,
 	}
@@ -227,7 +228,10 @@ func (p *Process) terminate(reason error) bool {
 	p.links, p.monitors, p.monitoredBy = nil, nil, nil
 	name, parent, done, cancel, wake := p.name, p.parent, p.done, p.cancel, p.waiting
 	p.name = ""
+	calls := p.takeCalls()
 	p.mu.Unlock()
+
+	failCalls(calls, p.Self(), reason)
 
 	if wake {
 		p.wake()

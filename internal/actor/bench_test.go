@@ -1,0 +1,199 @@
+package actor
+
+import (
+	"runtime"
+	"sync"
+	"testing"
+	"time"
+)
+
+// Each benchmark sits beside its raw-Go baseline so that one run gives the
+// ratio: go test -run '^$' -bench . -benchmem ./internal/actor
+
+type echo struct{ BaseServer }
+
+func (echo) HandleCall(p *Process, req any, from From) (any, error) { return req, nil }
+
+// BenchmarkCall: one synchronous request/reply to a GenServer from a
+// non-process goroutine, with no deadline, like its raw baseline.
+func BenchmarkCall(b *testing.B) {
+	pid, err := StartServer(echo{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer Stop(pid, nil, Infinity)
+	for b.Loop() {
+		if _, err := Call(pid, 1, Infinity); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkRawCall: the same round trip hand-written with channels: a
+// request carrying a fresh reply channel.
+func BenchmarkRawCall(b *testing.B) {
+	reqs := rawServer()
+	defer close(reqs)
+	for b.Loop() {
+		reply := make(chan any, 1)
+		reqs <- rawRequest{1, reply}
+		<-reply
+	}
+}
+
+// BenchmarkCallTimeout: Call with a deadline (a timer per call), the
+// usual way to call.
+func BenchmarkCallTimeout(b *testing.B) {
+	pid, err := StartServer(echo{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer Stop(pid, nil, Infinity)
+	for b.Loop() {
+		if _, err := Call(pid, 1, 5*time.Second); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkRawCallTimeout: the raw round trip with a deadline.
+func BenchmarkRawCallTimeout(b *testing.B) {
+	reqs := rawServer()
+	defer close(reqs)
+	for b.Loop() {
+		reply := make(chan any, 1)
+		reqs <- rawRequest{1, reply}
+		t := time.NewTimer(5 * time.Second)
+		select {
+		case <-reply:
+		case <-t.C:
+			b.Fatal("timeout")
+		}
+		t.Stop()
+	}
+}
+
+type rawRequest struct {
+	v     any
+	reply chan any
+}
+
+func rawServer() chan rawRequest {
+	reqs := make(chan rawRequest)
+	go func() {
+		for r := range reqs {
+			r.reply <- r.v
+		}
+	}()
+	return reqs
+}
+
+// BenchmarkSend: one-way messages to a process that drains them; the
+// clock stops when the last one is received.
+func BenchmarkSend(b *testing.B) {
+	done := make(chan struct{})
+	n := b.N
+	pid := Spawn(func(p *Process) error {
+		for range n {
+			if _, err := p.Receive(Infinity); err != nil {
+				return err
+			}
+		}
+		close(done)
+		return nil
+	})
+	b.ResetTimer()
+	for i := range n {
+		Send(pid, i)
+	}
+	<-done
+}
+
+// BenchmarkRawSend: one-way messages into a buffered chan any drained by
+// a goroutine.
+func BenchmarkRawSend(b *testing.B) {
+	done := make(chan struct{})
+	ch := make(chan any, 1024)
+	n := b.N
+	go func() {
+		for range n {
+			<-ch
+		}
+		close(done)
+	}()
+	b.ResetTimer()
+	for i := range n {
+		ch <- i
+	}
+	<-done
+}
+
+// BenchmarkSpawn: a process (goroutine + mailbox) that receives a first
+// message and exits.
+func BenchmarkSpawn(b *testing.B) {
+	var wg sync.WaitGroup
+	for i := 0; b.Loop(); i++ {
+		wg.Add(1)
+		pid := Spawn(func(p *Process) error {
+			_, err := p.Receive(Infinity)
+			wg.Done()
+			return err
+		})
+		Send(pid, i)
+	}
+	wg.Wait()
+}
+
+// BenchmarkRawSpawn: a goroutine with a one-slot channel as mailbox that
+// receives a first message and exits.
+func BenchmarkRawSpawn(b *testing.B) {
+	var wg sync.WaitGroup
+	for i := 0; b.Loop(); i++ {
+		wg.Add(1)
+		ch := make(chan any, 1)
+		go func() {
+			<-ch
+			wg.Done()
+		}()
+		ch <- i
+	}
+	wg.Wait()
+}
+
+// BenchmarkIdleProcess spawns a million processes blocked in Receive,
+// reports the memory each costs (heap + stack, bytes/proc), then stops
+// them all and checks none is left.
+func BenchmarkIdleProcess(b *testing.B) {
+	const n = 1_000_000
+	var perProc float64
+	for b.Loop() {
+		before := memInUse()
+		var waiting sync.WaitGroup
+		waiting.Add(n)
+		pids := make([]PID, n)
+		for i := range pids {
+			pids[i] = Spawn(func(p *Process) error {
+				waiting.Done()
+				_, err := p.Receive(Infinity)
+				return err
+			})
+		}
+		waiting.Wait()
+		after := memInUse()
+		perProc = float64(after-before-uint64(len(pids))*8) / n
+		for _, pid := range pids {
+			Send(pid, "stop")
+		}
+		for len(Processes()) > 0 {
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+	b.ReportMetric(perProc, "bytes/proc")
+}
+
+func memInUse() uint64 {
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.HeapInuse + m.StackInuse
+}

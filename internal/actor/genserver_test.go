@@ -1,0 +1,315 @@
+package actor
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"testing/synctest"
+	"time"
+)
+
+// counter is a small GenServer used by the tests.
+type counter struct {
+	BaseServer
+	n          int
+	waiting    []From // deferred replies to "wait-for-3"
+	terminated chan error
+}
+
+type (
+	incr       struct{}
+	get        struct{}
+	waitFor3   struct{}
+	crash      struct{ err error }
+	panicCall  struct{}
+	neverReply struct{}
+	whoAmI     struct{}
+)
+
+func (c *counter) HandleCall(p *Process, req any, from From) (any, error) {
+	switch r := req.(type) {
+	case get:
+		return c.n, nil
+	case waitFor3:
+		if c.n >= 3 {
+			return c.n, nil
+		}
+		c.waiting = append(c.waiting, from)
+		return NoReply, nil
+	case crash:
+		return nil, r.err
+	case panicCall:
+		panic("handler bug")
+	case neverReply:
+		return NoReply, nil
+	case whoAmI:
+		return from.PID(), nil
+	}
+	return c.BaseServer.HandleCall(p, req, from)
+}
+
+func (c *counter) HandleCast(p *Process, msg any) error {
+	if _, ok := msg.(incr); ok {
+		c.n++
+		if c.n == 3 {
+			for _, f := range c.waiting {
+				Reply(f, c.n)
+			}
+		}
+	}
+	return nil
+}
+
+func (c *counter) HandleInfo(p *Process, msg any) error {
+	if msg == "incr" {
+		c.n++
+	}
+	return nil
+}
+
+func (c *counter) Terminate(p *Process, reason error) {
+	if c.terminated != nil {
+		c.terminated <- reason
+	}
+}
+
+func TestServerCallCastInfo(t *testing.T) {
+	pid, err := StartServer(&counter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	Cast(pid, incr{})
+	Send(pid, "incr")
+	if n, err := Call(pid, get{}, time.Second); err != nil || n != 2 {
+		t.Fatalf("Call(get) = %v, %v; want 2 after a cast and an info message", n, err)
+	}
+	if err := Stop(pid, nil, time.Second); err != nil {
+		t.Fatal(err)
+	}
+	noProcessesLeft(t)
+}
+
+func TestServerDeferredReply(t *testing.T) {
+	pid, _ := StartServer(&counter{})
+	defer Stop(pid, nil, time.Second)
+	results := make(chan any, 2)
+	for range 2 {
+		go func() {
+			v, err := Call(pid, waitFor3{}, 5*time.Second)
+			if err != nil {
+				v = err
+			}
+			results <- v
+		}()
+	}
+	// Both callers must be parked in the server before the casts.
+	eventually(t, "two deferred calls are pending", func() bool { return pendingCalls(pid) == 2 })
+	for range 3 {
+		Cast(pid, incr{})
+	}
+	for range 2 {
+		if v := <-results; v != 3 {
+			t.Fatalf("deferred reply = %v, want 3", v)
+		}
+	}
+}
+
+// pendingCalls counts a server's unanswered calls.
+func pendingCalls(pid PID) int {
+	pid.p.mu.Lock()
+	defer pid.p.mu.Unlock()
+	n := 0
+	for c := pid.p.calls; c != nil; c = c.next {
+		n++
+	}
+	return n
+}
+
+func TestCallTimeout(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		pid, _ := StartServer(&counter{})
+		start := time.Now()
+		_, err := Call(pid, neverReply{}, 50*time.Millisecond)
+		if !errors.Is(err, ErrTimeout) {
+			t.Fatalf("Call to a server that never replies = %v, want ErrTimeout", err)
+		}
+		if d := time.Since(start); d != 50*time.Millisecond {
+			t.Fatalf("timed out after %v, want 50ms", d)
+		}
+		if n := pendingCalls(pid); n != 0 {
+			t.Fatalf("%d calls still pending after the timeout", n)
+		}
+		if err := Stop(pid, nil, time.Second); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+func TestCallDeadServer(t *testing.T) {
+	pid, _ := StartServer(&counter{})
+	Stop(pid, nil, time.Second)
+	_, err := Call(pid, get{}, time.Second)
+	if !errors.Is(err, NoProc) {
+		t.Fatalf("Call to a stopped server = %v, want NoProc", err)
+	}
+	if _, err := Call(PID{}, get{}, time.Second); !errors.Is(err, NoProc) {
+		t.Fatalf("Call to the zero pid = %v, want NoProc", err)
+	}
+}
+
+func TestCallServerDiesDuringCall(t *testing.T) {
+	boom := errors.New("boom")
+	term := make(chan error, 1)
+	pid, _ := StartServer(&counter{terminated: term})
+	_, err := Call(pid, crash{boom}, Infinity)
+	if !errors.Is(err, NoProc) || !errors.Is(err, boom) {
+		t.Fatalf("Call that stops the server = %v, want NoProc and boom", err)
+	}
+	if r := <-term; r != boom {
+		t.Fatalf("Terminate got %v, want boom", r)
+	}
+
+	pid, _ = StartServer(&counter{terminated: term})
+	_, err = Call(pid, panicCall{}, Infinity)
+	var pe *PanicError
+	if !errors.As(err, &pe) || !errors.Is(err, NoProc) {
+		t.Fatalf("Call whose handler panics = %v, want a PanicError and NoProc", err)
+	}
+	if r := <-term; !errors.As(r, &pe) {
+		t.Fatalf("Terminate after a panic got %v, want the PanicError", r)
+	}
+}
+
+func TestCallNeverHangsOnKilledServer(t *testing.T) {
+	pid, _ := StartServer(&counter{})
+	errs := make(chan error, 1)
+	go func() {
+		_, err := Call(pid, neverReply{}, Infinity)
+		errs <- err
+	}()
+	eventually(t, "the call is pending", func() bool { return pendingCalls(pid) == 1 })
+	Exit(pid, Kill)
+	if err := <-errs; !errors.Is(err, NoProc) || !errors.Is(err, Killed) {
+		t.Fatalf("Call pending while the server is killed = %v, want NoProc and Killed", err)
+	}
+	noProcessesLeft(t)
+}
+
+func TestStopRunsTerminate(t *testing.T) {
+	term := make(chan error, 1)
+	pid, _ := StartServer(&counter{terminated: term})
+	if err := Stop(pid, Shutdown, time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if r := <-term; r != Shutdown {
+		t.Fatalf("Terminate got %v, want Shutdown", r)
+	}
+	if err := Stop(pid, nil, time.Second); !errors.Is(err, NoProc) {
+		t.Fatalf("Stop of a dead server = %v, want NoProc", err)
+	}
+	plain := Spawn(func(p *Process) error { _, err := p.Receive(Infinity); return err })
+	if err := Stop(plain, nil, time.Second); err == nil || !strings.Contains(err.Error(), "Exit") {
+		t.Fatalf("Stop of a plain process = %v, want an error pointing to Exit", err)
+	}
+	Exit(plain, Kill)
+	noProcessesLeft(t)
+}
+
+type failingInit struct {
+	BaseServer
+	err error
+}
+
+func (f failingInit) Init(p *Process) error {
+	if f.err == nil {
+		panic("init bug")
+	}
+	return f.err
+}
+
+func TestInitFailure(t *testing.T) {
+	boom := errors.New("boom")
+	if _, err := StartServer(failingInit{err: boom}); !errors.Is(err, boom) {
+		t.Fatalf("StartServer with failing Init = %v, want boom", err)
+	}
+	var pe *PanicError
+	if _, err := StartServer(failingInit{}); !errors.As(err, &pe) {
+		t.Fatalf("StartServer with panicking Init = %v, want a PanicError", err)
+	}
+	// A linked start whose Init fails returns the error; the caller lives.
+	mustRun(t, func(p *Process) error {
+		if _, err := p.StartLinkServer(failingInit{err: boom}); !errors.Is(err, boom) {
+			return fmt.Errorf("StartLinkServer = %v, want boom", err)
+		}
+		if _, err := p.StartLinkServer(failingInit{}); !errors.As(err, &pe) {
+			return fmt.Errorf("StartLinkServer with panicking Init = %v", err)
+		}
+		return nil
+	})
+	noProcessesLeft(t)
+}
+
+func TestServerName(t *testing.T) {
+	pid, err := StartServer(&counter{}, Name("counter"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, ok := WhereIs("counter"); !ok || got != pid {
+		t.Fatalf("WhereIs(counter) = %v, %v", got, ok)
+	}
+	if _, err := StartServer(&counter{}, Name("counter")); !errors.Is(err, ErrAlreadyRegistered) {
+		t.Fatalf("second server with the same name: %v, want ErrAlreadyRegistered", err)
+	}
+	Stop(pid, nil, time.Second)
+	noProcessesLeft(t)
+}
+
+func TestParentExitTerminatesTrappingServer(t *testing.T) {
+	term := make(chan error, 1)
+	mustRun(t, func(p *Process) error {
+		p.TrapExit(true) // the server's exit comes back over the link
+		pid, err := p.StartLinkServer(&trapping{counter{terminated: term}})
+		if err != nil {
+			return err
+		}
+		ref := p.Monitor(pid)
+		p.Exit(pid, Shutdown)
+		d, err := receiveDown(p, ref)
+		if err != nil {
+			return err
+		}
+		if d.Reason != Shutdown {
+			return fmt.Errorf("server exited with %v, want Shutdown", d.Reason)
+		}
+		return nil
+	})
+	if r := <-term; r != Shutdown {
+		t.Fatalf("Terminate got %v, want Shutdown", r)
+	}
+}
+
+type trapping struct{ counter }
+
+func (s *trapping) Init(p *Process) error {
+	p.TrapExit(true)
+	return nil
+}
+
+func TestProcessCallIdentifiesCaller(t *testing.T) {
+	pid, _ := StartServer(&counter{})
+	defer Stop(pid, nil, time.Second)
+	mustRun(t, func(p *Process) error {
+		who, err := p.Call(pid, whoAmI{}, time.Second)
+		if err != nil || who != p.Self() {
+			return fmt.Errorf("From.PID() = %v, %v; want the calling process", who, err)
+		}
+		if _, err := p.Call(p.Self(), get{}, time.Second); err == nil {
+			return errors.New("calling oneself did not fail")
+		}
+		return nil
+	})
+	if who, _ := Call(pid, whoAmI{}, time.Second); who != (PID{}) {
+		t.Fatalf("package-level Call: From.PID() = %v, want zero", who)
+	}
+}
