@@ -206,11 +206,6 @@ and let otpgo check grade it with hidden tests.
 	root.SetIn(env.Stdin)
 	root.SetOut(env.Stdout)
 	root.SetErr(env.Stderr)
-	root.AddGroup(
-		&cobra.Group{ID: groupLearn, Title: "Learn:"},
-		&cobra.Group{ID: groupPlay, Title: "Play:"},
-		&cobra.Group{ID: groupTools, Title: "For trainers, authors and troubleshooting:"},
-	)
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return usageError{cmd: cmd, err: err}
 	})
@@ -220,6 +215,18 @@ and let otpgo check grade it with hidden tests.
 	}
 	slices.SortFunc(cmds, func(x, y *cobra.Command) int { return strings.Compare(x.Name(), y.Name()) })
 	root.AddCommand(cmds...)
+	// Only the groups some command uses, so help shows no empty heading.
+	for _, g := range []*cobra.Group{
+		{ID: groupLearn, Title: "Learn:"},
+		{ID: groupPlay, Title: "Play:"},
+		{ID: groupTools, Title: "For trainers, authors and troubleshooting:"},
+	} {
+		if g.ID == groupTools || slices.ContainsFunc(cmds, func(c *cobra.Command) bool { return c.GroupID == g.ID }) {
+			root.AddGroup(g)
+		}
+	}
+	root.SetHelpCommandGroupID(groupTools)
+	root.SetCompletionCommandGroupID(groupTools)
 	return root, a
 }
 
