@@ -1,0 +1,180 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path"
+
+	"github.com/spf13/cobra"
+
+	"github.com/otpgo/otpgo/internal/catalog"
+	"github.com/otpgo/otpgo/internal/check"
+	"github.com/otpgo/otpgo/internal/progress"
+	"github.com/otpgo/otpgo/internal/runner"
+	"github.com/otpgo/otpgo/internal/tui"
+	"github.com/otpgo/otpgo/internal/workspace"
+)
+
+func init() { setDefaultAction(runTUI) }
+
+// runTUI is `otpgo` with no command: the interactive app on a terminal,
+// the welcome (lesson list and commands) anywhere else.
+func runTUI(a *App, cmd *cobra.Command) error {
+	if !a.Interactive() || !a.IsTerminal(a.Stdin) || a.Getenv("TERM") == "dumb" {
+		return welcome(a, cmd)
+	}
+	c, err := a.Course()
+	if err != nil {
+		return err
+	}
+	b, err := newTUIBackend(cmd.Context(), a)
+	if err != nil {
+		return err
+	}
+	opts := tui.Options{
+		Course:      c,
+		Backend:     b,
+		LessonStyle: a.Getenv("GLAMOUR_STYLE"),
+		Observe: func() *exec.Cmd {
+			self, err := os.Executable()
+			if err != nil {
+				self = os.Args[0]
+			}
+			c := exec.Command(self, "observe")
+			c.Dir = a.Dir
+			return c
+		},
+	}
+	if err := tui.Run(cmd.Context(), a.Stdin, a.Out, opts); err != nil {
+		if ctxErr := cmd.Context().Err(); ctxErr != nil {
+			return ctxErr
+		}
+		return err
+	}
+	return nil
+}
+
+// tuiBackend gives the app the same grader, progress store and reset as
+// the commands.
+type tuiBackend struct {
+	a      *App
+	ws     *workspace.Workspace
+	store  *progress.Store
+	grader *check.Grader
+	race   bool
+}
+
+func newTUIBackend(ctx context.Context, a *App) (*tuiBackend, error) {
+	ws, err := a.Workspace()
+	if err != nil {
+		return nil, err
+	}
+	store, err := a.Progress()
+	if err != nil {
+		return nil, err
+	}
+	g, err := a.Grader()
+	if err != nil {
+		return nil, err
+	}
+	return &tuiBackend{a: a, ws: ws, store: store, grader: g, race: a.RaceSupported(ctx)}, nil
+}
+
+func (b *tuiBackend) Progress() (*progress.State, error) { return b.store.Load() }
+
+func (b *tuiBackend) Check(ctx context.Context, s *catalog.Step, phase func(runner.Phase)) (runner.Verdict, error) {
+	if err := b.a.requireGo("checking a step"); err != nil {
+		return runner.Verdict{}, err
+	}
+	vs, err := b.grader.Check(ctx, []*catalog.Step{s}, check.Options{Race: b.race, Progress: phase})
+	if err != nil {
+		return runner.Verdict{}, err
+	}
+	if len(vs) != 1 {
+		return runner.Verdict{}, fmt.Errorf("check %s: %d verdicts, want 1", s.ID, len(vs))
+	}
+	if vs[0].Status == runner.Passed {
+		if err := b.store.MarkPassed(s.ID); err != nil {
+			return vs[0], fmt.Errorf("%s passes, but recording your progress failed: %w", s.ID, err)
+		}
+	}
+	return vs[0], nil
+}
+
+func (b *tuiBackend) NextHint(s *catalog.Step) (int, error) {
+	return b.store.NextHint(s.ID, len(s.Hints))
+}
+
+func (b *tuiBackend) Solution(s *catalog.Step) ([]tui.File, error) {
+	var out []tui.File
+	for _, f := range s.Files {
+		data, err := fs.ReadFile(b.a.FS, s.Chapter.SolutionPath(f))
+		if err != nil {
+			return nil, fmt.Errorf("solution of %s: %w", s.ID, err)
+		}
+		out = append(out, tui.File{Name: f, Content: string(data)})
+	}
+	return out, nil
+}
+
+// Reset is `otpgo reset STEP --yes`: files that differ from the skeleton
+// are backed up, then all of them restored; nothing is written before
+// every backup succeeded.
+func (b *tuiBackend) Reset(s *catalog.Step) (string, error) {
+	var todo []restore
+	for _, f := range s.Files {
+		rel := s.Chapter.ExercisePath(f)
+		skel, err := fs.ReadFile(b.a.FS, rel)
+		if err != nil {
+			return "", fmt.Errorf("reset %s: embedded skeleton: %w", rel, err)
+		}
+		cur, err := os.ReadFile(b.ws.Path(rel))
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			todo = append(todo, restore{rel: rel, skeleton: skel})
+		case err != nil:
+			return "", fmt.Errorf("reset: read %s: %w", rel, err)
+		case !bytes.Equal(cur, skel):
+			todo = append(todo, restore{rel: rel, skeleton: skel, existed: true})
+		}
+	}
+	if len(todo) == 0 {
+		return "", fmt.Errorf("nothing to reset: %s is already the original skeleton", fileListOf(s))
+	}
+	backup := b.ws.BackupDir(b.a.Now())
+	for _, r := range todo {
+		if r.existed {
+			if err := backupFile(b.ws, backup, r.rel); err != nil {
+				return "", fmt.Errorf("reset: back up %s: %w (nothing was reset)", r.rel, err)
+			}
+		}
+	}
+	for _, r := range todo {
+		if err := writeFileAtomic(b.ws.Path(r.rel), r.skeleton); err != nil {
+			return b.ws.Rel(backup), fmt.Errorf("reset %s: %w", r.rel, err)
+		}
+	}
+	return b.ws.Rel(backup) + "/", nil
+}
+
+func fileListOf(s *catalog.Step) string {
+	var out string
+	for i, f := range exerciseFiles(s) {
+		if i > 0 {
+			out += ", "
+		}
+		out += f
+	}
+	return out
+}
+
+func (b *tuiBackend) Dir(s *catalog.Step) string {
+	return b.ws.Path(path.Join("exercises", s.Chapter.Dir))
+}
+
+func (b *tuiBackend) StateDir() string { return b.ws.StateDir() }

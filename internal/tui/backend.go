@@ -1,0 +1,41 @@
+package tui
+
+import (
+	"context"
+
+	"github.com/otpgo/otpgo/internal/catalog"
+	"github.com/otpgo/otpgo/internal/progress"
+	"github.com/otpgo/otpgo/internal/runner"
+)
+
+// Backend is everything the app does outside itself: grading, progress,
+// files. The CLI provides the real one (internal/cli/tui.go); tests use
+// a fake so no go test runs.
+// Methods are called from tea.Cmds, never from Update.
+type Backend interface {
+	// Progress is the learner's progress.
+	Progress() (*progress.State, error)
+	// Check grades one step. phase, if not nil, is told when compiling
+	// starts and when tests run. A failing step is a Verdict; the error
+	// is for the machinery (no go toolchain, cancelled).
+	Check(ctx context.Context, s *catalog.Step, phase func(runner.Phase)) (runner.Verdict, error)
+	// NextHint records that one more hint of s was shown and returns how
+	// many are shown now (1-based).
+	NextHint(s *catalog.Step) (int, error)
+	// Solution returns the solution of s's files, file by file.
+	Solution(s *catalog.Step) ([]File, error)
+	// Reset puts the skeleton of s's files back, after saving the
+	// learner's versions; it returns where they were saved, relative to
+	// the workspace root.
+	Reset(s *catalog.Step) (backup string, err error)
+	// Dir is the absolute directory of s's files, for watch mode.
+	Dir(s *catalog.Step) string
+	// StateDir is the workspace's .otpgo directory (watch mode's probe).
+	StateDir() string
+}
+
+// File is one file's name and content.
+type File struct {
+	Name    string
+	Content string
+}

@@ -1,0 +1,38 @@
+package tui
+
+import "charm.land/bubbles/v2/key"
+
+// Key bindings, one set per screen; they also feed the help footer.
+
+var (
+	keyUp       = key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up"))
+	keyDown     = key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down"))
+	keyPgUp     = key.NewBinding(key.WithKeys("pgup", "b"), key.WithHelp("pgup", "page up"))
+	keyPgDown   = key.NewBinding(key.WithKeys("pgdown", "space", "f"), key.WithHelp("pgdn/space", "page down"))
+	keyOpen     = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open"))
+	keyLesson   = key.NewBinding(key.WithKeys("l"), key.WithHelp("l", "lesson"))
+	keyBack     = key.NewBinding(key.WithKeys("esc", "backspace"), key.WithHelp("esc", "back"))
+	keyHelp     = key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "more keys"))
+	keyQuit     = key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit"))
+	keyExercise = key.NewBinding(key.WithKeys("e", "tab"), key.WithHelp("e", "exercise"))
+	keyNextCh   = key.NewBinding(key.WithKeys("]"), key.WithHelp("]", "next chapter"))
+	keyPrevCh   = key.NewBinding(key.WithKeys("["), key.WithHelp("[", "previous chapter"))
+
+	keyCheck    = key.NewBinding(key.WithKeys("enter", "r"), key.WithHelp("enter/r", "check"))
+	keyWatch    = key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "watch on/off"))
+	keyHint     = key.NewBinding(key.WithKeys("h"), key.WithHelp("h", "hint"))
+	keySolution = key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "solution"))
+	keyReset    = key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "reset"))
+	keyNext     = key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "next step"))
+	keyObserve  = key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "open the observer"))
+	keyYes      = key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "yes"))
+)
+
+// keyList is a help.KeyMap from two lists.
+type keyList struct {
+	short []key.Binding
+	full  [][]key.Binding
+}
+
+func (k keyList) ShortHelp() []key.Binding  { return k.short }
+func (k keyList) FullHelp() [][]key.Binding { return k.full }

@@ -1,0 +1,113 @@
+package tui
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/otpgo/otpgo/internal/catalog"
+	"github.com/otpgo/otpgo/internal/runner"
+)
+
+// renderVerdict explains a verdict: the headline, then each test, with the
+// values the test got in red and the ones it wanted in green, and file:line
+// references to the learner's files made to stand out.
+func renderVerdict(s *catalog.Step, v runner.Verdict, width int) string {
+	var b strings.Builder
+	files := s.Files
+	switch v.Status {
+	case runner.Passed:
+		fmt.Fprintf(&b, "%s %s", passStyle.Render("✓ PASSED"), fmt.Sprintf("%s: all %d tests pass", s.ID, len(v.Tests)))
+		for _, t := range v.Tests {
+			fmt.Fprintf(&b, "\n  %s %s", passStyle.Render("✓"), t.Name)
+		}
+		return b.String()
+	case runner.BuildError:
+		fmt.Fprintf(&b, "%s %s", failStyle.Render("✗ DOES NOT COMPILE"), dimStyle.Render("(no test ran)"))
+		b.WriteString("\n\n" + indent(highlight(v.Detail, files), "  "))
+		return b.String()
+	}
+	fmt.Fprintf(&b, "%s %s", failStyle.Render("✗ "+strings.ToUpper(v.Status.String())), v.Detail)
+	for _, t := range v.Tests {
+		if t.Passed {
+			fmt.Fprintf(&b, "\n  %s %s", passStyle.Render("✓"), t.Name)
+			continue
+		}
+		fmt.Fprintf(&b, "\n  %s %s", failStyle.Render("✗"), t.Name)
+		if msg := strings.TrimSpace(t.Message); msg != "" {
+			b.WriteString("\n" + indent(highlight(msg, files), "      "))
+		}
+	}
+	return b.String()
+}
+
+func indent(s, pre string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		if l != "" {
+			lines[i] = pre + l
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+var (
+	fileLineRE = regexp.MustCompile(`(?:[\w.\-]+/)*[\w.\-]+\.go:\d+(?::\d+)?`)
+	// "X = 1, want 2", "got 1, want 2", "got: 1 want: 2"
+	gotWantRE = regexp.MustCompile(`^(.*?(?:=|\bgot:?|\breturned))\s(.+?)(,?\s+(?:want|wanted|expected):?\s)(.+)$`)
+)
+
+// highlight colours one message, line by line.
+func highlight(msg string, files []string) string {
+	lines := strings.Split(msg, "\n")
+	for i, l := range lines {
+		lines[i] = highlightLine(l, files)
+	}
+	return strings.Join(lines, "\n")
+}
+
+func highlightLine(l string, files []string) string {
+	// File references first, on the raw text; then got/want on what is
+	// left of the line after the last reference.
+	locs := fileLineRE.FindAllStringIndex(l, -1)
+	if len(locs) == 0 {
+		return gotWant(l)
+	}
+	var b strings.Builder
+	prev := 0
+	for _, loc := range locs {
+		b.WriteString(l[prev:loc[0]])
+		ref := l[loc[0]:loc[1]]
+		if isLearnerFile(ref, files) {
+			b.WriteString(mineStyle.Render(ref))
+		} else {
+			b.WriteString(fileStyle.Render(ref))
+		}
+		prev = loc[1]
+	}
+	b.WriteString(gotWant(l[prev:]))
+	return b.String()
+}
+
+func gotWant(s string) string {
+	m := gotWantRE.FindStringSubmatch(s)
+	if m == nil {
+		return s
+	}
+	return m[1] + " " + gotStyle.Render(m[2]) + m[3] + wantStyle.Render(m[4])
+}
+
+// isLearnerFile reports whether a file:line reference points into one of
+// the step's files (not the hidden tests, not the runtime).
+func isLearnerFile(ref string, files []string) bool {
+	name := ref[:strings.Index(ref, ".go:")+3]
+	if i := strings.LastIndex(name, "/"); i >= 0 {
+		name = name[i+1:]
+	}
+	for _, f := range files {
+		if f == name {
+			return true
+		}
+	}
+	return false
+}
