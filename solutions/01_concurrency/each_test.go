@@ -1,0 +1,121 @@
+package concurrency
+
+import (
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/otpgo/otpgo/internal/actor"
+	"go.uber.org/goleak"
+)
+
+func TestParallelEachVisitsEveryItem(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	const n = 20
+	items := make([]int, n)
+	for i := range items {
+		items[i] = i
+	}
+	var (
+		mu     sync.Mutex
+		seen   = map[int]int{}
+		pids   = map[actor.PID]int{}
+		nilPs  int
+		callPs int
+	)
+	if !inProcess(t, 2*time.Second, "ParallelEach never returned", func(p *actor.Process) {
+		caller := p.Self()
+		err := ParallelEach(p, items, func(child *actor.Process, item int) {
+			mu.Lock()
+			defer mu.Unlock()
+			seen[item]++
+			if child == nil {
+				nilPs++
+				return
+			}
+			self := child.Self()
+			if self == caller {
+				callPs++
+			}
+			pids[self]++
+		})
+		if err != nil {
+			t.Errorf("ParallelEach returned %v, want nil", err)
+		}
+	}) {
+		return
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	for _, item := range items {
+		if c := seen[item]; c != 1 {
+			t.Errorf("fn was called %d times for item %d, want exactly once", c, item)
+		}
+	}
+	if nilPs > 0 {
+		t.Errorf("fn got a nil *actor.Process %d times: pass it the process that runs it (the argument of the actor.Func you spawn)", nilPs)
+	}
+	if callPs > 0 {
+		t.Errorf("fn ran %d times in the caller's process: spawn one process per item", callPs)
+	}
+	if nilPs == 0 && len(pids) != len(items) {
+		t.Errorf("%d calls ran in only %d distinct processes: each item needs its own process", len(items), len(pids))
+	}
+}
+
+func TestParallelEachRunsConcurrently(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	const n = 8
+	var started atomic.Int32
+	allIn := make(chan struct{})
+	if !inProcess(t, 3*time.Second, "ParallelEach never returned", func(p *actor.Process) {
+		err := ParallelEach(p, make([]struct{}, n), func(*actor.Process, struct{}) {
+			if started.Add(1) == n {
+				close(allIn)
+			}
+			// Every call waits until all n have started. Run one at a
+			// time, the first would wait forever: the deadline turns that
+			// into a failure, and later calls then return at once.
+			waitChan(allIn, time.Second)
+		})
+		if err != nil {
+			t.Errorf("ParallelEach returned %v, want nil", err)
+		}
+	}) {
+		return
+	}
+	select {
+	case <-allIn:
+	default:
+		t.Errorf("only %d of %d calls were running at the same time after 1s: ParallelEach seems to run fn "+
+			"one item after another; spawn a process for every item first, then wait for them", started.Load(), n)
+	}
+}
+
+func TestParallelEachWaitsForAll(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	const n = 20
+	var started, finished atomic.Int32
+	allIn := make(chan struct{})
+	var returnedEarly int32
+	inProcess(t, 3*time.Second, "ParallelEach never returned", func(p *actor.Process) {
+		err := ParallelEach(p, make([]struct{}, n), func(*actor.Process, struct{}) {
+			if started.Add(1) == n {
+				close(allIn)
+			}
+			waitChan(allIn, time.Second)
+			finished.Add(1)
+		})
+		returnedEarly = n - finished.Load()
+		if err != nil {
+			t.Errorf("ParallelEach returned %v, want nil", err)
+		}
+	})
+	if returnedEarly > 0 {
+		t.Errorf("ParallelEach returned while %d of %d calls were still running: wait until every "+
+			"process has reported back (a message per item, received by the caller) before returning", returnedEarly, n)
+	}
+	// Let late calls finish before goleak looks.
+	eventually(2*time.Second, func() bool { return finished.Load() == started.Load() })
+}

@@ -1,0 +1,117 @@
+package concurrency
+
+import (
+	"errors"
+	"fmt"
+	"runtime/debug"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/otpgo/otpgo/internal/actor"
+)
+
+// inProcess runs body in a fresh process, the caller every function of
+// this chapter needs, and waits for it at most limit. If body is still
+// running then, the test fails with stuck and the process is killed. A
+// panic in body (a TODO left in the skeleton) fails the test with its
+// message instead of ending the test binary. inProcess reports whether
+// body ran to its end; checks that follow it are pointless otherwise.
+func inProcess(t *testing.T, limit time.Duration, stuck string, body func(p *actor.Process)) (completed bool) {
+	t.Helper()
+	finished := make(chan struct{})
+	var ranToEnd bool
+	pid := actor.Spawn(func(p *actor.Process) error {
+		defer close(finished)
+		defer func() {
+			if r := recover(); r != nil {
+				if s, ok := r.(string); ok && strings.HasPrefix(s, "TODO(") {
+					t.Errorf("%s", s)
+					return
+				}
+				t.Errorf("panic: %v\n%s", r, debug.Stack())
+			}
+		}()
+		body(p)
+		ranToEnd = true
+		return nil
+	})
+	timer := time.NewTimer(limit)
+	defer timer.Stop()
+	select {
+	case <-finished:
+		return ranToEnd
+	case <-timer.C:
+	}
+	t.Errorf("%s (still running after %v)", stuck, limit)
+	actor.Exit(pid, actor.Kill)
+	select {
+	case <-finished:
+	case <-time.After(time.Second):
+		t.Errorf("the test's process was killed but its code kept running for 1s: " +
+			"when Receive returns an error, return it instead of waiting again")
+	}
+	return false
+}
+
+// eventually polls cond every millisecond until it holds or limit passes.
+func eventually(limit time.Duration, cond func() bool) bool {
+	deadline := time.Now().Add(limit)
+	for {
+		if cond() {
+			return true
+		}
+		if time.Now().After(deadline) {
+			return false
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// expectEmptyMailbox fails the test if a message reaches p within d.
+// Absence can only be checked over a window; d is short.
+func expectEmptyMailbox(t *testing.T, p *actor.Process, d time.Duration, advice string) {
+	t.Helper()
+	msg, err := p.Receive(d)
+	if err == nil {
+		t.Errorf("found a leftover message in the caller's mailbox: %s; %s", describe(msg), advice)
+		return
+	}
+	if !errors.Is(err, actor.ErrTimeout) {
+		t.Errorf("Receive on the caller's mailbox failed: %v", err)
+	}
+}
+
+// describe names a message for a failure report.
+func describe(msg any) string {
+	if d, ok := msg.(actor.Down); ok {
+		return fmt.Sprintf("actor.Down{PID: %v, Reason: %v}", d.PID, d.Reason)
+	}
+	return fmt.Sprintf("%T %+v", msg, msg)
+}
+
+// waitCtx blocks until p's context is cancelled (the task was killed) or
+// limit passes, and reports whether it was cancelled. Test functions use it
+// so that a task always ends, even against a wrong solution.
+func waitCtx(p *actor.Process, limit time.Duration) bool {
+	timer := time.NewTimer(limit)
+	defer timer.Stop()
+	select {
+	case <-p.Context().Done():
+		return true
+	case <-timer.C:
+		return false
+	}
+}
+
+// waitChan blocks until ch is closed or limit passes, and reports which.
+func waitChan(ch <-chan struct{}, limit time.Duration) bool {
+	timer := time.NewTimer(limit)
+	defer timer.Stop()
+	select {
+	case <-ch:
+		return true
+	case <-timer.C:
+		return false
+	}
+}

@@ -1,0 +1,117 @@
+package concurrency
+
+import (
+	"errors"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/otpgo/otpgo/internal/actor"
+	"go.uber.org/goleak"
+)
+
+func TestParallelMapKeepsInputOrder(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	const n = 10
+	items := make([]int, n)
+	want := make([]int, n)
+	finished := make([]chan struct{}, n+1)
+	for i := range items {
+		items[i], want[i] = i, i*i
+		finished[i] = make(chan struct{})
+	}
+	finished[n] = make(chan struct{})
+	close(finished[n])
+	inProcess(t, 3*time.Second, "ParallelMap never returned", func(p *actor.Process) {
+		// Item i finishes only after item i+1: the tasks end in reverse
+		// order, so results must be put back in input order.
+		got, err := ParallelMap(p, items, func(_ *actor.Process, i int) int {
+			defer close(finished[i])
+			waitChan(finished[i+1], time.Second)
+			return i * i
+		})
+		if err != nil {
+			t.Errorf("ParallelMap returned error %v, want nil", err)
+			return
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("ParallelMap returned %v, want %v: results must come back in input order, "+
+				"whatever order the tasks finish in (await the tasks in input order)", got, want)
+		}
+	})
+}
+
+func TestParallelMapOneProcessPerItem(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	const n = 8
+	var (
+		started atomic.Int32
+		mu      sync.Mutex
+		pids    = map[actor.PID]bool{}
+	)
+	allIn := make(chan struct{})
+	ok := inProcess(t, 3*time.Second, "ParallelMap never returned", func(p *actor.Process) {
+		got, err := ParallelMap(p, make([]int, n), func(tp *actor.Process, _ int) bool {
+			if tp != nil {
+				mu.Lock()
+				pids[tp.Self()] = true
+				mu.Unlock()
+			}
+			if started.Add(1) == n {
+				close(allIn)
+			}
+			return waitChan(allIn, time.Second)
+		})
+		if err != nil {
+			t.Errorf("ParallelMap returned error %v, want nil", err)
+		}
+		if len(got) != n {
+			t.Errorf("ParallelMap returned %d results for %d items", len(got), n)
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if pids[p.Self()] {
+			t.Errorf("fn ran in the caller's process: start a task (ExecuteAsync) per item")
+		}
+		if len(pids) != n {
+			t.Errorf("%d items ran in %d distinct processes: each item needs its own task", n, len(pids))
+		}
+	})
+	if !ok {
+		return
+	}
+	select {
+	case <-allIn:
+	default:
+		t.Errorf("only %d of %d calls ran at the same time: start every task first, then await them in order", started.Load(), n)
+	}
+}
+
+func TestParallelMapCrash(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	lastDone := make(chan struct{})
+	ok := inProcess(t, 3*time.Second, "ParallelMap hung after one of its items panicked: await with a monitor "+
+		"(AwaitOrKillMonitored), so a crash comes back as an error", func(p *actor.Process) {
+		_, err := ParallelMap(p, []int{0, 1, 2}, func(tp *actor.Process, i int) int {
+			switch i {
+			case 1:
+				panic(errBoom)
+			case 2:
+				// Runs until killed: nobody will await it after the crash.
+				defer close(lastDone)
+				waitCtx(tp, 2*time.Second)
+			}
+			return i
+		})
+		if !errors.Is(err, errBoom) {
+			t.Errorf("ParallelMap returned error %v when item 1 panicked, want one wrapping the panic (%v)", err, errBoom)
+		}
+	})
+	if ok && !waitChan(lastDone, time.Second) {
+		t.Errorf("after item 1 crashed, the task for item 2 was still running 1s later: kill the tasks you " +
+			"will no longer await, so their p.Context() is cancelled")
+		<-lastDone
+	}
+}
