@@ -1,6 +1,7 @@
 package redistest
 
 import (
+	"fmt"
 	"net"
 	"sync"
 	"sync/atomic"
@@ -17,7 +18,6 @@ const coalesceQuiet = 5 * time.Millisecond
 // Requests go through untouched; the faults apply to replies (server to
 // client), which is where a client's parsing and waiting are tested.
 type Proxy struct {
-	t       testing.TB
 	target  string
 	l       net.Listener
 	latency atomic.Int64 // time.Duration
@@ -35,15 +35,25 @@ type Proxy struct {
 // once. The proxy is closed when the test ends.
 func NewProxy(t testing.TB, target string) *Proxy {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	p, err := Listen(target)
 	if err != nil {
-		t.Fatalf("redistest: proxy listen: %v", err)
+		t.Fatalf("redistest: %v", err)
 	}
-	p := &Proxy{t: t, target: target, l: l, conns: map[*link]struct{}{}}
-	p.wg.Add(1)
-	go p.accept()
 	t.Cleanup(p.Close)
 	return p
+}
+
+// Listen is NewProxy for programs that have no testing.TB, such as
+// `otpgo bench`: the caller must Close the proxy.
+func Listen(target string) (*Proxy, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("proxy listen: %w", err)
+	}
+	p := &Proxy{target: target, l: l, conns: map[*link]struct{}{}}
+	p.wg.Add(1)
+	go p.accept()
+	return p, nil
 }
 
 // Addr is the address clients should dial instead of the target's.

@@ -1,0 +1,207 @@
+package redis
+
+import (
+	"testing"
+	"time"
+
+	"github.com/otpgo/otpgo/internal/redistest"
+)
+
+func startMachine(t *testing.T, addr string, b Backoff) *StateMachine {
+	t.Helper()
+	c, err := StartStateMachine(addr, b)
+	if err != nil {
+		t.Fatalf("StartStateMachine(%q): %v", addr, err)
+	}
+	if c == nil {
+		t.Fatalf("StartStateMachine(%q) returned a nil client and no error", addr)
+	}
+	closeAtEnd(t, c)
+	return c
+}
+
+var fast = Backoff{Min: 10 * time.Millisecond, Max: 40 * time.Millisecond}
+
+// waitDisconnected polls Command until it fails with ErrDisconnected.
+func waitDisconnected(t *testing.T, c Client, d time.Duration, why string) {
+	t.Helper()
+	var last result
+	ok := eventually(d, func() bool {
+		r, ok := within(async(c, "PING"), d)
+		if !ok {
+			last = result{err: errHung}
+			return true
+		}
+		last = r
+		return isDisconnected(r.err)
+	})
+	if !ok || !isDisconnected(last.err) {
+		t.Fatalf("%v after %s, Command returned (%#v, %v), want an error wrapping ErrDisconnected: when the "+
+			"reader reports the connection lost, move to the disconnected state, where every call is answered "+
+			"at once with ErrDisconnected", d, why, last.v, last.err)
+	}
+}
+
+type hungError struct{}
+
+func (hungError) Error() string { return "Command did not return (hung)" }
+
+var errHung error = hungError{}
+
+func TestStateMachineCommands(t *testing.T) {
+	leakCheck(t)
+	srv := redistest.Start(t)
+	c := startMachine(t, srv.Addr(), fast)
+	checkBasics(t, c)
+	checkRedisErrors(t, c)
+	cr := startCrowd(c, 100, echo)
+	if !cr.wait(2 * time.Second) {
+		t.Fatalf("only %d of 100 concurrent callers had a reply after 2s", cr.finished())
+	}
+	cr.mustEcho(t, "100 concurrent callers in the connected state")
+}
+
+func TestStateMachineServerStopped(t *testing.T) {
+	leakCheck(t)
+	srv := redistest.Start(t)
+	c := startMachine(t, srv.Addr(), Backoff{Min: time.Second, Max: time.Second})
+	if v, err := c.Command("PING"); err != nil || v != "PONG" {
+		t.Fatalf("PING = (%#v, %v)", v, err)
+	}
+	srv.Close()
+	waitDisconnected(t, c, 100*time.Millisecond, "the server stopped")
+}
+
+func TestStateMachinePendingCallersFailAtOnce(t *testing.T) {
+	leakCheck(t)
+	srv := redistest.Start(t)
+	p := redistest.NewProxy(t, srv.Addr())
+	c := startMachine(t, p.Addr(), Backoff{Min: time.Second, Max: time.Second})
+	if _, err := c.Command("PING"); err != nil {
+		t.Fatal(err)
+	}
+	before := srv.Miniredis().CommandCount()
+	p.SetLatency(time.Hour) // the replies will never arrive
+	const n = 5
+	cr := startCrowd(c, n, echo)
+	if !eventually(time.Second, func() bool { return srv.Miniredis().CommandCount()-before >= n }) {
+		p.DropAll()
+		cr.wait(2 * time.Second)
+		t.Fatalf("only %d of %d concurrent commands reached Redis within 1s: in the connected state, write "+
+			"each command and queue its caller without waiting for the reply", srv.Miniredis().CommandCount()-before, n)
+	}
+	p.DropAll()
+	if !cr.wait(100 * time.Millisecond) {
+		t.Fatalf("%d of %d callers were still waiting 100ms after the connection dropped: when it drops, "+
+			"answer every waiting caller with ErrDisconnected as you move to disconnected", n-cr.finished(), n)
+	}
+	cr.mu.Lock()
+	defer cr.mu.Unlock()
+	for i, r := range cr.results {
+		if !isDisconnected(r.err) {
+			t.Errorf("caller %d, waiting when the connection dropped, got (%#v, %v), want an error wrapping ErrDisconnected", i, r.v, r.err)
+		}
+	}
+}
+
+func TestStateMachineReconnects(t *testing.T) {
+	leakCheck(t)
+	srv := redistest.Start(t)
+	c := startMachine(t, srv.Addr(), fast)
+	if _, err := c.Command("SET", "k", "kept"); err != nil {
+		t.Fatal(err)
+	}
+	srv.Close()
+	waitDisconnected(t, c, 100*time.Millisecond, "the server stopped")
+	srv.Restart()
+	back := time.Now()
+	var last result
+	limit := fast.Max + 400*time.Millisecond
+	if !eventually(limit, func() bool {
+		last, _ = within(async(c, "GET", "k"), time.Second)
+		return last.err == nil
+	}) {
+		t.Fatalf("the server has been back on the same address for %v (Backoff.Max is %v) and Command still "+
+			"returns (%#v, %v): in the disconnected state, set an actor.StateTimeout, try to connect each time "+
+			"it fires, and move to connected when the dial works", limit, fast.Max, last.v, last.err)
+	}
+	if last.v != "kept" {
+		t.Fatalf("GET k after reconnecting = %#v, want \"kept\"", last.v)
+	}
+	t.Logf("working again %v after the restart", time.Since(back).Round(time.Millisecond))
+	checkBasics(t, c)
+}
+
+func TestStateMachineStartsWhileRedisIsDown(t *testing.T) {
+	leakCheck(t)
+	srv := redistest.Start(t)
+	srv.Close()
+	c, err := StartStateMachine(srv.Addr(), fast)
+	if err != nil {
+		t.Fatalf("StartStateMachine with Redis down returned %v; it should start disconnected and keep trying", err)
+	}
+	closeAtEnd(t, c)
+	r, ok := within(async(c, "PING"), 100*time.Millisecond)
+	if !ok || !isDisconnected(r.err) {
+		t.Fatalf("PING with Redis down = (%#v, %v, returned: %v), want ErrDisconnected at once", r.v, r.err, ok)
+	}
+	srv.Restart()
+	if !eventually(fast.Max+400*time.Millisecond, func() bool {
+		r, _ := within(async(c, "PING"), time.Second)
+		return r.err == nil
+	}) {
+		t.Fatalf("Redis came up but the client never connected: keep retrying on a state timeout")
+	}
+}
+
+// A process that sleeps between reconnection attempts answers nobody while
+// it sleeps. The machine must go back to its mailbox and let a state timeout
+// wake it.
+func TestStateMachineAnswersWhileDisconnected(t *testing.T) {
+	leakCheck(t)
+	srv := redistest.Start(t)
+	backoff := Backoff{Min: 150 * time.Millisecond, Max: 150 * time.Millisecond}
+	c := startMachine(t, srv.Addr(), backoff)
+	if _, err := c.Command("PING"); err != nil {
+		t.Fatal(err)
+	}
+	srv.Close()
+	// Restart before the client's Close (cleanups run last-in first-out), so
+	// that a client stuck in a reconnect loop gets out of it.
+	t.Cleanup(srv.Restart)
+	const budget = 50 * time.Millisecond
+	tick := time.NewTicker(25 * time.Millisecond)
+	defer tick.Stop()
+	for i := range 12 { // ~300ms: two backoff periods
+		r, ok := within(async(c, "PING"), budget)
+		if !ok {
+			t.Fatalf("call %d while Redis was down got no answer within %v (backoff %v). Is the process "+
+				"sleeping (or looping) until it reconnects? A sleeping process answers nobody: return to the "+
+				"mailbox with an actor.StateTimeout and try again when it fires", i, budget, backoff.Min)
+		}
+		if r.err == nil {
+			t.Fatalf("call %d returned (%#v, nil) with Redis down", i, r.v)
+		}
+		<-tick.C
+	}
+}
+
+func TestStateMachineBacksOff(t *testing.T) {
+	leakCheck(t)
+	f := startFlapper(t) // accepts every connection and closes it at once
+	const min = 20 * time.Millisecond
+	c := startMachine(t, f.l.Addr().String(), Backoff{Min: min, Max: min})
+	const attempts = 6
+	if !eventually(2*time.Second, func() bool { return len(f.accepted()) >= attempts }) {
+		t.Fatalf("the client connected only %d times in 2s to a server that drops every connection; "+
+			"it should keep reconnecting every %v", len(f.accepted()), min)
+	}
+	times := f.accepted()[:attempts]
+	spent := times[attempts-1].Sub(times[0])
+	if spent < (attempts-1)*min*8/10 {
+		t.Fatalf("%d connection attempts came within %v to a server that drops every connection, but "+
+			"Backoff.Min is %v: after losing the connection, wait the backoff (a StateTimeout) before "+
+			"dialing again instead of retrying at once", attempts, spent, min)
+	}
+	_ = c
+}
