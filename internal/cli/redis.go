@@ -1,0 +1,105 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"strings"
+	"sync"
+	"syscall"
+
+	"github.com/alicebob/miniredis/v2"
+	"github.com/alicebob/miniredis/v2/server"
+	"github.com/spf13/cobra"
+)
+
+func init() { register(newRedisCommand) }
+
+// newRedisCommand builds `otpgo redis`: an embedded Redis in the
+// foreground, for trying chapter 03's clients (or redis-cli) by hand.
+func newRedisCommand(a *App) *cobra.Command {
+	var addr string
+	var quiet bool
+	cmd := &cobra.Command{
+		Use:   "redis",
+		Short: "Run an embedded Redis (miniredis) to play with; Ctrl-C stops it",
+		Long: `Run an embedded Redis server (miniredis) in the foreground, so that you can
+try chapter 03's clients, or redis-cli, without installing Redis.
+Every command it receives is printed, tagged with its connection, unless
+--quiet. Ctrl-C stops it.`,
+		Example: `  otpgo redis
+  otpgo redis --addr 127.0.0.1:6380 --quiet`,
+		GroupID: groupPlay,
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			m := miniredis.NewMiniRedis()
+			if err := m.StartAddr(addr); err != nil {
+				return listenError(addr, err)
+			}
+			bound := m.Addr()
+			_, port, _ := net.SplitHostPort(bound)
+			fmt.Fprintf(a.Out, `Redis (embedded miniredis) is listening on %s. Ctrl-C stops it.
+
+Talk to it:
+  redis-cli -p %s ping
+  or from Go, with your chapter 03 client:  c, err := redis.StartNonBlocking(%q)
+(It speaks RESP like a real Redis; plain-text commands typed into nc or telnet
+are not supported and close the connection: use redis-cli.)
+
+`, bound, port, bound)
+			if !quiet { // after the banner: the hook writes to a.Out from the server's goroutines
+				m.Server().SetPreHook(commandLogger(a.Out))
+			}
+			<-cmd.Context().Done()
+			m.Close()
+			fmt.Fprintln(a.Out, "Redis stopped.")
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:6379", "address to listen on (host:port; port 0 picks a free one)")
+	cmd.Flags().BoolVar(&quiet, "quiet", false, "do not print the commands the server receives")
+	return cmd
+}
+
+// listenError explains a failure to listen, above all a port in use.
+func listenError(addr string, err error) error {
+	if errors.Is(err, syscall.EADDRINUSE) {
+		host, port, _ := net.SplitHostPort(addr)
+		return fmt.Errorf("cannot listen on %s: port %s is already in use (a redis-server or another `otpgo redis` running?).\n"+
+			"Stop it, or pick another port: otpgo redis --addr %s", addr, port, net.JoinHostPort(host, "6380"))
+	}
+	return fmt.Errorf("cannot listen on %s: %w\nGive --addr as host:port, e.g. --addr 127.0.0.1:6379", addr, err)
+}
+
+// commandLogger prints each command miniredis receives as
+// "[conn 2] SET k v", numbering connections in the order they send their
+// first command, then lets miniredis handle it.
+func commandLogger(w io.Writer) server.Hook {
+	var mu sync.Mutex
+	ids := map[*server.Peer]int{}
+	return func(p *server.Peer, cmd string, args ...string) bool {
+		mu.Lock()
+		defer mu.Unlock()
+		id, ok := ids[p]
+		if !ok {
+			id = len(ids) + 1
+			ids[p] = id
+			p.OnDisconnect(func() {
+				mu.Lock()
+				defer mu.Unlock()
+				fmt.Fprintf(w, "[conn %d] closed\n", id)
+			})
+		}
+		var b strings.Builder
+		fmt.Fprintf(&b, "[conn %d] %s", id, cmd)
+		for _, arg := range args {
+			if len(arg) > 40 {
+				arg = arg[:40] + "..."
+			}
+			fmt.Fprintf(&b, " %q", arg)
+		}
+		fmt.Fprintln(w, b.String())
+		return false
+	}
+}
