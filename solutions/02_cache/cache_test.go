@@ -1,0 +1,152 @@
+package cache
+
+import (
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/otpgo/otpgo/internal/actor"
+	"go.uber.org/goleak"
+)
+
+func TestCachePutGet(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	defer catchTODO(t)
+	c, err := Start[string, int]()
+	if err != nil {
+		t.Fatalf("Start: %v", err)
+	}
+	defer stop(t, c)
+	if pid := c.PID(); pid.IsZero() || !actor.Alive(pid) {
+		t.Fatalf("c.PID() is %v, alive=%v: the cache must be a GenServer process (actor.StartServer), "+
+			"not a struct with a map and a mutex", pid, actor.Alive(pid))
+	}
+	if err := c.Put("a", 1); err != nil {
+		t.Fatalf("Put(a, 1): %v", err)
+	}
+	if v, ok := c.Get("a"); !ok || v != 1 {
+		t.Errorf("Get(a) after Put(a, 1) = (%v, %v), want (1, true)", v, ok)
+	}
+	if err := c.Put("a", 2); err != nil {
+		t.Fatalf("Put(a, 2): %v", err)
+	}
+	if v, ok := c.Get("a"); !ok || v != 2 {
+		t.Errorf("Get(a) after Put(a, 2) = (%v, %v), want (2, true): a Put replaces the old value", v, ok)
+	}
+	got, err := c.Update("a", func(old int, found bool) int {
+		if !found {
+			return -1
+		}
+		return old * 10
+	})
+	if err != nil || got != 20 {
+		t.Errorf("Update(a, x10) on 2 = (%v, %v), want (20, nil)", got, err)
+	}
+	if v, ok := c.Get("a"); !ok || v != 20 {
+		t.Errorf("Get(a) after Update = (%v, %v), want (20, true): Update stores fn's result", v, ok)
+	}
+}
+
+func TestCacheMissingKey(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	defer catchTODO(t)
+	c, err := Start[string, string]()
+	if err != nil {
+		t.Fatalf("Start: %v", err)
+	}
+	defer stop(t, c)
+	if v, ok := c.Get("nope"); ok || v != "" {
+		t.Errorf("Get(nope) on an empty cache = (%q, %v), want (\"\", false)", v, ok)
+	}
+	got, err := c.Update("new", func(old string, found bool) string {
+		if found || old != "" {
+			t.Errorf("Update's fn got (%q, %v) for a missing key, want (\"\", false)", old, found)
+		}
+		return "made"
+	})
+	if err != nil || got != "made" {
+		t.Errorf("Update(new) = (%q, %v), want (\"made\", nil)", got, err)
+	}
+}
+
+func TestCacheConcurrent(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	defer catchTODO(t)
+	c, err := Start[string, int]()
+	if err != nil {
+		t.Fatalf("Start: %v", err)
+	}
+	defer stop(t, c)
+	const workers, each = 8, 50
+	var (
+		inFn    atomic.Int32
+		overlap atomic.Bool
+	)
+	dones := make([]<-chan struct{}, workers)
+	for w := range workers {
+		dones[w] = goSafe(t, func() {
+			for i := range each {
+				if err := c.Put(key(w*each+i), w*each+i); err != nil {
+					t.Errorf("Put: %v", err)
+					return
+				}
+				c.Get(key(i)) // readers and writers at once
+				_, err := c.Update("hits", func(old int, _ bool) int {
+					if inFn.Add(1) > 1 {
+						overlap.Store(true)
+					}
+					defer inFn.Add(-1)
+					return old + 1
+				})
+				if err != nil {
+					t.Errorf("Update: %v", err)
+					return
+				}
+			}
+		})
+	}
+	for _, d := range dones {
+		if !waitChan(d, 5*time.Second) {
+			t.Fatalf("%d goroutines doing %d Put/Get/Update each were not done after 5s", workers, each)
+		}
+	}
+	for i := range workers * each {
+		if v, ok := c.Get(key(i)); !ok || v != i {
+			t.Fatalf("after concurrent Puts, Get(%s) = (%v, %v), want (%d, true)", key(i), v, ok, i)
+		}
+	}
+	if overlap.Load() {
+		t.Errorf("two Update functions ran at the same time: fn must run inside the server, " +
+			"which handles one message at a time")
+	}
+	if v, _ := c.Get("hits"); v != workers*each {
+		t.Errorf("after %d concurrent Update(+1), Get(hits) = %d: updates were lost. Update must run fn "+
+			"inside the server (in HandleCall), not Get, change and Put from the caller", workers*each, v)
+	}
+}
+
+func TestCacheStop(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	defer catchTODO(t)
+	c, err := Start[string, int]()
+	if err != nil {
+		t.Fatalf("Start: %v", err)
+	}
+	if err := c.Put("a", 1); err != nil {
+		t.Fatalf("Put: %v", err)
+	}
+	if err := c.Stop(); err != nil {
+		t.Fatalf("Stop: %v", err)
+	}
+	if actor.Alive(c.PID()) {
+		t.Errorf("the server %v is still alive after Stop returned: use actor.Stop, which waits for the exit", c.PID())
+	}
+	done := goSafe(t, func() {
+		if err := c.Put("b", 2); err == nil {
+			t.Errorf("Put after Stop returned nil: return the error from actor.Call, so callers learn the cache is gone")
+		}
+	})
+	if !waitChan(done, time.Second) {
+		t.Fatalf("Put after Stop hung for 1s: actor.Call with a timeout returns an error for a dead server")
+	}
+}

@@ -1,0 +1,151 @@
+package cache
+
+import (
+	"runtime"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+)
+
+// busyServer makes c's server busy: an Update whose fn blocks until the
+// returned release func is called. It returns once fn is running.
+func busyServer(t *testing.T, c *Cache[string, int]) (release func()) {
+	t.Helper()
+	entered := make(chan struct{})
+	unblock := make(chan struct{})
+	done := goSafe(t, func() {
+		_, _ = c.Update("slow", func(old int, _ bool) int {
+			close(entered)
+			waitChan(unblock, 2*time.Second)
+			return old + 1
+		})
+	})
+	if !waitChan(entered, time.Second) {
+		t.Fatalf("Update's fn did not start within 1s")
+	}
+	return func() {
+		close(unblock)
+		<-done
+	}
+}
+
+func TestTableGetWhileServerBusy(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	defer catchTODO(t)
+	c, err := Start[string, int]()
+	if err != nil {
+		t.Fatalf("Start: %v", err)
+	}
+	defer stop(t, c)
+	if err := c.Put("a", 1); err != nil {
+		t.Fatalf("Put: %v", err)
+	}
+	release := busyServer(t, c)
+	defer release()
+	var (
+		v  int
+		ok bool
+	)
+	got := goSafe(t, func() { v, ok = c.Get("a") })
+	if !waitChan(got, 500*time.Millisecond) {
+		t.Fatalf("Get did not answer within 500ms while the server was busy with a slow Update: reads " +
+			"still queue in the server's mailbox behind it. Let Get read the server's table directly " +
+			"(a map behind a sync.RWMutex that only the server writes)")
+	}
+	if !ok || v != 1 {
+		t.Errorf("Get(a) while the server was busy = (%v, %v), want (1, true)", v, ok)
+	}
+}
+
+func TestTableWritesGoThroughServer(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	defer catchTODO(t)
+	c, err := Start[string, int]()
+	if err != nil {
+		t.Fatalf("Start: %v", err)
+	}
+	defer stop(t, c)
+	release := busyServer(t, c)
+	put := goSafe(t, func() {
+		if err := c.Put("b", 2); err != nil {
+			t.Errorf("Put(b, 2): %v", err)
+		}
+	})
+	// Absence can only be watched over a window: 50ms is plenty for a
+	// Put that bypasses the server.
+	if waitChan(put, 50*time.Millisecond) {
+		t.Errorf("Put returned while the server was busy: writes must still go through the server " +
+			"(actor.Call), the table's only writer; only reads bypass it")
+	} else if v, ok := c.Get("b"); ok {
+		t.Errorf("Get(b) = %v while the Put was still queued: only the server may write the table", v)
+	}
+	release()
+	if !waitChan(put, time.Second) {
+		t.Fatalf("Put(b, 2) did not return within 1s after the server was free again")
+	}
+	if v, ok := c.Get("b"); !ok || v != 2 {
+		t.Errorf("Get(b) after Put(b, 2) returned = (%v, %v), want (2, true)", v, ok)
+	}
+}
+
+func TestTableReadYourWrites(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	defer catchTODO(t)
+	c, err := Start[string, int]()
+	if err != nil {
+		t.Fatalf("Start: %v", err)
+	}
+	defer stop(t, c)
+	for i := range 200 {
+		if err := c.Put(key(i), i); err != nil {
+			t.Fatalf("Put: %v", err)
+		}
+		if v, ok := c.Get(key(i)); !ok || v != i {
+			t.Fatalf("Get(%s) right after Put(%s, %d) returned = (%v, %v): Put must return only once the "+
+				"server has written the table (actor.Call, not Cast), or a reader can miss its own write",
+				key(i), key(i), i, v, ok)
+		}
+	}
+}
+
+func TestTableConcurrentReaders(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	defer catchTODO(t)
+	c, err := Start[string, int](EvictEvery(time.Millisecond))
+	if err != nil {
+		t.Fatalf("Start: %v", err)
+	}
+	defer stop(t, c)
+	stopReading := make(chan struct{})
+	var readers []<-chan struct{}
+	for range 2 {
+		readers = append(readers, goSafe(t, func() {
+			for i := 0; ; i++ {
+				select {
+				case <-stopReading:
+					return
+				default:
+				}
+				if v, ok := c.Get(key(i % 100)); ok && v != i%100 {
+					t.Errorf("Get(%s) = %d, want %d", key(i%100), v, i%100)
+					return
+				}
+				c.Len()
+				runtime.Gosched() // leave the server some CPU on small machines
+			}
+		}))
+	}
+	// Writes and sweeps happen while the readers read: with -race, a table
+	// that is not safe for concurrent use is reported here.
+	for i := range 300 {
+		if err := c.PutTTL(key(i%100), i%100, time.Millisecond); err != nil {
+			t.Errorf("PutTTL: %v", err)
+			break
+		}
+	}
+	close(stopReading)
+	for _, r := range readers {
+		<-r
+	}
+}
