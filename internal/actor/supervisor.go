@@ -2,6 +2,9 @@ package actor
 
 import (
 	"errors"
+	"fmt"
+	"runtime/debug"
+	"slices"
 	"time"
 )
 
@@ -49,8 +52,19 @@ var BrutalKill = ShutdownSpec{brutal: true, set: true}
 // waits forever (use it for child supervisors).
 func Timeout(d time.Duration) ShutdownSpec { return ShutdownSpec{set: true, d: d} }
 
-// String returns "brutal_kill", "infinity" or the timeout, like "5s".
-func (s ShutdownSpec) String() string { panic(notYet) }
+// String returns "brutal_kill", "infinity", the timeout, like "5s", or
+// "default".
+func (s ShutdownSpec) String() string {
+	switch {
+	case !s.set:
+		return "default"
+	case s.brutal:
+		return "brutal_kill"
+	case s.d < 0:
+		return "infinity"
+	}
+	return s.d.String()
+}
 
 // ChildSpec describes one child of a supervisor (child_spec()).
 type ChildSpec struct {
@@ -113,37 +127,502 @@ type SupervisorSpec struct {
 	Children []ChildSpec
 }
 
-// ErrMaxRestarts is wrapped in the exit reason of a supervisor that gave
-// up because its children restarted too often.
-var ErrMaxRestarts = errors.New("reached max restart intensity")
+// Errors of the supervisor functions; compare with errors.Is.
+var (
+	// ErrMaxRestarts is wrapped in the exit reason of a supervisor that
+	// gave up because its children restarted too often. The reason also
+	// wraps the last child's exit reason and names the child.
+	ErrMaxRestarts = errors.New("reached max restart intensity")
+	// ErrChildNotFound: no child with that id.
+	ErrChildNotFound = errors.New("child not found")
+	// ErrChildRunning: the child must be stopped first (TerminateChild).
+	ErrChildRunning = errors.New("child is running")
+	// ErrChildExists: a child with that id is already there.
+	ErrChildExists = errors.New("child already exists")
+)
 
-// StartSupervisor starts a supervisor process (supervisor:start_link/2
-// without the link) that starts spec.Children in order, and returns once
-// they are all started. If a child fails to start, the ones already
-// started are stopped in reverse order and the error is returned.
-func StartSupervisor(spec SupervisorSpec, opts ...StartOption) (PID, error) { panic(notYet) }
+// supervisor is the state of a supervisor process: supervisor.erl's
+// #state{} record.
+type supervisor struct {
+	p        *Process
+	strategy Strategy
+	max      int
+	within   time.Duration
+	children []*child    // in start order
+	restarts []time.Time // recent restarts, for the intensity check
+	total    int         // restarts ever performed
+}
+
+type child struct {
+	spec       ChildSpec
+	pid        PID
+	restarts   int   // times restarted
+	last       PID   // the process that ran before pid
+	lastReason error // why last exited
+}
+
+// StartSupervisor starts a supervisor process that starts spec.Children in
+// order, and returns once they are all started. If a child fails to start,
+// the ones already started are stopped in reverse order and the error is
+// returned. Use StartLinkSupervisor from a process to link to it.
+func StartSupervisor(spec SupervisorSpec, opts ...StartOption) (PID, error) {
+	return startSupervisor(nil, spec, opts)
+}
 
 // StartLinkSupervisor is StartSupervisor with the supervisor linked to p
 // and p as its parent (supervisor:start_link/2).
 func (p *Process) StartLinkSupervisor(spec SupervisorSpec, opts ...StartOption) (PID, error) {
-	panic(notYet)
+	return startSupervisor(p, spec, opts)
+}
+
+func startSupervisor(parent *Process, spec SupervisorSpec, opts []StartOption) (PID, error) {
+	seen := make(map[string]bool)
+	for _, c := range spec.Children {
+		if err := checkSpec(c); err != nil {
+			return PID{}, fmt.Errorf("start supervisor: %w", err)
+		}
+		if seen[c.ID] {
+			return PID{}, fmt.Errorf("start supervisor: two children with id %q: %w", c.ID, ErrChildExists)
+		}
+		seen[c.ID] = true
+	}
+	s := &supervisor{strategy: spec.Strategy, max: spec.MaxRestarts, within: spec.Within}
+	if s.strategy == nil {
+		s.strategy = OneForOne
+	}
+	switch {
+	case s.max == 0:
+		s.max = 3
+	case s.max < 0:
+		s.max = 0
+	}
+	if s.within <= 0 {
+		s.within = 5 * time.Second
+	}
+	r := spawnReq{kind: "supervisor", supervisor: true, opts: opts}
+	return start(parent, r, func(p *Process, ready chan<- error) error {
+		s.p = p
+		return s.run(spec.Children, ready)
+	})
+}
+
+func checkSpec(c ChildSpec) error {
+	if c.ID == "" {
+		return errors.New("child spec with an empty ID: give every child a unique ID")
+	}
+	if c.Start == nil {
+		return fmt.Errorf("child %q has no Start function", c.ID)
+	}
+	return nil
+}
+
+// run is the supervisor's loop: start the children, then restart them as
+// they exit, and answer the management calls.
+func (s *supervisor) run(specs []ChildSpec, ready chan<- error) error {
+	p := s.p
+	p.TrapExit(true) // children's exits arrive as ExitMsg
+	for _, spec := range specs {
+		c := &child{spec: spec}
+		if err := s.start(c); err != nil {
+			s.stopAll()
+			return initFailed(p, ready, fmt.Errorf("start child %q: %w", spec.ID, err))
+		}
+		s.children = append(s.children, c)
+	}
+	s.publish()
+	ready <- nil
+	for {
+		msg, err := p.Receive(Infinity)
+		if err != nil {
+			return err // killed: the links take the children down
+		}
+		var stop error
+		switch m := msg.(type) {
+		case ExitMsg:
+			if parent := p.Parent(); !parent.IsZero() && m.From == parent {
+				stop = m.Reason
+				break
+			}
+			stop = s.childExited(m.From, m.Reason)
+		case retryMsg:
+			stop = s.retry(m.ids)
+		case *call:
+			v, err := s.handleCall(m.req)
+			Reply(From{m}, supReply{v, err})
+		case stopMsg:
+			stop = m.reason
+		}
+		if stop != nil {
+			if err := s.stopAll(); err != nil {
+				return err
+			}
+			return stop
+		}
+	}
+}
+
+// start runs c's Start function in the supervisor's process, then links
+// to the new child and becomes its parent.
+func (s *supervisor) start(c *child) (err error) {
+	pid, err := safeStart(c.spec.Start)
+	if err != nil {
+		return err
+	}
+	c.pid = pid
+	if pid.IsZero() {
+		return nil // "ignore": keep the spec, run nothing
+	}
+	q := pid.p
+	q.mu.Lock()
+	q.parent, q.childID, q.restarts = s.p.Self(), c.spec.ID, c.restarts
+	q.mu.Unlock()
+	s.p.Link(pid) // if the child is already dead, an ExitMsg noproc follows
+	return nil
+}
+
+// safeStart calls a Start function, turning a panic into an error as
+// supervisor.erl does with a crashing start function.
+func safeStart(start func() (PID, error)) (pid PID, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = &PanicError{Value: r, Stack: string(debug.Stack())}
+		}
+	}()
+	return start()
+}
+
+// childExited applies the restart strategy after a child exited. A
+// non-nil result is the supervisor's own exit reason.
+func (s *supervisor) childExited(pid PID, reason error) error {
+	i := slices.IndexFunc(s.children, func(c *child) bool { return c.pid == pid })
+	if i < 0 {
+		return nil // not (any more) one of ours
+	}
+	c := s.children[i]
+	c.pid, c.last, c.lastReason = PID{}, pid, reason
+	defer s.publish()
+	switch {
+	case c.spec.Restart == Temporary:
+		s.children = slices.Delete(s.children, i, i+1)
+		return nil
+	case c.spec.Restart == Transient && (isNormal(reason) || errors.Is(reason, Shutdown)):
+		return nil
+	}
+	if !s.addRestart() {
+		return fmt.Errorf("supervisor %v: child %q exited with %w, more than %d restarts in %v: %w",
+			s.p.Self(), c.spec.ID, reason, s.max, s.within, ErrMaxRestarts)
+	}
+	return s.restartGroup(s.strategy(len(s.children), i), i)
+}
+
+// restartGroup stops the children at idx (in start order) that still run,
+// in reverse order, then starts them again in order. Temporary children
+// other than the failed one are not restarted but removed, as in OTP.
+func (s *supervisor) restartGroup(idx []int, failed int) error {
+	for k := len(idx) - 1; k >= 0; k-- {
+		if c := s.children[idx[k]]; !c.pid.IsZero() {
+			if err := s.stop(c); err != nil {
+				return err
+			}
+		}
+	}
+	var group []*child
+	for _, i := range idx {
+		if c := s.children[i]; i == failed || c.spec.Restart != Temporary {
+			group = append(group, c)
+		}
+	}
+	s.children = slices.DeleteFunc(s.children, func(c *child) bool {
+		return c.pid.IsZero() && c.spec.Restart == Temporary
+	})
+	return s.startGroup(group)
+}
+
+// startGroup (re)starts children in order. If one fails to start, the
+// rest are retried through a message to ourselves, so that the
+// supervisor keeps answering calls, and each retry counts as a restart.
+func (s *supervisor) startGroup(group []*child) error {
+	for k, c := range group {
+		c.restarts++
+		s.total++
+		if err := s.start(c); err != nil {
+			c.lastReason = err
+			var ids []string
+			for _, rest := range group[k:] {
+				ids = append(ids, rest.spec.ID)
+			}
+			Send(s.p.Self(), retryMsg{ids})
+			return nil
+		}
+		if hasSubscribers() {
+			emit(Event{Kind: Restarted, PID: c.pid, Parent: s.p.Self(), Reason: c.lastReason,
+				ChildID: c.spec.ID, Old: c.last, ProcKind: kindOf(c.pid)})
+		}
+	}
+	return nil
+}
+
+type retryMsg struct{ ids []string }
+
+func (s *supervisor) retry(ids []string) error {
+	var group []*child
+	for _, id := range ids {
+		if c := s.find(id); c != nil && c.pid.IsZero() {
+			group = append(group, c)
+		}
+	}
+	if len(group) == 0 {
+		return nil
+	}
+	defer s.publish()
+	if !s.addRestart() {
+		c := group[0]
+		return fmt.Errorf("supervisor %v: child %q failed to restart (%w), more than %d restarts in %v: %w",
+			s.p.Self(), c.spec.ID, c.lastReason, s.max, s.within, ErrMaxRestarts)
+	}
+	return s.startGroup(group)
+}
+
+// addRestart records a restart and reports whether the intensity allows
+// it: at most max restarts within the last `within`.
+func (s *supervisor) addRestart() bool {
+	now := time.Now()
+	s.restarts = append(s.restarts, now)
+	old := 0
+	for old < len(s.restarts) && now.Sub(s.restarts[old]) >= s.within {
+		old++
+	}
+	s.restarts = append(s.restarts[:0], s.restarts[old:]...)
+	return len(s.restarts) <= s.max
+}
+
+// stop shuts a child down as its Shutdown spec says and waits until it
+// has exited. It returns an error only if the supervisor itself was
+// terminated meanwhile.
+func (s *supervisor) stop(c *child) error {
+	p, pid := s.p, c.pid
+	ref := p.Monitor(pid)
+	p.Unlink(pid)
+	// If the child died already, its exit is in our mailbox: take it, so
+	// it is not mistaken later for a crash to restart from.
+	var reason error
+	if m, err := p.ReceiveMatch(isExitFrom(pid), 0); err == nil {
+		reason = m.(ExitMsg).Reason
+	}
+	timeout := 5 * time.Second
+	switch sh := c.spec.Shutdown; {
+	case sh.brutal:
+		timeout = 0
+	case sh.set:
+		timeout = sh.d
+	case c.spec.Supervisor:
+		timeout = Infinity
+	}
+	if timeout == 0 {
+		Exit(pid, Kill)
+	} else {
+		p.Exit(pid, Shutdown)
+	}
+	m, err := p.ReceiveMatch(isDownOf(ref), timeout)
+	if errors.Is(err, ErrTimeout) && timeout != 0 {
+		Exit(pid, Kill) // it did not stop in time
+		m, err = p.ReceiveMatch(isDownOf(ref), Infinity)
+	}
+	if err != nil {
+		return err
+	}
+	if reason == nil {
+		reason = m.(Down).Reason
+	}
+	c.pid, c.last, c.lastReason = PID{}, pid, reason
+	return nil
+}
+
+// stopAll stops every running child, in reverse start order.
+func (s *supervisor) stopAll() error {
+	s.p.setExiting(true)
+	for i := len(s.children) - 1; i >= 0; i-- {
+		if c := s.children[i]; !c.pid.IsZero() {
+			if err := s.stop(c); err != nil {
+				return err
+			}
+		}
+	}
+	s.publish()
+	return nil
+}
+
+func isExitFrom(pid PID) func(any) bool {
+	return func(m any) bool { e, ok := m.(ExitMsg); return ok && e.From == pid }
+}
+
+func isDownOf(ref Ref) func(any) bool {
+	return func(m any) bool { d, ok := m.(Down); return ok && d.Ref == ref }
+}
+
+func (s *supervisor) find(id string) *child {
+	for _, c := range s.children {
+		if c.spec.ID == id {
+			return c
+		}
+	}
+	return nil
+}
+
+// publish copies the children list where Tree and Processes can read it.
+func (s *supervisor) publish() {
+	infos := s.which()
+	s.p.mu.Lock()
+	s.p.children, s.p.restarts = infos, s.total
+	s.p.mu.Unlock()
+}
+
+func (s *supervisor) which() []ChildInfo {
+	infos := make([]ChildInfo, len(s.children))
+	for i, c := range s.children {
+		infos[i] = ChildInfo{ID: c.spec.ID, PID: c.pid, Supervisor: c.spec.Supervisor, Restart: c.spec.Restart}
+	}
+	return infos
+}
+
+func kindOf(pid PID) string {
+	pid.p.mu.Lock()
+	defer pid.p.mu.Unlock()
+	return pid.p.kind
+}
+
+// The management calls (supervisor:start_child/2 and friends) are Calls
+// to the supervisor process with these requests.
+type (
+	startChildReq     struct{ spec ChildSpec }
+	terminateChildReq struct{ id string }
+	restartChildReq   struct{ id string }
+	deleteChildReq    struct{ id string }
+	whichChildrenReq  struct{}
+	countChildrenReq  struct{}
+	supReply          struct {
+		v   any
+		err error
+	}
+)
+
+func (s *supervisor) handleCall(req any) (any, error) {
+	defer s.publish()
+	switch r := req.(type) {
+	case startChildReq:
+		if err := checkSpec(r.spec); err != nil {
+			return nil, err
+		}
+		if c := s.find(r.spec.ID); c != nil {
+			return nil, fmt.Errorf("child %q (running as %v): %w", r.spec.ID, c.pid, ErrChildExists)
+		}
+		c := &child{spec: r.spec}
+		if err := s.start(c); err != nil {
+			return nil, fmt.Errorf("start child %q: %w", r.spec.ID, err)
+		}
+		s.children = append(s.children, c)
+		return c.pid, nil
+	case terminateChildReq:
+		c := s.find(r.id)
+		if c == nil {
+			return nil, fmt.Errorf("child %q: %w", r.id, ErrChildNotFound)
+		}
+		if !c.pid.IsZero() {
+			if err := s.stop(c); err != nil {
+				return nil, err
+			}
+		}
+		if c.spec.Restart == Temporary {
+			s.children = slices.DeleteFunc(s.children, func(x *child) bool { return x == c })
+		}
+		return nil, nil
+	case restartChildReq:
+		c := s.find(r.id)
+		switch {
+		case c == nil:
+			return nil, fmt.Errorf("child %q: %w", r.id, ErrChildNotFound)
+		case !c.pid.IsZero():
+			return nil, fmt.Errorf("child %q: %w", r.id, ErrChildRunning)
+		}
+		if err := s.start(c); err != nil {
+			return nil, fmt.Errorf("restart child %q: %w", r.id, err)
+		}
+		return c.pid, nil
+	case deleteChildReq:
+		c := s.find(r.id)
+		switch {
+		case c == nil:
+			return nil, fmt.Errorf("child %q: %w", r.id, ErrChildNotFound)
+		case !c.pid.IsZero():
+			return nil, fmt.Errorf("child %q: %w", r.id, ErrChildRunning)
+		}
+		s.children = slices.DeleteFunc(s.children, func(x *child) bool { return x == c })
+		return nil, nil
+	case whichChildrenReq:
+		return s.which(), nil
+	case countChildrenReq:
+		var n Counts
+		for _, c := range s.children {
+			n.Specs++
+			if !c.pid.IsZero() {
+				n.Active++
+			}
+			if c.spec.Supervisor {
+				n.Supervisors++
+			} else {
+				n.Workers++
+			}
+		}
+		return n, nil
+	}
+	return nil, fmt.Errorf("supervisor: unknown request %T", req)
+}
+
+// supCall makes a management call; supervisors may take a while (a child
+// shutting down), so like OTP it waits without a deadline; it still
+// returns at once if the supervisor dies.
+func supCall(sup PID, req any) (any, error) {
+	v, err := Call(sup, req, Infinity)
+	if err != nil {
+		return nil, err
+	}
+	r, ok := v.(supReply)
+	if !ok {
+		return nil, fmt.Errorf("%v is not a supervisor", sup)
+	}
+	return r.v, r.err
 }
 
 // StartChild adds c to the supervisor sup and starts it
-// (supervisor:start_child/2).
-func StartChild(sup PID, c ChildSpec) (PID, error) { panic(notYet) }
+// (supervisor:start_child/2). If Start fails, the spec is not added.
+func StartChild(sup PID, c ChildSpec) (PID, error) {
+	v, err := supCall(sup, startChildReq{c})
+	pid, _ := v.(PID)
+	return pid, err
+}
 
 // TerminateChild stops the child id but keeps its spec, so RestartChild
-// can start it again (supervisor:terminate_child/2).
-func TerminateChild(sup PID, id string) error { panic(notYet) }
+// can start it again (supervisor:terminate_child/2). A temporary child's
+// spec is removed.
+func TerminateChild(sup PID, id string) error {
+	_, err := supCall(sup, terminateChildReq{id})
+	return err
+}
 
 // RestartChild starts again a child stopped with TerminateChild
 // (supervisor:restart_child/2).
-func RestartChild(sup PID, id string) (PID, error) { panic(notYet) }
+func RestartChild(sup PID, id string) (PID, error) {
+	v, err := supCall(sup, restartChildReq{id})
+	pid, _ := v.(PID)
+	return pid, err
+}
 
 // DeleteChild removes the spec of a stopped child
 // (supervisor:delete_child/2).
-func DeleteChild(sup PID, id string) error { panic(notYet) }
+func DeleteChild(sup PID, id string) error {
+	_, err := supCall(sup, deleteChildReq{id})
+	return err
+}
 
 // ChildInfo describes one child of a supervisor (which_children/1). PID
 // is zero if the child is not running.
@@ -156,7 +635,11 @@ type ChildInfo struct {
 
 // WhichChildren lists sup's children in start order
 // (supervisor:which_children/1).
-func WhichChildren(sup PID) ([]ChildInfo, error) { panic(notYet) }
+func WhichChildren(sup PID) ([]ChildInfo, error) {
+	v, err := supCall(sup, whichChildrenReq{})
+	infos, _ := v.([]ChildInfo)
+	return infos, err
+}
 
 // Counts is the result of CountChildren (supervisor:count_children/1).
 type Counts struct {
@@ -167,4 +650,8 @@ type Counts struct {
 }
 
 // CountChildren counts sup's children (supervisor:count_children/1).
-func CountChildren(sup PID) (Counts, error) { panic(notYet) }
+func CountChildren(sup PID) (Counts, error) {
+	v, err := supCall(sup, countChildrenReq{})
+	n, _ := v.(Counts)
+	return n, err
+}
