@@ -49,13 +49,18 @@ func (f *fixture) request(hidden string, timeout time.Duration, steps ...Step) R
 	}
 }
 
-// run runs req with limits suited to tests and fails the test on a
+// run runs req with the runner's own limits and fails the test on a
 // machinery error.
 func (f *fixture) run(req Request) []Verdict {
 	f.t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	return f.runWith(req, defaultLimits)
+}
+
+func (f *fixture) runWith(req Request, lim limits) []Verdict {
+	f.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	vs, err := run(ctx, req, limits{compile: 2 * time.Minute, grace: 2 * time.Second})
+	vs, err := run(ctx, req, lim)
 	if err != nil {
 		f.t.Fatalf("Run: %v", err)
 	}

@@ -7,7 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"sync"
-	"syscall"
+	"time"
 )
 
 // killReason says why the runner ended `go test` early.
@@ -32,8 +32,14 @@ type proc struct {
 	why    killReason // the first reason the group was killed
 	stderr []byte     // go test's stderr, capped
 
+	stderrR    *os.File      // read end of go test's stderr
 	stderrDone chan struct{} // closed when stderr reached EOF
+	pipeTimer  *time.Timer   // closes the pipes if they stay open after reap
 }
+
+// pipeGrace is how long the pipes may stay open after go test exited and
+// its group was killed.
+const pipeGrace = 2 * time.Second
 
 // stderrLimit caps what is kept of go test's own stderr (errors about
 // go.mod, the toolchain...): the learner's output arrives on stdout as JSON.
@@ -58,7 +64,7 @@ func startProc(dir, goPath string, args, env []string) (*proc, error) {
 	cmd.Dir = dir
 	cmd.Env = env
 	cmd.Stdout, cmd.Stderr = outW, errW
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	newGroup(cmd)
 	err = cmd.Start()
 	// The child has its copies; ours must close or EOF never comes.
 	outW.Close()
@@ -68,14 +74,13 @@ func startProc(dir, goPath string, args, env []string) (*proc, error) {
 		errR.Close()
 		return nil, fmt.Errorf("start go test: %w", err)
 	}
-	p := &proc{cmd: cmd, stdout: outR, stderrDone: make(chan struct{})}
+	p := &proc{cmd: cmd, stdout: outR, stderrR: errR, stderrDone: make(chan struct{})}
 	go p.collectStderr(errR)
 	return p, nil
 }
 
 func (p *proc) collectStderr(r *os.File) {
 	defer close(p.stderrDone)
-	defer r.Close()
 	buf := make([]byte, 4096)
 	for {
 		n, err := r.Read(buf)
@@ -103,8 +108,7 @@ func (p *proc) kill(why killReason) {
 	if p.why == notKilled {
 		p.why = why
 	}
-	// ESRCH (already gone) is fine.
-	_ = syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL)
+	killGroup(p.cmd.Process)
 }
 
 // reap waits for go test to exit, then kills whatever is left in its group
@@ -114,13 +118,32 @@ func (p *proc) reap() error {
 	err := p.cmd.Wait()
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	_ = syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL)
+	killLeftovers(p.cmd.Process)
 	p.reaped = true
+	// Everything in the group is dead, so the pipes reach EOF at once;
+	// only a process that left the group (setsid) could still hold them.
+	// Don't wait for it for ever.
+	p.pipeTimer = time.AfterFunc(pipeGrace, func() {
+		p.stdout.Close()
+		p.stderrR.Close()
+	})
 	var exit *exec.ExitError
 	if errors.As(err, &exit) {
 		return exit
 	}
 	return err
+}
+
+// close releases the pipes; call it once the stream has been read.
+func (p *proc) close() {
+	p.mu.Lock()
+	if p.pipeTimer != nil {
+		p.pipeTimer.Stop()
+	}
+	p.mu.Unlock()
+	p.stdout.Close()
+	<-p.stderrDone
+	p.stderrR.Close()
 }
 
 // killedFor reports why the group was killed early (notKilled if it wasn't).
@@ -131,9 +154,8 @@ func (p *proc) killedFor() killReason {
 }
 
 // stderrText returns what go test wrote to its stderr (capped). Call it
-// after reap, which ends every writer.
+// after close.
 func (p *proc) stderrText() string {
-	<-p.stderrDone
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return string(p.stderr)

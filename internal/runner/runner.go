@@ -243,8 +243,11 @@ func (s *session) invoke(ctx context.Context, goPath, overlay string, env, tests
 	go func() { reaped <- p.reap() }()
 	readErr := iv.read(p.stdout)
 	waitErr := <-reaped
-	p.stdout.Close()
+	p.close()
 	stderr := p.stderrText()
+	if errors.Is(readErr, os.ErrClosed) {
+		readErr = nil // the pipe grace ran out: the stream is over
+	}
 
 	switch why := p.killedFor(); {
 	case why == killCancel:
