@@ -374,6 +374,29 @@ func TestRunMissingTest(t *testing.T) {
 	wantContains(t, "message", outcome(t, vs[0], "TestNoSuchThing").Message, "there is no test TestNoSuchThing")
 }
 
+func TestRunFailureAfterTheTestsIsNotAPass(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, addLearner)
+	vs := f.run(f.request(`package fx
+
+import (
+	"fmt"
+	"os"
+	"testing"
+)
+
+func TestMain(m *testing.M) {
+	m.Run()
+	fmt.Println("cleanup failed")
+	os.Exit(1)
+}
+
+func TestAdd(t *testing.T) {}
+`, 5*time.Second, Step{ID: "1", Tests: []string{"TestAdd"}}))
+	wantStatus(t, vs[0], Failed)
+	wantContains(t, "detail", vs[0].Detail, "every test passed, but the test binary failed after them", "cleanup failed")
+}
+
 func TestRunSkipIsNotAPass(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, addLearner)

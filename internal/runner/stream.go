@@ -80,6 +80,7 @@ type invocation struct {
 	sinceRun   int     // output bytes since the last top-level test started
 	flooder    string  // the test that printed too much ("" = package level)
 	pkgDone    bool    // go test reported the package's result
+	pkgFailed  bool    // ... and it was a failure
 	build      []string
 	buildFail  bool
 	vet        bool
@@ -166,6 +167,7 @@ func (iv *invocation) handle(ev *event) bool {
 	case "pass", "fail", "skip":
 		if ev.Test == "" {
 			iv.pkgDone = true
+			iv.pkgFailed = ev.Action == "fail"
 			if ev.FailedBuild != "" {
 				iv.buildFail = true
 			}
@@ -192,8 +194,9 @@ func (iv *invocation) handle(ev *event) bool {
 
 func (iv *invocation) output(ev *event) bool {
 	iv.sinceRun += len(ev.Output)
-	if iv.sinceRun > floodLimit && (iv.trace == nil || !iv.trace.timedOut()) {
-		// A timeout dump may be long; anything else this long is a flood.
+	if iv.sinceRun > floodLimit && iv.trace == nil {
+		// A dying binary's goroutine dump may be long (and ends by itself
+		// within the timeout); anything else this long is a flood.
 		iv.flooder = topName(ev.Test)
 		iv.p.kill(killFlood)
 		return false

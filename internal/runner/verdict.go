@@ -17,11 +17,12 @@ type session struct {
 	stored   int      // output bytes kept over all records
 	pkgLines []string // package-level output (init, TestMain), capped
 	build    string   // the compiler's messages, if the package did not build
+	after    string   // why the binary failed although every test passed
 	running  func()   // called when a test starts
 	limits   limits
 }
 
-const maxPkgLines = 40
+const maxPkgLines = 400
 
 // keep stores one output line of a test's current run, within the limits.
 func (s *session) keep(rec *record, test, line string) {
@@ -137,6 +138,12 @@ func (s *session) settle(iv *invocation, timeout time.Duration) (rerun []string)
 			pending = append(pending, r)
 		}
 	}
+	if !died && iv.pkgFailed && s.after == "" && allPassed(s, iv.tests) {
+		// Every test passed, yet the binary failed: TestMain, or a race or
+		// a goroutine of the learner's that outlived its test.
+		s.after = joinMsg("every test passed, but the test binary failed after them (in TestMain, or in a goroutine your code left running):",
+			strings.Join(trimFrames(&s.paths, s.pkgLines), "\n"))
+	}
 	switch {
 	case len(pending) == 0:
 		return nil
@@ -158,6 +165,15 @@ func (s *session) settle(iv *invocation, timeout time.Duration) (rerun []string)
 		r.res = res
 	}
 	return nil
+}
+
+func allPassed(s *session, tests []string) bool {
+	for _, name := range tests {
+		if r := s.records[name]; r.res != nil || r.started == 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // death explains how the binary ended while r was running (r is nil when
@@ -285,8 +301,11 @@ func (s *session) verdicts(count int) []Verdict {
 			}
 		}
 		v.Status = statusOf[worst]
-		if v.Status != Passed {
+		switch {
+		case v.Status != Passed:
 			v.Detail = s.summary(v, bad, worst)
+		case s.after != "":
+			v.Status, v.Detail = Failed, s.after
 		}
 		out = append(out, v)
 	}
