@@ -86,7 +86,7 @@ func (m *homeModel) selectChapter(ch *catalog.Chapter) {
 
 func (m homeModel) listHeight() int {
 	// title, rule, list, rule, detail (3), help
-	return max(m.env.height-7-lipgloss.Height(helpFooter(m.env, m.keys())), 3)
+	return max(m.env.height-6-lipgloss.Height(helpFooter(m.env, m.keys())), 3)
 }
 
 // resize keeps the cursor on screen.

@@ -236,7 +236,7 @@ func (m stepModel) Update(msg tea.Msg) (stepModel, tea.Cmd) {
 		if m.checking != nil {
 			switch msg.phase {
 			case runner.PhaseCompiling:
-				m.phase = "compiling (the first build of a chapter can take 10-20 s)"
+				m.phase = "compiling (a first build can take 10-20 s)"
 			case runner.PhaseRunning:
 				m.phase = "running the tests"
 			}
@@ -537,7 +537,7 @@ func (m stepModel) View() string {
 	case m.checking != nil:
 		line = m.spin.View() + " checking " + m.checking.ID + ": " + m.phase
 		if m.queue.Pending() {
-			line += dimStyle.Render(" · another check will follow")
+			line += accentStyle.Render(" · 1 more queued")
 		}
 	case m.checks > 0:
 		line = dimStyle.Render(fmt.Sprintf("check %d of this step, because %s", m.checks, m.trigger))

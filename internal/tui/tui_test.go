@@ -1,0 +1,359 @@
+package tui
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/exp/golden"
+	"github.com/charmbracelet/x/exp/teatest/v2"
+	"go.uber.org/goleak"
+
+	"github.com/otpgo/otpgo/internal/catalog"
+	"github.com/otpgo/otpgo/internal/progress"
+	"github.com/otpgo/otpgo/internal/runner"
+	"github.com/otpgo/otpgo/internal/tui/tuitest"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m, tuitest.IgnoreTeatest()) }
+
+// testCourse is a small course: a graded chapter, an ungraded one (like
+// 06), and one still to come.
+func testCourse(t testing.TB) *catalog.Course {
+	t.Helper()
+	fsys := fstest.MapFS{
+		"content/course.json": {Data: []byte(`{"chapters": [
+			{"id": "01", "title": "Concurrency foundations"},
+			{"id": "06", "title": "Observer"},
+			{"id": "09", "title": "Later"}]}`)},
+		"content/01/chapter.json": {Data: []byte(`{
+			"id": "01", "title": "Concurrency foundations", "dir": "01_c",
+			"summary": "Processes, messages and monitors.",
+			"steps": [
+				{"id": "01.1", "title": "Parallel each", "files": ["each.go"], "tests": ["TestEach"],
+				 "hints": ["Spawn one process per item.", "Wait for N replies.", "for range items { p.Receive(...) }"]},
+				{"id": "01.2", "title": "Async and await", "files": ["async.go"], "tests": ["TestAwait", "TestTimeout"],
+				 "hints": ["A task is a pid.", "AwaitTimeout uses Receive with a timeout."]}
+			]}`)},
+		"content/01/lesson.md": {Data: []byte("# Concurrency foundations\n\nA process is a function with a **mailbox**.\n\n## Try it\n\n```go\npid := actor.Spawn(f)\n```\n")},
+		"exercises/01_c/each.go":       {Data: []byte("package c\n\nfunc Each() { panic(\"TODO(01.1)\") }\n")},
+		"exercises/01_c/async.go":      {Data: []byte("package c\n\nfunc Await() { panic(\"TODO(01.2)\") }\n")},
+		"solutions/01_c/each.go":       {Data: []byte("package c\n\nfunc Each() {}\n")},
+		"solutions/01_c/async.go":      {Data: []byte("package c\n\nfunc Await() {}\n")},
+		"solutions/01_c/each_test.go":  {Data: []byte("package c\n\nimport \"testing\"\n\nfunc TestEach(t *testing.T) {}\nfunc TestAwait(t *testing.T) {}\nfunc TestTimeout(t *testing.T) {}\n")},
+		"content/06/chapter.json":      {Data: []byte(`{"id": "06", "title": "Observer", "dir": "", "summary": "Watch a tree.", "steps": [{"id": "06.1", "title": "Read the tree", "tests": []}]}`)},
+		"content/06/lesson.md":         {Data: []byte("# Observer\n\nRun otpgo observe.\n")},
+	}
+	c, err := catalog.Load(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// fakeBackend grades nothing: each Check waits for the test to hand it a
+// verdict, so a test controls exactly when a check ends.
+type fakeBackend struct {
+	dir      string
+	verdicts chan runner.Verdict
+
+	mu     sync.Mutex
+	calls  []string
+	passed map[string]bool
+	hints  map[string]int
+	resets int
+}
+
+func newFake(t *testing.T) *fakeBackend {
+	dir := t.TempDir()
+	for _, f := range []string{"each.go", "async.go"} {
+		if err := os.WriteFile(filepath.Join(dir, f), []byte("package c\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return &fakeBackend{dir: dir, verdicts: make(chan runner.Verdict), passed: map[string]bool{}, hints: map[string]int{}}
+}
+
+func (f *fakeBackend) Progress() (*progress.State, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	st := &progress.State{Version: progress.Version, Steps: map[string]*progress.StepState{}}
+	at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	for id := range f.passed {
+		st.Steps[id] = &progress.StepState{PassedAt: &at}
+	}
+	for id, n := range f.hints {
+		if st.Steps[id] == nil {
+			st.Steps[id] = &progress.StepState{}
+		}
+		st.Steps[id].HintsSeen = n
+	}
+	return st, nil
+}
+
+func (f *fakeBackend) Check(ctx context.Context, s *catalog.Step, phase func(runner.Phase)) (runner.Verdict, error) {
+	f.mu.Lock()
+	f.calls = append(f.calls, s.ID)
+	f.mu.Unlock()
+	phase(runner.PhaseCompiling)
+	select {
+	case v := <-f.verdicts:
+		v.Step = s.ID
+		if v.Status == runner.Passed {
+			f.mu.Lock()
+			f.passed[s.ID] = true
+			f.mu.Unlock()
+		}
+		return v, nil
+	case <-ctx.Done():
+		return runner.Verdict{}, ctx.Err()
+	}
+}
+
+func (f *fakeBackend) callCount() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return len(f.calls)
+}
+
+func (f *fakeBackend) NextHint(s *catalog.Step) (int, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.hints[s.ID] = min(f.hints[s.ID]+1, len(s.Hints))
+	return f.hints[s.ID], nil
+}
+
+func (f *fakeBackend) Solution(s *catalog.Step) ([]File, error) {
+	return []File{{Name: s.Files[0], Content: "package c\n\nfunc Each() {} // the solution\n"}}, nil
+}
+
+func (f *fakeBackend) Reset(s *catalog.Step) (string, error) {
+	f.mu.Lock()
+	f.resets++
+	f.mu.Unlock()
+	return ".otpgo/backup/20260102-030405/", nil
+}
+
+func (f *fakeBackend) Dir(*catalog.Step) string { return f.dir }
+func (f *fakeBackend) StateDir() string         { return filepath.Join(f.dir, ".otpgo") }
+
+func failing() runner.Verdict {
+	return runner.Verdict{Status: runner.Failed, Detail: "TestTimeout failed", Tests: []runner.TestOutcome{
+		{Name: "TestAwait", Passed: true},
+		{Name: "TestTimeout", Message: "zz_otpgo_hidden_async_test.go:41: AwaitTimeout(task, 50ms) = 42, want ErrTimeout\n" +
+			"    panic at exercises/01_c/async.go:17"},
+	}}
+}
+
+func passing() runner.Verdict {
+	return runner.Verdict{Status: runner.Passed, Tests: []runner.TestOutcome{{Name: "TestAwait", Passed: true}, {Name: "TestTimeout", Passed: true}}}
+}
+
+type harness struct {
+	t    *testing.T
+	fake *fakeBackend
+	rec  tuitest.Recorder
+	tm   *teatest.TestModel
+	done bool
+}
+
+func start(t *testing.T, opts Options, w, h int) *harness {
+	t.Helper()
+	fake := newFake(t)
+	opts.Course = testCourse(t)
+	opts.Backend = fake
+	if opts.LessonStyle == "" {
+		opts.LessonStyle = "notty"
+	}
+	rec := tuitest.Record(New(opts))
+	tm := teatest.NewTestModel(t, rec, teatest.WithInitialTermSize(w, h))
+	hs := &harness{t: t, fake: fake, rec: rec, tm: tm}
+	t.Cleanup(func() { hs.quit() })
+	return hs
+}
+
+func (h *harness) key(s string) {
+	switch s {
+	case "enter":
+		h.tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
+	case "esc":
+		h.tm.Send(tea.KeyPressMsg{Code: tea.KeyEscape})
+	case "down":
+		h.tm.Send(tea.KeyPressMsg{Code: tea.KeyDown})
+	case "up":
+		h.tm.Send(tea.KeyPressMsg{Code: tea.KeyUp})
+	default:
+		h.tm.Type(s)
+	}
+}
+
+func (h *harness) wait(what string) string {
+	h.t.Helper()
+	return h.rec.WaitFor(h.t, 5*time.Second, what, tuitest.Contains(what))
+}
+
+// quit ends the program and returns its last frame.
+func (h *harness) quit() string {
+	if h.done {
+		return ""
+	}
+	h.done = true
+	h.tm.Send(tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl})
+	final := h.tm.FinalModel(h.t, teatest.WithFinalTimeout(5*time.Second)).(tuitest.Recorder)
+	app := final.Model.(App)
+	app.Close()
+	return tuitest.Plain(app.View().Content)
+}
+
+func TestHomeScreen(t *testing.T) {
+	h := start(t, Options{}, 80, 24)
+	h.wait("next")
+	golden.RequireEqual(t, h.quit())
+}
+
+func TestLessonScreen(t *testing.T) {
+	h := start(t, Options{}, 80, 24)
+	h.wait("01.1 Parallel each")
+	h.key("enter") // the cursor starts on the current step, 01.1
+	h.wait("press enter to check")
+	h.key("l")
+	h.wait("A process is a function")
+	golden.RequireEqual(t, h.quit())
+}
+
+func TestPickAStepCheckItSeeTheVerdictOpenAHint(t *testing.T) {
+	h := start(t, Options{NoWatch: true}, 100, 30)
+	h.wait("Parallel each")
+	h.wait("next") // progress loaded: the cursor is on 01.1
+	h.key("down")  // 01.1 -> 01.2
+	h.key("enter")
+	h.wait("press enter to check")
+	h.key("enter") // check
+	h.wait("checking 01.2: compiling")
+	h.fake.verdicts <- failing()
+	h.wait("✗ FAILED")
+	h.key("h")
+	h.wait("1/2 A task is a pid.")
+	screen := h.quit()
+	for _, want := range []string{
+		"check 1 of this step, because you asked",
+		"✓ TestAwait",
+		"AwaitTimeout(task, 50ms) = 42, want ErrTimeout",
+		"exercises/01_c/async.go:17",
+		"(h for the next hint)",
+	} {
+		if !strings.Contains(screen, want) {
+			t.Errorf("the step panel lacks %q:\n%s", want, screen)
+		}
+	}
+	golden.RequireEqual(t, screen)
+}
+
+func TestPassOffersTheNextStepWithoutMovingOn(t *testing.T) {
+	h := start(t, Options{NoWatch: true, Start: "01.1"}, 100, 30)
+	h.wait("01.1 Parallel each")
+	h.key("s")
+	h.wait("the solution opens once the step passes")
+	h.key("r")
+	h.wait("checking 01.1")
+	h.fake.verdicts <- passing()
+	h.wait("Well done! Next: 01.2 Async and await (press n when you are ready).")
+	if s := h.rec.Screen(); !strings.Contains(s, "01.1 Parallel each") {
+		t.Fatalf("a pass moved away from the step:\n%s", s)
+	}
+	h.key("s")
+	h.wait("// the solution")
+	h.key("n")
+	h.wait("01.2 Async and await · 01")
+}
+
+func TestResetAsksFirst(t *testing.T) {
+	h := start(t, Options{NoWatch: true, Start: "01.2"}, 100, 30)
+	h.wait("01.2 Async")
+	h.key("x")
+	h.wait("Reset async.go to the skeleton?")
+	h.key("n")
+	h.wait("reset cancelled: nothing changed")
+	h.key("x")
+	h.key("y")
+	h.wait("async.go is back to the skeleton; your version is in .otpgo/backup/20260102-030405/")
+	h.fake.mu.Lock()
+	defer h.fake.mu.Unlock()
+	if h.fake.resets != 1 {
+		t.Fatalf("%d resets after one confirmed and one cancelled", h.fake.resets)
+	}
+}
+
+func TestSaveTriggersExactlyOneRecheck(t *testing.T) {
+	h := start(t, Options{Start: "01.2"}, 100, 30)
+	h.wait("watching · file events")
+	file := filepath.Join(h.fake.dir, "async.go")
+	if err := os.WriteFile(file, []byte("package c\n// edited\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	h.wait("checking 01.2")
+	h.fake.verdicts <- failing()
+	h.wait("check 1 of this step, because you saved async.go")
+
+	// A save while a check runs queues one more; the queued check runs
+	// when the first ends, and nothing else does.
+	h.key("r")
+	h.wait("checking 01.2")
+	if err := os.WriteFile(file, []byte("package c\n// edited again\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	h.wait("1 more queued")
+	h.fake.verdicts <- failing()
+	h.rec.WaitFor(t, 5*time.Second, "the queued check to start", func(s string) bool {
+		return strings.Contains(s, "checking 01.2") && !strings.Contains(s, "1 more queued")
+	})
+	h.fake.verdicts <- passing()
+	h.wait("check 3 of this step, because you saved async.go")
+	// A manual re-run now is the fourth call: no save was checked twice.
+	h.key("r")
+	h.wait("checking 01.2")
+	if n := h.fake.callCount(); n != 4 {
+		t.Fatalf("%d checks for two saves and two key presses, want 4", n)
+	}
+	h.fake.verdicts <- passing()
+	h.wait("check 4 of this step, because you asked")
+}
+
+func TestUngradedStepAndComingChapter(t *testing.T) {
+	h := start(t, Options{}, 80, 24)
+	s := h.wait("next") // progress loaded: the cursor is on 01.1
+	if !strings.Contains(s, "09  Later") || !strings.Contains(s, "coming") {
+		t.Fatalf("a coming chapter is not shown as coming:\n%s", s)
+	}
+	for range 3 { // 01.1 -> 01.2 -> 06 -> 06.1
+		h.key("down")
+	}
+	h.wait("Nothing to check")
+	h.key("enter")
+	h.wait("This step is not graded")
+	golden.RequireEqual(t, h.quit())
+}
+
+func TestResizeReflows(t *testing.T) {
+	h := start(t, Options{}, 100, 30)
+	h.wait("Parallel each")
+	h.tm.Send(tea.WindowSizeMsg{Width: 50, Height: 12})
+	h.rec.WaitFor(t, 5*time.Second, "a 50-column layout", func(s string) bool {
+		lines := strings.Split(s, "\n")
+		if len(lines) != 12 {
+			return false
+		}
+		for _, l := range lines {
+			if len([]rune(l)) > 50 {
+				return false
+			}
+		}
+		return true
+	})
+}
