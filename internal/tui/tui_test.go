@@ -41,14 +41,14 @@ func testCourse(t testing.TB) *catalog.Course {
 				{"id": "01.2", "title": "Async and await", "files": ["async.go"], "tests": ["TestAwait", "TestTimeout"],
 				 "hints": ["A task is a pid.", "AwaitTimeout uses Receive with a timeout."]}
 			]}`)},
-		"content/01/lesson.md": {Data: []byte("# Concurrency foundations\n\nA process is a function with a **mailbox**.\n\n## Try it\n\n```go\npid := actor.Spawn(f)\n```\n")},
-		"exercises/01_c/each.go":       {Data: []byte("package c\n\nfunc Each() { panic(\"TODO(01.1)\") }\n")},
-		"exercises/01_c/async.go":      {Data: []byte("package c\n\nfunc Await() { panic(\"TODO(01.2)\") }\n")},
-		"solutions/01_c/each.go":       {Data: []byte("package c\n\nfunc Each() {}\n")},
-		"solutions/01_c/async.go":      {Data: []byte("package c\n\nfunc Await() {}\n")},
-		"solutions/01_c/each_test.go":  {Data: []byte("package c\n\nimport \"testing\"\n\nfunc TestEach(t *testing.T) {}\nfunc TestAwait(t *testing.T) {}\nfunc TestTimeout(t *testing.T) {}\n")},
-		"content/06/chapter.json":      {Data: []byte(`{"id": "06", "title": "Observer", "dir": "", "summary": "Watch a tree.", "steps": [{"id": "06.1", "title": "Read the tree", "tests": []}]}`)},
-		"content/06/lesson.md":         {Data: []byte("# Observer\n\nRun otpgo observe.\n")},
+		"content/01/lesson.md":        {Data: []byte("# Concurrency foundations\n\nA process is a function with a **mailbox**.\n\n## Try it\n\n```go\npid := actor.Spawn(f)\n```\n")},
+		"exercises/01_c/each.go":      {Data: []byte("package c\n\nfunc Each() { panic(\"TODO(01.1)\") }\n")},
+		"exercises/01_c/async.go":     {Data: []byte("package c\n\nfunc Await() { panic(\"TODO(01.2)\") }\n")},
+		"solutions/01_c/each.go":      {Data: []byte("package c\n\nfunc Each() {}\n")},
+		"solutions/01_c/async.go":     {Data: []byte("package c\n\nfunc Await() {}\n")},
+		"solutions/01_c/each_test.go": {Data: []byte("package c\n\nimport \"testing\"\n\nfunc TestEach(t *testing.T) {}\nfunc TestAwait(t *testing.T) {}\nfunc TestTimeout(t *testing.T) {}\n")},
+		"content/06/chapter.json":     {Data: []byte(`{"id": "06", "title": "Observer", "dir": "", "summary": "Watch a tree.", "steps": [{"id": "06.1", "title": "Read the tree", "tests": []}]}`)},
+		"content/06/lesson.md":        {Data: []byte("# Observer\n\nRun otpgo observe.\n")},
 	}
 	c, err := catalog.Load(fsys)
 	if err != nil {
