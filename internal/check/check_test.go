@@ -3,6 +3,8 @@ package check
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -100,32 +102,71 @@ func TestCheckMachineryErrorIsAnError(t *testing.T) {
 	}
 }
 
-func TestVerifyRequestsUseEmbeddedFiles(t *testing.T) {
+func TestVerifyRequests(t *testing.T) {
 	c := course(t)
 	gs1, _ := c.Step("gs.1")
-	g := &Grader{Root: "/r", FS: otpgo.FS}
-	skel, sol, err := g.VerifyRequests(gs1, Options{Race: true}, 3)
+	g := &Grader{Root: "/mirror", FS: otpgo.FS}
+	skel, sol, err := g.verifyRequests(gs1, Options{Race: true}, 3)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if skel.Dir != "exercises/gs_genserver" || sol.Dir != "solutions/gs_genserver" {
-		t.Fatalf("dirs = %s, %s", skel.Dir, sol.Dir)
+	if skel.Dir != "exercises/gs_genserver" || sol.Dir != "solutions/gs_genserver" || skel.Root != "/mirror" {
+		t.Fatalf("dirs = %s, %s in %s", skel.Dir, sol.Dir, skel.Root)
 	}
 	if sol.Count != 3 || skel.Count != 1 || !skel.Race || !sol.Race {
 		t.Errorf("skeleton count %d race %v, solution count %d race %v", skel.Count, skel.Race, sol.Count, sol.Race)
 	}
-	skelSrc, ok := skel.Overlay["genserver.go"]
-	if !ok || !strings.Contains(string(skelSrc), "TODO(gs.1)") {
-		t.Error("the skeleton run must overlay the embedded skeleton's genserver.go")
-	}
 	if _, ok := skel.Overlay[OverlayName("genserver_test.go")]; !ok {
 		t.Error("the skeleton run must inject the hidden tests")
 	}
-	if src, ok := sol.Overlay["genserver.go"]; !ok || strings.Contains(string(src), "TODO(") {
-		t.Error("the solution run must overlay the embedded solution")
+	if len(sol.Overlay) != 0 {
+		t.Error("the solution run uses its own tests: nothing to inject")
 	}
-	if _, ok := sol.Overlay["genserver_test.go"]; !ok {
-		t.Error("the solution run must carry its own tests under their own names")
+}
+
+// TestMirrorIsPristine checks that verify's mirror takes the course from
+// the embedded tree, not from the learner's edits, and drops extra files.
+func TestMirrorIsPristine(t *testing.T) {
+	root := t.TempDir()
+	write := func(rel, data string) {
+		p := filepath.Join(root, filepath.FromSlash(rel))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("go.mod", "module github.com/otpgo/otpgo\n")
+	write("internal/x/x.go", "package x\n")
+	write("exercises/gs_genserver/genserver.go", "package genserver // the learner's edit\n")
+	write("exercises/gs_genserver/mine.go", "package genserver // the learner's own file\n")
+	write(".git/HEAD", "ref")
+	write("benchmarks/go.mod", "module other\n")
+	dst := filepath.Join(t.TempDir(), "mirror")
+	// A stale file from an earlier run must go.
+	if err := os.MkdirAll(filepath.Join(dst, "old"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dst, "old", "gone.go"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := syncMirror(root, otpgo.FS, dst); err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(filepath.Join(dst, "exercises", "gs_genserver", "genserver.go"))
+	if err != nil || !strings.Contains(string(got), "TODO(gs.1)") {
+		t.Errorf("mirror's genserver.go is not the embedded skeleton: %.60q, %v", got, err)
+	}
+	for _, rel := range []string{"go.mod", "internal/x/x.go", "solutions/gs_genserver/genserver_test.go", "content/course.json"} {
+		if _, err := os.Stat(filepath.Join(dst, rel)); err != nil {
+			t.Errorf("mirror lacks %s: %v", rel, err)
+		}
+	}
+	for _, rel := range []string{"exercises/gs_genserver/mine.go", ".git/HEAD", "benchmarks/go.mod", "old/gone.go"} {
+		if _, err := os.Stat(filepath.Join(dst, rel)); err == nil {
+			t.Errorf("mirror should not hold %s", rel)
+		}
 	}
 }
 
@@ -147,7 +188,7 @@ func TestVerifyFlagsMismatches(t *testing.T) {
 	}}
 	var seen []string
 	var mu sync.Mutex
-	rs, err := g.Verify(context.Background(), []*catalog.Step{gs1, gs2}, VerifyOptions{Parallel: 2, OnResult: func(r VerifyResult) {
+	rs, err := g.verify(context.Background(), []*catalog.Step{gs1, gs2}, VerifyOptions{Parallel: 2, OnResult: func(r VerifyResult) {
 		mu.Lock()
 		seen = append(seen, r.Step)
 		mu.Unlock()

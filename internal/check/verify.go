@@ -20,6 +20,9 @@ type VerifyOptions struct {
 	Parallel int                                              // steps verified at once; 0 means runtime.NumCPU()
 	OnResult func(VerifyResult)                               // called as each step finishes (any goroutine, one at a time)
 	Progress func(step string, phase runner.Phase, side Side) // optional
+	// MirrorDir is where the pristine copy of the checkout is kept (see
+	// mirror.go); "" means DefaultMirrorDir(Root).
+	MirrorDir string
 }
 
 // Side is which code a verify run grades.
@@ -43,9 +46,10 @@ type VerifyResult struct {
 
 // Verify proves, for each gradable step, that the embedded untouched
 // skeleton FAILS the step's tests and the embedded solution PASSES them.
-// Both run from the embedded tree through overlays, so neither depends on
-// the learner's edits: the skeleton files are laid over exercises/<dir>
-// with the hidden tests, the solution files over solutions/<dir>. Steps run
+// Both run in a mirror of the checkout whose content/, exercises/ and
+// solutions/ come from the embedded tree, so nothing the learner edited or
+// added matters: the skeleton in exercises/<dir> with the hidden tests
+// injected, the solution in solutions/<dir> with its own tests. Steps run
 // in parallel, bounded by opts.Parallel. Results come back in step order.
 // The error is for the machinery only (no Go, cancelled).
 func (g *Grader) Verify(ctx context.Context, steps []*catalog.Step, opts VerifyOptions) ([]VerifyResult, error) {
@@ -55,6 +59,18 @@ func (g *Grader) Verify(ctx context.Context, steps []*catalog.Step, opts VerifyO
 	if opts.Parallel <= 0 {
 		opts.Parallel = runtime.NumCPU()
 	}
+	if opts.MirrorDir == "" {
+		opts.MirrorDir = DefaultMirrorDir(g.Root)
+	}
+	if err := syncMirror(g.Root, g.FS, opts.MirrorDir); err != nil {
+		return nil, fmt.Errorf("verify: %w", err)
+	}
+	mirror := *g
+	mirror.Root = opts.MirrorDir
+	return mirror.verify(ctx, steps, opts)
+}
+
+func (g *Grader) verify(ctx context.Context, steps []*catalog.Step, opts VerifyOptions) ([]VerifyResult, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
@@ -107,7 +123,7 @@ func (g *Grader) verifyStep(ctx context.Context, s *catalog.Step, opts VerifyOpt
 		return res, fmt.Errorf("step %s has no tests", s.ID)
 	}
 
-	skelReq, solReq, err := g.VerifyRequests(s, Options{Race: opts.Race}, opts.Count)
+	skelReq, solReq, err := g.verifyRequests(s, Options{Race: opts.Race}, opts.Count)
 	if err != nil {
 		return res, err
 	}
@@ -141,17 +157,13 @@ func (g *Grader) verifyStep(ctx context.Context, s *catalog.Step, opts VerifyOpt
 	return res, nil
 }
 
-// VerifyRequests returns the two requests verify runs for step s: the
-// embedded skeleton with the hidden tests over exercises/<dir> (count 1),
-// and the embedded solution over solutions/<dir> (count times).
-func (g *Grader) VerifyRequests(s *catalog.Step, opts Options, count int) (skeleton, solution runner.Request, err error) {
-	ch := s.Chapter
+// verifyRequests returns the two requests verify runs for step s in the
+// mirror at g.Root: the skeleton in exercises/<dir> with the hidden tests
+// injected (count 1), and the solution in solutions/<dir> with its own
+// tests (count times).
+func (g *Grader) verifyRequests(s *catalog.Step, opts Options, count int) (skeleton, solution runner.Request, err error) {
 	steps := []*catalog.Step{s}
-	if _, err := oneChapter(steps); err != nil {
-		return skeleton, solution, err
-	}
-	exDir, solDir := path.Join("exercises", ch.Dir), path.Join("solutions", ch.Dir)
-	skelOverlay, err := readDir(g.FS, exDir, goFile)
+	ch, err := oneChapter(steps)
 	if err != nil {
 		return skeleton, solution, err
 	}
@@ -159,19 +171,10 @@ func (g *Grader) VerifyRequests(s *catalog.Step, opts Options, count int) (skele
 	if err != nil {
 		return skeleton, solution, err
 	}
-	for k, v := range hidden {
-		skelOverlay[k] = v
-	}
-	solOverlay, err := readDir(g.FS, solDir, goFile)
-	if err != nil {
-		return skeleton, solution, err
-	}
-	skeleton = g.request(exDir, skelOverlay, steps, Options{Race: opts.Race, Count: 1})
-	solution = g.request(solDir, solOverlay, steps, Options{Race: opts.Race, Count: count})
+	skeleton = g.request(path.Join("exercises", ch.Dir), hidden, steps, Options{Race: opts.Race, Count: 1})
+	solution = g.request(path.Join("solutions", ch.Dir), nil, steps, Options{Race: opts.Race, Count: count})
 	return skeleton, solution, nil
 }
-
-func goFile(name string) (string, bool) { return name, strings.HasSuffix(name, ".go") }
 
 func firstLine(s string) string {
 	s = strings.TrimSpace(s)

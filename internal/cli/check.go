@@ -193,20 +193,14 @@ func (a *App) printVerdicts(c *catalog.Course, steps []*catalog.Step, vs []runne
 			firstFailed = step
 		}
 		fmt.Fprintf(w, "%s %s %s: %s\n", s.red("✗"), s.bold(step.ID), step.Title, s.red(statusPhrase(v.Status)))
-		shown := 0
-		for _, t := range v.Tests {
-			if t.Passed {
-				continue
-			}
-			shown++
-			fmt.Fprintf(w, "    %s %s\n", s.red("✗"), s.bold(t.Name))
-			if msg := cleanMessage(strings.TrimSpace(t.Message)); msg != "" {
-				fmt.Fprintln(w, indent(capLines(msg, maxMessageLines, verbose), "        "))
-			}
-		}
-		if d := cleanMessage(strings.TrimSpace(v.Detail)); d != "" {
+		shown := a.printFailedTests(v, verbose)
+		// The detail adds to the tests' own messages for a build error, a
+		// hang (the stuck goroutines) or a crash; for a plain failure or a
+		// panic the messages above already say it all.
+		needDetail := shown == "" || v.Status == runner.BuildError || v.Status == runner.TimedOut || v.Status == runner.Crashed
+		if d := cleanMessage(strings.TrimSpace(v.Detail)); d != "" && needDetail && !strings.Contains(shown, firstLineOf(d)) {
 			fmt.Fprintln(w, indent(capLines(d, maxMessageLines, verbose), "    "))
-		} else if shown == 0 {
+		} else if shown == "" {
 			fmt.Fprintln(w, "    "+statusAdvice(v.Status))
 		}
 		ok := 0
@@ -239,6 +233,45 @@ func (a *App) printVerdicts(c *catalog.Course, steps []*catalog.Step, vs []runne
 	default:
 		fmt.Fprintf(w, "%d of %d step(s) pass. Fix %s first, then run otpgo check %s again.\n", passed, len(vs), firstFailed.ID, firstFailed.ID)
 	}
+}
+
+// printFailedTests prints the failed tests of a verdict: the first in
+// full, later ones that failed the same way (say, the same TODO panic)
+// as one line of names, others briefly; everything with --verbose. It
+// returns the text it showed, so the step's detail is not repeated.
+func (a *App) printFailedTests(v runner.Verdict, verbose bool) string {
+	s := a.style()
+	var shown strings.Builder
+	seen := map[string]bool{} // first lines already shown, test name masked
+	var same []string
+	first := true
+	for _, t := range v.Tests {
+		if t.Passed {
+			continue
+		}
+		msg := cleanMessage(strings.TrimSpace(t.Message))
+		key := strings.ReplaceAll(firstLineOf(msg), t.Name, "\x00")
+		if !verbose && msg != "" && seen[key] {
+			same = append(same, t.Name)
+			continue
+		}
+		seen[key] = true
+		limit := maxMessageLines
+		if !first {
+			limit = 6
+		}
+		first = false
+		fmt.Fprintf(a.Out, "    %s %s\n", s.red("✗"), s.bold(t.Name))
+		if msg != "" {
+			body := capLines(msg, limit, verbose)
+			fmt.Fprintln(a.Out, indent(body, "        "))
+			shown.WriteString(body + "\n")
+		}
+	}
+	if len(same) > 0 {
+		fmt.Fprintf(a.Out, "    %s %s\n", s.red("✗"), s.dim(fmt.Sprintf("%d more failed the same way: %s", len(same), strings.Join(same, ", "))))
+	}
+	return shown.String()
 }
 
 func statusPhrase(st runner.Status) string {

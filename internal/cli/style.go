@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 )
 
 // style colours text when colour is on and leaves it plain otherwise. It is
@@ -73,18 +74,28 @@ func (a *App) startActivity(text string) *activity {
 	return act
 }
 
+// spin redraws the line in place with a carriage return and pads over the
+// previous text with spaces: no escape codes, so NO_COLOR terminals and
+// terminals without ANSI support are fine too.
 func (act *activity) spin() {
 	defer close(act.done)
 	t := time.NewTicker(100 * time.Millisecond)
 	defer t.Stop()
+	width := 0
+	draw := func(line string) {
+		n := utf8.RuneCountInString(line)
+		fmt.Fprint(act.w, "\r"+line+strings.Repeat(" ", max(0, width-n)))
+		width = n
+	}
 	for i := 0; ; i++ {
 		act.mu.Lock()
-		fmt.Fprintf(act.w, "\r\x1b[K%s %s", spinnerFrames[i%len(spinnerFrames)], act.text)
+		draw(spinnerFrames[i%len(spinnerFrames)] + " " + act.text)
 		act.mu.Unlock()
 		select {
 		case <-act.stop:
 			act.mu.Lock()
-			fmt.Fprint(act.w, "\r\x1b[K")
+			draw("")
+			fmt.Fprint(act.w, "\r")
 			act.mu.Unlock()
 			return
 		case <-t.C:

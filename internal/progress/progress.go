@@ -244,13 +244,20 @@ func (s *Store) withLock(fn func() error) error {
 	if err := os.MkdirAll(s.dir, 0o755); err != nil {
 		return fmt.Errorf("progress: create %s: %w", s.dir, err)
 	}
-	f, err := os.OpenFile(filepath.Join(s.dir, LockName), os.O_CREATE|os.O_RDWR, 0o644)
+	return WithFileLock(filepath.Join(s.dir, LockName), fn)
+}
+
+// WithFileLock runs fn holding an exclusive lock on the file at path
+// (created if missing; its directory must exist). Other processes calling
+// WithFileLock on the same path wait. The lock dies with the process.
+func WithFileLock(path string, fn func() error) error {
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o644)
 	if err != nil {
-		return fmt.Errorf("progress: open lock: %w", err)
+		return fmt.Errorf("open lock: %w", err)
 	}
 	defer f.Close()
 	if err := lockFile(f); err != nil {
-		return fmt.Errorf("progress: lock %s: %w", f.Name(), err)
+		return fmt.Errorf("lock %s: %w", path, err)
 	}
 	defer unlockFile(f)
 	return fn()
