@@ -189,3 +189,13 @@ func (p *Process) flush(drop func(any) bool) {
 	p.mu.Unlock()
 	p.saveLen.Store(int64(p.save.n))
 }
+
+// mailboxEmpty reports whether p has no message waiting. Owner only.
+func (p *Process) mailboxEmpty() bool {
+	if p.save.n > 0 {
+		return false
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.inbox.n == 0
+}

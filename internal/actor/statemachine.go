@@ -1,6 +1,10 @@
 package actor
 
-import "time"
+import (
+	"fmt"
+	"runtime/debug"
+	"time"
+)
 
 // This file is gen_statem in state-functions mode.
 //
@@ -70,8 +74,26 @@ const (
 )
 
 // String returns the Erlang name of the event type: "internal", "call",
-// "cast", "info", "state_timeout", "timeout" or "{timeout,Name}".
-func (t EventType) String() string { panic(notYet) }
+// "cast", "info", "state_timeout", "timeout" or "generic_timeout".
+func (t EventType) String() string {
+	switch t {
+	case InternalEvent:
+		return "internal"
+	case CallEvent:
+		return "call"
+	case CastEvent:
+		return "cast"
+	case InfoEvent:
+		return "info"
+	case StateTimeoutEvent:
+		return "state_timeout"
+	case EventTimeoutEvent:
+		return "timeout"
+	case TimeoutEvent:
+		return "generic_timeout"
+	}
+	return "EventType(?)"
+}
 
 // StateEvent is one event given to a StateFunc.
 type StateEvent struct {
@@ -180,10 +202,251 @@ func (BaseStateMachine) Terminate(p *Process, state string, reason error) {}
 // StartStateMachine starts m in a new process (gen_statem:start/3) and
 // returns once m.Init has returned. Talk to it with Call, Cast, Send and
 // Stop.
-func StartStateMachine(m StateMachine, opts ...StartOption) (PID, error) { panic(notYet) }
+func StartStateMachine(m StateMachine, opts ...StartOption) (PID, error) {
+	return startMachine(nil, m, opts)
+}
 
 // StartLinkStateMachine is StartStateMachine with the machine linked to p
 // and p as its parent (gen_statem:start_link/3).
 func (p *Process) StartLinkStateMachine(m StateMachine, opts ...StartOption) (PID, error) {
-	panic(notYet)
+	return startMachine(p, m, opts)
+}
+
+func startMachine(parent *Process, m StateMachine, opts []StartOption) (PID, error) {
+	return start(parent, spawnReq{kind: "statemachine", opts: opts}, func(p *Process, ready chan<- error) error {
+		sm := &machine{p: p, m: m}
+		return sm.run(ready)
+	})
+}
+
+// machine is the state of a state machine process: gen_statem's loop
+// data.
+type machine struct {
+	p      *Process
+	m      StateMachine
+	states map[string]StateFunc
+	state  string
+	// queue holds events to handle before the mailbox: inserted
+	// NextEvents, replayed postponed events and zero-time timeouts
+	// (StateEvent or timeout values).
+	queue     []any
+	postponed []StateEvent
+	stateT    timeoutSlot
+	eventT    timeoutSlot
+	generic   map[string]*timeoutSlot
+}
+
+// timeoutSlot is one running timeout. A timeout message whose ref is not
+// the slot's current ref was cancelled or replaced, and is dropped.
+type timeoutSlot struct {
+	ref   Ref
+	timer *Timer
+}
+
+// timeout is the message a timeout sends to its machine.
+type timeout struct {
+	typ  EventType
+	name string
+	ref  Ref
+	msg  any
+}
+
+func (sm *machine) run(ready chan<- error) (reason error) {
+	p := sm.p
+	initDone := false
+	defer func() {
+		if r := recover(); r != nil {
+			reason = &PanicError{Value: r, Stack: string(debug.Stack())}
+			if !initDone {
+				p.Unlink(p.Parent())
+				return
+			}
+			p.setExiting(true)
+			sm.m.Terminate(p, sm.state, reason)
+		}
+	}()
+	tr, err := sm.m.Init(p)
+	if err == nil {
+		sm.states = sm.m.States()
+		if sm.states[tr.Next] == nil {
+			err = fmt.Errorf("statemachine: Init returned state %q, which has no StateFunc in States()", tr.Next)
+		}
+	}
+	if err != nil {
+		return initFailed(p, ready, err)
+	}
+	sm.enter(tr.Next)
+	sm.perform(nil, Transition{Actions: tr.Actions})
+	initDone = true
+	ready <- nil
+
+	for {
+		ev, stop, err := sm.next()
+		if err != nil {
+			return err // terminated from outside: no Terminate, as in OTP
+		}
+		if stop == nil {
+			tr, err := sm.states[sm.state](p, ev)
+			stop = sm.perform(&ev, tr)
+			if err != nil {
+				stop = err
+			}
+		}
+		if stop != nil {
+			p.setExiting(true)
+			sm.m.Terminate(p, sm.state, stop)
+			return stop
+		}
+	}
+}
+
+// next returns the next event to handle: first the queue, then the
+// mailbox. A non-nil stop means the machine must terminate (Stop, or an
+// exit signal from its parent).
+func (sm *machine) next() (ev StateEvent, stop error, err error) {
+	for {
+		var msg any
+		if len(sm.queue) > 0 {
+			msg = sm.queue[0]
+			sm.queue[0] = nil
+			sm.queue = sm.queue[1:]
+		} else if msg, err = sm.p.Receive(Infinity); err != nil {
+			return ev, nil, err
+		}
+		switch m := msg.(type) {
+		case StateEvent:
+			ev = m
+		case *call:
+			ev = StateEvent{Type: CallEvent, From: From{m}, Content: m.req}
+		case castMsg:
+			ev = StateEvent{Type: CastEvent, Content: m.msg}
+		case stopMsg:
+			return ev, m.reason, nil
+		case timeout:
+			slot := sm.slot(m.typ, m.name)
+			if slot == nil || slot.ref != m.ref {
+				continue // cancelled or replaced
+			}
+			*slot = timeoutSlot{}
+			ev = StateEvent{Type: m.typ, Content: m.msg, Name: m.name}
+		case ExitMsg:
+			if parent := sm.p.Parent(); !parent.IsZero() && m.From == parent {
+				return ev, m.Reason, nil
+			}
+			ev = StateEvent{Type: InfoEvent, Content: m}
+		default:
+			ev = StateEvent{Type: InfoEvent, Content: msg}
+		}
+		sm.cancel(&sm.eventT) // any event cancels the event timeout
+		return ev, nil, nil
+	}
+}
+
+// perform carries out a transition: the actions in order, then the state
+// change. ev is the event being handled (nil for Init's actions). It
+// returns a non-nil error if the transition is invalid.
+func (sm *machine) perform(ev *StateEvent, tr Transition) error {
+	var (
+		postpone bool
+		inserted []any
+		stateT   *StateTimeout
+		eventT   *EventTimeout
+	)
+	for _, a := range tr.Actions {
+		switch a := a.(type) {
+		case ReplyTo:
+			Reply(a.From, a.Value)
+		case NextEvent:
+			inserted = append(inserted, StateEvent{Type: a.Type, Content: a.Content})
+		case Postpone:
+			postpone = ev != nil
+		case StateTimeout:
+			stateT = &a
+		case EventTimeout:
+			eventT = &a
+		case GenericTimeout:
+			if sm.generic == nil {
+				sm.generic = make(map[string]*timeoutSlot)
+			}
+			if sm.generic[a.Name] == nil {
+				sm.generic[a.Name] = &timeoutSlot{}
+			}
+			sm.arm(sm.generic[a.Name], TimeoutEvent, a.Name, a.After, a.Msg)
+		}
+	}
+	if postpone {
+		sm.postponed = append(sm.postponed, *ev)
+	}
+	next := tr.Next
+	if next == "" {
+		next = sm.state
+	}
+	if sm.states[next] == nil {
+		return fmt.Errorf("statemachine %v: state %q went to state %q, which has no StateFunc in States()",
+			sm.p.Self(), sm.state, next)
+	}
+	if next != sm.state {
+		sm.enter(next)
+		sm.cancel(&sm.stateT)
+		for _, e := range sm.postponed {
+			inserted = append(inserted, e)
+		}
+		sm.postponed = nil
+	}
+	if len(inserted) > 0 {
+		sm.queue = append(inserted, sm.queue...)
+	}
+	if stateT != nil {
+		sm.arm(&sm.stateT, StateTimeoutEvent, "", stateT.After, stateT.Msg)
+	}
+	if eventT != nil {
+		sm.cancel(&sm.eventT)
+		// An event timeout only fires if nothing else happens first, so
+		// one of zero time fires only when no event is waiting.
+		if eventT.After != 0 || (len(sm.queue) == 0 && sm.p.mailboxEmpty()) {
+			sm.arm(&sm.eventT, EventTimeoutEvent, "", eventT.After, eventT.Msg)
+		}
+	}
+	return nil
+}
+
+// arm (re)starts the timeout in slot; After Infinity only cancels it, and
+// After 0 queues it before any external event.
+func (sm *machine) arm(slot *timeoutSlot, typ EventType, name string, after time.Duration, msg any) {
+	sm.cancel(slot)
+	if after < 0 {
+		return
+	}
+	slot.ref = MakeRef()
+	t := timeout{typ: typ, name: name, ref: slot.ref, msg: msg}
+	if after == 0 {
+		sm.queue = append(sm.queue, t)
+		return
+	}
+	slot.timer = SendAfter(sm.p.Self(), t, after)
+}
+
+func (sm *machine) cancel(slot *timeoutSlot) {
+	if slot.timer != nil {
+		slot.timer.Cancel()
+	}
+	*slot = timeoutSlot{}
+}
+
+func (sm *machine) slot(typ EventType, name string) *timeoutSlot {
+	switch typ {
+	case StateTimeoutEvent:
+		return &sm.stateT
+	case EventTimeoutEvent:
+		return &sm.eventT
+	}
+	return sm.generic[name]
+}
+
+// enter makes state current and shows it in Processes().
+func (sm *machine) enter(state string) {
+	sm.state = state
+	sm.p.mu.Lock()
+	sm.p.smState = state
+	sm.p.mu.Unlock()
 }

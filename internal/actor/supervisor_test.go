@@ -34,7 +34,13 @@ func (j *journal) get() []string {
 // waitFor waits until the journal holds n entries and returns them.
 func (j *journal) waitFor(t *testing.T, n int) []string {
 	t.Helper()
-	eventually(t, fmt.Sprintf("the journal has %d entries (has %v)", n, j.get()), func() bool { return len(j.get()) >= n })
+	deadline := time.Now().Add(5 * time.Second)
+	for len(j.get()) < n {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %d journal entries; have %q", n, j.get())
+		}
+		time.Sleep(time.Millisecond)
+	}
 	return j.get()
 }
 
