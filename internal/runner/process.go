@@ -18,6 +18,7 @@ const (
 	killCancel              // the caller's ctx ended (Ctrl-C)
 	killDeadline            // the outer deadline passed
 	killFlood               // the tests printed more than floodLimit
+	killAbort               // the runner could not read the stream
 )
 
 // proc is one `go test` in its own process group. go test, the compiler,

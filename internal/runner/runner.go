@@ -242,12 +242,15 @@ func (s *session) invoke(ctx context.Context, goPath, overlay string, env, tests
 	reaped := make(chan error, 1)
 	go func() { reaped <- p.reap() }()
 	readErr := iv.read(p.stdout)
-	waitErr := <-reaped
-	p.close()
-	stderr := p.stderrText()
 	if errors.Is(readErr, os.ErrClosed) {
 		readErr = nil // the pipe grace ran out: the stream is over
 	}
+	if readErr != nil {
+		p.kill(killAbort) // nobody reads the pipe any more: don't let go test block on it
+	}
+	waitErr := <-reaped
+	p.close()
+	stderr := p.stderrText()
 
 	switch why := p.killedFor(); {
 	case why == killCancel:
