@@ -71,12 +71,13 @@ func checkRedisErrors(t *testing.T, c Client) {
 	if v != nil {
 		t.Errorf("with an error, Command should return a nil value, got %#v", v)
 	}
-	if _, err := c.Command("NOSUCHCOMMAND", "x"); err == nil || !strings.Contains(err.Error(), "unknown command") {
-		t.Fatalf("an unknown command returned %v, want Redis's \"unknown command\" error", err)
-	}
 	if v, err := c.Command("PING"); err != nil || v != "PONG" {
 		t.Fatalf("after Redis answered with an error, PING returned (%#v, %v): an error reply is an ordinary "+
-			"answer; the client must keep working (don't return it as HandleCall's error, which stops the server)", v, err)
+			"answer and the client must keep working. Return it as the handler's reply, not as its error "+
+			"(a handler's error stops the process)", v, err)
+	}
+	if _, err := c.Command("NOSUCHCOMMAND", "x"); err == nil || !strings.Contains(err.Error(), "unknown command") {
+		t.Fatalf("an unknown command returned %v, want Redis's \"unknown command\" error", err)
 	}
 }
 

@@ -121,21 +121,40 @@ func (cr *crowd) mustEcho(t *testing.T, what string) {
 	t.Helper()
 	cr.mu.Lock()
 	defer cr.mu.Unlock()
-	wrong := 0
+	var swapped, failed int
+	var firstErr error
 	for i, r := range cr.results {
 		want := fmt.Sprintf("caller-%d", i)
-		if r.err != nil || r.v != want {
-			if wrong < 3 {
-				t.Errorf("%s: caller %d sent ECHO %s and got (%#v, %v)", what, i, want, r.v, r.err)
+		switch {
+		case r.err != nil:
+			if failed == 0 {
+				firstErr = r.err
 			}
-			wrong++
+			failed++
+		case r.v != want:
+			if swapped < 3 {
+				t.Errorf("%s: caller %d sent ECHO %s and got %s", what, i, want, short(r.v))
+			}
+			swapped++
 		}
 	}
-	if wrong > 0 {
-		t.Errorf("%s: %d of %d callers got someone else's reply or an error: Redis answers in the order "+
-			"commands were written, so keep the waiting callers in that order (a FIFO) and answer the oldest first",
-			what, wrong, len(cr.results))
+	if failed > 0 {
+		t.Errorf("%s: %d of %d callers got an error, the first: %v", what, failed, len(cr.results), firstErr)
 	}
+	if swapped > 0 {
+		t.Errorf("%s: %d of %d callers got someone else's reply: Redis answers in the order commands were "+
+			"written, so keep the waiting callers in that order (a FIFO) and answer the oldest first",
+			what, swapped, len(cr.results))
+	}
+}
+
+// short prints a reply for a failure message, cut to a readable length.
+func short(v any) string {
+	s := fmt.Sprintf("%#v", v)
+	if len(s) > 60 {
+		s = s[:60] + "..."
+	}
+	return s
 }
 
 func echo(i int) []string { return []string{"ECHO", fmt.Sprintf("caller-%d", i)} }

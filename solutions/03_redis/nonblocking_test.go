@@ -37,7 +37,8 @@ func TestNonBlockingConcurrentCallers(t *testing.T) {
 	cr := startCrowd(c, 100, echo)
 	if !cr.wait(2 * time.Second) {
 		t.Fatalf("only %d of 100 concurrent callers had a reply after 2s: does every reply from the reader "+
-			"reach the server (actor.Send) and get answered with actor.Reply?", cr.finished())
+			"reach the server (actor.Send) and get answered with actor.Reply? Replies that arrive in the same "+
+			"read must not be lost: one bufio.Reader for the connection, resp.ReadReply in a loop", cr.finished())
 	}
 	cr.mustEcho(t, "100 concurrent callers")
 }
@@ -62,9 +63,11 @@ func TestNonBlockingPipelines(t *testing.T) {
 		p.DropAll() // free a client stuck waiting on the socket
 		cr.wait(2 * time.Second)
 		t.Fatalf("after %v (10 round trips of %v) only %d of %d concurrent commands had their reply. "+
-			"A server that reads the reply inside HandleCall serves one caller per round trip: %d commands "+
-			"take %d round trips (%v). Write the command, remember the caller (from), return actor.NoReply, "+
-			"and answer with actor.Reply(from, v) when the reader delivers the reply",
+			"A server that waits for each reply (ReadReply inside HandleCall) serves one caller per round "+
+			"trip: %d commands take %d round trips (%v). Write the command, remember the caller (from), "+
+			"return actor.NoReply, and answer with actor.Reply(from, v) when the reader delivers the reply. "+
+			"(If your server already does that, check that replies arriving together are not lost: "+
+			"see TestNonBlockingCoalescedReplies.)",
 			time.Since(start).Round(time.Millisecond), rtt, done, n, n, n, n*rtt)
 	}
 	cr.mustEcho(t, fmt.Sprintf("%d pipelined callers", n))
@@ -82,7 +85,8 @@ func TestNonBlockingSplitReplies(t *testing.T) {
 			"resp.ReadReply waits for the rest of a reply when you keep one bufio.Reader on the connection", v, err)
 	}
 	if v, err := c.Command("GET", "long"); err != nil || v != long {
-		t.Fatalf("GET of a 300-byte value arriving 1 byte at a time = (%.30q..., %v)", v, err)
+		t.Fatalf("GET of a 300-byte value arriving 1 byte at a time = (%s, %v): keep one bufio.Reader "+
+			"on the connection and let resp.ReadReply wait for the rest of a reply", short(v), err)
 	}
 	cr := startCrowd(c, 20, echo)
 	if !cr.wait(2 * time.Second) {
