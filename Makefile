@@ -1,0 +1,33 @@
+# otpgo: the workshop. `make help` lists the targets.
+
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+GO ?= go
+# -race test binaries sleep 1 s at exit unless told not to.
+export GORACE ?= atexit_sleep_ms=0
+
+.PHONY: help run test verify bench lint install
+
+help: ## list the targets
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+run: ## start otpgo (where you are, what to do next)
+	$(GO) run ./cmd/otpgo
+
+test: ## vet, all tests with -race, then otpgo verify (what CI runs)
+	$(GO) vet ./...
+	$(GO) test -race ./...
+	$(GO) run ./cmd/otpgo verify
+
+verify: ## every step: the skeleton fails its tests, the solution passes them
+	$(GO) run ./cmd/otpgo verify
+
+bench: ## benchmarks, with ratios to their baselines
+	$(GO) test -run '^$$' -bench . -benchmem ./... | $(GO) run ./internal/benchratio
+
+lint: ## gofmt and go vet
+	@out="$$(gofmt -l .)"; if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+
+install: ## install the otpgo command in $(go env GOPATH)/bin
+	$(GO) install ./cmd/otpgo

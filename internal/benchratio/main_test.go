@@ -1,0 +1,60 @@
+package main
+
+import (
+	"bytes"
+	"math"
+	"strings"
+	"testing"
+)
+
+const sample = `goos: linux
+pkg: github.com/otpgo/otpgo/solutions/gs_genserver
+BenchmarkCall-2      	  758725	      1800 ns/op	     416 B/op	       7 allocs/op
+BenchmarkCall-2      	  758725	      1700 ns/op	     416 B/op	       7 allocs/op
+BenchmarkCall-2      	  758725	      9000 ns/op	     416 B/op	       7 allocs/op
+BenchmarkRawCall-2   	 2042840	       600.0 ns/op	     128 B/op	       1 allocs/op
+BenchmarkLonely-2    	 2042840	       1.0 ns/op
+PASS
+pkg: github.com/otpgo/otpgo/internal/x
+BenchmarkSpawn/otpgo-2       	 100	 400 ns/op
+BenchmarkSpawn/raw-2         	 100	 200 ns/op
+BenchmarkSend-2              	 100	 300 ns/op
+BenchmarkSendBaseline-2      	 100	 100 ns/op
+BenchmarkCall-2              	 100	 999 ns/op
+BenchmarkCheckVsRawGoTest-2  	 5	 1 ns/op	 1.07 ratio
+`
+
+func TestPairing(t *testing.T) {
+	rows := pair(parse(strings.NewReader(sample)))
+	got := map[string]row{}
+	for _, r := range rows {
+		got[strings.TrimPrefix(r.pkg, "github.com/otpgo/otpgo/")+" "+r.name] = r
+	}
+	want := map[string]float64{
+		"solutions/gs_genserver Call": 3.0, // median 1800 / 600
+		"internal/x Spawn/otpgo":      2.0,
+		"internal/x Send":             3.0,
+		"internal/x CheckVsRawGoTest": 1.07,
+	}
+	for k, w := range want {
+		r, ok := got[k]
+		if !ok {
+			t.Errorf("no ratio for %s; rows: %+v", k, rows)
+			continue
+		}
+		if math.Abs(r.ratio-w) > 1e-9 {
+			t.Errorf("%s ratio = %v; want %v", k, r.ratio, w)
+		}
+	}
+	if len(rows) != len(want) {
+		t.Errorf("rows = %+v; want exactly %d (no baseline, no pairing across packages)", rows, len(want))
+	}
+	if r := got["solutions/gs_genserver Call"]; r.allocs != "7 vs 1" || r.base != "RawCall" {
+		t.Errorf("Call row = %+v", r)
+	}
+	var b bytes.Buffer
+	print(&b, rows)
+	if !strings.Contains(b.String(), "3.00x") || !strings.Contains(b.String(), "(reported by the benchmark)") {
+		t.Errorf("table:\n%s", b.String())
+	}
+}
