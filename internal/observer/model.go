@@ -11,6 +11,7 @@ package observer
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"charm.land/bubbles/v2/help"
@@ -215,7 +216,7 @@ func (m *Model) move(d int) {
 		return
 	}
 	m.cursor = min(max(m.cursor+d, 0), len(m.snap.Rows)-1)
-	m.selected = m.snap.Rows[m.cursor].Key
+	m.selected = m.snap.Key(m.cursor)
 	m.clamp()
 }
 
@@ -228,7 +229,7 @@ func (m *Model) clamp() {
 	}
 	m.cursor = min(max(m.cursor, 0), n-1)
 	if m.selected == "" {
-		m.selected = m.snap.Rows[m.cursor].Key
+		m.selected = m.snap.Key(m.cursor)
 	}
 	h := m.tableHeight()
 	if m.cursor < m.offset {
@@ -240,15 +241,21 @@ func (m *Model) clamp() {
 	m.offset = min(max(m.offset, 0), max(n-h, 0))
 }
 
-func (m Model) current() (Row, bool) {
+// selection is what the actions need to know about the selected row.
+type selection struct {
+	Row
+	key, pid string
+}
+
+func (m Model) current() (selection, bool) {
 	if m.cursor < 0 || m.cursor >= len(m.snap.Rows) {
-		return Row{}, false
+		return selection{}, false
 	}
-	return m.snap.Rows[m.cursor], true
+	return selection{Row: m.snap.Rows[m.cursor], key: m.snap.Key(m.cursor), pid: m.snap.PIDText(m.cursor)}, true
 }
 
 // kill sends the untrappable exit signal, like observer's "kill process".
-func kill(r Row) tea.Cmd {
+func kill(r selection) tea.Cmd {
 	return func() tea.Msg {
 		if r.PID.IsZero() || !actor.Alive(r.PID) {
 			return actionMsg(fmt.Sprintf("%s is not running", r.Label))
@@ -260,7 +267,7 @@ func kill(r Row) tea.Cmd {
 
 // crash makes a demo process panic, as a bug would. Supervisors trap exits,
 // so there is nothing to crash from outside: say so instead.
-func crash(r Row, demo *Demo) tea.Cmd {
+func crash(r selection, demo *Demo) tea.Cmd {
 	return func() tea.Msg {
 		switch {
 		case r.PID.IsZero() || !actor.Alive(r.PID):
@@ -277,9 +284,9 @@ func crash(r Row, demo *Demo) tea.Cmd {
 	}
 }
 
-func inDemo(r Row, d *Demo) bool {
+func inDemo(r selection, d *Demo) bool {
 	root := d.name("demo")
-	return r.Key == root || len(r.Key) > len(root) && r.Key[:len(root)+1] == root+"/"
+	return r.key == root || strings.HasPrefix(r.key, root+"/")
 }
 
 func onOff(b bool) string {

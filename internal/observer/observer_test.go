@@ -22,23 +22,41 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m, tuitest.IgnoreTeatest()) 
 // fixedSnapshot is a demo-shaped picture with made-up pids, so the golden
 // screens don't depend on which pids the runtime handed out.
 func fixedSnapshot() Snapshot {
-	row := func(key, prefix, label, strategy, pid, kind string, st actor.Status, mbox int, msgs uint64, restarts int) Row {
-		return Row{Key: key, Prefix: prefix, Label: label, Strategy: strategy, PIDText: pid,
-			ProcessInfo: actor.ProcessInfo{Kind: kind, Status: st, MailboxLen: mbox, MessagesIn: msgs, Restarts: restarts}}
+	type spec struct {
+		id, kind string
+		st       actor.Status
+		mbox     int
+		msgs     uint64
+		restarts int
+		pid      string
 	}
-	rows := []Row{
-		row("demo", "", "demo", "one_for_one", "<0.40>", "supervisor", actor.Waiting, 0, 9, 1),
-		row("demo/cache", "├─ ", "cache", "", "<0.41>", "server", actor.Waiting, 0, 1204, 0),
-		row("demo/pool", "├─ ", "pool", "one_for_all", "<0.42>", "supervisor", actor.Waiting, 0, 12, 1),
-		row("demo/pool/worker-1", "│  ├─ ", "worker-1", "", "<0.57>", "server", actor.Running, 37, 880, 1),
-		row("demo/pool/worker-2", "│  ├─ ", "worker-2", "", "<0.58>", "server", actor.Waiting, 0, 412, 1),
-		row("demo/pool/worker-3", "│  └─ ", "worker-3", "", "<0.59>", "server", actor.Running, 142, 960, 1),
-		row("demo/feed", "├─ ", "feed", "rest_for_one", "<0.47>", "supervisor", actor.Waiting, 0, 4, 0),
-		row("demo/feed/source", "│  ├─ ", "source", "", "<0.48>", "process", actor.Waiting, 0, 0, 0),
-		row("demo/feed/aggregator", "│  └─ ", "aggregator", "", "", "server", actor.Waiting, 0, 0, 0),
-		row("demo/load", "└─ ", "load", "", "<0.50>", "server", actor.Waiting, 0, 310, 0),
+	node := func(p spec, kids ...actor.TreeNode) actor.TreeNode {
+		return actor.TreeNode{ProcessInfo: actor.ProcessInfo{ChildID: p.id, Kind: p.kind, Status: p.st,
+			MailboxLen: p.mbox, MessagesIn: p.msgs, Restarts: p.restarts}, Children: kids}
 	}
-	return Snapshot{Rows: rows, Processes: 10, Supervisors: 3, Mailboxes: 179}
+	specs := []spec{
+		{"demo", "supervisor", actor.Waiting, 0, 9, 1, "<0.40>"},
+		{"cache", "server", actor.Waiting, 0, 1204, 0, "<0.41>"},
+		{"pool", "supervisor", actor.Waiting, 0, 12, 1, "<0.42>"},
+		{"worker-1", "server", actor.Running, 37, 880, 1, "<0.57>"},
+		{"worker-2", "server", actor.Waiting, 0, 412, 1, "<0.58>"},
+		{"worker-3", "server", actor.Running, 142, 960, 1, "<0.59>"},
+		{"feed", "supervisor", actor.Waiting, 0, 4, 0, "<0.47>"},
+		{"source", "process", actor.Waiting, 0, 0, 0, "<0.48>"},
+		{"aggregator", "server", actor.Waiting, 0, 0, 0, ""}, // not running
+		{"load", "server", actor.Waiting, 0, 310, 0, "<0.50>"},
+	}
+	tree := node(specs[0],
+		node(specs[1]),
+		node(specs[2], node(specs[3]), node(specs[4]), node(specs[5])),
+		node(specs[6], node(specs[7]), node(specs[8])),
+		node(specs[9]))
+	s := Build([]actor.TreeNode{tree}, nil, func(p actor.ProcessInfo) string { return demoStrategies[p.ChildID] })
+	for i := range s.Rows {
+		s.Rows[i].PIDText = specs[i].pid
+	}
+	s.Processes, s.Supervisors, s.Mailboxes = 10, 3, 179
+	return s
 }
 
 func fixedEvents() []string {
@@ -83,7 +101,7 @@ func TestBuildLaysOutTrees(t *testing.T) {
 	}
 	leaf := func(id string) actor.TreeNode { return actor.TreeNode{ProcessInfo: info(id)} }
 	root := sup("top", leaf("a"), sup("mid", leaf("b"), leaf("c")), leaf("d"))
-	root.Name = "app"
+	root.Name, root.ChildID = "app", ""
 	s := Build([]actor.TreeNode{root}, nil, func(p actor.ProcessInfo) string {
 		if p.Kind == "supervisor" {
 			return "one_for_one"
@@ -91,8 +109,8 @@ func TestBuildLaysOutTrees(t *testing.T) {
 		return ""
 	})
 	var got []string
-	for _, r := range s.Rows {
-		got = append(got, r.Key+" |"+r.Prefix+r.Label+" "+r.Strategy)
+	for i, r := range s.Rows {
+		got = append(got, s.Key(i)+" |"+s.Prefix(i)+r.Label+" "+r.Strategy)
 	}
 	want := []string{
 		"app |app one_for_one",

@@ -1,22 +1,37 @@
 package observer
 
-import "github.com/otpgo/otpgo/internal/actor"
+import (
+	"strings"
+
+	"github.com/otpgo/otpgo/internal/actor"
+)
 
 // Row is one line of the process table: a process (or a supervised child
-// that is not running) with where it sits in the tree.
+// that is not running) with where it sits in the tree. Build fills only
+// what costs nothing; strings for display (tree prefix, pid, key) are made
+// by the Snapshot for the rows on screen, because a refresh of ten
+// thousand processes must not allocate ten thousand of each.
 type Row struct {
-	// Key identifies the row across refreshes even when the pid changes
-	// (a restarted child keeps its key): the path of names/child ids.
-	Key string
-	// Prefix draws the tree ("│  ├─ ").
-	Prefix string
+	// ParentRow is the index of the supervisor's row, -1 for a root or
+	// an unsupervised process.
+	ParentRow int
+	// Depth in the tree (0 for roots); Last: the last child of its parent.
+	Depth int
+	Last  bool
+	// Part is this row's piece of its key: the child id, which a restarted
+	// child keeps, else the name, else the pid.
+	Part string
 	// Label is the registered name, else the child id, else the pid.
 	Label string
 	// Strategy is a supervisor's restart strategy, when known.
 	Strategy string
-	// PIDText is the pid as printed, "" for a child that is not running.
+	// PIDText, if set, is printed instead of the pid (golden tests).
 	PIDText string
-	actor.ProcessInfo
+	// Unsupervised: in no supervision tree.
+	Unsupervised bool
+	// ProcessInfo points into the runtime's snapshot (not a copy: ten
+	// thousand copies are a refresh's biggest cost after the runtime's).
+	*actor.ProcessInfo
 }
 
 // Snapshot is what one refresh shows.
@@ -38,34 +53,31 @@ func Take(label Labeler) Snapshot {
 }
 
 // Build lays out trees (supervision trees, roots first) and then every
-// process in procs that no tree contains, as "unsupervised".
+// process in procs that no tree contains, as unsupervised.
 func Build(trees []actor.TreeNode, procs []actor.ProcessInfo, label Labeler) Snapshot {
 	s := Snapshot{Rows: make([]Row, 0, len(procs)+8)}
-	inTree := make(map[actor.PID]bool, len(procs))
-	var walk func(n actor.TreeNode, key, prefix, childPrefix string)
-	walk = func(n actor.TreeNode, key, prefix, childPrefix string) {
-		r := newRow(key, n.ProcessInfo)
-		r.Prefix = prefix
+	inTree := make(map[actor.PID]struct{}, len(procs))
+	var walk func(n *actor.TreeNode, parent, depth int, last bool)
+	walk = func(n *actor.TreeNode, parent, depth int, last bool) {
+		r := Row{ParentRow: parent, Depth: depth, Last: last, ProcessInfo: &n.ProcessInfo}
+		r.Label, r.Part = labels(&n.ProcessInfo)
 		if label != nil {
 			r.Strategy = label(n.ProcessInfo)
 		}
 		if !n.PID.IsZero() {
-			inTree[n.PID] = true
+			inTree[n.PID] = struct{}{}
 		}
+		me := len(s.Rows)
 		s.Rows = append(s.Rows, r)
-		for i, c := range n.Children {
-			last := i == len(n.Children)-1
-			branch, cont := "├─ ", "│  "
-			if last {
-				branch, cont = "└─ ", "   "
-			}
-			walk(c, key+"/"+childKey(c.ProcessInfo), childPrefix+branch, childPrefix+cont)
+		for i := range n.Children {
+			walk(&n.Children[i], me, depth+1, i == len(n.Children)-1)
 		}
 	}
-	for _, t := range trees {
-		walk(t, rowLabel(t.ProcessInfo), "", "")
+	for i := range trees {
+		walk(&trees[i], -1, 0, true)
 	}
-	for _, p := range procs {
+	for i := range procs {
+		p := &procs[i]
 		if p.Kind == "supervisor" {
 			s.Supervisors++
 		}
@@ -73,12 +85,13 @@ func Build(trees []actor.TreeNode, procs []actor.ProcessInfo, label Labeler) Sna
 			s.Zombies++
 		}
 		s.Mailboxes += p.MailboxLen
-		if inTree[p.PID] {
+		if _, ok := inTree[p.PID]; ok {
 			continue
 		}
-		r := newRow("~"+p.PID.String(), p)
+		r := Row{ParentRow: -1, Last: true, Unsupervised: true, ProcessInfo: p}
+		r.Label, r.Part = labels(p)
 		if label != nil {
-			r.Strategy = label(p)
+			r.Strategy = label(*p)
 		}
 		s.Rows = append(s.Rows, r)
 	}
@@ -86,37 +99,80 @@ func Build(trees []actor.TreeNode, procs []actor.ProcessInfo, label Labeler) Sna
 	return s
 }
 
-func newRow(key string, p actor.ProcessInfo) Row {
-	r := Row{Key: key, Label: rowLabel(p), ProcessInfo: p}
-	if !p.PID.IsZero() {
-		r.PIDText = p.PID.String()
-	}
-	return r
-}
-
-func rowLabel(p actor.ProcessInfo) string {
+// labels returns a process's label and key part without allocating,
+// unless it has neither name nor child id.
+func labels(p *actor.ProcessInfo) (label, part string) {
 	switch {
+	case p.Name != "" && p.ChildID != "":
+		return p.Name, p.ChildID
 	case p.Name != "":
-		return p.Name
+		return p.Name, p.Name
 	case p.ChildID != "":
-		return p.ChildID
-	default:
-		return p.PID.String()
+		return p.ChildID, p.ChildID
 	}
+	pid := p.PID.String()
+	return pid, pid
 }
 
-// childKey prefers the child id: it survives restarts, unlike the pid.
-func childKey(p actor.ProcessInfo) string {
-	if p.ChildID != "" {
-		return p.ChildID
+// Key identifies row i across refreshes, even when its pid changes: the
+// path of key parts from its root ("demo/pool/worker-2").
+func (s Snapshot) Key(i int) string {
+	if i < 0 || i >= len(s.Rows) {
+		return ""
 	}
-	return rowLabel(p)
+	r := &s.Rows[i]
+	switch {
+	case r.Unsupervised:
+		return "~" + r.Part
+	case r.ParentRow < 0:
+		return r.Part
+	}
+	return s.Key(r.ParentRow) + "/" + r.Part
 }
 
-// index returns the position of key in rows, or -1.
+// Prefix draws the tree left of row i ("│  ├─ ").
+func (s Snapshot) Prefix(i int) string {
+	r := &s.Rows[i]
+	if r.Depth == 0 {
+		return ""
+	}
+	parts := make([]string, r.Depth)
+	parts[r.Depth-1] = "├─ "
+	if r.Last {
+		parts[r.Depth-1] = "└─ "
+	}
+	for d, a := r.Depth-2, r.ParentRow; d >= 0 && a >= 0; d, a = d-1, s.Rows[a].ParentRow {
+		if s.Rows[a].Last {
+			parts[d] = "   "
+		} else {
+			parts[d] = "│  "
+		}
+	}
+	return strings.Join(parts, "")
+}
+
+// PIDText is row i's pid as printed, "" for a child that is not running.
+func (s Snapshot) PIDText(i int) string {
+	r := &s.Rows[i]
+	switch {
+	case r.PIDText != "":
+		return r.PIDText
+	case r.PID.IsZero():
+		return ""
+	}
+	return r.PID.String()
+}
+
+// index returns the row whose Key is key, or -1. Only rows whose own part
+// matches the key's last part build their full key.
 func (s Snapshot) index(key string) int {
-	for i, r := range s.Rows {
-		if r.Key == key {
+	if key == "" {
+		return -1
+	}
+	last := key[strings.LastIndexByte(key, '/')+1:]
+	last = strings.TrimPrefix(last, "~")
+	for i := range s.Rows {
+		if s.Rows[i].Part == last && s.Key(i) == key {
 			return i
 		}
 	}

@@ -30,15 +30,15 @@ type column struct {
 	head  string
 	width int
 	right bool
-	cell  func(Row) string // styled, already padded to width
+	cell  func(r *Row, pid string) string // styled, already padded to width
 }
 
 var columns = []column{
-	{"PID", 9, false, func(r Row) string { return pad(pidText(r), 9) }},
-	{"KIND", 11, false, func(r Row) string { return pad(r.Kind, 11) }},
+	{"PID", 9, false, func(_ *Row, pid string) string { return pad(orDash(pid), 9) }},
+	{"KIND", 11, false, func(r *Row, _ string) string { return pad(r.Kind, 11) }},
 	{"STATUS", 8, false, statusCell},
 	{"MBOX", 7, true, mboxCell},
-	{"MSGS", 9, true, func(r Row) string { return lpad(strconv.FormatUint(r.MessagesIn, 10), 9) }},
+	{"MSGS", 9, true, func(r *Row, _ string) string { return lpad(strconv.FormatUint(r.MessagesIn, 10), 9) }},
 	{"RESTARTS", 9, true, restartsCell},
 }
 
@@ -143,7 +143,7 @@ func (m Model) render() string {
 			line("")
 			continue
 		}
-		line(m.renderRow(rows[i], i == m.cursor, cols, wName))
+		line(m.renderRow(i, i == m.cursor, cols, wName))
 	}
 
 	// Detail of the selection.
@@ -177,8 +177,10 @@ func (m Model) render() string {
 	return b.String()
 }
 
-func (m Model) renderRow(r Row, selected bool, cols []column, wName int) string {
-	name := r.Prefix + r.Label
+func (m Model) renderRow(i int, selected bool, cols []column, wName int) string {
+	r := &m.snap.Rows[i]
+	pid := m.snap.PIDText(i)
+	name := m.snap.Prefix(i) + r.Label
 	if r.Strategy != "" {
 		name += " " + strategyStyle.Render(r.Strategy)
 	}
@@ -189,7 +191,7 @@ func (m Model) renderRow(r Row, selected bool, cols []column, wName int) string 
 	name = marker + ansi.Truncate(name, wName, "…")
 	s := name + strings.Repeat(" ", max(wName+1-ansi.StringWidth(name), 0))
 	for _, c := range cols {
-		s += c.cell(r)
+		s += c.cell(r, pid)
 	}
 	if selected {
 		// Reverse the plain text: nested colours would cancel the reverse.
@@ -198,15 +200,15 @@ func (m Model) renderRow(r Row, selected bool, cols []column, wName int) string 
 	return s
 }
 
-func pidText(r Row) string {
-	if r.PIDText == "" {
+func orDash(pid string) string {
+	if pid == "" {
 		return "—"
 	}
-	return r.PIDText
+	return pid
 }
 
-func statusCell(r Row) string {
-	if r.PIDText == "" {
+func statusCell(r *Row, pid string) string {
+	if pid == "" {
 		return badStyle.Render(pad("stopped", 8))
 	}
 	cell := pad(r.Status.String(), 8)
@@ -221,7 +223,7 @@ func statusCell(r Row) string {
 	return cell
 }
 
-func mboxCell(r Row) string {
+func mboxCell(r *Row, _ string) string {
 	cell := lpad(strconv.Itoa(r.MailboxLen), 7)
 	switch {
 	case r.MailboxLen >= 100:
@@ -232,7 +234,7 @@ func mboxCell(r Row) string {
 	return cell
 }
 
-func restartsCell(r Row) string {
+func restartsCell(r *Row, _ string) string {
 	cell := lpad(strconv.Itoa(r.Restarts), 9)
 	if r.Restarts > 0 {
 		return warnStyle.Render(cell)
@@ -240,11 +242,11 @@ func restartsCell(r Row) string {
 	return cell
 }
 
-func detail(r Row) string {
-	if r.PIDText == "" {
+func detail(r selection) string {
+	if r.pid == "" {
 		return fmt.Sprintf("%s is not running", r.Label)
 	}
-	parts := []string{r.PIDText + " " + r.Label}
+	parts := []string{r.pid + " " + r.Label}
 	if !r.Parent.IsZero() {
 		parts = append(parts, "parent "+r.Parent.String())
 	}
