@@ -168,6 +168,26 @@ func TestWait(t *testing.T) { Wait() }
 	}
 }
 
+func TestRunBusyLoop(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, `package fx
+
+var n int
+
+// Spin never returns, and never blocks.
+func Spin() {
+	for {
+		n++
+	}
+}
+`)
+	vs := f.run(f.request("package fx\n\nimport \"testing\"\n\nfunc TestSpin(t *testing.T) { Spin() }\n",
+		time.Second, Step{ID: "1", Tests: []string{"TestSpin"}}))
+	wantStatus(t, vs[0], TimedOut)
+	wantContains(t, "message", outcome(t, vs[0], "TestSpin").Message,
+		"Your code is busy, not blocked", "fx.Spin  exercises/fx/fx.go:7")
+}
+
 func TestRunDeadlock(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, `package fx
