@@ -411,9 +411,14 @@ func TestTreeAndParents(t *testing.T) {
 func TestCrashStormRecovers(t *testing.T) {
 	const crashes = 10_000
 	var restarts atomic.Int64
+	replaced := make(chan PID, 1024) // the Old pid of each restart
 	unsubscribe := Subscribe(func(e Event) {
 		if e.Kind == Restarted {
 			restarts.Add(1)
+			select {
+			case replaced <- e.Old:
+			default:
+			}
 		}
 	})
 	defer unsubscribe()
@@ -467,7 +472,7 @@ func TestCrashStormRecovers(t *testing.T) {
 	stop := make(chan struct{})
 	var clients sync.WaitGroup
 	var calls, failures atomic.Int64
-	for range 4 {
+	for range 2 {
 		clients.Go(func() {
 			for {
 				select {
@@ -485,6 +490,7 @@ func TestCrashStormRecovers(t *testing.T) {
 					calls.Add(1)
 				case errors.Is(err, NoProc):
 					failures.Add(1) // crashed under us: expected
+					refresh()
 				default:
 					t.Errorf("call during the storm: %v", err)
 					return
@@ -506,6 +512,19 @@ func TestCrashStormRecovers(t *testing.T) {
 		}
 		Exit(w, boom)
 		injected++
+		// Let the tree restart it before the next crash: crashing into a
+		// restart in progress would only measure this loop spinning.
+		for timeout := time.After(5 * time.Second); ; {
+			select {
+			case old := <-replaced:
+				if old != w {
+					continue
+				}
+			case <-timeout:
+				t.Fatalf("crash #%d: worker %v not restarted", injected, w)
+			}
+			break
+		}
 	}
 	close(stop)
 	clients.Wait()

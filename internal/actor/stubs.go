@@ -1,3 +1,0 @@
-package actor
-
-const notYet = "actor: not implemented yet"
