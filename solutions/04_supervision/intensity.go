@@ -1,0 +1,45 @@
+package supervision
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/otpgo/otpgo/internal/actor"
+)
+
+// Intensity is a supervisor's restart intensity: more than MaxRestarts
+// restarts within Within and the supervisor gives up, stops its children
+// and exits, leaving the problem to its own supervisor.
+type Intensity struct {
+	MaxRestarts int
+	Within      time.Duration
+}
+
+// StartApp starts a two-level tree under a one_for_one root:
+//
+//	root (one_for_one)
+//	├── "pipeline": the rest_for_one supervisor of StartPipeline
+//	│   (conn, cache, api), with restart intensity in
+//	└── "metrics": a worker reporting to sink
+//
+// When the pipeline's children crash too often, the pipeline supervisor
+// exits and the root restarts it; metrics is never touched.
+func StartApp(sink Sink, in Intensity) (actor.PID, error) {
+	root, err := actor.StartSupervisor(actor.SupervisorSpec{
+		Strategy: actor.OneForOne,
+		Children: []actor.ChildSpec{
+			{
+				ID: "pipeline",
+				Start: func() (actor.PID, error) {
+					return actor.StartSupervisor(pipelineSpec(sink, in))
+				},
+				Supervisor: true,
+			},
+			Spec("metrics", sink),
+		},
+	})
+	if err != nil {
+		return actor.PID{}, fmt.Errorf("start app: %w", err)
+	}
+	return root, nil
+}

@@ -1,0 +1,123 @@
+package supervision
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/otpgo/otpgo/internal/actor"
+)
+
+// 04.5: restart intensity.
+
+// startTestApp starts StartApp(in) and checks its shape: root children
+// pipeline (a supervisor of conn, cache, api) and metrics.
+func startTestApp(t *testing.T, r *eventLog, in Intensity) (root, pipeline actor.PID) {
+	t.Helper()
+	root, err := StartApp(r.sink, in)
+	if err != nil {
+		t.Fatalf("StartApp: %v", err)
+	}
+	stopAtEnd(t, root)
+	kids, err := actor.WhichChildren(root)
+	if err != nil {
+		t.Fatalf("StartApp must return the root supervisor: WhichChildren: %v", err)
+	}
+	var ids []string
+	for _, k := range kids {
+		ids = append(ids, k.ID)
+	}
+	if !slices.Equal(ids, []string{"pipeline", "metrics"}) {
+		t.Fatalf("the root supervisor's children are %q, want [pipeline metrics] in that order", ids)
+	}
+	if !kids[0].Supervisor {
+		t.Fatalf("the root's \"pipeline\" child is not marked as a supervisor: set Supervisor: true in its ChildSpec (it then gets an infinite shutdown timeout, as a supervisor needs)")
+	}
+	pipeline = kids[0].PID
+	if got := childIDList(t, pipeline); !slices.Equal(got, []string{"conn", "cache", "api"}) {
+		t.Fatalf("the pipeline supervisor's children are %q, want [conn cache api]", got)
+	}
+	expectEvents(t, r, 0, syncSup(t, root), "after StartApp returned",
+		"\nThe root starts the pipeline (which starts conn, cache, api) and then metrics.",
+		wantStarted("conn"), wantStarted("cache"), wantStarted("api"), wantStarted("metrics"))
+	return root, pipeline
+}
+
+// crashTestConn crashes the pipeline's conn and checks the ordinary
+// rest_for_one restart that follows. n counts crashes, for messages.
+func crashTestConn(t *testing.T, r *eventLog, root, pipeline actor.PID, n int) {
+	t.Helper()
+	_, mark := crashTestChild(t, r, pipeline, "conn")
+	expectEvents(t, r, mark, syncSup(t, root), fmt.Sprintf("after conn crashed (crash %d)", n),
+		"\nThe pipeline is rest_for_one: conn's crash restarts conn, cache and api. metrics, under the root, must not move.",
+		wantTerminated("conn", errTestBoom), wantTerminated("api", actor.Shutdown), wantTerminated("cache", actor.Shutdown),
+		wantStarted("conn"), wantStarted("cache"), wantStarted("api"))
+}
+
+func TestAppStartsTree(t *testing.T) {
+	verifyNoLeaks(t)
+	r := newEventLog()
+	root, _ := startTestApp(t, r, Intensity{MaxRestarts: 2, Within: time.Minute})
+	mark := r.mark()
+	stopSup(t, root)
+	expectEvents(t, r, mark, nil, "after the root supervisor stopped",
+		"\nThe root stops metrics first, then the pipeline, which stops api, cache, conn.",
+		wantTerminated("metrics", actor.Shutdown),
+		wantTerminated("api", actor.Shutdown), wantTerminated("cache", actor.Shutdown), wantTerminated("conn", actor.Shutdown))
+}
+
+func TestTooManyRestartsTakePipelineDown(t *testing.T) {
+	verifyNoLeaks(t)
+	r := newEventLog()
+	root, pipeline := startTestApp(t, r, Intensity{MaxRestarts: 2, Within: time.Minute})
+	metrics := childPIDs(t, root)["metrics"]
+	down := watchExit(t, pipeline)
+
+	for n := 1; n <= 2; n++ {
+		crashTestConn(t, r, root, pipeline, n)
+		select {
+		case reason := <-down:
+			t.Fatalf("the pipeline supervisor exited (%v) after %d crash(es) within a minute, but Intensity{MaxRestarts: 2, Within: time.Minute} allows 2 restarts: pass MaxRestarts and Within to its SupervisorSpec", reason, n)
+		default:
+		}
+	}
+
+	mark := r.mark()
+	Crash(childPIDs(t, pipeline)["conn"], errTestBoom)
+	select {
+	case reason := <-down:
+		if !errors.Is(reason, actor.ErrMaxRestarts) {
+			t.Fatalf("the pipeline supervisor exited with %v, want a reason wrapping actor.ErrMaxRestarts", reason)
+		}
+	case <-time.After(testWait):
+		t.Fatalf("after 3 crashes within a minute, the pipeline supervisor is still running: with Intensity{MaxRestarts: 2, Within: time.Minute} the third restart is one too many. Set MaxRestarts and Within in the pipeline's SupervisorSpec")
+	}
+	expectEvents(t, r, mark, syncSup(t, root), "after conn's third crash",
+		"\nThe pipeline supervisor gives up: it stops api and cache and exits. Its parent, the one_for_one root, then starts a fresh pipeline (conn, cache, api) and leaves metrics alone.",
+		wantTerminated("conn", errTestBoom), wantTerminated("api", actor.Shutdown), wantTerminated("cache", actor.Shutdown),
+		wantStarted("conn"), wantStarted("cache"), wantStarted("api"))
+	after := childPIDs(t, root)
+	if after["pipeline"] == pipeline || after["pipeline"].IsZero() {
+		t.Fatalf("the root lists pipeline %v (was %v): the root should have restarted the pipeline supervisor", after["pipeline"], pipeline)
+	}
+	if after["metrics"] != metrics {
+		t.Fatalf("metrics changed from %v to %v: the root is one_for_one, the pipeline's troubles are not metrics'", metrics, after["metrics"])
+	}
+}
+
+func TestRestartsOutsideWithinAreForgiven(t *testing.T) {
+	verifyNoLeaks(t)
+	const within = 100 * time.Millisecond
+	r := newEventLog()
+	root, pipeline := startTestApp(t, r, Intensity{MaxRestarts: 1, Within: within})
+
+	crashTestConn(t, r, root, pipeline, 1)
+	// The window is time itself: let it pass (twice over, for slow machines).
+	<-time.After(2 * within)
+	crashTestConn(t, r, root, pipeline, 2)
+	if now := childPIDs(t, root)["pipeline"]; now != pipeline {
+		t.Fatalf("the pipeline supervisor was replaced (%v -> %v) after two crashes %v apart, but Intensity{MaxRestarts: 1, Within: %v} only counts restarts within %v of each other: pass Within to its SupervisorSpec", pipeline, now, 2*within, within, within)
+	}
+}

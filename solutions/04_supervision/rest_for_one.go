@@ -1,0 +1,34 @@
+package supervision
+
+import (
+	"fmt"
+
+	"github.com/otpgo/otpgo/internal/actor"
+)
+
+// StartPipeline starts "conn", "cache" and "api" (workers reporting to
+// sink, started in that order), each depending on the ones before it,
+// under a rest_for_one supervisor: when one crashes, it and every child
+// started after it are restarted.
+func StartPipeline(sink Sink) (actor.PID, error) {
+	sup, err := actor.StartSupervisor(pipelineSpec(sink, Intensity{}))
+	if err != nil {
+		return actor.PID{}, fmt.Errorf("start pipeline: %w", err)
+	}
+	return sup, nil
+}
+
+// pipelineSpec is the pipeline supervisor's spec, with restart intensity
+// in (zero values mean the defaults).
+func pipelineSpec(sink Sink, in Intensity) actor.SupervisorSpec {
+	return actor.SupervisorSpec{
+		Strategy:    actor.RestForOne,
+		MaxRestarts: in.MaxRestarts,
+		Within:      in.Within,
+		Children: []actor.ChildSpec{
+			Spec("conn", sink),
+			Spec("cache", sink),
+			Spec("api", sink),
+		},
+	}
+}
