@@ -93,22 +93,22 @@ func TestAwaitOrKillKillsTheTask(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	const d = 30 * time.Millisecond
 	cancelled := make(chan bool, 1)
-	ok := inProcess(t, 2*time.Second, "AwaitOrKill did not return after its 30ms timeout", func(p *actor.Process) {
+	ok := inProcess(t, 3*time.Second, "AwaitOrKill did not return after its 30ms timeout", func(p *actor.Process) {
 		fast := ExecuteAsync(p, func(*actor.Process) int { return 1 })
 		if got, err := AwaitOrKill(p, fast, time.Second); got != 1 || err != nil {
 			t.Errorf("AwaitOrKill on a task that returns at once gave (%v, %v), want (1, nil)", got, err)
 		}
 
 		slow := ExecuteAsync(p, func(tp *actor.Process) int {
-			cancelled <- waitCtx(tp, time.Second)
+			cancelled <- waitCtx(tp, 2*time.Second)
 			return 2
 		})
 		_, err := AwaitOrKill(p, slow, d)
 		if !errors.Is(err, actor.ErrTimeout) {
 			t.Errorf("AwaitOrKill on a task that never finishes returned error %v, want one wrapping actor.ErrTimeout", err)
 		}
-		if !eventually(time.Second, func() bool { return !actor.Alive(slow.PID()) }) {
-			t.Errorf("the task's process was still alive 1s after AwaitOrKill timed out: kill it with actor.Exit(pid, actor.Kill)")
+		if !eventually(500*time.Millisecond, func() bool { return !actor.Alive(slow.PID()) }) {
+			t.Errorf("the task's process was still alive 500ms after AwaitOrKill timed out: kill it with actor.Exit(pid, actor.Kill)")
 		}
 	})
 	if !ok {
@@ -119,7 +119,7 @@ func TestAwaitOrKillKillsTheTask(t *testing.T) {
 		if !ok {
 			t.Errorf("the killed task's p.Context() was never cancelled: kill it with actor.Exit(pid, actor.Kill), so its code can stop")
 		}
-	case <-time.After(2 * time.Second):
+	case <-time.After(3 * time.Second):
 		if !t.Failed() {
 			t.Errorf("the slow task's fn never ran or never returned")
 		}

@@ -48,10 +48,21 @@ func TestParallelEachVisitsEveryItem(t *testing.T) {
 	}
 	mu.Lock()
 	defer mu.Unlock()
+	var never, twice []int
 	for _, item := range items {
-		if c := seen[item]; c != 1 {
-			t.Errorf("fn was called %d times for item %d, want exactly once", c, item)
+		switch c := seen[item]; {
+		case c == 0:
+			never = append(never, item)
+		case c > 1:
+			twice = append(twice, item)
 		}
+	}
+	if len(never) > 0 {
+		t.Errorf("when ParallelEach returned, fn had not been called for items %v: spawn a process for each "+
+			"item, and wait until each one has reported that fn returned", never)
+	}
+	if len(twice) > 0 {
+		t.Errorf("fn was called more than once for items %v, want exactly once each", twice)
 	}
 	if nilPs > 0 {
 		t.Errorf("fn got a nil *actor.Process %d times: pass it the process that runs it (the argument of the actor.Func you spawn)", nilPs)
@@ -59,7 +70,7 @@ func TestParallelEachVisitsEveryItem(t *testing.T) {
 	if callPs > 0 {
 		t.Errorf("fn ran %d times in the caller's process: spawn one process per item", callPs)
 	}
-	if nilPs == 0 && len(pids) != len(items) {
+	if nilPs == 0 && len(never) == 0 && len(pids) != len(items) {
 		t.Errorf("%d calls ran in only %d distinct processes: each item needs its own process", len(items), len(pids))
 	}
 }
@@ -67,55 +78,52 @@ func TestParallelEachVisitsEveryItem(t *testing.T) {
 func TestParallelEachRunsConcurrently(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	const n = 8
-	var started atomic.Int32
-	allIn := make(chan struct{})
+	b := newBarrier(n, time.Second)
+	defer b.cancel()
 	if !inProcess(t, 3*time.Second, "ParallelEach never returned", func(p *actor.Process) {
-		err := ParallelEach(p, make([]struct{}, n), func(*actor.Process, struct{}) {
-			if started.Add(1) == n {
-				close(allIn)
-			}
-			// Every call waits until all n have started. Run one at a
-			// time, the first would wait forever: the deadline turns that
-			// into a failure, and later calls then return at once.
-			waitChan(allIn, time.Second)
-		})
+		// Every call waits until all n have started.
+		err := ParallelEach(p, make([]struct{}, n), func(*actor.Process, struct{}) { b.wait() })
 		if err != nil {
 			t.Errorf("ParallelEach returned %v, want nil", err)
 		}
 	}) {
 		return
 	}
+	// A ParallelEach that returns without waiting is TestParallelEachWaitsForAll's
+	// business: here, give its calls until the deadline to meet.
 	select {
-	case <-allIn:
-	default:
+	case <-b.open:
+	case <-b.deadline:
+	}
+	if !b.opened() {
 		t.Errorf("only %d of %d calls were running at the same time after 1s: ParallelEach seems to run fn "+
-			"one item after another; spawn a process for every item first, then wait for them", started.Load(), n)
+			"one item after another; spawn a process for every item first, then wait for them", b.together(), n)
 	}
 }
 
 func TestParallelEachWaitsForAll(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	const n = 20
-	var started, finished atomic.Int32
-	allIn := make(chan struct{})
+	b := newBarrier(n, time.Second)
+	defer b.cancel()
+	var finished atomic.Int32
 	var returnedEarly int32
-	inProcess(t, 3*time.Second, "ParallelEach never returned", func(p *actor.Process) {
+	if !inProcess(t, 3*time.Second, "ParallelEach never returned", func(p *actor.Process) {
 		err := ParallelEach(p, make([]struct{}, n), func(*actor.Process, struct{}) {
-			if started.Add(1) == n {
-				close(allIn)
-			}
-			waitChan(allIn, time.Second)
+			b.wait()
 			finished.Add(1)
 		})
 		returnedEarly = n - finished.Load()
 		if err != nil {
 			t.Errorf("ParallelEach returned %v, want nil", err)
 		}
-	})
+	}) {
+		return
+	}
 	if returnedEarly > 0 {
 		t.Errorf("ParallelEach returned while %d of %d calls were still running: wait until every "+
 			"process has reported back (a message per item, received by the caller) before returning", returnedEarly, n)
 	}
 	// Let late calls finish before goleak looks.
-	eventually(2*time.Second, func() bool { return finished.Load() == started.Load() })
+	eventually(2*time.Second, func() bool { return finished.Load() == b.arrived.Load() })
 }

@@ -1,10 +1,12 @@
 package concurrency
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"runtime/debug"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -102,6 +104,56 @@ func waitCtx(p *actor.Process, limit time.Duration) bool {
 	case <-timer.C:
 		return false
 	}
+}
+
+// barrier opens once n calls have arrived. Calls wait for it until a
+// deadline shared by all of them: run one at a time, the first call waits
+// out the deadline and the later ones return at once, so a sequential
+// solution fails in about 1s instead of hanging.
+type barrier struct {
+	n        int32
+	arrived  atomic.Int32
+	inTime   atomic.Bool  // all n arrived before the deadline
+	early    atomic.Int32 // how many had arrived when the deadline passed
+	open     chan struct{}
+	deadline <-chan struct{}
+	cancel   context.CancelFunc
+}
+
+func newBarrier(n int, limit time.Duration) *barrier {
+	ctx, cancel := context.WithTimeout(context.Background(), limit)
+	return &barrier{n: int32(n), open: make(chan struct{}), deadline: ctx.Done(), cancel: cancel}
+}
+
+// wait registers one arrival and waits for the others; it reports whether
+// all n arrived before the deadline.
+func (b *barrier) wait() bool {
+	if b.arrived.Add(1) == b.n {
+		select {
+		case <-b.deadline:
+		default:
+			b.inTime.Store(true)
+		}
+		close(b.open)
+	}
+	select {
+	case <-b.open:
+	case <-b.deadline:
+		b.early.CompareAndSwap(0, b.arrived.Load())
+	}
+	return b.opened()
+}
+
+// opened reports whether all n calls arrived before the deadline, that
+// is, were running at the same time.
+func (b *barrier) opened() bool { return b.inTime.Load() }
+
+// together returns how many calls were waiting at the barrier at once.
+func (b *barrier) together() int32 {
+	if n := b.early.Load(); n > 0 {
+		return n
+	}
+	return b.arrived.Load()
 }
 
 // waitChan blocks until ch is closed or limit passes, and reports which.
