@@ -42,7 +42,7 @@ table. Chapters with a benchmark: ` + strings.Join(ids, ", ") + `.
 
   03  the blocking, non-blocking and state machine Redis clients and go-redis,
       at 1, 16 and 64 concurrent callers, on an embedded miniredis: straight
-      over loopback, and through a proxy adding 500µs to each round trip.`,
+      over loopback, and through a proxy adding 1ms to each round trip.`,
 		Example: `  otpgo bench 03
   otpgo bench 03 --learner`,
 		GroupID: groupPlay,

@@ -3,7 +3,7 @@
 // --learner` runs it with `go run`, so that it compiles the exercise as it
 // is now; run it by hand from the checkout root with
 //
-//	go run ./internal/bench/redis03/learner -callers 1,16,64 -duration 500ms -rtts 0,500us
+//	go run ./internal/bench/redis03/learner -callers 1,16,64 -duration 500ms -rtts 0,1ms
 package main
 
 import (
@@ -24,13 +24,13 @@ import (
 func main() {
 	callers := flag.String("callers", "1,16,64", "comma-separated numbers of concurrent callers")
 	d := flag.Duration("duration", redis03.DefaultOptions.Duration, "how long to measure each client at each number of callers")
-	rtts := flag.String("rtts", "0,500us", "comma-separated round trips to add with a delay proxy (0: loopback)")
+	rtts := flag.String("rtts", "0,1ms", "comma-separated round trips to add with a delay proxy (0: loopback)")
 	flag.Parse()
 	opts := redis03.Options{Duration: *d}
 	for _, f := range strings.Split(*rtts, ",") {
 		rtt, err := time.ParseDuration(strings.TrimSpace(f))
 		if err != nil || rtt < 0 {
-			fmt.Fprintf(os.Stderr, "learner bench: -rtts %q: want durations like 0,500us\n", *rtts)
+			fmt.Fprintf(os.Stderr, "learner bench: -rtts %q: want durations like 0,1ms\n", *rtts)
 			os.Exit(2)
 		}
 		opts.RTTs = append(opts.RTTs, rtt)
