@@ -27,8 +27,14 @@ type goroutine struct {
 	id     string
 	state  string // "chan receive"
 	frames []frame
-	more   int // frames in the package beyond maxFrames
+	more   int  // frames in the package beyond maxFrames
+	busy   bool // running on another thread when the dump was taken: no stack
 }
+
+// busyLine is what the runtime prints instead of the stack of a goroutine
+// that was running on another thread. In a test binary that is nearly
+// always the code under test, spinning.
+const busyLine = "goroutine running on other thread; stack unavailable"
 
 type frame struct {
 	fn, file, line string
@@ -105,6 +111,10 @@ func (t *trace) add(line string) {
 		t.endGoroutine()
 		return
 	}
+	if strings.TrimSpace(line) == busyLine {
+		t.cur.busy = true
+		return
+	}
 	if m := fileLineRE.FindStringSubmatch(line); m != nil && t.fn != "" {
 		switch {
 		case !t.p.inPkg(m[1]):
@@ -125,7 +135,7 @@ func (t *trace) add(line string) {
 func (t *trace) endGoroutine() {
 	g := t.cur
 	t.cur, t.fn = nil, ""
-	if g == nil || len(g.frames) == 0 {
+	if g == nil || (len(g.frames) == 0 && !g.busy) {
 		return
 	}
 	if len(t.gs) >= maxGoroutines {
@@ -173,7 +183,7 @@ func (t *trace) stuckHint() string {
 	}
 	blocked := 0
 	for _, g := range t.gs {
-		if blockingState(g.state) {
+		if !g.busy && blockingState(g.state) {
 			blocked++
 		}
 	}
@@ -227,6 +237,9 @@ func (t *trace) render() string {
 			b.WriteByte('\n')
 		}
 		fmt.Fprintf(&b, "goroutine %s [%s]:\n", g.id, g.state)
+		if g.busy {
+			b.WriteString("    (busy on another CPU, so Go could not show where: a loop that never waits?)\n")
+		}
 		for i := 0; i < len(g.frames); i++ {
 			f := g.frames[i]
 			verb := ""
