@@ -46,10 +46,12 @@ func (s *session) startRun(rec *record) {
 func (s *session) pkgLine(line string) {
 	t := strings.TrimSpace(line)
 	if t == "" || t == "PASS" || t == "FAIL" || strings.HasPrefix(t, "FAIL\t") || strings.HasPrefix(t, "ok ") ||
-		strings.HasPrefix(t, "testing: warning: no tests to run") || len(s.pkgLines) >= maxPkgLines {
+		strings.HasPrefix(t, "testing: warning: no tests to run") ||
+		len(s.pkgLines) >= maxPkgLines || s.stored+len(line) > totalLimit {
 		return
 	}
 	s.pkgLines = append(s.pkgLines, line)
+	s.stored += len(line) + 1
 }
 
 // testMarkerRE matches the lines testing prints around a test's own
