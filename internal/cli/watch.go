@@ -216,7 +216,13 @@ func (a *App) printWatchVerdicts(c *catalog.Course, steps []*catalog.Step, vs []
 			return
 		}
 	}
-	fmt.Fprintln(w, "That was the last step of the course. Well done. (Ctrl-C stops watching.)")
+	if st, err := a.State(); err == nil {
+		if p := c.NextPending(st.Done); p != nil {
+			fmt.Fprintf(w, "That was the last step of the course. Still to do: %s %s (Ctrl-C, then %s)\n", p.ID, p.Title, s.bold("otpgo watch "+p.ID))
+			return
+		}
+	}
+	fmt.Fprintln(w, "That was the last step of the course, and every step passes. Well done. (Ctrl-C stops watching.)")
 }
 
 func firstFailed(steps []*catalog.Step, vs []runner.Verdict) *catalog.Step {

@@ -475,6 +475,9 @@ func (m stepModel) bodyText() string {
 		if m.passed() {
 			if next := m.next(); next != nil {
 				parts = append(parts, passStyle.Render(fmt.Sprintf("Well done! Next: %s %s (press n when you are ready).", next.ID, next.Title)))
+			} else if p := m.env.current(); p != nil && p != s {
+				parts = append(parts, passStyle.Render("Well done! That was the last step of the course.")+
+					fmt.Sprintf(" Still to do: %s %s (esc, then pick it).", p.ID, p.Title))
 			} else {
 				parts = append(parts, passStyle.Render("Well done! That was the last step of the course."))
 			}
@@ -498,7 +501,7 @@ func (m stepModel) bodyText() string {
 	for _, f := range m.solution {
 		parts = append(parts, titleStyle.Render("Solution: "+f.Name)+"\n"+dimStyle.Render(strings.TrimRight(f.Content, "\n")))
 	}
-	return lipgloss.NewStyle().Width(w).Render(strings.Join(parts, "\n\n"))
+	return indent(strings.Join(parts, "\n\n"), "", w)
 }
 
 // View draws the panel.

@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"github.com/otpgo/otpgo/internal/catalog"
 	"github.com/otpgo/otpgo/internal/runner"
 )
@@ -24,10 +26,10 @@ func renderVerdict(s *catalog.Step, v runner.Verdict, width int) string {
 		return b.String()
 	case runner.BuildError:
 		fmt.Fprintf(&b, "%s %s", failStyle.Render("✗ DOES NOT COMPILE"), dimStyle.Render("(no test ran)"))
-		b.WriteString("\n\n" + indent(highlight(v.Detail, files), "  "))
+		b.WriteString("\n\n" + indent(highlight(v.Detail, files), "  ", width))
 		return b.String()
 	}
-	fmt.Fprintf(&b, "%s %s", failStyle.Render("✗ "+strings.ToUpper(v.Status.String())), v.Detail)
+	b.WriteString(indent(failStyle.Render("✗ "+strings.ToUpper(v.Status.String()))+" "+v.Detail, "", width))
 	for _, t := range v.Tests {
 		if t.Passed {
 			fmt.Fprintf(&b, "\n  %s %s", passStyle.Render("✓"), t.Name)
@@ -35,20 +37,34 @@ func renderVerdict(s *catalog.Step, v runner.Verdict, width int) string {
 		}
 		fmt.Fprintf(&b, "\n  %s %s", failStyle.Render("✗"), t.Name)
 		if msg := strings.TrimSpace(t.Message); msg != "" {
-			b.WriteString("\n" + indent(highlight(msg, files), "      "))
+			b.WriteString("\n" + indent(highlight(msg, files), "      ", width))
 		}
 	}
 	return b.String()
 }
 
-func indent(s, pre string) string {
-	lines := strings.Split(s, "\n")
-	for i, l := range lines {
-		if l != "" {
-			lines[i] = pre + l
+// indent prefixes every line of s with pre, wrapping lines longer than
+// width under their own indentation (plus two spaces), so a long message
+// stays visibly inside the test it belongs to.
+func indent(s, pre string, width int) string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if l == "" {
+			out = append(out, "")
+			continue
+		}
+		lead := len(l) - len(strings.TrimLeft(l, " "))
+		hang := pre + strings.Repeat(" ", lead+2)
+		wrapped := strings.Split(ansi.Wrap(l, max(width-len(hang), 20), " "), "\n")
+		for j, w := range wrapped {
+			if j == 0 {
+				out = append(out, pre+w)
+			} else {
+				out = append(out, hang+strings.TrimLeft(w, " "))
+			}
 		}
 	}
-	return strings.Join(lines, "\n")
+	return strings.Join(out, "\n")
 }
 
 var (
