@@ -2,80 +2,132 @@ package actor
 
 import "time"
 
-// A mailbox is two FIFO rings. Senders append to inbox under p.mu. The
-// owner takes messages from save, its private ring; when save is empty it
-// swaps the two rings in O(1), so one lock hands over a whole batch.
+// A mailbox is two FIFO queues. Senders append to inbox under p.mu. The
+// owner takes messages from save, its private queue; when save is empty
+// it swaps the two queues in O(1), so one lock hands over a whole batch.
 // Selective receive scans save without holding any lock (so a match
 // function may do anything, even Send to itself) and pulls more from
-// inbox only when save holds no match. Dequeue is O(1); removing a
+// inbox only when save holds no match.
+//
+// A queue is a linked list of fixed-size segments: push and pop are O(1),
+// growing never copies, and memory goes back as segments drain (one spare
+// is kept, so a steady flow of messages allocates nothing). Removing a
 // message from the middle (a selective match) shifts the ones after it.
 
-// ring is a growable circular FIFO whose capacity is a power of two.
-type ring struct {
-	buf  []any
-	head int
-	n    int
+const segSize = 32
+
+type segment struct {
+	buf  [segSize]any
+	next *segment
 }
 
-const minRing = 8
+type queue struct {
+	head, tail *segment
+	hi, ti     int // head index of the oldest message, tail index of the next free slot
+	n          int
+	spare      *segment
+}
 
-func (r *ring) push(v any) {
-	if r.n == len(r.buf) {
-		r.resize(max(minRing, 2*len(r.buf)))
+func (q *queue) push(v any) {
+	if q.tail == nil || q.ti == segSize {
+		s := q.spare
+		if s != nil {
+			q.spare = nil
+		} else {
+			s = new(segment)
+		}
+		if q.tail == nil {
+			q.head, q.hi = s, 0
+		} else {
+			q.tail.next = s
+		}
+		q.tail, q.ti = s, 0
 	}
-	r.buf[(r.head+r.n)&(len(r.buf)-1)] = v
-	r.n++
+	q.tail.buf[q.ti] = v
+	q.ti++
+	q.n++
 }
 
-func (r *ring) pop() any {
-	v := r.buf[r.head]
-	r.buf[r.head] = nil // let the message be collected
-	r.head = (r.head + 1) & (len(r.buf) - 1)
-	r.n--
-	r.maybeShrink()
+func (q *queue) pop() any {
+	v := q.head.buf[q.hi]
+	q.head.buf[q.hi] = nil // let the message be collected
+	q.hi++
+	q.n--
+	switch {
+	case q.n == 0:
+		q.hi, q.ti = 0, 0 // keep the one segment for the next push
+		if q.head != q.tail {
+			q.head = q.tail
+		}
+	case q.hi == segSize:
+		old := q.head
+		q.head, q.hi = old.next, 0
+		old.next = nil
+		q.spare = old
+	}
 	return v
 }
 
-func (r *ring) at(i int) any { return r.buf[(r.head+i)&(len(r.buf)-1)] }
+// cursor walks a queue from the oldest message; it stays valid while
+// messages are only pushed.
+type cursor struct {
+	s *segment
+	i int
+}
 
-// removeAt removes the i-th oldest message, keeping the others in order.
-func (r *ring) removeAt(i int) any {
-	mask := len(r.buf) - 1
-	v := r.buf[(r.head+i)&mask]
-	for j := i; j < r.n-1; j++ {
-		r.buf[(r.head+j)&mask] = r.buf[(r.head+j+1)&mask]
+func (q *queue) start() cursor { return cursor{q.head, q.hi} }
+
+func (c *cursor) get() any {
+	if c.i == segSize {
+		c.s, c.i = c.s.next, 0
 	}
-	r.buf[(r.head+r.n-1)&mask] = nil
-	r.n--
-	r.maybeShrink()
+	return c.s.buf[c.i]
+}
+
+func (c *cursor) advance() { c.i++ }
+
+// remove takes out the message under c (c.get() was called), keeping the
+// others in order.
+func (q *queue) remove(c cursor) any {
+	s, i := c.s, c.i
+	v := s.buf[i]
+	for {
+		ns, ni := s, i+1
+		if ni == segSize {
+			ns, ni = s.next, 0
+		}
+		if ns == nil || (ns == q.tail && ni >= q.ti) {
+			break
+		}
+		s.buf[i] = ns.buf[ni]
+		s, i = ns, ni
+	}
+	s.buf[i] = nil
+	q.n--
+	q.ti--
+	switch {
+	case q.n == 0:
+		q.tail, q.hi, q.ti = q.head, 0, 0
+	case q.ti == 0:
+		prev := q.head // drop the emptied tail segment
+		for prev.next != q.tail {
+			prev = prev.next
+		}
+		prev.next = nil
+		q.tail, q.ti = prev, segSize
+	}
 	return v
 }
 
 // removeIf removes every message for which drop returns true.
-func (r *ring) removeIf(drop func(any) bool) {
-	kept := ring{}
-	for r.n > 0 {
-		if v := r.pop(); !drop(v) {
+func (q *queue) removeIf(drop func(any) bool) {
+	var kept queue
+	for q.n > 0 {
+		if v := q.pop(); !drop(v) {
 			kept.push(v)
 		}
 	}
-	*r = kept
-}
-
-// maybeShrink gives memory back after a burst: a mailbox that once held a
-// million messages should not keep a million slots.
-func (r *ring) maybeShrink() {
-	if len(r.buf) > 64 && r.n < len(r.buf)/4 {
-		r.resize(len(r.buf) / 2)
-	}
-}
-
-func (r *ring) resize(size int) {
-	buf := make([]any, size)
-	for i := 0; i < r.n; i++ {
-		buf[i] = r.at(i)
-	}
-	r.buf, r.head = buf, 0
+	*q = kept
 }
 
 // Receive returns the oldest message in p's mailbox, waiting up to timeout
@@ -101,7 +153,8 @@ func (p *Process) receive(match func(any) bool, timeout time.Duration) (any, err
 		defer p.stopTimer()
 	}
 	var timedOut <-chan time.Time
-	scanned := 0 // save[:scanned] has been checked and did not match
+	scanned := 0 // save's first `scanned` messages did not match
+	var c cursor // at save's message number `scanned`
 	for {
 		if p.dead.Load() {
 			return nil, p.exitReason()
@@ -112,12 +165,16 @@ func (p *Process) receive(match func(any) bool, timeout time.Duration) (any, err
 				return p.save.pop(), nil
 			}
 		} else {
+			if scanned == 0 {
+				c = p.save.start()
+			}
 			for ; scanned < p.save.n; scanned++ {
-				if m := p.save.at(scanned); match(m) {
-					p.save.removeAt(scanned)
+				if m := c.get(); match(m) {
+					p.save.remove(c)
 					p.saveLen.Add(-1)
 					return m, nil
 				}
+				c.advance()
 			}
 		}
 

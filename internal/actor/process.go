@@ -33,14 +33,14 @@ type Process struct {
 	// save is the owner's private part of the mailbox: messages taken from
 	// inbox but not yet received (selective receive skips over them). Only
 	// the owner touches it, so match functions run without any lock.
-	save ring
+	save queue
 	// timer serves Receive timeouts; owner only, created on first use.
 	timer *time.Timer
 
 	mu sync.Mutex // guards everything below
 	// inbox is where senders append. The owner moves it into save in one
 	// O(1) swap when save is empty.
-	inbox       ring
+	inbox       queue
 	messagesIn  uint64
 	waiting     bool // owner is (about to be) blocked on notify
 	exiting     bool // running Terminate or stopping children
@@ -194,7 +194,7 @@ func (p *Process) run(f Func) {
 	p.terminate(reason)
 	// Drop what the mailbox still holds; the PID may live on in others'
 	// variables and should not pin the messages.
-	p.save = ring{}
+	p.save = queue{}
 	p.saveLen.Store(0)
 	p.timer = nil
 }
@@ -223,7 +223,7 @@ func (p *Process) terminate(reason error) bool {
 	}
 	p.dead.Store(true)
 	p.reason = reason
-	p.inbox = ring{}
+	p.inbox = queue{}
 	links, monitors, monitoredBy := p.links, p.monitors, p.monitoredBy
 	p.links, p.monitors, p.monitoredBy = nil, nil, nil
 	name, parent, done, cancel, wake := p.name, p.parent, p.done, p.cancel, p.waiting
