@@ -25,7 +25,8 @@ func TestCachePutGet(t *testing.T) {
 		t.Fatalf("Put(a, 1): %v", err)
 	}
 	if v, ok := c.Get("a"); !ok || v != 1 {
-		t.Errorf("Get(a) after Put(a, 1) = (%v, %v), want (1, true)", v, ok)
+		t.Errorf("Get(a) after Put(a, 1) = (%v, %v), want (1, true): Put must return only once the "+
+			"server has stored the value (actor.Call), and Get must find it there", v, ok)
 	}
 	if err := c.Put("a", 2); err != nil {
 		t.Fatalf("Put(a, 2): %v", err)
