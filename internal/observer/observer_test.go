@@ -325,3 +325,46 @@ func bigTree(b *testing.B, n int) func() {
 		}
 	}
 }
+
+func TestRestartIntensityMovesTheFailureUp(t *testing.T) {
+	_, rec, tm := startObserved(t, "max.")
+	selectRow(t, rec, tm, "max.worker-1")
+	poolPID := pidRe.FindString(rowOf(rec.Screen(), "pool"))
+	// pool allows 5 restarts in 10s: the 6th failure makes it give up,
+	// and demo, one level up, restarts pool with fresh workers.
+	for i := range 6 {
+		pid := pidRe.FindString(rowOf(rec.Screen(), "max.worker-1"))
+		tm.Send(tea.KeyPressMsg{Code: 'k', Text: "k"})
+		rec.WaitFor(t, 5*time.Second, fmt.Sprintf("kill %d to take effect", i+1), func(s string) bool {
+			now := pidRe.FindString(rowOf(s, "max.worker-1"))
+			return now != "" && now != pid
+		})
+	}
+	screen := rec.WaitFor(t, 5*time.Second, "pool to give up and demo to restart it", func(s string) bool {
+		return strings.Contains(s, "max restart intensity: child \"worker-1\" exited with killed, more than 5") &&
+			pidRe.FindString(rowOf(s, "pool")) != poolPID
+	})
+	if row := rowOf(screen, "max.demo"); !strings.HasSuffix(row, " 1") {
+		t.Errorf("demo restarted pool, yet its RESTARTS is not 1: %q", row)
+	}
+	if row := rowOf(screen, "pool"); !strings.HasSuffix(row, " 1") {
+		t.Errorf("the new pool should show 1 restart (by demo): %q", row)
+	}
+}
+
+func TestRestartTheDemoAfterItStopped(t *testing.T) {
+	demo, rec, tm := startObserved(t, "root.")
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyHome})
+	rec.WaitFor(t, 5*time.Second, "the root selected", func(s string) bool {
+		return strings.Contains(selectedLine(s), "root.demo ")
+	})
+	tm.Send(tea.KeyPressMsg{Code: 'k', Text: "k"})
+	rec.WaitFor(t, 5*time.Second, "the stopped demo", tuitest.Contains("press r to start it again"))
+	tm.Send(tea.KeyPressMsg{Code: 'r', Text: "r"})
+	rec.WaitFor(t, 5*time.Second, "the demo running again", func(s string) bool {
+		return strings.Contains(s, "the demo application is running again") && rowOf(s, "root.worker-4") != ""
+	})
+	if !demo.Running() {
+		t.Fatal("r did not start the demo again")
+	}
+}

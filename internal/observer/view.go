@@ -313,7 +313,19 @@ func reason(err error) string {
 	if errors.As(err, &pe) {
 		return fmt.Sprintf("panic: %v", pe.Value)
 	}
-	return strings.ReplaceAll(err.Error(), "\n", " ")
+	msg := strings.ReplaceAll(err.Error(), "\n", " ")
+	if errors.Is(err, actor.ErrMaxRestarts) {
+		// "supervisor <0.3>: child "w" exited with killed, more than 5
+		// restarts in 10s: reached max restart intensity" -> the news first.
+		msg = strings.TrimSuffix(msg, ": "+actor.ErrMaxRestarts.Error())
+		if strings.HasPrefix(msg, "supervisor <") {
+			if i := strings.Index(msg, ": "); i >= 0 {
+				msg = msg[i+2:]
+			}
+		}
+		return "max restart intensity: " + msg
+	}
+	return msg
 }
 
 func pad(s string, w int) string {
