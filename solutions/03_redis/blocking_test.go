@@ -12,7 +12,7 @@ import (
 	"github.com/otpgo/otpgo/internal/resp"
 )
 
-func startBlocking(t *testing.T, addr string) *Blocking {
+func hiddenStartBlocking(t *testing.T, addr string) *Blocking {
 	t.Helper()
 	c, err := StartBlocking(addr)
 	if err != nil {
@@ -21,12 +21,12 @@ func startBlocking(t *testing.T, addr string) *Blocking {
 	if c == nil {
 		t.Fatalf("StartBlocking(%q) returned a nil client and no error", addr)
 	}
-	closeAtEnd(t, c)
+	hiddenCloseAtEnd(t, c)
 	return c
 }
 
-// checkBasics runs the commands every client must get right.
-func checkBasics(t *testing.T, c Client) {
+// hiddenCheckBasics runs the commands every client must get right.
+func hiddenCheckBasics(t *testing.T, c Client) {
 	t.Helper()
 	for _, tc := range []struct {
 		args []string
@@ -48,9 +48,9 @@ func checkBasics(t *testing.T, c Client) {
 	}
 }
 
-// checkRedisErrors checks that an error reply is a Go error and leaves the
+// hiddenCheckRedisErrors checks that an error reply is a Go error and leaves the
 // client working.
-func checkRedisErrors(t *testing.T, c Client) {
+func hiddenCheckRedisErrors(t *testing.T, c Client) {
 	t.Helper()
 	if _, err := c.Command("SET", "text", "not a number"); err != nil {
 		t.Fatalf("SET: %v", err)
@@ -82,9 +82,9 @@ func checkRedisErrors(t *testing.T, c Client) {
 }
 
 func TestBlockingPing(t *testing.T) {
-	leakCheck(t)
+	hiddenLeakCheck(t)
 	srv := redistest.Start(t)
-	c := startBlocking(t, srv.Addr())
+	c := hiddenStartBlocking(t, srv.Addr())
 	if v, err := c.Command("PING"); err != nil || v != "PONG" {
 		t.Fatalf("Command(\"PING\") = (%#v, %v), want \"PONG\"", v, err)
 	}
@@ -94,24 +94,24 @@ func TestBlockingPing(t *testing.T) {
 }
 
 func TestBlockingSetGet(t *testing.T) {
-	leakCheck(t)
+	hiddenLeakCheck(t)
 	srv := redistest.Start(t)
-	c := startBlocking(t, srv.Addr())
-	checkBasics(t, c)
+	c := hiddenStartBlocking(t, srv.Addr())
+	hiddenCheckBasics(t, c)
 	if got, _ := srv.Miniredis().Get("greeting"); got != "hello world" {
 		t.Fatalf("the server holds greeting=%q after SET, want \"hello world\"", got)
 	}
 }
 
 func TestBlockingRedisErrors(t *testing.T) {
-	leakCheck(t)
+	hiddenLeakCheck(t)
 	srv := redistest.Start(t)
-	c := startBlocking(t, srv.Addr())
-	checkRedisErrors(t, c)
+	c := hiddenStartBlocking(t, srv.Addr())
+	hiddenCheckRedisErrors(t, c)
 }
 
 func TestBlockingStartFailsWithoutRedis(t *testing.T) {
-	leakCheck(t)
+	hiddenLeakCheck(t)
 	srv := redistest.Start(t)
 	addr := srv.Addr()
 	srv.Close() // nothing listens on addr now
@@ -128,7 +128,7 @@ func TestBlockingStartFailsWithoutRedis(t *testing.T) {
 }
 
 func TestBlockingClose(t *testing.T) {
-	leakCheck(t)
+	hiddenLeakCheck(t)
 	srv := redistest.Start(t)
 	c, err := StartBlocking(srv.Addr())
 	if err != nil {
@@ -140,10 +140,10 @@ func TestBlockingClose(t *testing.T) {
 	if err := c.Close(); err != nil {
 		t.Fatalf("Close: %v", err)
 	}
-	if !eventually(time.Second, func() bool { return srv.ConnCount() == 0 }) {
+	if !hiddenEventually(time.Second, func() bool { return srv.ConnCount() == 0 }) {
 		t.Fatalf("the server still has %d connection(s) 1s after Close: close the socket when the process ends", srv.ConnCount())
 	}
-	r, ok := within(async(c, "PING"), time.Second)
+	r, ok := hiddenWithin(hiddenAsync(c, "PING"), time.Second)
 	if !ok {
 		t.Fatal("Command after Close hung for 1s; it should fail at once")
 	}

@@ -11,16 +11,16 @@ import (
 	"go.uber.org/goleak"
 )
 
-// leakCheck makes the goroutine check the test's last cleanup, after the
+// hiddenLeakCheck makes the goroutine check the test's last cleanup, after the
 // redistest servers and proxies (closed by their own cleanups) and the
 // client are gone.
-func leakCheck(t *testing.T) {
+func hiddenLeakCheck(t *testing.T) {
 	t.Helper()
 	t.Cleanup(func() { goleak.VerifyNone(t) })
 }
 
-// closeAtEnd closes c when the test ends, failing the test if Close does.
-func closeAtEnd(t *testing.T, c Client) {
+// hiddenCloseAtEnd closes c when the test ends, failing the test if Close does.
+func hiddenCloseAtEnd(t *testing.T, c Client) {
 	t.Helper()
 	t.Cleanup(func() {
 		if err := c.Close(); err != nil {
@@ -29,8 +29,8 @@ func closeAtEnd(t *testing.T, c Client) {
 	})
 }
 
-// eventually polls cond every millisecond until it holds or d has passed.
-func eventually(d time.Duration, cond func() bool) bool {
+// hiddenEventually polls cond every millisecond until it holds or d has passed.
+func hiddenEventually(d time.Duration, cond func() bool) bool {
 	deadline := time.Now().Add(d)
 	tick := time.NewTicker(time.Millisecond)
 	defer tick.Stop()
@@ -43,46 +43,46 @@ func eventually(d time.Duration, cond func() bool) bool {
 	return true
 }
 
-// result is one Command's outcome.
-type result struct {
+// hiddenResult is one Command's outcome.
+type hiddenResult struct {
 	v    any
 	err  error
 	took time.Duration
 }
 
-// async runs c.Command in a goroutine; the channel gets its result.
-func async(c Client, args ...string) <-chan result {
-	ch := make(chan result, 1)
+// hiddenAsync runs c.Command in a goroutine; the channel gets its result.
+func hiddenAsync(c Client, args ...string) <-chan hiddenResult {
+	ch := make(chan hiddenResult, 1)
 	go func() {
 		start := time.Now()
 		v, err := c.Command(args...)
-		ch <- result{v, err, time.Since(start)}
+		ch <- hiddenResult{v, err, time.Since(start)}
 	}()
 	return ch
 }
 
-// within waits up to d for r.
-func within(r <-chan result, d time.Duration) (result, bool) {
+// hiddenWithin waits up to d for r.
+func hiddenWithin(r <-chan hiddenResult, d time.Duration) (hiddenResult, bool) {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
 	case res := <-r:
 		return res, true
 	case <-t.C:
-		return result{}, false
+		return hiddenResult{}, false
 	}
 }
 
-// crowd runs n concurrent callers; caller i sends args(i).
-type crowd struct {
+// hiddenCrowd runs n concurrent callers; caller i sends args(i).
+type hiddenCrowd struct {
 	wg      sync.WaitGroup
 	mu      sync.Mutex
-	results map[int]result
+	results map[int]hiddenResult
 	done    chan struct{}
 }
 
-func startCrowd(c Client, n int, args func(i int) []string) *crowd {
-	cr := &crowd{results: map[int]result{}, done: make(chan struct{})}
+func hiddenStartCrowd(c Client, n int, args func(i int) []string) *hiddenCrowd {
+	cr := &hiddenCrowd{results: map[int]hiddenResult{}, done: make(chan struct{})}
 	cr.wg.Add(n)
 	for i := range n {
 		go func() {
@@ -90,7 +90,7 @@ func startCrowd(c Client, n int, args func(i int) []string) *crowd {
 			start := time.Now()
 			v, err := c.Command(args(i)...)
 			cr.mu.Lock()
-			cr.results[i] = result{v, err, time.Since(start)}
+			cr.results[i] = hiddenResult{v, err, time.Since(start)}
 			cr.mu.Unlock()
 		}()
 	}
@@ -99,7 +99,7 @@ func startCrowd(c Client, n int, args func(i int) []string) *crowd {
 }
 
 // wait waits up to d for every caller; it reports whether they all returned.
-func (cr *crowd) wait(d time.Duration) bool {
+func (cr *hiddenCrowd) wait(d time.Duration) bool {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
@@ -110,14 +110,14 @@ func (cr *crowd) wait(d time.Duration) bool {
 	}
 }
 
-func (cr *crowd) finished() int {
+func (cr *hiddenCrowd) finished() int {
 	cr.mu.Lock()
 	defer cr.mu.Unlock()
 	return len(cr.results)
 }
 
 // mustEcho checks that caller i got its own "caller-i" back.
-func (cr *crowd) mustEcho(t *testing.T, what string) {
+func (cr *hiddenCrowd) mustEcho(t *testing.T, what string) {
 	t.Helper()
 	cr.mu.Lock()
 	defer cr.mu.Unlock()
@@ -133,7 +133,7 @@ func (cr *crowd) mustEcho(t *testing.T, what string) {
 			failed++
 		case r.v != want:
 			if swapped < 3 {
-				t.Errorf("%s: caller %d sent ECHO %s and got %s", what, i, want, short(r.v))
+				t.Errorf("%s: caller %d sent ECHO %s and got %s", what, i, want, hiddenShort(r.v))
 			}
 			swapped++
 		}
@@ -148,8 +148,8 @@ func (cr *crowd) mustEcho(t *testing.T, what string) {
 	}
 }
 
-// short prints a reply for a failure message, cut to a readable length.
-func short(v any) string {
+// hiddenShort prints a reply for a failure message, cut to a readable length.
+func hiddenShort(v any) string {
 	s := fmt.Sprintf("%#v", v)
 	if len(s) > 60 {
 		s = s[:60] + "..."
@@ -157,27 +157,27 @@ func short(v any) string {
 	return s
 }
 
-func echo(i int) []string { return []string{"ECHO", fmt.Sprintf("caller-%d", i)} }
+func hiddenEcho(i int) []string { return []string{"ECHO", fmt.Sprintf("caller-%d", i)} }
 
-// isDisconnected reports whether err says the connection is gone.
-func isDisconnected(err error) bool { return errors.Is(err, ErrDisconnected) }
+// hiddenIsDisconnected reports whether err says the connection is gone.
+func hiddenIsDisconnected(err error) bool { return errors.Is(err, ErrDisconnected) }
 
-// flapper is a TCP server that accepts connections and closes them at once,
+// hiddenFlapper is a TCP server that accepts connections and closes them at once,
 // recording when each came.
-type flapper struct {
+type hiddenFlapper struct {
 	l     net.Listener
 	mu    sync.Mutex
 	times []time.Time
 	done  chan struct{}
 }
 
-func startFlapper(t *testing.T) *flapper {
+func hiddenStartFlapper(t *testing.T) *hiddenFlapper {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &flapper{l: l, done: make(chan struct{})}
+	f := &hiddenFlapper{l: l, done: make(chan struct{})}
 	go func() {
 		defer close(f.done)
 		for {
@@ -195,7 +195,7 @@ func startFlapper(t *testing.T) *flapper {
 	return f
 }
 
-func (f *flapper) accepted() []time.Time {
+func (f *hiddenFlapper) accepted() []time.Time {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return append([]time.Time(nil), f.times...)

@@ -9,7 +9,7 @@ import (
 	"github.com/otpgo/otpgo/internal/redistest"
 )
 
-func startNonBlocking(t *testing.T, addr string) *NonBlocking {
+func hiddenStartNonBlocking(t *testing.T, addr string) *NonBlocking {
 	t.Helper()
 	c, err := StartNonBlocking(addr)
 	if err != nil {
@@ -18,23 +18,23 @@ func startNonBlocking(t *testing.T, addr string) *NonBlocking {
 	if c == nil {
 		t.Fatalf("StartNonBlocking(%q) returned a nil client and no error", addr)
 	}
-	closeAtEnd(t, c)
+	hiddenCloseAtEnd(t, c)
 	return c
 }
 
 func TestNonBlockingCommands(t *testing.T) {
-	leakCheck(t)
+	hiddenLeakCheck(t)
 	srv := redistest.Start(t)
-	c := startNonBlocking(t, srv.Addr())
-	checkBasics(t, c)
-	checkRedisErrors(t, c)
+	c := hiddenStartNonBlocking(t, srv.Addr())
+	hiddenCheckBasics(t, c)
+	hiddenCheckRedisErrors(t, c)
 }
 
 func TestNonBlockingConcurrentCallers(t *testing.T) {
-	leakCheck(t)
+	hiddenLeakCheck(t)
 	srv := redistest.Start(t)
-	c := startNonBlocking(t, srv.Addr())
-	cr := startCrowd(c, 100, echo)
+	c := hiddenStartNonBlocking(t, srv.Addr())
+	cr := hiddenStartCrowd(c, 100, hiddenEcho)
 	if !cr.wait(2 * time.Second) {
 		t.Fatalf("only %d of 100 concurrent callers had a reply after 2s: does every reply from the reader "+
 			"reach the server (actor.Send) and get answered with actor.Reply? Replies that arrive in the same "+
@@ -46,10 +46,10 @@ func TestNonBlockingConcurrentCallers(t *testing.T) {
 // The point of 03.2: the process does not wait on the socket, so commands
 // from many callers are in flight together and share one round trip.
 func TestNonBlockingPipelines(t *testing.T) {
-	leakCheck(t)
+	hiddenLeakCheck(t)
 	srv := redistest.Start(t)
 	p := redistest.NewProxy(t, srv.Addr())
-	c := startNonBlocking(t, p.Addr())
+	c := hiddenStartNonBlocking(t, p.Addr())
 	if _, err := c.Command("PING"); err != nil {
 		t.Fatal(err)
 	}
@@ -57,7 +57,7 @@ func TestNonBlockingPipelines(t *testing.T) {
 	p.SetLatency(rtt) // every reply now arrives 20ms after it was sent
 	const n = 50
 	start := time.Now()
-	cr := startCrowd(c, n, echo)
+	cr := hiddenStartCrowd(c, n, hiddenEcho)
 	if !cr.wait(10 * rtt) {
 		done := cr.finished()
 		p.DropAll() // free a client stuck waiting on the socket
@@ -74,11 +74,11 @@ func TestNonBlockingPipelines(t *testing.T) {
 }
 
 func TestNonBlockingSplitReplies(t *testing.T) {
-	leakCheck(t)
+	hiddenLeakCheck(t)
 	srv := redistest.Start(t)
 	p := redistest.NewProxy(t, srv.Addr())
 	p.SplitWrites(true) // every reply arrives one byte per write
-	c := startNonBlocking(t, p.Addr())
+	c := hiddenStartNonBlocking(t, p.Addr())
 	long := strings.Repeat("0123456789", 30)
 	if v, err := c.Command("SET", "long", long); err != nil || v != "OK" {
 		t.Fatalf("SET through a proxy that splits replies into 1-byte writes = (%#v, %v), want \"OK\": "+
@@ -86,9 +86,9 @@ func TestNonBlockingSplitReplies(t *testing.T) {
 	}
 	if v, err := c.Command("GET", "long"); err != nil || v != long {
 		t.Fatalf("GET of a 300-byte value arriving 1 byte at a time = (%s, %v): keep one bufio.Reader "+
-			"on the connection and let resp.ReadReply wait for the rest of a reply", short(v), err)
+			"on the connection and let resp.ReadReply wait for the rest of a reply", hiddenShort(v), err)
 	}
-	cr := startCrowd(c, 20, echo)
+	cr := hiddenStartCrowd(c, 20, hiddenEcho)
 	if !cr.wait(2 * time.Second) {
 		t.Fatalf("only %d of 20 callers had a reply after 2s with replies arriving 1 byte at a time", cr.finished())
 	}
@@ -96,12 +96,12 @@ func TestNonBlockingSplitReplies(t *testing.T) {
 }
 
 func TestNonBlockingCoalescedReplies(t *testing.T) {
-	leakCheck(t)
+	hiddenLeakCheck(t)
 	srv := redistest.Start(t)
 	p := redistest.NewProxy(t, srv.Addr())
 	p.Coalesce(true) // replies are gathered and arrive many per read
-	c := startNonBlocking(t, p.Addr())
-	cr := startCrowd(c, 50, echo)
+	c := hiddenStartNonBlocking(t, p.Addr())
+	cr := hiddenStartCrowd(c, 50, hiddenEcho)
 	if !cr.wait(time.Second) {
 		t.Fatalf("only %d of 50 callers had a reply after 1s when several replies arrived in one read. "+
 			"Keep one bufio.Reader for the connection's whole life and call resp.ReadReply on it in a loop: "+
@@ -112,18 +112,18 @@ func TestNonBlockingCoalescedReplies(t *testing.T) {
 }
 
 func TestNonBlockingConnectionDropped(t *testing.T) {
-	leakCheck(t)
+	hiddenLeakCheck(t)
 	srv := redistest.Start(t)
 	p := redistest.NewProxy(t, srv.Addr())
-	c := startNonBlocking(t, p.Addr())
+	c := hiddenStartNonBlocking(t, p.Addr())
 	if _, err := c.Command("PING"); err != nil {
 		t.Fatal(err)
 	}
 	before := srv.Miniredis().CommandCount()
 	p.SetLatency(time.Hour) // the replies will never arrive
 	const n = 10
-	cr := startCrowd(c, n, echo)
-	if !eventually(time.Second, func() bool { return srv.Miniredis().CommandCount()-before >= n }) {
+	cr := hiddenStartCrowd(c, n, hiddenEcho)
+	if !hiddenEventually(time.Second, func() bool { return srv.Miniredis().CommandCount()-before >= n }) {
 		p.DropAll()
 		cr.wait(2 * time.Second)
 		t.Fatalf("only %d of %d concurrent commands reached Redis within 1s: the client must not wait for one "+
@@ -144,7 +144,7 @@ func TestNonBlockingConnectionDropped(t *testing.T) {
 	}
 	cr.mu.Unlock()
 	t.Logf("pending callers failed %v after the drop", time.Since(dropped).Round(time.Millisecond))
-	r, ok := within(async(c, "PING"), time.Second)
+	r, ok := hiddenWithin(hiddenAsync(c, "PING"), time.Second)
 	if !ok {
 		t.Fatal("a Command after the connection dropped hung for 1s; it must fail")
 	}

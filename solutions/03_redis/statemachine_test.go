@@ -7,7 +7,7 @@ import (
 	"github.com/otpgo/otpgo/internal/redistest"
 )
 
-func startMachine(t *testing.T, addr string, b Backoff) *StateMachine {
+func hiddenStartMachine(t *testing.T, addr string, b Backoff) *StateMachine {
 	t.Helper()
 	c, err := StartStateMachine(addr, b)
 	if err != nil {
@@ -16,45 +16,45 @@ func startMachine(t *testing.T, addr string, b Backoff) *StateMachine {
 	if c == nil {
 		t.Fatalf("StartStateMachine(%q) returned a nil client and no error", addr)
 	}
-	closeAtEnd(t, c)
+	hiddenCloseAtEnd(t, c)
 	return c
 }
 
-var fast = Backoff{Min: 10 * time.Millisecond, Max: 40 * time.Millisecond}
+var hiddenFastBackoff = Backoff{Min: 10 * time.Millisecond, Max: 40 * time.Millisecond}
 
-// waitDisconnected polls Command until it fails with ErrDisconnected.
-func waitDisconnected(t *testing.T, c Client, d time.Duration, why string) {
+// hiddenWaitDisconnected polls Command until it fails with ErrDisconnected.
+func hiddenWaitDisconnected(t *testing.T, c Client, d time.Duration, why string) {
 	t.Helper()
-	var last result
-	ok := eventually(d, func() bool {
-		r, ok := within(async(c, "PING"), d)
+	var last hiddenResult
+	ok := hiddenEventually(d, func() bool {
+		r, ok := hiddenWithin(hiddenAsync(c, "PING"), d)
 		if !ok {
-			last = result{err: errHung}
+			last = hiddenResult{err: hiddenErrHung}
 			return true
 		}
 		last = r
-		return isDisconnected(r.err)
+		return hiddenIsDisconnected(r.err)
 	})
-	if !ok || !isDisconnected(last.err) {
+	if !ok || !hiddenIsDisconnected(last.err) {
 		t.Fatalf("%v after %s, Command returned (%#v, %v), want an error wrapping ErrDisconnected: when the "+
 			"reader reports the connection lost, move to the disconnected state, where every call is answered "+
 			"at once with ErrDisconnected", d, why, last.v, last.err)
 	}
 }
 
-type hungError struct{}
+type hiddenHungError struct{}
 
-func (hungError) Error() string { return "Command did not return (hung)" }
+func (hiddenHungError) Error() string { return "Command did not return (hung)" }
 
-var errHung error = hungError{}
+var hiddenErrHung error = hiddenHungError{}
 
 func TestStateMachineCommands(t *testing.T) {
-	leakCheck(t)
+	hiddenLeakCheck(t)
 	srv := redistest.Start(t)
-	c := startMachine(t, srv.Addr(), fast)
-	checkBasics(t, c)
-	checkRedisErrors(t, c)
-	cr := startCrowd(c, 100, echo)
+	c := hiddenStartMachine(t, srv.Addr(), hiddenFastBackoff)
+	hiddenCheckBasics(t, c)
+	hiddenCheckRedisErrors(t, c)
+	cr := hiddenStartCrowd(c, 100, hiddenEcho)
 	if !cr.wait(2 * time.Second) {
 		t.Fatalf("only %d of 100 concurrent callers had a reply after 2s", cr.finished())
 	}
@@ -62,29 +62,29 @@ func TestStateMachineCommands(t *testing.T) {
 }
 
 func TestStateMachineServerStopped(t *testing.T) {
-	leakCheck(t)
+	hiddenLeakCheck(t)
 	srv := redistest.Start(t)
-	c := startMachine(t, srv.Addr(), Backoff{Min: time.Second, Max: time.Second})
+	c := hiddenStartMachine(t, srv.Addr(), Backoff{Min: time.Second, Max: time.Second})
 	if v, err := c.Command("PING"); err != nil || v != "PONG" {
 		t.Fatalf("PING = (%#v, %v)", v, err)
 	}
 	srv.Close()
-	waitDisconnected(t, c, 100*time.Millisecond, "the server stopped")
+	hiddenWaitDisconnected(t, c, 100*time.Millisecond, "the server stopped")
 }
 
 func TestStateMachinePendingCallersFailAtOnce(t *testing.T) {
-	leakCheck(t)
+	hiddenLeakCheck(t)
 	srv := redistest.Start(t)
 	p := redistest.NewProxy(t, srv.Addr())
-	c := startMachine(t, p.Addr(), Backoff{Min: time.Second, Max: time.Second})
+	c := hiddenStartMachine(t, p.Addr(), Backoff{Min: time.Second, Max: time.Second})
 	if _, err := c.Command("PING"); err != nil {
 		t.Fatal(err)
 	}
 	before := srv.Miniredis().CommandCount()
 	p.SetLatency(time.Hour) // the replies will never arrive
 	const n = 5
-	cr := startCrowd(c, n, echo)
-	if !eventually(time.Second, func() bool { return srv.Miniredis().CommandCount()-before >= n }) {
+	cr := hiddenStartCrowd(c, n, hiddenEcho)
+	if !hiddenEventually(time.Second, func() bool { return srv.Miniredis().CommandCount()-before >= n }) {
 		p.DropAll()
 		cr.wait(2 * time.Second)
 		t.Fatalf("only %d of %d concurrent commands reached Redis within 1s: in the connected state, write "+
@@ -98,64 +98,64 @@ func TestStateMachinePendingCallersFailAtOnce(t *testing.T) {
 	cr.mu.Lock()
 	defer cr.mu.Unlock()
 	for i, r := range cr.results {
-		if !isDisconnected(r.err) {
+		if !hiddenIsDisconnected(r.err) {
 			t.Errorf("caller %d, waiting when the connection dropped, got (%#v, %v), want an error wrapping ErrDisconnected", i, r.v, r.err)
 		}
 	}
 }
 
 func TestStateMachineReconnects(t *testing.T) {
-	leakCheck(t)
+	hiddenLeakCheck(t)
 	srv := redistest.Start(t)
-	c := startMachine(t, srv.Addr(), fast)
+	c := hiddenStartMachine(t, srv.Addr(), hiddenFastBackoff)
 	if _, err := c.Command("SET", "k", "kept"); err != nil {
 		t.Fatal(err)
 	}
 	srv.Close()
-	waitDisconnected(t, c, 100*time.Millisecond, "the server stopped")
+	hiddenWaitDisconnected(t, c, 100*time.Millisecond, "the server stopped")
 	srv.Restart()
 	back := time.Now()
-	var last result
-	limit := fast.Max + 400*time.Millisecond
-	if !eventually(limit, func() bool {
-		last, _ = within(async(c, "GET", "k"), time.Second)
+	var last hiddenResult
+	limit := hiddenFastBackoff.Max + 400*time.Millisecond
+	if !hiddenEventually(limit, func() bool {
+		last, _ = hiddenWithin(hiddenAsync(c, "GET", "k"), time.Second)
 		return last.err == nil
 	}) {
 		t.Fatalf("the server has been back on the same address for %v (Backoff.Max is %v) and Command still "+
 			"returns (%#v, %v): in the disconnected state, set an actor.StateTimeout, try to connect each time "+
-			"it fires, and move to connected when the dial works", limit, fast.Max, last.v, last.err)
+			"it fires, and move to connected when the dial works", limit, hiddenFastBackoff.Max, last.v, last.err)
 	}
 	if last.v != "kept" {
 		t.Fatalf("GET k after reconnecting = %#v, want \"kept\"", last.v)
 	}
 	t.Logf("working again %v after the restart", time.Since(back).Round(time.Millisecond))
-	checkBasics(t, c)
+	hiddenCheckBasics(t, c)
 }
 
 func TestStateMachineStartsWhileRedisIsDown(t *testing.T) {
-	leakCheck(t)
+	hiddenLeakCheck(t)
 	srv := redistest.Start(t)
 	srv.Close()
-	c, err := StartStateMachine(srv.Addr(), fast)
+	c, err := StartStateMachine(srv.Addr(), hiddenFastBackoff)
 	if err != nil {
 		t.Fatalf("StartStateMachine with Redis down returned %v; it should start disconnected and keep trying", err)
 	}
-	closeAtEnd(t, c)
+	hiddenCloseAtEnd(t, c)
 	// Cleanups run last-in first-out: Redis is back before Close, so that a
 	// client stuck in a reconnect loop gets out of it and can stop.
 	t.Cleanup(srv.Restart)
-	r, ok := within(async(c, "PING"), 100*time.Millisecond)
+	r, ok := hiddenWithin(hiddenAsync(c, "PING"), 100*time.Millisecond)
 	if !ok {
 		t.Fatalf("PING with Redis down got no answer within 100ms: in the disconnected state, answer every " +
 			"call at once with ErrDisconnected instead of making it wait for a connection (a sleep, a retry " +
 			"loop or a Postpone)")
 	}
-	if !isDisconnected(r.err) {
-		t.Fatalf("PING with Redis down = (%s, %v), want an error wrapping ErrDisconnected", short(r.v), r.err)
+	if !hiddenIsDisconnected(r.err) {
+		t.Fatalf("PING with Redis down = (%s, %v), want an error wrapping ErrDisconnected", hiddenShort(r.v), r.err)
 	}
 	srv.Restart()
-	if !eventually(fast.Max+400*time.Millisecond, func() bool {
-		r, _ := within(async(c, "PING"), time.Second)
+	if !hiddenEventually(hiddenFastBackoff.Max+400*time.Millisecond, func() bool {
+		r, _ := hiddenWithin(hiddenAsync(c, "PING"), time.Second)
 		return r.err == nil
 	}) {
 		t.Fatalf("Redis came up but the client never connected: keep retrying on a state timeout")
@@ -166,10 +166,10 @@ func TestStateMachineStartsWhileRedisIsDown(t *testing.T) {
 // it sleeps. The machine must go back to its mailbox and let a state timeout
 // wake it.
 func TestStateMachineAnswersWhileDisconnected(t *testing.T) {
-	leakCheck(t)
+	hiddenLeakCheck(t)
 	srv := redistest.Start(t)
 	backoff := Backoff{Min: 150 * time.Millisecond, Max: 150 * time.Millisecond}
-	c := startMachine(t, srv.Addr(), backoff)
+	c := hiddenStartMachine(t, srv.Addr(), backoff)
 	if _, err := c.Command("PING"); err != nil {
 		t.Fatal(err)
 	}
@@ -181,7 +181,7 @@ func TestStateMachineAnswersWhileDisconnected(t *testing.T) {
 	tick := time.NewTicker(25 * time.Millisecond)
 	defer tick.Stop()
 	for i := range 12 { // ~300ms: two backoff periods
-		r, ok := within(async(c, "PING"), budget)
+		r, ok := hiddenWithin(hiddenAsync(c, "PING"), budget)
 		if !ok {
 			t.Fatalf("call %d while Redis was down got no answer within %v (backoff %v). Is the process "+
 				"sleeping (or looping) until it reconnects? A sleeping process answers nobody: return to the "+
@@ -195,12 +195,12 @@ func TestStateMachineAnswersWhileDisconnected(t *testing.T) {
 }
 
 func TestStateMachineBacksOff(t *testing.T) {
-	leakCheck(t)
-	f := startFlapper(t) // accepts every connection and closes it at once
+	hiddenLeakCheck(t)
+	f := hiddenStartFlapper(t) // accepts every connection and closes it at once
 	const min = 20 * time.Millisecond
-	c := startMachine(t, f.l.Addr().String(), Backoff{Min: min, Max: min})
+	c := hiddenStartMachine(t, f.l.Addr().String(), Backoff{Min: min, Max: min})
 	const attempts = 6
-	if !eventually(2*time.Second, func() bool { return len(f.accepted()) >= attempts }) {
+	if !hiddenEventually(2*time.Second, func() bool { return len(f.accepted()) >= attempts }) {
 		t.Fatalf("the client connected only %d times in 2s to a server that drops every connection; "+
 			"it should keep reconnecting every %v", len(f.accepted()), min)
 	}
