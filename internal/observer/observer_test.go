@@ -185,19 +185,32 @@ func startObserved(t *testing.T, prefix string) (*Demo, tuitest.Recorder, *teate
 	return demo, rec, tm
 }
 
-// selectRow moves the cursor down until the selected line contains label.
+// selectRow moves the cursor down until the selected row is label.
 func selectRow(t *testing.T, rec tuitest.Recorder, tm *teatest.TestModel, label string) string {
 	t.Helper()
 	for range 40 {
-		if line := selectedLine(rec.Screen()); strings.Contains(line, label+" ") {
+		line := selectedLine(rec.Screen())
+		if rowLabel(line) == label {
 			return line
 		}
-		before := selectedLine(rec.Screen())
+		// Compare labels, not lines: a refresh changes the numbers of
+		// the selected line without moving the cursor.
+		before := rowLabel(line)
 		tm.Send(down())
-		rec.WaitFor(t, 5*time.Second, "the cursor to move", func(s string) bool { return selectedLine(s) != before })
+		rec.WaitFor(t, 5*time.Second, "the cursor to move", func(s string) bool { return rowLabel(selectedLine(s)) != before })
 	}
 	t.Fatalf("never selected %s; screen:\n%s", label, rec.Screen())
 	return ""
+}
+
+// rowLabel is the process label of a table line: its first word after
+// the marker and the tree drawing.
+func rowLabel(line string) string {
+	f := strings.Fields(strings.TrimLeft(line, "▸ │├└─"))
+	if len(f) == 0 {
+		return ""
+	}
+	return f[0]
 }
 
 func selectedLine(screen string) string {
@@ -332,13 +345,21 @@ func TestRestartIntensityMovesTheFailureUp(t *testing.T) {
 	poolPID := pidRe.FindString(rowOf(rec.Screen(), "pool"))
 	// pool allows 5 restarts in 10s: the 6th failure makes it give up,
 	// and demo, one level up, restarts pool with fresh workers.
-	for i := range 6 {
-		pid := pidRe.FindString(rowOf(rec.Screen(), "max.worker-1"))
+	for kills := 0; kills < 6; {
+		// Mid-restart frames show the worker stopped: wait for its pid.
+		pid := pidRe.FindString(rowOf(rec.WaitFor(t, 5*time.Second, "worker-1 running", func(s string) bool {
+			return pidRe.MatchString(rowOf(s, "max.worker-1"))
+		}), "max.worker-1"))
 		tm.Send(tea.KeyPressMsg{Code: 'k', Text: "k"})
-		rec.WaitFor(t, 5*time.Second, fmt.Sprintf("kill %d to take effect", i+1), func(s string) bool {
+		screen := rec.WaitFor(t, 5*time.Second, fmt.Sprintf("kill %d to take effect", kills+1), func(s string) bool {
 			now := pidRe.FindString(rowOf(s, "max.worker-1"))
-			return now != "" && now != pid
+			return now != "" && now != pid || strings.Contains(s, "worker-1 is not running")
 		})
+		// The frame the key acted on may have caught the worker between
+		// its exit and its restart; the observer says so, and we press again.
+		if !strings.Contains(screen, "worker-1 is not running") {
+			kills++
+		}
 	}
 	screen := rec.WaitFor(t, 5*time.Second, "pool to give up and demo to restart it", func(s string) bool {
 		return strings.Contains(s, "max restart intensity: child \"worker-1\" exited with killed, more than 5") &&
