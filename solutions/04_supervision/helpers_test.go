@@ -163,13 +163,23 @@ func syncSup(t *testing.T, sup actor.PID) func() {
 	}
 }
 
+// leakHint says what usually leaks in this chapter.
+const leakHint = "a process the test started (or its supervisor started) is still running: a supervisor stops all its children when it stops"
+
 // verifyNoLeaks checks that no goroutine is left once the test is over.
 // Call it first: cleanups run last-in first-out, so whatever the test
 // started (and registered with stopAtEnd) is stopped before the check,
 // even when the test fails halfway.
 func verifyNoLeaks(t *testing.T) {
 	t.Helper()
-	t.Cleanup(func() { goleak.VerifyNone(t) })
+	// Only this test's leaks: a goroutine leaked by an earlier failing
+	// test is that test's failure, not this one's.
+	before := goleak.IgnoreCurrent()
+	t.Cleanup(func() {
+		if err := goleak.Find(before); err != nil {
+			t.Errorf("goroutines were left running after the test (%s):\n%v", leakHint, err)
+		}
+	})
 }
 
 // stopAtEnd stops pid when the test ends, unless it is already gone.

@@ -4,7 +4,6 @@ import (
 	"testing"
 
 	"github.com/otpgo/otpgo/internal/actor"
-	"go.uber.org/goleak"
 )
 
 // 07.3: a restart reads the configuration again; the child spec's
@@ -16,25 +15,27 @@ func startTestApp(t *testing.T, opts Options) (actor.PID, actor.PID) {
 	if err != nil {
 		t.Fatalf("StartApp(%+v): %v", opts, err)
 	}
+	t.Cleanup(func() {
+		if actor.Alive(sup) {
+			stopTestProc(t, sup)
+		}
+	})
 	pid, ok := actor.WhereIs(GreeterName)
 	if !ok {
-		stopTestProc(t, sup)
 		t.Fatalf("StartApp returned but no process is registered as %q: register the greeter under GreeterName when it starts (actor.Name)", GreeterName)
 	}
 	return sup, pid
 }
 
 func TestAppSupervisesGreeter(t *testing.T) {
-	defer goleak.VerifyNone(t)
+	verifyNoLeaks(t)
 	t.Setenv(EnvGreeting, "Bonjour")
 	sup, pid := startTestApp(t, Options{})
 	kids, err := actor.WhichChildren(sup)
 	if err != nil {
-		stopTestProc(t, sup)
 		t.Fatalf("StartApp must return a supervisor: WhichChildren: %v", err)
 	}
 	if len(kids) != 1 || kids[0].PID != pid {
-		stopTestProc(t, sup)
 		t.Fatalf("the app supervisor's children are %+v, want one child: the greeter %v registered as %q", kids, pid, GreeterName)
 	}
 	stopTestProc(t, sup)
@@ -47,10 +48,9 @@ func TestAppSupervisesGreeter(t *testing.T) {
 }
 
 func TestRestartReadsConfigAgain(t *testing.T) {
-	defer goleak.VerifyNone(t)
+	verifyNoLeaks(t)
 	t.Setenv(EnvGreeting, "Bonjour")
-	sup, pid := startTestApp(t, Options{})
-	defer stopTestProc(t, sup)
+	_, pid := startTestApp(t, Options{})
 	if msg := mustGreet(t, pid, "Ann"); msg != "Bonjour, Ann!" {
 		t.Fatalf("with %s=Bonjour, the app's greeter said %q, want \"Bonjour, Ann!\"", EnvGreeting, msg)
 	}
@@ -70,10 +70,9 @@ func TestRestartReadsConfigAgain(t *testing.T) {
 }
 
 func TestRestartKeepsOptions(t *testing.T) {
-	defer goleak.VerifyNone(t)
+	verifyNoLeaks(t)
 	t.Setenv(EnvGreeting, "Bonjour")
-	sup, pid := startTestApp(t, Options{Greeting: "Salut"})
-	defer stopTestProc(t, sup)
+	_, pid := startTestApp(t, Options{Greeting: "Salut"})
 	if msg := mustGreet(t, pid, "Ann"); msg != "Salut, Ann!" {
 		t.Fatalf("StartApp(Options{Greeting: \"Salut\"}): the greeter said %q, want \"Salut, Ann!\"", msg)
 	}

@@ -3,18 +3,15 @@ package config
 import (
 	"os"
 	"testing"
-
-	"go.uber.org/goleak"
 )
 
 // 07.2: read at Start, kept for the process's life.
 
 func TestStartReadsEnvironment(t *testing.T) {
-	defer goleak.VerifyNone(t)
+	verifyNoLeaks(t)
 	t.Setenv(EnvGreeting, "Bonjour")
 	setTestVersion(t, "1.2.3-test")
-	pid, stop := startTestGreeter(t, Options{})
-	defer stop()
+	pid := startTestGreeter(t, Options{})
 	if msg := mustGreet(t, pid, "Ann"); msg != "Bonjour, Ann!" {
 		if msg == DefaultGreeting+", Ann!" {
 			t.Fatalf("Greet said %q: that is DefaultGreeting, fixed when the program was loaded. %s was \"Bonjour\" when the greeter started: read the environment when the greeter starts (in Init)", msg, EnvGreeting)
@@ -31,37 +28,33 @@ func TestStartReadsEnvironment(t *testing.T) {
 }
 
 func TestOptionsWinOverEnvironment(t *testing.T) {
-	defer goleak.VerifyNone(t)
+	verifyNoLeaks(t)
 	t.Setenv(EnvGreeting, "Bonjour")
-	pid, stop := startTestGreeter(t, Options{Greeting: "Salut"})
-	defer stop()
+	pid := startTestGreeter(t, Options{Greeting: "Salut"})
 	if msg := mustGreet(t, pid, "Ann"); msg != "Salut, Ann!" {
 		t.Fatalf("started with Options{Greeting: \"Salut\"} and %s=Bonjour, Greet(\"Ann\") = %q, want \"Salut, Ann!\": an explicit option wins over the environment", EnvGreeting, msg)
 	}
 }
 
 func TestNoEnvironmentFallsBackToDefault(t *testing.T) {
-	defer goleak.VerifyNone(t)
+	verifyNoLeaks(t)
 	unsetGreeting(t)
-	pid, stop := startTestGreeter(t, Options{})
-	defer stop()
+	pid := startTestGreeter(t, Options{})
 	if msg, want := mustGreet(t, pid, "Ann"), DefaultGreeting+", Ann!"; msg != want {
 		t.Fatalf("with %s unset, Greet(\"Ann\") = %q, want %q (DefaultGreeting)", EnvGreeting, msg, want)
 	}
 	t.Setenv(EnvGreeting, "")
-	pid2, stop2 := startTestGreeter(t, Options{})
-	defer stop2()
+	pid2 := startTestGreeter(t, Options{})
 	if msg, want := mustGreet(t, pid2, "Ann"), DefaultGreeting+", Ann!"; msg != want {
 		t.Fatalf("with %s set to \"\", Greet(\"Ann\") = %q, want %q: treat an empty value like an unset one", EnvGreeting, msg, want)
 	}
 }
 
 func TestRunningGreeterKeepsItsConfig(t *testing.T) {
-	defer goleak.VerifyNone(t)
+	verifyNoLeaks(t)
 	loaded := DefaultGreeting
 	t.Setenv(EnvGreeting, "Bonjour")
-	first, stop := startTestGreeter(t, Options{})
-	defer stop()
+	first := startTestGreeter(t, Options{})
 	if msg := mustGreet(t, first, "Ann"); msg != "Bonjour, Ann!" {
 		t.Fatalf("with %s=Bonjour, Greet(\"Ann\") = %q, want \"Bonjour, Ann!\"", EnvGreeting, msg)
 	}
@@ -74,8 +67,7 @@ func TestRunningGreeterKeepsItsConfig(t *testing.T) {
 		t.Fatalf("after %s changed to Hola, CurrentConfig().Greeting of the running greeter = %q, want \"Bonjour\"", EnvGreeting, g)
 	}
 
-	second, stop2 := startTestGreeter(t, Options{})
-	defer stop2()
+	second := startTestGreeter(t, Options{})
 	if msg := mustGreet(t, second, "Ann"); msg != "Hola, Ann!" {
 		t.Fatalf("a greeter started after %s changed to Hola said %q, want \"Hola, Ann!\"", EnvGreeting, msg)
 	}

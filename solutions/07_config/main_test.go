@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/otpgo/otpgo/internal/actor"
+	"go.uber.org/goleak"
 )
 
 // initChildEnv marks a copy of this test binary started by loadedWith: it
@@ -80,8 +81,27 @@ func setTestVersion(t *testing.T, v string) {
 	t.Cleanup(func() { Version = old })
 }
 
-// startTestGreeter starts a greeter and returns a func that stops it.
-func startTestGreeter(t *testing.T, opts Options) (actor.PID, func()) {
+// leakHint says what usually leaks in this chapter.
+const leakHint = "a process the test started is still running: a supervisor stops all its children when it stops"
+
+// verifyNoLeaks checks that no goroutine is left once the test is over.
+// Call it first: cleanups run last-in first-out, so every process the
+// helpers started is stopped before the check, even when the test fails
+// halfway.
+func verifyNoLeaks(t *testing.T) {
+	t.Helper()
+	// Only this test's leaks: a goroutine leaked by an earlier failing
+	// test is that test's failure, not this one's.
+	before := goleak.IgnoreCurrent()
+	t.Cleanup(func() {
+		if err := goleak.Find(before); err != nil {
+			t.Errorf("goroutines were left running after the test (%s):\n%v", leakHint, err)
+		}
+	})
+}
+
+// startTestGreeter starts a greeter, stopped when the test ends.
+func startTestGreeter(t *testing.T, opts Options) actor.PID {
 	t.Helper()
 	pid, err := Start(opts)
 	if err != nil {
@@ -90,7 +110,12 @@ func startTestGreeter(t *testing.T, opts Options) (actor.PID, func()) {
 	if pid.IsZero() {
 		t.Fatalf("Start(%+v) returned the zero PID and no error", opts)
 	}
-	return pid, func() { stopTestProc(t, pid) }
+	t.Cleanup(func() {
+		if actor.Alive(pid) {
+			stopTestProc(t, pid)
+		}
+	})
+	return pid
 }
 
 // stopTestProc stops a server or supervisor and checks it exited.

@@ -3,14 +3,12 @@ package config
 import (
 	"strings"
 	"testing"
-
-	"go.uber.org/goleak"
 )
 
 // 07.1: link time and init time.
 
 func TestDescribeReportsVersion(t *testing.T) {
-	defer goleak.VerifyNone(t)
+	verifyNoLeaks(t)
 	setTestVersion(t, "1.2.3-test")
 	d := Describe()
 	if !strings.Contains(d, "1.2.3-test") {
@@ -22,7 +20,7 @@ func TestDescribeReportsVersion(t *testing.T) {
 }
 
 func TestDefaultGreetingReadAtInit(t *testing.T) {
-	defer goleak.VerifyNone(t)
+	verifyNoLeaks(t)
 	if got := loadedWith(t, "Bonjour", true); got != "Bonjour" {
 		t.Fatalf("a program started with %s=Bonjour has DefaultGreeting %q: read the environment when the package is initialised (in the var's initializer or in func init)", EnvGreeting, got)
 	}
