@@ -11,7 +11,7 @@ import (
 
 func TestAwaitReturnsResult(t *testing.T) {
 	defer goleak.VerifyNone(t)
-	inProcess(t, 2*time.Second, "Await never returned a result that was ready", func(p *actor.Process) {
+	zzInProcess(t, 2*time.Second, "Await never returned a result that was ready", func(p *actor.Process) {
 		var ranIn actor.PID
 		task := ExecuteAsync(p, func(tp *actor.Process) int {
 			if tp != nil {
@@ -37,10 +37,10 @@ func TestAwaitReturnsResult(t *testing.T) {
 
 func TestAwaitPicksItsOwnTask(t *testing.T) {
 	defer goleak.VerifyNone(t)
-	inProcess(t, 2*time.Second, "Await never returned a result that was ready", func(p *actor.Process) {
+	zzInProcess(t, 2*time.Second, "Await never returned a result that was ready", func(p *actor.Process) {
 		first := ExecuteAsync(p, func(*actor.Process) string { return "first" })
 		// Once the first task is dead, its result is already in p's mailbox.
-		if !eventually(time.Second, func() bool { return !actor.Alive(first.PID()) }) {
+		if !zzEventually(time.Second, func() bool { return !actor.Alive(first.PID()) }) {
 			t.Errorf("the first task, which only returns a string, was still alive after 1s")
 			return
 		}
@@ -59,14 +59,14 @@ func TestAwaitPicksItsOwnTask(t *testing.T) {
 func TestAwaitTimeout(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	const d = 30 * time.Millisecond
-	inProcess(t, 2*time.Second, "AwaitTimeout did not return after its 30ms timeout", func(p *actor.Process) {
+	zzInProcess(t, 2*time.Second, "AwaitTimeout did not return after its 30ms timeout", func(p *actor.Process) {
 		fast := ExecuteAsync(p, func(*actor.Process) int { return 1 })
 		if got, err := AwaitTimeout(p, fast, time.Second); got != 1 || err != nil {
 			t.Errorf("AwaitTimeout on a task that returns at once gave (%v, %v), want (1, nil)", got, err)
 		}
 
 		slow := ExecuteAsync(p, func(tp *actor.Process) int {
-			waitCtx(tp, 2*time.Second)
+			zzWaitCtx(tp, 2*time.Second)
 			return 2
 		})
 		start := time.Now()
@@ -93,21 +93,21 @@ func TestAwaitOrKillKillsTheTask(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	const d = 30 * time.Millisecond
 	cancelled := make(chan bool, 1)
-	ok := inProcess(t, 3*time.Second, "AwaitOrKill did not return after its 30ms timeout", func(p *actor.Process) {
+	ok := zzInProcess(t, 3*time.Second, "AwaitOrKill did not return after its 30ms timeout", func(p *actor.Process) {
 		fast := ExecuteAsync(p, func(*actor.Process) int { return 1 })
 		if got, err := AwaitOrKill(p, fast, time.Second); got != 1 || err != nil {
 			t.Errorf("AwaitOrKill on a task that returns at once gave (%v, %v), want (1, nil)", got, err)
 		}
 
 		slow := ExecuteAsync(p, func(tp *actor.Process) int {
-			cancelled <- waitCtx(tp, 2*time.Second)
+			cancelled <- zzWaitCtx(tp, 2*time.Second)
 			return 2
 		})
 		_, err := AwaitOrKill(p, slow, d)
 		if !errors.Is(err, actor.ErrTimeout) {
 			t.Errorf("AwaitOrKill on a task that never finishes returned error %v, want one wrapping actor.ErrTimeout", err)
 		}
-		if !eventually(500*time.Millisecond, func() bool { return !actor.Alive(slow.PID()) }) {
+		if !zzEventually(500*time.Millisecond, func() bool { return !actor.Alive(slow.PID()) }) {
 			t.Errorf("the task's process was still alive 500ms after AwaitOrKill timed out: kill it with actor.Exit(pid, actor.Kill)")
 		}
 	})
@@ -130,20 +130,20 @@ func TestAwaitOrKillLateResultNeverArrives(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	release := make(chan struct{})
 	returned := make(chan struct{})
-	inProcess(t, 2*time.Second, "AwaitOrKill did not return after its 30ms timeout", func(p *actor.Process) {
+	zzInProcess(t, 2*time.Second, "AwaitOrKill did not return after its 30ms timeout", func(p *actor.Process) {
 		// This fn ignores its context, like a slow library call: Go cannot
 		// stop it, so it returns its result after the task was killed.
 		task := ExecuteAsync(p, func(*actor.Process) int {
 			defer close(returned)
-			waitChan(release, time.Second)
+			zzWaitChan(release, time.Second)
 			return 7
 		})
 		if _, err := AwaitOrKill(p, task, 30*time.Millisecond); !errors.Is(err, actor.ErrTimeout) {
 			t.Errorf("AwaitOrKill on a task that never finishes returned error %v, want one wrapping actor.ErrTimeout", err)
 		}
 		close(release)
-		waitChan(returned, time.Second)
-		expectEmptyMailbox(t, p, 50*time.Millisecond,
+		zzWaitChan(returned, time.Second)
+		zzExpectEmptyMailbox(t, p, 50*time.Millisecond,
 			"the killed task delivered its result after all. Go cannot stop the task's goroutine, so after fn "+
 				"returns the task must check its own p.Context() and stay silent if it was killed")
 	})

@@ -24,7 +24,7 @@ func TestParallelEachVisitsEveryItem(t *testing.T) {
 		nilPs  int
 		callPs int
 	)
-	if !inProcess(t, 2*time.Second, "ParallelEach never returned", func(p *actor.Process) {
+	if !zzInProcess(t, 2*time.Second, "ParallelEach never returned", func(p *actor.Process) {
 		caller := p.Self()
 		err := ParallelEach(p, items, func(child *actor.Process, item int) {
 			mu.Lock()
@@ -78,9 +78,9 @@ func TestParallelEachVisitsEveryItem(t *testing.T) {
 func TestParallelEachRunsConcurrently(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	const n = 8
-	b := newBarrier(n, time.Second)
+	b := zzNewBarrier(n, time.Second)
 	defer b.cancel()
-	if !inProcess(t, 3*time.Second, "ParallelEach never returned", func(p *actor.Process) {
+	if !zzInProcess(t, 3*time.Second, "ParallelEach never returned", func(p *actor.Process) {
 		// Every call waits until all n have started.
 		err := ParallelEach(p, make([]struct{}, n), func(*actor.Process, struct{}) { b.wait() })
 		if err != nil {
@@ -104,11 +104,11 @@ func TestParallelEachRunsConcurrently(t *testing.T) {
 func TestParallelEachWaitsForAll(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	const n = 20
-	b := newBarrier(n, time.Second)
+	b := zzNewBarrier(n, time.Second)
 	defer b.cancel()
 	var finished atomic.Int32
 	var returnedEarly int32
-	if !inProcess(t, 3*time.Second, "ParallelEach never returned", func(p *actor.Process) {
+	if !zzInProcess(t, 3*time.Second, "ParallelEach never returned", func(p *actor.Process) {
 		err := ParallelEach(p, make([]struct{}, n), func(*actor.Process, struct{}) {
 			b.wait()
 			finished.Add(1)
@@ -125,5 +125,5 @@ func TestParallelEachWaitsForAll(t *testing.T) {
 			"process has reported back (a message per item, received by the caller) before returning", returnedEarly, n)
 	}
 	// Let late calls finish before goleak looks.
-	eventually(2*time.Second, func() bool { return finished.Load() == b.arrived.Load() })
+	zzEventually(2*time.Second, func() bool { return finished.Load() == b.arrived.Load() })
 }

@@ -1,5 +1,8 @@
 package concurrency
 
+// Test helpers are prefixed zz so that, injected into the learner's
+// package, they never clash with the learner's own names.
+
 import (
 	"context"
 	"errors"
@@ -13,13 +16,13 @@ import (
 	"github.com/otpgo/otpgo/internal/actor"
 )
 
-// inProcess runs body in a fresh process, the caller every function of
+// zzInProcess runs body in a fresh process, the caller every function of
 // this chapter needs, and waits for it at most limit. If body is still
 // running then, the test fails with stuck and the process is killed. A
 // panic in body (a TODO left in the skeleton) fails the test with its
-// message instead of ending the test binary. inProcess reports whether
+// message instead of ending the test binary. zzInProcess reports whether
 // body ran to its end; checks that follow it are pointless otherwise.
-func inProcess(t *testing.T, limit time.Duration, stuck string, body func(p *actor.Process)) (completed bool) {
+func zzInProcess(t *testing.T, limit time.Duration, stuck string, body func(p *actor.Process)) (completed bool) {
 	t.Helper()
 	finished := make(chan struct{})
 	var ranToEnd bool
@@ -56,8 +59,8 @@ func inProcess(t *testing.T, limit time.Duration, stuck string, body func(p *act
 	return false
 }
 
-// eventually polls cond every millisecond until it holds or limit passes.
-func eventually(limit time.Duration, cond func() bool) bool {
+// zzEventually polls cond every millisecond until it holds or limit passes.
+func zzEventually(limit time.Duration, cond func() bool) bool {
 	deadline := time.Now().Add(limit)
 	for {
 		if cond() {
@@ -70,13 +73,13 @@ func eventually(limit time.Duration, cond func() bool) bool {
 	}
 }
 
-// expectEmptyMailbox fails the test if a message reaches p within d.
+// zzExpectEmptyMailbox fails the test if a message reaches p within d.
 // Absence can only be checked over a window; d is short.
-func expectEmptyMailbox(t *testing.T, p *actor.Process, d time.Duration, advice string) {
+func zzExpectEmptyMailbox(t *testing.T, p *actor.Process, d time.Duration, advice string) {
 	t.Helper()
 	msg, err := p.Receive(d)
 	if err == nil {
-		t.Errorf("found a leftover message in the caller's mailbox: %s; %s", describe(msg), advice)
+		t.Errorf("found a leftover message in the caller's mailbox: %s; %s", zzDescribe(msg), advice)
 		return
 	}
 	if !errors.Is(err, actor.ErrTimeout) {
@@ -84,18 +87,18 @@ func expectEmptyMailbox(t *testing.T, p *actor.Process, d time.Duration, advice 
 	}
 }
 
-// describe names a message for a failure report.
-func describe(msg any) string {
+// zzDescribe names a message for a failure report.
+func zzDescribe(msg any) string {
 	if d, ok := msg.(actor.Down); ok {
 		return fmt.Sprintf("actor.Down{PID: %v, Reason: %v}", d.PID, d.Reason)
 	}
 	return fmt.Sprintf("%T %+v", msg, msg)
 }
 
-// waitCtx blocks until p's context is cancelled (the task was killed) or
+// zzWaitCtx blocks until p's context is cancelled (the task was killed) or
 // limit passes, and reports whether it was cancelled. Test functions use it
 // so that a task always ends, even against a wrong solution.
-func waitCtx(p *actor.Process, limit time.Duration) bool {
+func zzWaitCtx(p *actor.Process, limit time.Duration) bool {
 	timer := time.NewTimer(limit)
 	defer timer.Stop()
 	select {
@@ -106,11 +109,11 @@ func waitCtx(p *actor.Process, limit time.Duration) bool {
 	}
 }
 
-// barrier opens once n calls have arrived. Calls wait for it until a
+// zzBarrier opens once n calls have arrived. Calls wait for it until a
 // deadline shared by all of them: run one at a time, the first call waits
 // out the deadline and the later ones return at once, so a sequential
 // solution fails in about 1s instead of hanging.
-type barrier struct {
+type zzBarrier struct {
 	n        int32
 	arrived  atomic.Int32
 	inTime   atomic.Bool  // all n arrived before the deadline
@@ -120,14 +123,14 @@ type barrier struct {
 	cancel   context.CancelFunc
 }
 
-func newBarrier(n int, limit time.Duration) *barrier {
+func zzNewBarrier(n int, limit time.Duration) *zzBarrier {
 	ctx, cancel := context.WithTimeout(context.Background(), limit)
-	return &barrier{n: int32(n), open: make(chan struct{}), deadline: ctx.Done(), cancel: cancel}
+	return &zzBarrier{n: int32(n), open: make(chan struct{}), deadline: ctx.Done(), cancel: cancel}
 }
 
 // wait registers one arrival and waits for the others; it reports whether
 // all n arrived before the deadline.
-func (b *barrier) wait() bool {
+func (b *zzBarrier) wait() bool {
 	if b.arrived.Add(1) == b.n {
 		select {
 		case <-b.deadline:
@@ -146,18 +149,18 @@ func (b *barrier) wait() bool {
 
 // opened reports whether all n calls arrived before the deadline, that
 // is, were running at the same time.
-func (b *barrier) opened() bool { return b.inTime.Load() }
+func (b *zzBarrier) opened() bool { return b.inTime.Load() }
 
 // together returns how many calls were waiting at the barrier at once.
-func (b *barrier) together() int32 {
+func (b *zzBarrier) together() int32 {
 	if n := b.early.Load(); n > 0 {
 		return n
 	}
 	return b.arrived.Load()
 }
 
-// waitChan blocks until ch is closed or limit passes, and reports which.
-func waitChan(ch <-chan struct{}, limit time.Duration) bool {
+// zzWaitChan blocks until ch is closed or limit passes, and reports which.
+func zzWaitChan(ch <-chan struct{}, limit time.Duration) bool {
 	timer := time.NewTimer(limit)
 	defer timer.Stop()
 	select {

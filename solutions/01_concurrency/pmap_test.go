@@ -27,7 +27,7 @@ func TestParallelMapKeepsInputOrder(t *testing.T) {
 	}
 	finished[n] = make(chan struct{})
 	close(finished[n])
-	inProcess(t, 3*time.Second, "ParallelMap never returned", func(p *actor.Process) {
+	zzInProcess(t, 3*time.Second, "ParallelMap never returned", func(p *actor.Process) {
 		// Item i finishes only after item i+1: the tasks end in reverse
 		// order, so results must be put back in input order.
 		got, err := ParallelMap(p, items, func(_ *actor.Process, i int) int {
@@ -52,13 +52,13 @@ func TestParallelMapKeepsInputOrder(t *testing.T) {
 func TestParallelMapOneProcessPerItem(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	const n = 8
-	b := newBarrier(n, time.Second)
+	b := zzNewBarrier(n, time.Second)
 	defer b.cancel()
 	var (
 		mu   sync.Mutex
 		pids = map[actor.PID]bool{}
 	)
-	ok := inProcess(t, 3*time.Second, "ParallelMap never returned", func(p *actor.Process) {
+	ok := zzInProcess(t, 3*time.Second, "ParallelMap never returned", func(p *actor.Process) {
 		got, err := ParallelMap(p, make([]int, n), func(tp *actor.Process, _ int) bool {
 			if tp != nil {
 				mu.Lock()
@@ -91,25 +91,25 @@ func TestParallelMapCrash(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	lastDone := make(chan struct{})
 	var lastStarted atomic.Bool
-	ok := inProcess(t, 3*time.Second, "ParallelMap hung after one of its items panicked: await with a monitor "+
+	ok := zzInProcess(t, 3*time.Second, "ParallelMap hung after one of its items panicked: await with a monitor "+
 		"(AwaitOrKillMonitored), so a crash comes back as an error", func(p *actor.Process) {
 		_, err := ParallelMap(p, []int{0, 1, 2}, func(tp *actor.Process, i int) int {
 			switch i {
 			case 1:
-				panic(errBoom)
+				panic(zzErrBoom)
 			case 2:
 				// Runs until killed: nobody will await it after the crash.
 				lastStarted.Store(true)
 				defer close(lastDone)
-				waitCtx(tp, 2*time.Second)
+				zzWaitCtx(tp, 2*time.Second)
 			}
 			return i
 		})
-		if !errors.Is(err, errBoom) {
-			t.Errorf("ParallelMap returned error %v when item 1 panicked, want one wrapping the panic (%v)", err, errBoom)
+		if !errors.Is(err, zzErrBoom) {
+			t.Errorf("ParallelMap returned error %v when item 1 panicked, want one wrapping the panic (%v)", err, zzErrBoom)
 		}
 	})
-	if ok && lastStarted.Load() && !waitChan(lastDone, time.Second) {
+	if ok && lastStarted.Load() && !zzWaitChan(lastDone, time.Second) {
 		t.Errorf("after item 1 crashed, the task for item 2 was still running 1s later: kill the tasks you " +
 			"will no longer await, so their p.Context() is cancelled")
 		<-lastDone

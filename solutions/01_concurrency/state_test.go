@@ -10,7 +10,7 @@ import (
 
 func TestSharedStateGetAfterUpdate(t *testing.T) {
 	defer goleak.VerifyNone(t)
-	inProcess(t, 2*time.Second, "Get never answered", func(p *actor.Process) {
+	zzInProcess(t, 2*time.Second, "Get never answered", func(p *actor.Process) {
 		s := StartSharedState(10)
 		defer s.Stop()
 		if got, err := s.Get(p); got != 10 || err != nil {
@@ -26,7 +26,7 @@ func TestSharedStateGetAfterUpdate(t *testing.T) {
 
 func TestSharedStateUpdateRunsInStateProcess(t *testing.T) {
 	defer goleak.VerifyNone(t)
-	inProcess(t, 2*time.Second, "Get never answered", func(p *actor.Process) {
+	zzInProcess(t, 2*time.Second, "Get never answered", func(p *actor.Process) {
 		s := StartSharedState("x")
 		defer s.Stop()
 		if s.PID().IsZero() || !actor.Alive(s.PID()) {
@@ -61,12 +61,12 @@ func TestSharedStateUpdateIsAsync(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	release := make(chan struct{})
 	fnDone := make(chan struct{})
-	inProcess(t, 3*time.Second, "Get never answered", func(p *actor.Process) {
+	zzInProcess(t, 3*time.Second, "Get never answered", func(p *actor.Process) {
 		s := StartSharedState(0)
 		defer s.Stop()
 		s.Update(func(_ *actor.Process, n int) int {
 			defer close(fnDone)
-			waitChan(release, time.Second)
+			zzWaitChan(release, time.Second)
 			return n + 1
 		})
 		select {
@@ -84,7 +84,7 @@ func TestSharedStateUpdateIsAsync(t *testing.T) {
 func TestSharedStateConcurrentUpdates(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	const writers, each = 10, 100
-	inProcess(t, 2*time.Second, "Get never answered", func(p *actor.Process) {
+	zzInProcess(t, 2*time.Second, "Get never answered", func(p *actor.Process) {
 		s := StartSharedState(0)
 		defer s.Stop()
 		done := make(chan struct{}, writers)
@@ -115,13 +115,13 @@ func TestSharedStateConcurrentUpdates(t *testing.T) {
 
 func TestSharedStateGetOnStoppedState(t *testing.T) {
 	defer goleak.VerifyNone(t)
-	inProcess(t, 2*time.Second, "Get on a stopped SharedState hung: monitor the state process while "+
+	zzInProcess(t, 2*time.Second, "Get on a stopped SharedState hung: monitor the state process while "+
 		"you wait for its answer, and give up on its actor.Down", func(p *actor.Process) {
 		s := StartSharedState(1)
 		s.Stop()
 		if _, err := s.Get(p); err == nil {
 			t.Errorf("Get on a stopped SharedState returned no error")
 		}
-		expectEmptyMailbox(t, p, 20*time.Millisecond, "Get should leave nothing behind (demonitor with flush)")
+		zzExpectEmptyMailbox(t, p, 20*time.Millisecond, "Get should leave nothing behind (demonitor with flush)")
 	})
 }

@@ -11,12 +11,12 @@ import (
 
 func TestCachePutGet(t *testing.T) {
 	defer goleak.VerifyNone(t)
-	defer catchTODO(t)
+	defer zzCatchTODO(t)
 	c, err := Start[string, int]()
 	if err != nil {
 		t.Fatalf("Start: %v", err)
 	}
-	defer stop(t, c)
+	defer zzStop(t, c)
 	if pid := c.PID(); pid.IsZero() || !actor.Alive(pid) {
 		t.Fatalf("c.PID() is %v, alive=%v: the cache must be a GenServer process (actor.StartServer), "+
 			"not a struct with a map and a mutex", pid, actor.Alive(pid))
@@ -50,12 +50,12 @@ func TestCachePutGet(t *testing.T) {
 
 func TestCacheMissingKey(t *testing.T) {
 	defer goleak.VerifyNone(t)
-	defer catchTODO(t)
+	defer zzCatchTODO(t)
 	c, err := Start[string, string]()
 	if err != nil {
 		t.Fatalf("Start: %v", err)
 	}
-	defer stop(t, c)
+	defer zzStop(t, c)
 	if v, ok := c.Get("nope"); ok || v != "" {
 		t.Errorf("Get(nope) on an empty cache = (%q, %v), want (\"\", false)", v, ok)
 	}
@@ -72,12 +72,12 @@ func TestCacheMissingKey(t *testing.T) {
 
 func TestCacheConcurrent(t *testing.T) {
 	defer goleak.VerifyNone(t)
-	defer catchTODO(t)
+	defer zzCatchTODO(t)
 	c, err := Start[string, int]()
 	if err != nil {
 		t.Fatalf("Start: %v", err)
 	}
-	defer stop(t, c)
+	defer zzStop(t, c)
 	const workers, each = 8, 50
 	var (
 		inFn    atomic.Int32
@@ -85,13 +85,13 @@ func TestCacheConcurrent(t *testing.T) {
 	)
 	dones := make([]<-chan struct{}, workers)
 	for w := range workers {
-		dones[w] = goSafe(t, func() {
+		dones[w] = zzGoSafe(t, func() {
 			for i := range each {
-				if err := c.Put(key(w*each+i), w*each+i); err != nil {
+				if err := c.Put(zzKey(w*each+i), w*each+i); err != nil {
 					t.Errorf("Put: %v", err)
 					return
 				}
-				c.Get(key(i)) // readers and writers at once
+				c.Get(zzKey(i)) // readers and writers at once
 				_, err := c.Update("hits", func(old int, _ bool) int {
 					if inFn.Add(1) > 1 {
 						overlap.Store(true)
@@ -107,13 +107,13 @@ func TestCacheConcurrent(t *testing.T) {
 		})
 	}
 	for _, d := range dones {
-		if !waitChan(d, 5*time.Second) {
+		if !zzWaitChan(d, 5*time.Second) {
 			t.Fatalf("%d goroutines doing %d Put/Get/Update each were not done after 5s", workers, each)
 		}
 	}
 	for i := range workers * each {
-		if v, ok := c.Get(key(i)); !ok || v != i {
-			t.Fatalf("after concurrent Puts, Get(%s) = (%v, %v), want (%d, true)", key(i), v, ok, i)
+		if v, ok := c.Get(zzKey(i)); !ok || v != i {
+			t.Fatalf("after concurrent Puts, Get(%s) = (%v, %v), want (%d, true)", zzKey(i), v, ok, i)
 		}
 	}
 	if overlap.Load() {
@@ -128,7 +128,7 @@ func TestCacheConcurrent(t *testing.T) {
 
 func TestCacheStop(t *testing.T) {
 	defer goleak.VerifyNone(t)
-	defer catchTODO(t)
+	defer zzCatchTODO(t)
 	c, err := Start[string, int]()
 	if err != nil {
 		t.Fatalf("Start: %v", err)
@@ -142,12 +142,12 @@ func TestCacheStop(t *testing.T) {
 	if actor.Alive(c.PID()) {
 		t.Errorf("the server %v is still alive after Stop returned: use actor.Stop, which waits for the exit", c.PID())
 	}
-	done := goSafe(t, func() {
+	done := zzGoSafe(t, func() {
 		if err := c.Put("b", 2); err == nil {
 			t.Errorf("Put after Stop returned nil: return the error from actor.Call, so callers learn the cache is gone")
 		}
 	})
-	if !waitChan(done, time.Second) {
+	if !zzWaitChan(done, time.Second) {
 		t.Fatalf("Put after Stop hung for 1s: actor.Call with a timeout returns an error for a dead server")
 	}
 }

@@ -1,5 +1,8 @@
 package cache
 
+// Test helpers are prefixed zz so that, injected into the learner's
+// package, they never clash with the learner's own names.
+
 import (
 	"fmt"
 	"runtime/debug"
@@ -8,10 +11,10 @@ import (
 	"time"
 )
 
-// catchTODO, deferred at the top of a test (after goleak), turns a panic
+// zzCatchTODO, deferred at the top of a test (after goleak), turns a panic
 // from the learner's code (a TODO left in the skeleton) into a test
 // failure with its message, so the other tests still run.
-func catchTODO(t *testing.T) {
+func zzCatchTODO(t *testing.T) {
 	if r := recover(); r != nil {
 		if s, ok := r.(string); ok && strings.HasPrefix(s, "TODO(") {
 			t.Fatalf("%s", s)
@@ -20,9 +23,9 @@ func catchTODO(t *testing.T) {
 	}
 }
 
-// goSafe runs f in a goroutine, turning a panic into a test error, and
+// zzGoSafe runs f in a goroutine, turning a panic into a test error, and
 // returns a channel closed when f is done.
-func goSafe(t *testing.T, f func()) <-chan struct{} {
+func zzGoSafe(t *testing.T, f func()) <-chan struct{} {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -36,8 +39,8 @@ func goSafe(t *testing.T, f func()) <-chan struct{} {
 	return done
 }
 
-// waitChan blocks until ch is closed or limit passes, and reports which.
-func waitChan(ch <-chan struct{}, limit time.Duration) bool {
+// zzWaitChan blocks until ch is closed or limit passes, and reports which.
+func zzWaitChan(ch <-chan struct{}, limit time.Duration) bool {
 	timer := time.NewTimer(limit)
 	defer timer.Stop()
 	select {
@@ -48,8 +51,8 @@ func waitChan(ch <-chan struct{}, limit time.Duration) bool {
 	}
 }
 
-// eventually polls cond every millisecond until it holds or limit passes.
-func eventually(limit time.Duration, cond func() bool) bool {
+// zzEventually polls cond every millisecond until it holds or limit passes.
+func zzEventually(limit time.Duration, cond func() bool) bool {
 	deadline := time.Now().Add(limit)
 	for {
 		if cond() {
@@ -62,12 +65,12 @@ func eventually(limit time.Duration, cond func() bool) bool {
 	}
 }
 
-// stop stops c at the end of a test and reports a failure to stop.
-func stop[K comparable, V any](t *testing.T, c *Cache[K, V]) {
+// zzStop stops c at the end of a test and reports a failure to stop.
+func zzStop[K comparable, V any](t *testing.T, c *Cache[K, V]) {
 	t.Helper()
 	if err := c.Stop(); err != nil {
 		t.Errorf("Stop: %v", err)
 	}
 }
 
-func key(i int) string { return fmt.Sprintf("k%03d", i) }
+func zzKey(i int) string { return fmt.Sprintf("k%03d", i) }

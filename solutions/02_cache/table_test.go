@@ -8,20 +8,20 @@ import (
 	"go.uber.org/goleak"
 )
 
-// busyServer makes c's server busy: an Update whose fn blocks until the
+// zzBusyServer makes c's server busy: an Update whose fn blocks until the
 // returned release func is called. It returns once fn is running.
-func busyServer(t *testing.T, c *Cache[string, int]) (release func()) {
+func zzBusyServer(t *testing.T, c *Cache[string, int]) (release func()) {
 	t.Helper()
 	entered := make(chan struct{})
 	unblock := make(chan struct{})
-	done := goSafe(t, func() {
+	done := zzGoSafe(t, func() {
 		_, _ = c.Update("slow", func(old int, _ bool) int {
 			close(entered)
-			waitChan(unblock, 2*time.Second)
+			zzWaitChan(unblock, 2*time.Second)
 			return old + 1
 		})
 	})
-	if !waitChan(entered, time.Second) {
+	if !zzWaitChan(entered, time.Second) {
 		t.Fatalf("Update's fn did not start within 1s")
 	}
 	return func() {
@@ -32,23 +32,23 @@ func busyServer(t *testing.T, c *Cache[string, int]) (release func()) {
 
 func TestTableGetWhileServerBusy(t *testing.T) {
 	defer goleak.VerifyNone(t)
-	defer catchTODO(t)
+	defer zzCatchTODO(t)
 	c, err := Start[string, int]()
 	if err != nil {
 		t.Fatalf("Start: %v", err)
 	}
-	defer stop(t, c)
+	defer zzStop(t, c)
 	if err := c.Put("a", 1); err != nil {
 		t.Fatalf("Put: %v", err)
 	}
-	release := busyServer(t, c)
+	release := zzBusyServer(t, c)
 	defer release()
 	var (
 		v  int
 		ok bool
 	)
-	got := goSafe(t, func() { v, ok = c.Get("a") })
-	if !waitChan(got, 500*time.Millisecond) {
+	got := zzGoSafe(t, func() { v, ok = c.Get("a") })
+	if !zzWaitChan(got, 500*time.Millisecond) {
 		t.Fatalf("Get did not answer within 500ms while the server was busy with a slow Update: reads " +
 			"still queue in the server's mailbox behind it. Let Get read the server's table directly " +
 			"(a map behind a sync.RWMutex that only the server writes)")
@@ -60,21 +60,21 @@ func TestTableGetWhileServerBusy(t *testing.T) {
 
 func TestTableWritesGoThroughServer(t *testing.T) {
 	defer goleak.VerifyNone(t)
-	defer catchTODO(t)
+	defer zzCatchTODO(t)
 	c, err := Start[string, int]()
 	if err != nil {
 		t.Fatalf("Start: %v", err)
 	}
-	defer stop(t, c)
-	release := busyServer(t, c)
-	put := goSafe(t, func() {
+	defer zzStop(t, c)
+	release := zzBusyServer(t, c)
+	put := zzGoSafe(t, func() {
 		if err := c.Put("b", 2); err != nil {
 			t.Errorf("Put(b, 2): %v", err)
 		}
 	})
 	// Absence can only be watched over a window: 50ms is plenty for a
 	// Put that bypasses the server.
-	if waitChan(put, 50*time.Millisecond) {
+	if zzWaitChan(put, 50*time.Millisecond) {
 		t.Errorf("Put returned while the server was busy: writes must still go through the server " +
 			"(actor.Call), the table's only writer; only reads bypass it")
 	} else {
@@ -83,12 +83,12 @@ func TestTableWritesGoThroughServer(t *testing.T) {
 			ok bool
 		)
 		// A Get that still queues in the mailbox is TestTableGetWhileServerBusy's business.
-		if got := goSafe(t, func() { v, ok = c.Get("b") }); waitChan(got, 200*time.Millisecond) && ok {
+		if got := zzGoSafe(t, func() { v, ok = c.Get("b") }); zzWaitChan(got, 200*time.Millisecond) && ok {
 			t.Errorf("Get(b) = %v while the Put was still queued: only the server may write the table", v)
 		}
 	}
 	release()
-	if !waitChan(put, time.Second) {
+	if !zzWaitChan(put, time.Second) {
 		t.Fatalf("Put(b, 2) did not return within 1s after the server was free again")
 	}
 	if v, ok := c.Get("b"); !ok || v != 2 {
@@ -98,44 +98,44 @@ func TestTableWritesGoThroughServer(t *testing.T) {
 
 func TestTableReadYourWrites(t *testing.T) {
 	defer goleak.VerifyNone(t)
-	defer catchTODO(t)
+	defer zzCatchTODO(t)
 	c, err := Start[string, int]()
 	if err != nil {
 		t.Fatalf("Start: %v", err)
 	}
-	defer stop(t, c)
+	defer zzStop(t, c)
 	for i := range 200 {
-		if err := c.Put(key(i), i); err != nil {
+		if err := c.Put(zzKey(i), i); err != nil {
 			t.Fatalf("Put: %v", err)
 		}
-		if v, ok := c.Get(key(i)); !ok || v != i {
+		if v, ok := c.Get(zzKey(i)); !ok || v != i {
 			t.Fatalf("Get(%s) right after Put(%s, %d) returned = (%v, %v): Put must return only once the "+
 				"server has written the table (actor.Call, not Cast), or a reader can miss its own write",
-				key(i), key(i), i, v, ok)
+				zzKey(i), zzKey(i), i, v, ok)
 		}
 	}
 }
 
 func TestTableConcurrentReaders(t *testing.T) {
 	defer goleak.VerifyNone(t)
-	defer catchTODO(t)
+	defer zzCatchTODO(t)
 	c, err := Start[string, int](EvictEvery(time.Millisecond))
 	if err != nil {
 		t.Fatalf("Start: %v", err)
 	}
-	defer stop(t, c)
+	defer zzStop(t, c)
 	stopReading := make(chan struct{})
 	var readers []<-chan struct{}
 	for range 2 {
-		readers = append(readers, goSafe(t, func() {
+		readers = append(readers, zzGoSafe(t, func() {
 			for i := 0; ; i++ {
 				select {
 				case <-stopReading:
 					return
 				default:
 				}
-				if v, ok := c.Get(key(i % 100)); ok && v != i%100 {
-					t.Errorf("Get(%s) = %d, want %d", key(i%100), v, i%100)
+				if v, ok := c.Get(zzKey(i % 100)); ok && v != i%100 {
+					t.Errorf("Get(%s) = %d, want %d", zzKey(i%100), v, i%100)
 					return
 				}
 				c.Len()
@@ -146,7 +146,7 @@ func TestTableConcurrentReaders(t *testing.T) {
 	// Writes and sweeps happen while the readers read: with -race, a table
 	// that is not safe for concurrent use is reported here.
 	for i := range 300 {
-		if err := c.PutTTL(key(i%100), i%100, time.Millisecond); err != nil {
+		if err := c.PutTTL(zzKey(i%100), i%100, time.Millisecond); err != nil {
 			t.Errorf("PutTTL: %v", err)
 			break
 		}

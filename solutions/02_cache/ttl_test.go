@@ -10,12 +10,12 @@ import (
 	"go.uber.org/goleak"
 )
 
-// inBubble runs f under testing/synctest, where time is fake: time.Sleep
+// zzInBubble runs f under testing/synctest, where time is fake: time.Sleep
 // returns as soon as every goroutine of the test is blocked, and the
 // clock jumps ahead. A goroutine that never blocks (a busy loop) stops
 // the fake clock for good; a watchdog outside the bubble turns that hang
 // into a crash that says so.
-func inBubble(t *testing.T, f func(t *testing.T)) {
+func zzInBubble(t *testing.T, f func(t *testing.T)) {
 	t.Helper()
 	done := make(chan struct{})
 	defer close(done)
@@ -31,19 +31,19 @@ func inBubble(t *testing.T, f func(t *testing.T)) {
 		}
 	}()
 	synctest.Test(t, func(t *testing.T) {
-		defer catchTODO(t)
+		defer zzCatchTODO(t)
 		f(t)
 	})
 }
 
 func TestTTLExpiredNeverReturned(t *testing.T) {
 	defer goleak.VerifyNone(t)
-	inBubble(t, func(t *testing.T) {
+	zzInBubble(t, func(t *testing.T) {
 		c, err := Start[string, int](EvictEvery(time.Hour))
 		if err != nil {
 			t.Fatalf("Start: %v", err)
 		}
-		defer stop(t, c)
+		defer zzStop(t, c)
 		if err := c.PutTTL("short", 1, 50*time.Millisecond); err != nil {
 			t.Fatalf("PutTTL: %v", err)
 		}
@@ -75,16 +75,16 @@ func TestTTLExpiredNeverReturned(t *testing.T) {
 
 func TestTTLEvictionFreesMemory(t *testing.T) {
 	defer goleak.VerifyNone(t)
-	inBubble(t, func(t *testing.T) {
+	zzInBubble(t, func(t *testing.T) {
 		const n = 1000
 		c, err := Start[string, int](EvictEvery(100 * time.Millisecond))
 		if err != nil {
 			t.Fatalf("Start: %v", err)
 		}
-		defer stop(t, c)
+		defer zzStop(t, c)
 		for round := 1; round <= 2; round++ {
 			for i := range n {
-				if err := c.PutTTL(key(i), i, 50*time.Millisecond); err != nil {
+				if err := c.PutTTL(zzKey(i), i, 50*time.Millisecond); err != nil {
 					t.Fatalf("PutTTL: %v", err)
 				}
 			}
@@ -117,15 +117,15 @@ func TestTTLEvictionFreesMemory(t *testing.T) {
 
 func TestTTLEvictionIsPeriodic(t *testing.T) {
 	defer goleak.VerifyNone(t)
-	inBubble(t, func(t *testing.T) {
+	zzInBubble(t, func(t *testing.T) {
 		const n = 100
 		c, err := Start[string, int](EvictEvery(time.Hour))
 		if err != nil {
 			t.Fatalf("Start: %v", err)
 		}
-		defer stop(t, c)
+		defer zzStop(t, c)
 		for i := range n {
-			if err := c.PutTTL(key(i), i, 50*time.Millisecond); err != nil {
+			if err := c.PutTTL(zzKey(i), i, 50*time.Millisecond); err != nil {
 				t.Fatalf("PutTTL: %v", err)
 			}
 		}
@@ -145,16 +145,16 @@ func TestTTLEvictionIsPeriodic(t *testing.T) {
 
 func TestTTLOneTimerNotGoroutinePerKey(t *testing.T) {
 	defer goleak.VerifyNone(t)
-	defer catchTODO(t)
+	defer zzCatchTODO(t)
 	const n = 1000
 	c, err := Start[string, int](EvictEvery(time.Hour))
 	if err != nil {
 		t.Fatalf("Start: %v", err)
 	}
-	defer stop(t, c)
+	defer zzStop(t, c)
 	before := runtime.NumGoroutine()
 	for i := range n {
-		if err := c.PutTTL(key(i), i, time.Hour); err != nil {
+		if err := c.PutTTL(zzKey(i), i, time.Hour); err != nil {
 			t.Fatalf("PutTTL: %v", err)
 		}
 	}
