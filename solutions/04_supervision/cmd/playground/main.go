@@ -8,8 +8,9 @@
 //	started cache <0.16>
 //	started api <0.17>
 //
-// Trees: caches (one_for_one), match (one_for_all), pipeline
-// (rest_for_one), app (a root over the pipeline, at most 2 restarts in 5s).
+// Trees: workers (a and b, built from Spec alone), caches (one_for_one),
+// match (one_for_all), pipeline (rest_for_one), app (a root over the
+// pipeline, which allows at most 2 restarts in 5s).
 // Commands: crash <id>, kill <id>, tree, quit.
 package main
 
@@ -38,11 +39,23 @@ func run(args []string) error {
 		tree = args[0]
 	}
 	sink := func(e supervision.Event) { fmt.Println(e) }
+	// Workers report themselves; supervisors do not, so watch the
+	// runtime's events for a supervisor that gives up.
+	unsubscribe := actor.Subscribe(func(e actor.Event) {
+		if e.Kind == actor.Exited && e.ProcKind == "supervisor" && !errors.Is(e.Reason, actor.Shutdown) {
+			fmt.Printf("supervisor %v exited: %v\n", e.PID, e.Reason)
+		}
+	})
+	defer unsubscribe()
 	var (
 		root actor.PID
 		err  error
 	)
 	switch tree {
+	case "workers": // only needs step 04.1
+		root, err = actor.StartSupervisor(actor.SupervisorSpec{
+			Children: []actor.ChildSpec{supervision.Spec("a", sink), supervision.Spec("b", sink)},
+		})
 	case "caches":
 		root, err = supervision.StartCaches(sink)
 	case "match":
@@ -52,7 +65,7 @@ func run(args []string) error {
 	case "app":
 		root, err = supervision.StartApp(sink, supervision.Intensity{MaxRestarts: 2, Within: 5 * time.Second})
 	default:
-		return fmt.Errorf("unknown tree %q: want caches, match, pipeline or app", tree)
+		return fmt.Errorf("unknown tree %q: want workers, caches, match, pipeline or app", tree)
 	}
 	if err != nil {
 		return err
@@ -75,11 +88,20 @@ func run(args []string) error {
 				fmt.Printf("no running child %q (try: tree)\n", f[1])
 				continue
 			}
+			down := watch(pid)
 			if f[0] == "crash" {
 				supervision.Crash(pid, errors.New("boom"))
 			} else {
 				actor.Exit(pid, actor.Kill) // untrappable: Terminate does not run
 			}
+			// Let the tree settle before the next prompt, so the events
+			// print in one block: wait for the child to die, then ask every
+			// supervisor something (they answer once their restarts are done).
+			select {
+			case <-down:
+			case <-time.After(2 * time.Second):
+			}
+			settle(root)
 		default:
 			fmt.Println("commands: crash <id>, kill <id>, tree, quit")
 		}
@@ -88,6 +110,35 @@ func run(args []string) error {
 		}
 	}
 	return in.Err()
+}
+
+// watch returns a channel closed when pid exits.
+func watch(pid actor.PID) <-chan struct{} {
+	down := make(chan struct{})
+	ready := make(chan struct{})
+	actor.Spawn(func(p *actor.Process) error {
+		p.Monitor(pid)
+		close(ready)
+		defer close(down)
+		_, err := p.ReceiveMatch(func(m any) bool { _, ok := m.(actor.Down); return ok }, 5*time.Second)
+		return err
+	})
+	<-ready
+	return down
+}
+
+// settle waits until sup and every supervisor under it have handled what
+// was sent to them before: WhichChildren is answered after a restart.
+func settle(sup actor.PID) {
+	kids, err := actor.WhichChildren(sup)
+	if err != nil {
+		return
+	}
+	for _, k := range kids {
+		if k.Supervisor && !k.PID.IsZero() {
+			settle(k.PID)
+		}
+	}
 }
 
 // find looks for a child id anywhere under sup.
