@@ -357,3 +357,20 @@ func TestResizeReflows(t *testing.T) {
 		return true
 	})
 }
+
+func TestLongMessagesWrapUnderTheirIndent(t *testing.T) {
+	long := "a goroutine panicked while TestStartWaitsForInit was running in code that is still a skeleton: TODO(gs.1): start the server"
+	got := tuitest.Plain(indent(indent("  ✗ TestX\n      "+long, "", 60), "", 60))
+	for _, l := range strings.Split(got, "\n") {
+		if len([]rune(l)) > 60 {
+			t.Errorf("line wider than 60: %q", l)
+		}
+	}
+	want := "  ✗ TestX\n" +
+		"      a goroutine panicked while TestStartWaitsForInit was\n" +
+		"        running in code that is still a skeleton:\n" +
+		"        TODO(gs.1): start the server"
+	if got != want {
+		t.Errorf("wrapped twice or lost the indent:\n%s\nwant:\n%s", got, want)
+	}
+}

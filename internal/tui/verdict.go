@@ -53,12 +53,17 @@ func indent(s, pre string, width int) string {
 			out = append(out, "")
 			continue
 		}
-		lead := len(l) - len(strings.TrimLeft(l, " "))
-		hang := pre + strings.Repeat(" ", lead+2)
-		wrapped := strings.Split(ansi.Wrap(l, max(width-len(hang), 20), " "), "\n")
+		if ansi.StringWidth(pre+l) <= width {
+			out = append(out, pre+l)
+			continue
+		}
+		content := strings.TrimLeft(l, " ")
+		lead := l[:len(l)-len(content)]
+		hang := pre + lead + "  "
+		wrapped := strings.Split(ansi.Wrap(content, max(width-len(hang), 20), " "), "\n")
 		for j, w := range wrapped {
 			if j == 0 {
-				out = append(out, pre+w)
+				out = append(out, pre+lead+w)
 			} else {
 				out = append(out, hang+strings.TrimLeft(w, " "))
 			}
