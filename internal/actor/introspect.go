@@ -89,14 +89,14 @@ func (p *Process) info() ProcessInfo {
 	defer p.mu.Unlock()
 	info := ProcessInfo{
 		PID:        p.Self(),
-		Name:       p.name,
+		Name:       p.regName(),
 		Kind:       p.kind,
-		MailboxLen: p.inbox.n + int(p.saveLen.Load()),
+		MailboxLen: int(p.inbox.n) + int(p.saveLen.Load()),
 		MessagesIn: p.messagesIn,
 		Parent:     p.parent,
-		ChildID:    p.childID,
-		Restarts:   p.restarts,
-		State:      p.smState,
+	}
+	if x := p.ext; x != nil {
+		info.ChildID, info.Restarts, info.State = x.childID, x.restarts, x.smState
 	}
 	switch {
 	case p.dead.Load():
@@ -107,14 +107,16 @@ func (p *Process) info() ProcessInfo {
 	case p.waiting:
 		info.Status = Waiting
 	}
-	for o := range p.links {
-		info.Links = append(info.Links, o.Self())
-	}
-	for _, o := range p.monitors {
-		info.Monitors = append(info.Monitors, PID{o})
-	}
-	for _, o := range p.monitoredBy {
-		info.MonitoredBy = append(info.MonitoredBy, o.Self())
+	if x := p.ext; x != nil {
+		for o := range x.links {
+			info.Links = append(info.Links, o.Self())
+		}
+		for _, o := range x.monitors {
+			info.Monitors = append(info.Monitors, PID{o})
+		}
+		for _, o := range x.monitoredBy {
+			info.MonitoredBy = append(info.MonitoredBy, o.Self())
+		}
 	}
 	sortPIDs(info.Links)
 	sortPIDs(info.Monitors)
@@ -170,7 +172,10 @@ func Tree() []TreeNode {
 func treeOf(p *Process) TreeNode {
 	node := TreeNode{ProcessInfo: p.info()}
 	p.mu.Lock()
-	children := p.children // copy-on-write: never modified in place
+	var children []ChildInfo // copy-on-write: never modified in place
+	if p.ext != nil {
+		children = p.ext.children
+	}
 	p.mu.Unlock()
 	for _, c := range children {
 		var child TreeNode

@@ -24,24 +24,18 @@ func (p *Process) Link(pid PID) {
 		p.mu.Unlock()
 		return
 	}
-	if p.links == nil {
-		p.links = make(map[*Process]struct{})
-	}
-	p.links[o] = struct{}{}
+	p.addLink(o)
 	p.mu.Unlock()
 
 	o.mu.Lock()
 	if !o.dead.Load() {
-		if o.links == nil {
-			o.links = make(map[*Process]struct{})
-		}
-		o.links[p] = struct{}{}
+		o.addLink(p)
 		o.mu.Unlock()
 		return
 	}
 	o.mu.Unlock()
 	p.mu.Lock()
-	delete(p.links, o)
+	p.removeLink(o)
 	p.mu.Unlock()
 	p.signal(pid, NoProc, false)
 }
@@ -54,10 +48,10 @@ func (p *Process) Unlink(pid PID) {
 		return
 	}
 	p.mu.Lock()
-	delete(p.links, o)
+	p.removeLink(o)
 	p.mu.Unlock()
 	o.mu.Lock()
-	delete(o.links, p)
+	o.removeLink(p)
 	o.mu.Unlock()
 }
 
@@ -91,5 +85,20 @@ func Exit(pid PID, reason error) {
 func (p *Process) Exit(pid PID, reason error) {
 	if pid.p != nil {
 		pid.p.signal(p.Self(), reason, reason == Kill)
+	}
+}
+
+// addLink and removeLink edit p's side of a link (p.mu held).
+func (p *Process) addLink(o *Process) {
+	x := p.x()
+	if x.links == nil {
+		x.links = make(map[*Process]struct{})
+	}
+	x.links[o] = struct{}{}
+}
+
+func (p *Process) removeLink(o *Process) {
+	if p.ext != nil {
+		delete(p.ext.links, o)
 	}
 }

@@ -14,7 +14,7 @@ import "time"
 // is kept, so a steady flow of messages allocates nothing). Removing a
 // message from the middle (a selective match) shifts the ones after it.
 
-const segSize = 32
+const segSize = 8
 
 type segment struct {
 	buf  [segSize]any
@@ -23,9 +23,9 @@ type segment struct {
 
 type queue struct {
 	head, tail *segment
-	hi, ti     int // head index of the oldest message, tail index of the next free slot
-	n          int
 	spare      *segment
+	hi, ti     int32 // head index of the oldest message, tail index of the next free slot
+	n          int32
 }
 
 func (q *queue) push(v any) {
@@ -72,7 +72,7 @@ func (q *queue) pop() any {
 // messages are only pushed.
 type cursor struct {
 	s *segment
-	i int
+	i int32
 }
 
 func (q *queue) start() cursor { return cursor{q.head, q.hi} }
@@ -149,12 +149,17 @@ func (p *Process) ReceiveMatch(match func(any) bool, timeout time.Duration) (any
 }
 
 func (p *Process) receive(match func(any) bool, timeout time.Duration) (any, error) {
+	var timer *time.Timer
 	if timeout > 0 {
-		defer p.stopTimer()
+		defer func() {
+			if timer != nil {
+				timer.Stop()
+				p.disarm()
+			}
+		}()
 	}
-	var timedOut <-chan time.Time
-	scanned := 0 // save's first `scanned` messages did not match
-	var c cursor // at save's message number `scanned`
+	var scanned int32 // save's first `scanned` messages did not match
+	var c cursor      // at save's message number `scanned`
 	for {
 		if p.dead.Load() {
 			return nil, p.exitReason()
@@ -188,53 +193,55 @@ func (p *Process) receive(match func(any) bool, timeout time.Duration) (any, err
 				}
 			}
 			p.mu.Unlock()
-			p.saveLen.Store(int64(p.save.n))
+			p.saveLen.Store(p.save.n)
 			continue
 		}
-		if p.dead.Load() || timeout == 0 {
+		if p.dead.Load() {
 			p.mu.Unlock()
-			if timeout == 0 && !p.dead.Load() {
-				return nil, ErrTimeout
-			}
 			continue
 		}
-		p.waiting = true
-		p.mu.Unlock()
-
-		if timeout < 0 {
-			<-p.notify
-			continue
-		}
-		if timedOut == nil {
-			timedOut = p.startTimer(timeout)
-		}
-		select {
-		case <-p.notify:
-		case <-timedOut:
-			p.mu.Lock()
-			p.waiting = false
+		if timeout == 0 {
 			p.mu.Unlock()
 			return nil, ErrTimeout
 		}
+		if timeout > 0 && timer == nil {
+			p.timerGen++
+			gen := p.timerGen
+			timer = time.AfterFunc(timeout, func() { p.expire(gen) })
+		}
+		p.waiting = true
+		for p.waiting && !p.timedOut {
+			p.cond.Wait() // unlocks p.mu while asleep
+		}
+		if p.timedOut {
+			p.timedOut, p.waiting = false, false
+			p.mu.Unlock()
+			return nil, ErrTimeout
+		}
+		p.mu.Unlock()
 	}
 }
 
-// startTimer arms p's reusable Receive timer. Since Go 1.23, Stop and
-// Reset leave no stale tick in the channel, so one timer serves every
-// Receive of the process.
-func (p *Process) startTimer(d time.Duration) <-chan time.Time {
-	if p.timer == nil {
-		p.timer = time.NewTimer(d)
-	} else {
-		p.timer.Reset(d)
+// expire is the Receive timer firing. A timer from an earlier Receive
+// (gen is old) does nothing.
+func (p *Process) expire(gen uint32) {
+	p.mu.Lock()
+	fire := gen == p.timerGen
+	if fire {
+		p.timedOut = true
 	}
-	return p.timer.C
+	p.mu.Unlock()
+	if fire {
+		p.wake()
+	}
 }
 
-func (p *Process) stopTimer() {
-	if p.timer != nil {
-		p.timer.Stop()
-	}
+// disarm makes a pending Receive timer harmless once Receive returns.
+func (p *Process) disarm() {
+	p.mu.Lock()
+	p.timerGen++
+	p.timedOut = false
+	p.mu.Unlock()
 }
 
 // flush removes from p's mailbox every message for which drop is true.
@@ -244,7 +251,7 @@ func (p *Process) flush(drop func(any) bool) {
 	p.mu.Lock()
 	p.inbox.removeIf(drop)
 	p.mu.Unlock()
-	p.saveLen.Store(int64(p.save.n))
+	p.saveLen.Store(p.save.n)
 }
 
 // mailboxEmpty reports whether p has no message waiting. Owner only.

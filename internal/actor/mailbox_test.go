@@ -45,7 +45,7 @@ func TestQueueMatchesSliceModel(t *testing.T) {
 			}
 			model = slices.Delete(model, k, k+1)
 		}
-		if q.n != len(model) {
+		if int(q.n) != len(model) {
 			t.Fatalf("step %d: n = %d, model has %d", step, q.n, len(model))
 		}
 	}

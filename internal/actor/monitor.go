@@ -23,19 +23,21 @@ func (p *Process) Monitor(pid PID) Ref {
 		p.mu.Unlock()
 		return ref
 	}
-	if p.monitors == nil {
-		p.monitors = make(map[Ref]*Process)
+	x := p.x()
+	if x.monitors == nil {
+		x.monitors = make(map[Ref]*Process)
 	}
-	p.monitors[ref] = pid.p
+	x.monitors[ref] = pid.p
 	p.mu.Unlock()
 
 	if t := pid.p; t != nil {
 		t.mu.Lock()
 		if !t.dead.Load() {
-			if t.monitoredBy == nil {
-				t.monitoredBy = make(map[Ref]*Process)
+			tx := t.x()
+			if tx.monitoredBy == nil {
+				tx.monitoredBy = make(map[Ref]*Process)
 			}
-			t.monitoredBy[ref] = p
+			tx.monitoredBy[ref] = p
 			t.mu.Unlock()
 			return ref
 		}
@@ -50,12 +52,17 @@ func (p *Process) Monitor(pid PID) Ref {
 // After Demonitor returns, no Down for ref will arrive.
 func (p *Process) Demonitor(ref Ref, flush bool) {
 	p.mu.Lock()
-	target := p.monitors[ref]
-	delete(p.monitors, ref)
+	var target *Process
+	if p.ext != nil {
+		target = p.ext.monitors[ref]
+		delete(p.ext.monitors, ref)
+	}
 	p.mu.Unlock()
 	if target != nil {
 		target.mu.Lock()
-		delete(target.monitoredBy, ref)
+		if target.ext != nil {
+			delete(target.ext.monitoredBy, ref)
+		}
 		target.mu.Unlock()
 	}
 	if flush {
@@ -70,11 +77,15 @@ func (p *Process) Demonitor(ref Ref, flush bool) {
 // monitor, and forgets the monitor: a Down is delivered at most once.
 func (w *Process) deliverDown(ref Ref, pid PID, reason error) {
 	w.mu.Lock()
-	if _, ok := w.monitors[ref]; !ok || w.dead.Load() {
+	if w.ext == nil || w.dead.Load() {
 		w.mu.Unlock()
 		return
 	}
-	delete(w.monitors, ref)
+	if _, ok := w.ext.monitors[ref]; !ok {
+		w.mu.Unlock()
+		return
+	}
+	delete(w.ext.monitors, ref)
 	wake := w.deliverLocked(Down{Ref: ref, PID: pid, Reason: reason})
 	w.mu.Unlock()
 	if wake {

@@ -6,7 +6,6 @@ import (
 	"runtime/debug"
 	"sync"
 	"sync/atomic"
-	"time"
 )
 
 // Func is the body of a process. Its return value is the process's exit
@@ -18,54 +17,80 @@ type Func func(p *Process) error
 // PID. Only the process's own goroutine may call its methods (as in
 // Erlang, only a process can receive from its mailbox).
 type Process struct {
+	// The fields are in cache-line order: the owner's private mailbox
+	// first, then what senders write, so that they do not slow each other
+	// down (false sharing).
+
 	id uint64
-
-	// notify wakes the owner blocked in Receive. It holds one token, so a
-	// sender never blocks and a wake-up is never lost.
-	notify chan struct{}
-
 	// dead is set (under mu) when the process is terminated; read without
 	// the lock on the Receive fast path.
 	dead atomic.Bool
 	// saveLen mirrors len(save) for Processes(), which cannot read save.
-	saveLen atomic.Int64
-
+	saveLen atomic.Int32
 	// save is the owner's private part of the mailbox: messages taken from
 	// inbox but not yet received (selective receive skips over them). Only
 	// the owner touches it, so match functions run without any lock.
 	save queue
-	// timer serves Receive timeouts; owner only, created on first use.
-	timer *time.Timer
+	ext  *processExt // what few processes need, allocated on demand
 
 	mu sync.Mutex // guards everything below
 	// inbox is where senders append. The owner moves it into save in one
 	// O(1) swap when save is empty.
-	inbox       queue
-	messagesIn  uint64
-	waiting     bool // owner is (about to be) blocked on notify
-	exiting     bool // running Terminate or stopping children
-	finished    bool // the goroutine has returned
-	trap        bool
-	reason      error
-	done        chan struct{} // closed at termination; created on demand
-	ctx         context.Context
-	cancel      context.CancelCauseFunc
-	links       map[*Process]struct{}
-	monitors    map[Ref]*Process // monitors this process holds, by ref
-	monitoredBy map[Ref]*Process // monitors on this process, by ref
-	calls       *call            // unanswered calls (call.go)
-	name        string
-	parent      PID
-	kind        string
-	behaviour   bool // a server, state machine or supervisor: Stop works
-	supervisor  bool
-	children    []ChildInfo // a supervisor's children, published for Tree
-	childID     string
-	restarts    int
-	smState     string
+	inbox      queue
+	messagesIn uint64
+	waiting    bool // owner is blocked in Receive: senders must wake it
+	timedOut   bool // the Receive timer fired
+	exiting    bool // running Terminate or stopping children
+	finished   bool // the goroutine has returned
+	trap       bool
+	behaviour  bool // a server, state machine or supervisor: Stop works
+	supervisor bool
+
+	// cond wakes the owner blocked in Receive (its L is mu). sync.Cond
+	// costs no allocation, and testing/synctest sees a process blocked in
+	// Receive as durably blocked.
+	cond   sync.Cond
+	reason error
+
+	calls    *call // unanswered calls (call.go)
+	parent   PID
+	kind     string
+	timerGen uint32 // identifies the current Receive timer
 
 	// prev and next link the process into its table shard (introspect.go).
 	prev, next *Process
+}
+
+// processExt holds the Process fields most processes never use, so that
+// spawning stays cheap. Guarded by Process.mu.
+type processExt struct {
+	name        string // registered name
+	links       map[*Process]struct{}
+	monitors    map[Ref]*Process // monitors this process holds, by ref
+	monitoredBy map[Ref]*Process // monitors on this process, by ref
+	done        chan struct{}    // closed at termination
+	ctx         context.Context
+	cancel      context.CancelCauseFunc
+	children    []ChildInfo // a supervisor's children, published for Tree
+	childID     string      // id in its supervisor
+	restarts    int
+	smState     string
+}
+
+// regName returns p's registered name (p.mu held).
+func (p *Process) regName() string {
+	if p.ext == nil {
+		return ""
+	}
+	return p.ext.name
+}
+
+// x returns p's extension, creating it (p.mu held).
+func (p *Process) x() *processExt {
+	if p.ext == nil {
+		p.ext = new(processExt)
+	}
+	return p.ext
 }
 
 // SpawnOption configures Spawn, SpawnLink and SpawnMonitor.
@@ -111,11 +136,11 @@ type spawnReq struct {
 func spawn(r spawnReq) (PID, Ref) {
 	p := &Process{
 		id:         pidCounter.Add(1),
-		notify:     make(chan struct{}, 1),
 		kind:       r.kind,
 		behaviour:  r.behaviour,
 		supervisor: r.supervisor,
 	}
+	p.cond.L = &p.mu
 	var o spawnOptions
 	for _, opt := range r.opts {
 		opt(&o)
@@ -187,16 +212,12 @@ func Run(f Func) error {
 // reason, then terminate (if nothing terminated the process already).
 func (p *Process) run(f Func) {
 	reason := p.call(f)
-	p.mu.Lock()
-	p.finished = true
-	p.mu.Unlock()
 	procs.remove(p)
-	p.terminate(reason)
+	p.exit(reason, true)
 	// Drop what the mailbox still holds; the PID may live on in others'
 	// variables and should not pin the messages.
 	p.save = queue{}
 	p.saveLen.Store(0)
-	p.timer = nil
 }
 
 func (p *Process) call(f Func) (reason error) {
@@ -215,8 +236,15 @@ func (p *Process) call(f Func) (reason error) {
 // cancels the context, then fires links and monitors. It does all this at
 // once even if p's goroutine is still running (it is then a zombie until
 // the goroutine returns). It reports false if p was already dead.
-func (p *Process) terminate(reason error) bool {
+func (p *Process) terminate(reason error) bool { return p.exit(reason, false) }
+
+// exit is terminate, also called by p's own goroutine when it returns
+// (own), which marks it finished in the same critical section.
+func (p *Process) exit(reason error, own bool) bool {
 	p.mu.Lock()
+	if own {
+		p.finished = true
+	}
 	if p.dead.Load() {
 		p.mu.Unlock()
 		return false
@@ -224,10 +252,22 @@ func (p *Process) terminate(reason error) bool {
 	p.dead.Store(true)
 	p.reason = reason
 	p.inbox = queue{}
-	links, monitors, monitoredBy := p.links, p.monitors, p.monitoredBy
-	p.links, p.monitors, p.monitoredBy = nil, nil, nil
-	name, parent, done, cancel, wake := p.name, p.parent, p.done, p.cancel, p.waiting
-	p.name = ""
+	var links map[*Process]struct{}
+	var monitors, monitoredBy map[Ref]*Process
+	if x := p.ext; x != nil {
+		links, monitors, monitoredBy = x.links, x.monitors, x.monitoredBy
+		x.links, x.monitors, x.monitoredBy = nil, nil, nil
+	}
+	name, parent, wake := p.regName(), p.parent, p.waiting
+	var done chan struct{}
+	var cancel context.CancelCauseFunc
+	if p.ext != nil {
+		done, cancel = p.ext.done, p.ext.cancel
+	}
+	p.waiting = false
+	if name != "" {
+		p.ext.name = ""
+	}
 	calls := p.takeCalls()
 	p.mu.Unlock()
 
@@ -247,13 +287,17 @@ func (p *Process) terminate(reason error) bool {
 	}
 	for ref, target := range monitors {
 		target.mu.Lock()
-		delete(target.monitoredBy, ref)
+		if target.ext != nil {
+			delete(target.ext.monitoredBy, ref)
+		}
 		target.mu.Unlock()
 	}
 	self := p.Self()
 	for other := range links {
 		other.mu.Lock()
-		delete(other.links, p)
+		if other.ext != nil {
+			delete(other.ext.links, p)
+		}
 		other.mu.Unlock()
 		other.signal(self, reason, false)
 	}
@@ -313,13 +357,14 @@ func (p *Process) Parent() PID {
 func (p *Process) Context() context.Context {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.ctx == nil {
-		p.ctx, p.cancel = context.WithCancelCause(context.Background())
+	x := p.x()
+	if x.ctx == nil {
+		x.ctx, x.cancel = context.WithCancelCause(context.Background())
 		if p.dead.Load() {
-			p.cancel(p.reason)
+			x.cancel(p.reason)
 		}
 	}
-	return p.ctx
+	return x.ctx
 }
 
 // Send puts msg at the end of pid's mailbox (pid ! msg). It never blocks;
@@ -354,12 +399,7 @@ func (p *Process) deliverLocked(msg any) (wake bool) {
 	return false
 }
 
-func (p *Process) wake() {
-	select {
-	case p.notify <- struct{}{}:
-	default: // a token is already pending
-	}
-}
+func (p *Process) wake() { p.cond.Signal() }
 
 // Alive reports whether pid's process has not exited (is_process_alive/1).
 // A zombie (killed, but its goroutine is still running) is not alive.
@@ -378,13 +418,13 @@ var closedChan = func() chan struct{} {
 func (p *Process) doneChan() <-chan struct{} {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.done == nil {
+	if p.ext == nil || p.ext.done == nil {
 		if p.dead.Load() {
 			return closedChan
 		}
-		p.done = make(chan struct{})
+		p.x().done = make(chan struct{})
 	}
-	return p.done
+	return p.ext.done
 }
 
 // exitReason returns p's exit reason, or nil while p is alive.

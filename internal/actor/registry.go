@@ -34,10 +34,10 @@ func Register(name string, pid PID) error {
 	if p.dead.Load() {
 		return fmt.Errorf("register %q: %v: %w", name, pid, NoProc)
 	}
-	if p.name != "" {
-		return fmt.Errorf("register %q: %v is already registered as %q: %w", name, pid, p.name, ErrAlreadyRegistered)
+	if old := p.regName(); old != "" {
+		return fmt.Errorf("register %q: %v is already registered as %q: %w", name, pid, old, ErrAlreadyRegistered)
 	}
-	p.name = name
+	p.x().name = name
 	registry.names[name] = p
 	return nil
 }
@@ -62,8 +62,8 @@ func Unregister(name string) {
 	registry.Unlock()
 	if ok {
 		p.mu.Lock()
-		if p.name == name {
-			p.name = ""
+		if p.regName() == name {
+			p.ext.name = ""
 		}
 		p.mu.Unlock()
 	}

@@ -447,6 +447,6 @@ func (sm *machine) slot(typ EventType, name string) *timeoutSlot {
 func (sm *machine) enter(state string) {
 	sm.state = state
 	sm.p.mu.Lock()
-	sm.p.smState = state
+	sm.p.x().smState = state
 	sm.p.mu.Unlock()
 }

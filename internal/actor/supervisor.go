@@ -274,7 +274,9 @@ func (s *supervisor) start(c *child) (err error) {
 	}
 	q := pid.p
 	q.mu.Lock()
-	q.parent, q.childID, q.restarts = s.p.Self(), c.spec.ID, c.restarts
+	q.parent = s.p.Self()
+	x := q.x()
+	x.childID, x.restarts = c.spec.ID, c.restarts
 	q.mu.Unlock()
 	s.p.Link(pid) // if the child is already dead, an ExitMsg noproc follows
 	return nil
@@ -473,7 +475,8 @@ func (s *supervisor) find(id string) *child {
 func (s *supervisor) publish() {
 	infos := s.which()
 	s.p.mu.Lock()
-	s.p.children, s.p.restarts = infos, s.total
+	x := s.p.x()
+	x.children, x.restarts = infos, s.total
 	s.p.mu.Unlock()
 }
 
