@@ -49,7 +49,7 @@ func run() error {
 		}
 		out = b
 	} else {
-		args := []string{"test", "-run", "^$", "-bench", *pattern, "-benchmem", "-count", fmt.Sprint(*count)}
+		args := []string{"test", "-run", "^$", "-bench", *pattern, "-benchmem", "-count", fmt.Sprint(*count), "-timeout", "30m"}
 		if *benchtime != "" {
 			args = append(args, "-benchtime", *benchtime)
 		}
