@@ -114,15 +114,15 @@ func markdown(res results) string {
 			}
 			if s := spread(xs); s > noisy {
 				cell += " *"
-				notes = append(notes, fmt.Sprintf("%s/%s: runs spread %.0f%% of the median over %d runs", m, impl, s*100, len(xs)))
+				notes = append(notes, fmt.Sprintf("%s/%s %.0f%% (%d runs)", m, impl, s*100, len(xs)))
 			}
 			b.WriteString(" " + cell + " |")
 		}
 		b.WriteString("\n")
 	}
 	b.WriteString("\nMedian of each benchmark's runs; (Nx) = median / raw median, lower is better.\n")
-	for _, n := range notes {
-		b.WriteString("\\* " + n + "\n")
+	if len(notes) > 0 {
+		fmt.Fprintf(&b, "\\* noisy: max-min spread above %.0f%% of the median: %s.\n", noisy*100, strings.Join(notes, ", "))
 	}
 	return b.String()
 }

@@ -46,7 +46,7 @@ func TestMarkdownShowsMedianRatioAndGaps(t *testing.T) {
 		"| Call (ns/op) | 350 ns * | — | 3.50 µs (10.0x) | — | — |",
 		"| Send (ns/op) | — | — | — | — | — |",
 		"| IdleProcess (B/proc) | 2000 B | — | — | — | 28000 B (14.0x) |",
-		"Call/raw: runs spread 29% of the median over 3 runs",
+		"\\* noisy: max-min spread above 20% of the median: Call/raw 29% (3 runs).",
 	} {
 		if !strings.Contains(md, want) {
 			t.Errorf("table lacks %q:\n%s", want, md)
