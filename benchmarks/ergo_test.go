@@ -120,9 +120,9 @@ func (c *ergoCounter) HandleInfo(_ *gen.ServerProcess, _ etf.Term) gen.ServerSta
 	return gen.ServerStatusOK
 }
 
-// ergoSend sends with retry: an ergo mailbox is bounded (100 by default) and
-// Send reports ErrProcessMailboxFull rather than blocking, so the sender
-// yields and tries again, as a real sender must.
+// ergoSend1 sends one message, retrying: an ergo mailbox is bounded (100 by
+// default) and Send reports ErrProcessMailboxFull rather than blocking, so
+// the sender yields and tries again, as a real sender must.
 func ergoSend1(from gen.Process, to etf.Pid) error {
 	for {
 		err := from.Send(to, bench.Payload)
