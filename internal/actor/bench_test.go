@@ -161,39 +161,77 @@ func BenchmarkRawSpawn(b *testing.B) {
 }
 
 // BenchmarkIdleProcess spawns a million processes blocked in Receive,
-// reports the memory each costs (heap + stack, bytes/proc), then stops
-// them all and checks none is left.
+// reports the memory each costs (bytes/proc, split into heap and stack),
+// then stops them all and waits until none is left.
 func BenchmarkIdleProcess(b *testing.B) {
-	const n = 1_000_000
-	var perProc float64
-	for b.Loop() {
-		before := memInUse()
-		var waiting sync.WaitGroup
-		waiting.Add(n)
-		pids := make([]PID, n)
-		for i := range pids {
-			pids[i] = Spawn(func(p *Process) error {
-				waiting.Done()
-				_, err := p.Receive(Infinity)
-				return err
-			})
-		}
-		waiting.Wait()
-		after := memInUse()
-		perProc = float64(after-before-uint64(len(pids))*8) / n
-		for _, pid := range pids {
-			Send(pid, "stop")
-		}
-		for len(Processes()) > 0 {
-			time.Sleep(10 * time.Millisecond)
-		}
-	}
-	b.ReportMetric(perProc, "bytes/proc")
+	benchIdle(b, func(ready *sync.WaitGroup) (stop func()) {
+		pid := Spawn(func(p *Process) error {
+			ready.Done()
+			_, err := p.Receive(Infinity)
+			return err
+		})
+		return func() { Send(pid, "stop") }
+	})
 }
 
-func memInUse() uint64 {
+// BenchmarkRawIdleProcess: the same million as bare goroutines, each
+// blocked on its own one-slot channel.
+func BenchmarkRawIdleProcess(b *testing.B) {
+	benchIdle(b, func(ready *sync.WaitGroup) (stop func()) {
+		ch := make(chan any, 1)
+		go func() {
+			ready.Done()
+			<-ch
+		}()
+		return func() { ch <- "stop" }
+	})
+}
+
+func benchIdle(b *testing.B, spawnIdle func(ready *sync.WaitGroup) (stop func())) {
+	const n = 1_000_000
+	base := runtime.NumGoroutine()
+	var heap, stack float64
+	for b.Loop() {
+		before := memStats()
+		var ready sync.WaitGroup
+		ready.Add(n)
+		stops := make([]func(), n)
+		for i := range stops {
+			if i == n/100 {
+				// The runtime sizes new goroutines' stacks from the stacks
+				// its last GC scanned. Let it see idle goroutines, as it
+				// would in a long-running program, not just this harness.
+				runtime.GC()
+			}
+			stops[i] = spawnIdle(&ready)
+		}
+		ready.Wait()
+		after := memStats()
+		overhead := float64(n * 8 * 2) // stops: a func value per process
+		heap = (float64(after.HeapInuse-before.HeapInuse) - overhead) / n
+		stack = float64(after.StackInuse-before.StackInuse) / n
+		for _, stop := range stops {
+			stop()
+		}
+		waitGoroutines(base)
+	}
+	b.ReportMetric(heap+stack, "bytes/proc")
+	b.ReportMetric(heap, "heap-bytes/proc")
+	b.ReportMetric(stack, "stack-bytes/proc")
+}
+
+// waitGoroutines waits until the million goroutines have really returned:
+// the runtime sizes new goroutines' stacks from the stacks it last
+// scanned, so exiting stragglers would inflate the next measurement.
+func waitGoroutines(base int) {
+	for runtime.NumGoroutine() > base {
+		time.Sleep(time.Millisecond) // a million exits: nothing finer to wait on
+	}
+}
+
+func memStats() runtime.MemStats {
 	runtime.GC()
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
-	return m.HeapInuse + m.StackInuse
+	return m
 }

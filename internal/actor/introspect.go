@@ -3,6 +3,7 @@ package actor
 import (
 	"slices"
 	"sync"
+	"sync/atomic"
 )
 
 // Status is what a process is doing, as shown by Processes().
@@ -67,6 +68,10 @@ func Processes() []ProcessInfo {
 	}
 	return infos
 }
+
+// NumProcesses returns how many processes are alive or zombies
+// (erlang:system_info(process_count)). It is cheap: no snapshot.
+func NumProcesses() int { return int(procs.count.Load()) }
 
 // Info returns a snapshot of pid, or false if it is neither alive nor a
 // zombie.
@@ -204,14 +209,18 @@ var procs table
 
 const shards = 64
 
-type table [shards]struct {
-	mu   sync.Mutex
-	head *Process
-	_    [48]byte // keep shards on separate cache lines
+type table struct {
+	count  atomic.Int64
+	shards [shards]struct {
+		mu   sync.Mutex
+		head *Process
+		_    [48]byte // keep shards on separate cache lines
+	}
 }
 
 func (t *table) add(p *Process) {
-	s := &t[p.id%shards]
+	t.count.Add(1)
+	s := &t.shards[p.id%shards]
 	s.mu.Lock()
 	p.next = s.head
 	if s.head != nil {
@@ -222,7 +231,8 @@ func (t *table) add(p *Process) {
 }
 
 func (t *table) remove(p *Process) {
-	s := &t[p.id%shards]
+	t.count.Add(-1)
+	s := &t.shards[p.id%shards]
 	s.mu.Lock()
 	if p.prev != nil {
 		p.prev.next = p.next
@@ -238,8 +248,8 @@ func (t *table) remove(p *Process) {
 
 func (t *table) list() []*Process {
 	var all []*Process
-	for i := range t {
-		s := &t[i]
+	for i := range t.shards {
+		s := &t.shards[i]
 		s.mu.Lock()
 		for p := s.head; p != nil; p = p.next {
 			all = append(all, p)

@@ -137,6 +137,9 @@ func (q *queue) removeIf(drop func(any) bool) {
 // terminated from outside (killed, or an exit signal it does not trap): the
 // process should then return that error.
 func (p *Process) Receive(timeout time.Duration) (any, error) {
+	if timeout < 0 {
+		return p.receiveAny()
+	}
 	return p.receive(nil, timeout)
 }
 
@@ -146,6 +149,33 @@ func (p *Process) Receive(timeout time.Duration) (any, error) {
 // those of Receive.
 func (p *Process) ReceiveMatch(match func(any) bool, timeout time.Duration) (any, error) {
 	return p.receive(match, timeout)
+}
+
+// receiveAny is Receive(Infinity), the path of every idle process. It is
+// kept apart and small on purpose: an idle goroutine's stack holds this
+// frame, and the runtime sizes new goroutines' stacks from the average
+// (a process that needs more than 2 KiB of stack would cost 4 KiB).
+func (p *Process) receiveAny() (any, error) {
+	for {
+		if p.dead.Load() {
+			return nil, p.exitReason()
+		}
+		if p.save.n > 0 {
+			p.saveLen.Add(-1)
+			return p.save.pop(), nil
+		}
+		p.mu.Lock()
+		if p.inbox.n > 0 {
+			p.save, p.inbox = p.inbox, p.save
+			p.saveLen.Store(p.save.n)
+		} else if !p.dead.Load() {
+			p.waiting = true
+			for p.waiting {
+				p.cond.Wait() // unlocks p.mu while asleep
+			}
+		}
+		p.mu.Unlock()
+	}
 }
 
 func (p *Process) receive(match func(any) bool, timeout time.Duration) (any, error) {

@@ -28,7 +28,7 @@ func eventually(t *testing.T, what string, cond func() bool) {
 // noProcessesLeft fails the test if any process outlived it.
 func noProcessesLeft(t *testing.T) {
 	t.Helper()
-	eventually(t, "every process has exited", func() bool { return len(Processes()) == 0 })
+	eventually(t, "every process has exited", func() bool { return NumProcesses() == 0 })
 }
 
 // mustRun runs f as a process and fails the test on an abnormal exit.
