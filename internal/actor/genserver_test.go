@@ -7,6 +7,8 @@ import (
 	"testing"
 	"testing/synctest"
 	"time"
+
+	"go.uber.org/goleak"
 )
 
 // counter is a small GenServer used by the tests.
@@ -182,6 +184,7 @@ func TestCallServerDiesDuringCall(t *testing.T) {
 }
 
 func TestCallNeverHangsOnKilledServer(t *testing.T) {
+	defer goleak.VerifyNone(t)
 	pid, _ := StartServer(&counter{})
 	errs := make(chan error, 1)
 	go func() {
@@ -261,6 +264,12 @@ func TestServerName(t *testing.T) {
 	if _, err := StartServer(&counter{}, Name("counter")); !errors.Is(err, ErrAlreadyRegistered) {
 		t.Fatalf("second server with the same name: %v, want ErrAlreadyRegistered", err)
 	}
+	mustRun(t, func(p *Process) error {
+		if _, err := p.StartLinkServer(&counter{}, Name("counter")); !errors.Is(err, ErrAlreadyRegistered) {
+			return fmt.Errorf("StartLinkServer with a taken name: %v, want ErrAlreadyRegistered", err)
+		}
+		return nil // and the failed start did not kill us through the link
+	})
 	Stop(pid, nil, time.Second)
 	noProcessesLeft(t)
 }

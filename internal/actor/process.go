@@ -166,7 +166,16 @@ func spawn(r spawnReq) (PID, Ref) {
 	}
 	if o.name != "" {
 		if err := Register(o.name, p.Self()); err != nil {
-			f = func(*Process) error { return err }
+			// The process still starts, only to exit with the error. A
+			// behaviour started linked unlinks first, so that its starter
+			// gets the error from the start function, not an exit signal.
+			unlink := r.behaviour && r.link
+			f = func(q *Process) error {
+				if unlink {
+					q.Unlink(q.Parent())
+				}
+				return err
+			}
 		}
 	}
 	procs.add(p)

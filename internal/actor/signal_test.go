@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"testing"
 	"time"
+
+	"go.uber.org/goleak"
 )
 
 func isDown(ref Ref) func(any) bool {
@@ -246,6 +248,7 @@ func TestUnlink(t *testing.T) {
 // context) is killed honestly: monitors fire at once and it shows as a
 // zombie until its goroutine returns.
 func TestKillStuckProcessLeavesZombie(t *testing.T) {
+	defer goleak.VerifyNone(t)
 	stuck := make(chan struct{})
 	entered := make(chan struct{})
 	var pid PID

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"testing/synctest"
 	"time"
+
+	"go.uber.org/goleak"
 )
 
 // journal records what the test workers do, in order.
@@ -409,6 +411,7 @@ func TestTreeAndParents(t *testing.T) {
 // 10k injected crashes into a 3-level tree while clients call the
 // workers: the tree recovers every time and nothing leaks.
 func TestCrashStormRecovers(t *testing.T) {
+	defer goleak.VerifyNone(t)
 	const crashes = 10_000
 	var restarts atomic.Int64
 	replaced := make(chan PID, 1024) // the Old pid of each restart
