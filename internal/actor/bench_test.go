@@ -1,6 +1,7 @@
 package actor
 
 import (
+	"fmt"
 	"runtime"
 	"sync"
 	"testing"
@@ -234,4 +235,62 @@ func memStats() runtime.MemStats {
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
 	return m
+}
+
+// BenchmarkProcesses10k: a Processes() snapshot of 10,000 processes (the
+// observer takes one per refresh).
+func BenchmarkProcesses10k(b *testing.B) {
+	stop := spawnIdleCrowd(10_000)
+	defer stop()
+	for b.Loop() {
+		if len(Processes()) < 10_000 {
+			b.Fatal("snapshot too small")
+		}
+	}
+}
+
+// BenchmarkTree10k: Tree() of 100 supervisors with 100 workers each.
+func BenchmarkTree10k(b *testing.B) {
+	worker := ChildSpec{Start: func() (PID, error) { return StartServer(&quietWorker{}) }}
+	var children []ChildSpec
+	for i := range 100 {
+		var kids []ChildSpec
+		for j := range 100 {
+			w := worker
+			w.ID = fmt.Sprint("w", j)
+			kids = append(kids, w)
+		}
+		spec := SupervisorSpec{Children: kids}
+		children = append(children, ChildSpec{ID: fmt.Sprint("s", i), Supervisor: true,
+			Start: func() (PID, error) { return StartSupervisor(spec) }})
+	}
+	root, err := StartSupervisor(SupervisorSpec{Children: children})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer Stop(root, nil, Infinity)
+	for b.Loop() {
+		if len(Tree()) != 1 {
+			b.Fatal("want one root")
+		}
+	}
+}
+
+func spawnIdleCrowd(n int) (stop func()) {
+	var ready sync.WaitGroup
+	ready.Add(n)
+	pids := make([]PID, n)
+	for i := range pids {
+		pids[i] = Spawn(func(p *Process) error {
+			ready.Done()
+			_, err := p.Receive(Infinity)
+			return err
+		})
+	}
+	ready.Wait()
+	return func() {
+		for _, pid := range pids {
+			Exit(pid, Kill)
+		}
+	}
 }

@@ -57,6 +57,10 @@ var (
 // so it must be quick and must not block: hand the event to a buffered
 // channel, and drop it if the channel is full. A handler that panics is
 // unsubscribed (the panic is swallowed so the runtime stays consistent).
+//
+// Order: a process's Spawned event comes before anything it does, and its
+// Exited event before its monitors' Downs, its links' signals, and before
+// Run or Stop return; Restarted comes once the new child is running.
 func Subscribe(h func(Event)) (unsubscribe func()) {
 	s := &subscriber{h: h}
 	subsMu.Lock()

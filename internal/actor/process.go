@@ -282,6 +282,12 @@ func (p *Process) exit(reason error, own bool) bool {
 
 	failCalls(calls, p.Self(), reason)
 
+	// Subscribers hear of the exit before anyone can observe it (a Down,
+	// Run returning), so an observer's view is never behind.
+	self := p.Self()
+	if hasSubscribers() {
+		emit(Event{Kind: Exited, PID: self, Name: name, Parent: parent, Reason: reason, ProcKind: p.kind})
+	}
 	if wake {
 		p.wake()
 	}
@@ -301,7 +307,6 @@ func (p *Process) exit(reason error, own bool) bool {
 		}
 		target.mu.Unlock()
 	}
-	self := p.Self()
 	for other := range links {
 		other.mu.Lock()
 		if other.ext != nil {
@@ -312,9 +317,6 @@ func (p *Process) exit(reason error, own bool) bool {
 	}
 	for ref, watcher := range monitoredBy {
 		watcher.deliverDown(ref, self, reason)
-	}
-	if hasSubscribers() {
-		emit(Event{Kind: Exited, PID: self, Name: name, Parent: parent, Reason: reason, ProcKind: p.kind})
 	}
 	return true
 }

@@ -1,0 +1,166 @@
+package actor
+
+import (
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+)
+
+func TestProcessInfo(t *testing.T) {
+	mustRun(t, func(p *Process) error {
+		release := make(chan struct{})
+		defer close(release)
+		child := p.SpawnLink(func(q *Process) error { <-release; return nil }, Kind("worker"))
+		watched := Spawn(func(q *Process) error { <-release; return nil })
+		p.Monitor(watched)
+		Register("info-test", p.Self())
+		for i := range 3 {
+			Send(p.Self(), i)
+		}
+		p.Receive(0)
+		info, ok := Info(p.Self())
+		switch {
+		case !ok:
+			return errors.New("Info of a live process: not found")
+		case info.Name != "info-test" || info.Kind != "process" || info.Status != Running:
+			return fmt.Errorf("name/kind/status = %q/%q/%v", info.Name, info.Kind, info.Status)
+		case info.MailboxLen != 2 || info.MessagesIn != 3:
+			return fmt.Errorf("mailbox %d, messages in %d; want 2 and 3", info.MailboxLen, info.MessagesIn)
+		case !slices.Equal(info.Links, []PID{child}) || !slices.Equal(info.Monitors, []PID{watched}):
+			return fmt.Errorf("links %v monitors %v", info.Links, info.Monitors)
+		}
+		ci, _ := Info(child)
+		if ci.Kind != "worker" || ci.Parent != p.Self() || !slices.Equal(ci.Links, []PID{p.Self()}) {
+			return fmt.Errorf("child info %+v", ci)
+		}
+		eventually(t, "the child waits", func() bool { ci, _ := Info(child); return ci.Status == Running })
+		wi, _ := Info(watched)
+		if !slices.Equal(wi.MonitoredBy, []PID{p.Self()}) {
+			return fmt.Errorf("MonitoredBy = %v", wi.MonitoredBy)
+		}
+		all := Processes()
+		if !slices.IsSortedFunc(all, func(a, b ProcessInfo) int { return comparePIDs(a.PID, b.PID) }) {
+			return errors.New("Processes() not in pid order")
+		}
+		if NumProcesses() != len(all) || len(all) < 3 {
+			return fmt.Errorf("NumProcesses %d, Processes %d", NumProcesses(), len(all))
+		}
+		return nil
+	})
+	noProcessesLeft(t)
+}
+
+func TestWaitingStatus(t *testing.T) {
+	mustRun(t, func(p *Process) error {
+		pid := p.SpawnLink(func(q *Process) error { _, err := q.Receive(Infinity); return err })
+		eventually(t, "the process waits in Receive", func() bool { i, _ := Info(pid); return i.Status == Waiting })
+		Send(pid, "go")
+		return nil
+	})
+}
+
+func TestEvents(t *testing.T) {
+	var mu sync.Mutex
+	var got []string
+	unsubscribe := Subscribe(func(e Event) {
+		mu.Lock()
+		defer mu.Unlock()
+		got = append(got, fmt.Sprintf("%v %v %v", e.Kind, e.Name, e.Reason))
+		if e.Time.IsZero() {
+			got = append(got, "zero time")
+		}
+	})
+	boom := errors.New("boom")
+	Run(func(p *Process) error { Register("evt", p.Self()); return boom })
+	unsubscribe()
+	Run(func(p *Process) error { return nil }) // not seen
+	want := []string{"spawned  <nil>", "exited evt boom"}
+	if !slices.Equal(got, want) {
+		t.Fatalf("events = %q, want %q", got, want)
+	}
+
+	// A panicking handler is dropped; others keep receiving.
+	calls := 0
+	Subscribe(func(Event) { panic("observer bug") })
+	un2 := Subscribe(func(Event) { calls++ })
+	Run(func(p *Process) error { return nil })
+	Run(func(p *Process) error { return nil })
+	un2()
+	if calls != 4 || hasSubscribers() {
+		t.Fatalf("healthy handler saw %d events (want 4); subscribers left: %v", calls, hasSubscribers())
+	}
+}
+
+// Sends, links, monitors, registrations and kills racing on a crowd of
+// processes: run under -race, nothing may panic, deadlock or leak, and
+// every monitor gets its Down.
+func TestSignalChaos(t *testing.T) {
+	const n = 200
+	mustRun(t, func(p *Process) error {
+		p.TrapExit(true)
+		pids := make([]PID, n)
+		refs := make(map[Ref]bool)
+		for i := range pids {
+			var ref Ref
+			pids[i], ref = p.SpawnMonitor(func(q *Process) error {
+				q.TrapExit(i%2 == 0)
+				for {
+					m, err := q.Receive(Infinity)
+					if err != nil {
+						return err
+					}
+					if other, ok := m.(PID); ok {
+						switch rand.IntN(4) {
+						case 0:
+							q.Link(other)
+						case 1:
+							q.Monitor(other)
+						case 2:
+							Register(fmt.Sprint("chaos-", rand.IntN(20)), q.Self())
+						case 3:
+							q.Exit(other, errors.New("chaos"))
+						}
+					}
+				}
+			})
+			refs[ref] = true
+		}
+		var wg sync.WaitGroup
+		for range 4 {
+			wg.Go(func() {
+				for range 2000 {
+					Send(pids[rand.IntN(n)], pids[rand.IntN(n)])
+				}
+			})
+		}
+		wg.Go(func() {
+			for i := range n {
+				if i%3 == 0 {
+					Exit(pids[i], Kill)
+				}
+			}
+		})
+		wg.Wait()
+		for _, pid := range pids {
+			Exit(pid, Kill)
+		}
+		for len(refs) > 0 {
+			m, err := p.Receive(5 * time.Second)
+			if err != nil {
+				return fmt.Errorf("%d Downs missing: %w", len(refs), err)
+			}
+			if d, ok := m.(Down); ok {
+				if !refs[d.Ref] {
+					return fmt.Errorf("unexpected or duplicate Down %v", d)
+				}
+				delete(refs, d.Ref)
+			}
+		}
+		return nil
+	})
+	noProcessesLeft(t)
+}
