@@ -3,7 +3,6 @@ package actor
 import (
 	"slices"
 	"sync"
-	"sync/atomic"
 )
 
 // Status is what a process is doing, as shown by Processes().
@@ -71,7 +70,16 @@ func Processes() []ProcessInfo {
 
 // NumProcesses returns how many processes are alive or zombies
 // (erlang:system_info(process_count)). It is cheap: no snapshot.
-func NumProcesses() int { return int(procs.count.Load()) }
+func NumProcesses() int {
+	n := 0
+	for i := range procs.shards {
+		s := &procs.shards[i]
+		s.mu.Lock()
+		n += s.n
+		s.mu.Unlock()
+	}
+	return n
+}
 
 // Info returns a snapshot of pid, or false if it is neither alive nor a
 // zombie.
@@ -210,18 +218,18 @@ var procs table
 const shards = 64
 
 type table struct {
-	count  atomic.Int64
 	shards [shards]struct {
 		mu   sync.Mutex
 		head *Process
-		_    [48]byte // keep shards on separate cache lines
+		n    int
+		_    [40]byte // keep shards on separate cache lines
 	}
 }
 
 func (t *table) add(p *Process) {
-	t.count.Add(1)
 	s := &t.shards[p.id%shards]
 	s.mu.Lock()
+	s.n++
 	p.next = s.head
 	if s.head != nil {
 		s.head.prev = p
@@ -231,9 +239,9 @@ func (t *table) add(p *Process) {
 }
 
 func (t *table) remove(p *Process) {
-	t.count.Add(-1)
 	s := &t.shards[p.id%shards]
 	s.mu.Lock()
+	s.n--
 	if p.prev != nil {
 		p.prev.next = p.next
 	} else if s.head == p {

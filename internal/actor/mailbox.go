@@ -14,7 +14,9 @@ import "time"
 // is kept, so a steady flow of messages allocates nothing). Removing a
 // message from the middle (a selective match) shifts the ones after it.
 
-const segSize = 8
+// segSize is 7 so that a segment (7 messages and a link) is exactly a
+// 128-byte allocation: the first message to a new process costs little.
+const segSize = 7
 
 type segment struct {
 	buf  [segSize]any
