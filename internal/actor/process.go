@@ -15,7 +15,8 @@ type Func func(p *Process) error
 // Process is one actor: a goroutine with a mailbox, links, monitors and a
 // context. Its function receives it; other goroutines know it only by its
 // PID. Only the process's own goroutine may call its methods (as in
-// Erlang, only a process can receive from its mailbox).
+// Erlang, only a process can receive from its mailbox), except Self and
+// Context, which any goroutine may call.
 type Process struct {
 	// The fields are in cache-line order: the owner's private mailbox
 	// first, then what senders write, so that they do not slow each other
