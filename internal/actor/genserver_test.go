@@ -322,3 +322,52 @@ func TestProcessCallIdentifiesCaller(t *testing.T) {
 		t.Fatalf("package-level Call: From.PID() = %v, want zero", who)
 	}
 }
+
+// stuckServer blocks in HandleCall on a channel it never selects with
+// its context: the worst case for Kill.
+type stuckServer struct {
+	BaseServer
+	entered, release chan struct{}
+}
+
+func (s *stuckServer) HandleCall(p *Process, req any, from From) (any, error) {
+	close(s.entered)
+	<-s.release
+	return "too late", nil
+}
+
+func TestKillServerStuckInHandler(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	s := &stuckServer{entered: make(chan struct{}), release: make(chan struct{})}
+	pid, _ := StartServer(s, Name("stuck"))
+	callErr := make(chan error, 1)
+	go func() {
+		_, err := Call(pid, "work", Infinity)
+		callErr <- err
+	}()
+	<-s.entered
+	mustRun(t, func(p *Process) error {
+		ref := p.Monitor(pid)
+		Exit(pid, Kill)
+		d, err := receiveDown(p, ref)
+		if err != nil || d.Reason != Killed {
+			return fmt.Errorf("Down = %+v, %v; want Killed at once", d, err)
+		}
+		return nil
+	})
+	if err := <-callErr; !errors.Is(err, Killed) || !errors.Is(err, NoProc) {
+		t.Fatalf("the pending Call returned %v; want it failed at once with Killed", err)
+	}
+	if _, ok := WhereIs("stuck"); ok {
+		t.Fatal("the killed server kept its name")
+	}
+	var zombie bool
+	for _, pi := range Processes() {
+		zombie = zombie || (pi.PID == pid && pi.Status == Zombie && pi.Kind == "server")
+	}
+	if !zombie {
+		t.Fatal("the server stuck in HandleCall is not shown as a zombie")
+	}
+	close(s.release) // its handler returns; the reply goes nowhere
+	noProcessesLeft(t)
+}
