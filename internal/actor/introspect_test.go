@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -64,34 +65,56 @@ func TestWaitingStatus(t *testing.T) {
 }
 
 func TestEvents(t *testing.T) {
+	// Other tests' processes may still be exiting: look only at ours.
+	const kind = "events-test"
+	runOurs := func(f Func) {
+		mustRun(t, func(p *Process) error {
+			_, ref := p.SpawnMonitor(f, Kind(kind))
+			_, err := receiveDown(p, ref)
+			return err
+		})
+	}
 	var mu sync.Mutex
 	var got []string
 	unsubscribe := Subscribe(func(e Event) {
+		if e.ProcKind != kind {
+			return
+		}
 		mu.Lock()
 		defer mu.Unlock()
 		got = append(got, fmt.Sprintf("%v %v %v", e.Kind, e.Name, e.Reason))
-		if e.Time.IsZero() {
-			got = append(got, "zero time")
+		if e.Time.IsZero() || e.Parent.IsZero() {
+			got = append(got, "zero time or parent")
 		}
 	})
 	boom := errors.New("boom")
-	Run(func(p *Process) error { Register("evt", p.Self()); return boom })
+	runOurs(func(p *Process) error { Register("evt", p.Self()); return boom })
 	unsubscribe()
-	Run(func(p *Process) error { return nil }) // not seen
+	runOurs(func(p *Process) error { return nil }) // not seen
 	want := []string{"spawned  <nil>", "exited evt boom"}
+	mu.Lock()
+	defer mu.Unlock()
 	if !slices.Equal(got, want) {
 		t.Fatalf("events = %q, want %q", got, want)
 	}
 
 	// A panicking handler is dropped; others keep receiving.
-	calls := 0
-	Subscribe(func(Event) { panic("observer bug") })
-	un2 := Subscribe(func(Event) { calls++ })
-	Run(func(p *Process) error { return nil })
-	Run(func(p *Process) error { return nil })
+	var calls atomic.Int64
+	Subscribe(func(e Event) {
+		if e.ProcKind == kind {
+			panic("observer bug")
+		}
+	})
+	un2 := Subscribe(func(e Event) {
+		if e.ProcKind == kind {
+			calls.Add(1)
+		}
+	})
+	runOurs(func(p *Process) error { return nil })
+	runOurs(func(p *Process) error { return nil })
 	un2()
-	if calls != 4 || hasSubscribers() {
-		t.Fatalf("healthy handler saw %d events (want 4); subscribers left: %v", calls, hasSubscribers())
+	if calls.Load() != 4 || hasSubscribers() {
+		t.Fatalf("healthy handler saw %d events (want 4); subscribers left: %v", calls.Load(), hasSubscribers())
 	}
 }
 
