@@ -156,7 +156,7 @@ func run(ctx context.Context, req Request, lim limits) ([]Verdict, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("check %s: %w", req.Dir, err)
 	}
-	goPath, _, err := toolchain(ctx)
+	tool, err := toolchain(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -201,7 +201,7 @@ func run(ctx context.Context, req Request, lim limits) ([]Verdict, error) {
 	}
 	tests := s.order
 	for len(tests) > 0 {
-		iv, err := s.invoke(ctx, goPath, overlay, env, tests)
+		iv, err := s.invoke(ctx, tool.path, overlay, env, tests)
 		if err != nil {
 			return nil, err
 		}

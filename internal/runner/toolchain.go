@@ -3,6 +3,7 @@ package runner
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"go/version"
@@ -26,52 +27,89 @@ type toolchainError struct{ msg string }
 func (e *toolchainError) Error() string        { return e.msg }
 func (e *toolchainError) Is(target error) bool { return target == ErrToolchain }
 
-// The toolchain is looked up once per process: Run is on the hot path of
-// `otpgo check` and must not pay for `go env` on every call. Only a success
-// is cached, so a fixed PATH is picked up on the next call.
+// goTool is what the runner knows about the go command on PATH, all from
+// one `go env` call.
+type goTool struct {
+	path    string // absolute path of go
+	version string // "go1.26.8"
+	race    bool   // go test -race can work here
+}
+
+// The toolchain is looked up once per process: `otpgo check` asks for the
+// version, then for -race, then runs go test, and must not pay for a
+// `go env` each time. Only a success is cached, so a fixed PATH is picked
+// up on the next call.
 var tc struct {
-	mu      sync.Mutex
-	ok      bool
-	goPath  string
-	version string
+	mu   sync.Mutex
+	tool *goTool
 }
 
 // CheckToolchain reports the Go version that `go` on PATH runs (e.g.
 // "go1.26.8"), or an error matching ErrToolchain whose one line says what to
 // install. The answer is cached for the life of the process.
 func CheckToolchain(ctx context.Context) (version string, err error) {
-	_, v, err := toolchain(ctx)
-	return v, err
+	t, err := toolchain(ctx)
+	if err != nil {
+		return "", err
+	}
+	return t.version, nil
 }
 
-func toolchain(ctx context.Context) (goPath, ver string, err error) {
+// RaceSupported reports whether `go test -race` can work here: a usable
+// toolchain, a platform the race detector supports, cgo enabled, and the C
+// compiler cgo uses on PATH. It builds nothing; it shares CheckToolchain's
+// cached `go env`, so asking costs nothing after the first call.
+func RaceSupported(ctx context.Context) bool {
+	t, err := toolchain(ctx)
+	return err == nil && t.race
+}
+
+func toolchain(ctx context.Context) (*goTool, error) {
 	tc.mu.Lock()
 	defer tc.mu.Unlock()
-	if tc.ok {
-		return tc.goPath, tc.version, nil
+	if tc.tool != nil {
+		return tc.tool, nil
 	}
-	goPath, ver, err = lookupToolchain(ctx)
+	t, err := lookupToolchain(ctx)
 	if err == nil {
-		tc.ok, tc.goPath, tc.version = true, goPath, ver
+		tc.tool = t
 	}
-	return goPath, ver, err
+	return t, err
 }
 
-// lookupToolchain finds go on PATH and checks its version, uncached.
-func lookupToolchain(ctx context.Context) (goPath, ver string, err error) {
-	goPath, err = exec.LookPath("go")
+// lookupToolchain finds go on PATH and asks it, in one `go env`, for its
+// version and what -race needs. Uncached.
+func lookupToolchain(ctx context.Context) (*goTool, error) {
+	goPath, err := exec.LookPath("go")
 	if err != nil {
-		return "", "", &toolchainError{"no `go` on PATH: install Go 1.26 or newer from https://go.dev/dl/ and open a new shell"}
+		return nil, &toolchainError{"no `go` on PATH: install Go 1.26 or newer from https://go.dev/dl/ and open a new shell"}
 	}
-	out, err := goOutput(ctx, goPath, "env", "GOVERSION")
+	out, err := goOutput(ctx, goPath, "env", "-json", "GOVERSION", "GOOS", "GOARCH", "CGO_ENABLED", "CC")
 	if err != nil {
-		return "", "", err
+		return nil, err
 	}
-	ver = strings.TrimSpace(out)
-	if !goVersionOK(ver) {
-		return "", "", &toolchainError{fmt.Sprintf("otpgo needs Go 1.26 or newer but %s is %s: install a newer Go from https://go.dev/dl/", goPath, ver)}
+	var env struct{ GOVERSION, GOOS, GOARCH, CGO_ENABLED, CC string }
+	if err := json.Unmarshal([]byte(out), &env); err != nil {
+		return nil, &toolchainError{fmt.Sprintf("`%s env -json` printed %q, not JSON: install Go 1.26 or newer from https://go.dev/dl/", goPath, firstLine(out))}
 	}
-	return goPath, ver, nil
+	if !goVersionOK(env.GOVERSION) {
+		ver := env.GOVERSION
+		if ver == "" {
+			ver = "too old to name its version"
+		}
+		return nil, &toolchainError{fmt.Sprintf("otpgo needs Go 1.26 or newer but %s is %s: install a newer Go from https://go.dev/dl/", goPath, ver)}
+	}
+	return &goTool{path: goPath, version: env.GOVERSION, race: raceWorks(env.GOOS, env.GOARCH, env.CGO_ENABLED, env.CC)}, nil
+}
+
+// raceWorks reports whether -race can build here, from go env's answers.
+func raceWorks(goos, goarch, cgo, cc string) bool {
+	ccArgs := strings.Fields(cc)
+	if !raceDetectorSupported(goos, goarch) || cgo != "1" || len(ccArgs) == 0 {
+		return false
+	}
+	_, err := exec.LookPath(ccArgs[0])
+	return err == nil
 }
 
 // goVersionOK accepts release and pre-release versions from MinGoVersion on,
@@ -102,47 +140,6 @@ func goOutput(ctx context.Context, goPath string, args ...string) (string, error
 		return "", &toolchainError{fmt.Sprintf("`go %s` failed: %s (reinstall Go 1.26 or newer from https://go.dev/dl/)", strings.Join(args, " "), msg)}
 	}
 	return stdout.String(), nil
-}
-
-var race struct {
-	mu        sync.Mutex
-	known     bool
-	supported bool
-}
-
-// RaceSupported reports whether `go test -race` can work here: the platform
-// supports the race detector, cgo is enabled and the C compiler that cgo
-// uses is on PATH. It does not build anything, so it is cheap; the answer is
-// cached for the life of the process (unless ctx ended before it was known).
-func RaceSupported(ctx context.Context) bool {
-	race.mu.Lock()
-	defer race.mu.Unlock()
-	if !race.known {
-		race.supported = raceSupported(ctx)
-		race.known = ctx.Err() == nil
-	}
-	return race.supported
-}
-
-func raceSupported(ctx context.Context) bool {
-	goPath, _, err := toolchain(ctx)
-	if err != nil {
-		return false
-	}
-	out, err := goOutput(ctx, goPath, "env", "GOOS", "GOARCH", "CGO_ENABLED", "CC")
-	if err != nil {
-		return false
-	}
-	f := strings.Split(strings.TrimSpace(out), "\n")
-	if len(f) != 4 {
-		return false
-	}
-	goos, goarch, cgo, cc := f[0], f[1], f[2], strings.Fields(f[3])
-	if !raceDetectorSupported(goos, goarch) || cgo != "1" || len(cc) == 0 {
-		return false
-	}
-	_, err = exec.LookPath(cc[0])
-	return err == nil
 }
 
 // raceDetectorSupported mirrors Go's internal/platform.RaceDetectorSupported.

@@ -33,7 +33,7 @@ func TestGoVersionOK(t *testing.T) {
 // Not parallel: it changes PATH for the process.
 func TestToolchainMissing(t *testing.T) {
 	t.Setenv("PATH", t.TempDir())
-	_, _, err := lookupToolchain(context.Background())
+	_, err := lookupToolchain(context.Background())
 	if !errors.Is(err, ErrToolchain) {
 		t.Fatalf("err = %v, want ErrToolchain", err)
 	}
@@ -43,30 +43,80 @@ func TestToolchainMissing(t *testing.T) {
 	}
 }
 
-// Not parallel: it changes PATH for the process.
-func TestToolchainTooOld(t *testing.T) {
+// fakeGo puts a `go` on a fresh PATH that prints goEnvJSON for `go env`
+// and appends a line to the returned log file on every run.
+func fakeGo(t *testing.T, goEnvJSON string) (log string) {
+	t.Helper()
 	bin := t.TempDir()
-	write(t, filepath.Join(bin, "go"), "#!/bin/sh\necho go1.25.3\n")
+	log = filepath.Join(bin, "runs")
+	// Only shell builtins: PATH holds nothing else.
+	script := "#!/bin/sh\necho \"$*\" >> '" + log + "'\necho '" + goEnvJSON + "'\n"
+	write(t, filepath.Join(bin, "go"), script)
 	if err := os.Chmod(filepath.Join(bin, "go"), 0o755); err != nil {
 		t.Fatal(err)
 	}
 	t.Setenv("PATH", bin)
-	_, _, err := lookupToolchain(context.Background())
+	return log
+}
+
+// Not parallel: it changes PATH for the process.
+func TestToolchainTooOld(t *testing.T) {
+	fakeGo(t, `{"GOVERSION": "go1.25.3"}`)
+	_, err := lookupToolchain(context.Background())
 	if !errors.Is(err, ErrToolchain) {
 		t.Fatalf("err = %v, want ErrToolchain", err)
 	}
 	wantContains(t, "error", err.Error(), "needs Go 1.26 or newer", "go1.25.3", "https://go.dev/dl/")
 }
 
-func TestCheckToolchainAndRace(t *testing.T) {
+// Not parallel: it changes PATH and empties the process-wide cache.
+func TestToolchainAskedOnce(t *testing.T) {
+	defer func() { tc.tool = nil }() // the next caller looks up the real go
+	tc.tool = nil
+	log := fakeGo(t, `{"GOVERSION": "go1.26.8", "GOOS": "linux", "GOARCH": "amd64", "CGO_ENABLED": "0", "CC": "gcc"}`)
+	ctx := context.Background()
+	for range 2 {
+		if v, err := CheckToolchain(ctx); v != "go1.26.8" || err != nil {
+			t.Fatalf("CheckToolchain = %q, %v", v, err)
+		}
+		if RaceSupported(ctx) {
+			t.Error("RaceSupported with CGO_ENABLED=0 = true")
+		}
+	}
+	data, err := os.ReadFile(log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if runs := strings.Split(strings.TrimSpace(string(data)), "\n"); len(runs) != 1 {
+		t.Errorf("go ran %d times for two CheckToolchain and two RaceSupported calls: %q; want one go env", len(runs), runs)
+	}
+}
+
+func TestRaceWorks(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		goos, goarch, cgo, cc string
+		want                  bool
+	}{
+		{"linux", "amd64", "1", "sh", true}, // any C compiler on PATH will do; sh is always there
+		{"linux", "amd64", "1", "sh -O2", true},
+		{"linux", "amd64", "0", "sh", false},
+		{"linux", "amd64", "1", "", false},
+		{"linux", "amd64", "1", "no-such-cc-otpgo", false},
+		{"linux", "386", "1", "sh", false},
+		{"js", "wasm", "1", "sh", false},
+	} {
+		if got := raceWorks(tc.goos, tc.goarch, tc.cgo, tc.cc); got != tc.want {
+			t.Errorf("raceWorks(%s, %s, CGO_ENABLED=%s, CC=%q) = %v, want %v", tc.goos, tc.goarch, tc.cgo, tc.cc, got, tc.want)
+		}
+	}
+}
+
+func TestCheckToolchain(t *testing.T) {
 	t.Parallel()
 	v, err := CheckToolchain(context.Background())
 	if err != nil || !goVersionOK(v) {
 		t.Fatalf("CheckToolchain = %q, %v", v, err)
-	}
-	// The answer must be the same when asked twice (it is cached).
-	if RaceSupported(context.Background()) != RaceSupported(context.Background()) {
-		t.Error("RaceSupported changed its mind")
 	}
 }
 
