@@ -65,12 +65,15 @@ func runCheck(ctx context.Context, a *App, ids []string, f checkFlags) error {
 	if err != nil {
 		return err
 	}
-	ws, err := a.Workspace()
+	g, err := a.Grader()
 	if err != nil {
 		return err
 	}
 	store, err := a.Progress()
 	if err != nil {
+		return err
+	}
+	if err := a.requireGo("otpgo check"); err != nil {
 		return err
 	}
 	var steps []*catalog.Step
@@ -94,15 +97,11 @@ func runCheck(ctx context.Context, a *App, ids []string, f checkFlags) error {
 	} else if steps, err = stepsOf(targets); err != nil {
 		return err
 	}
-	if err := a.requireGo("otpgo check"); err != nil {
-		return err
-	}
 
 	race := !f.noRace && a.RaceSupported(ctx)
 	if !f.noRace && !race && !f.json {
 		fmt.Fprintln(a.Err, "The race detector does not work here (it needs cgo and a C compiler); checking without -race. otpgo doctor says more.")
 	}
-	g := &check.Grader{Root: ws.Root, FS: a.FS, Run: a.Run}
 	act := a.startActivity(fmt.Sprintf("checking %s: compiling (first run can take 10-20 s)...", idList(steps)))
 	var once sync.Once
 	verdicts, err := g.Check(ctx, steps, check.Options{

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -54,7 +53,7 @@ type harness struct {
 	tty    bool
 	stdin  string
 	run    func(context.Context, runner.Request) ([]runner.Verdict, error)
-	noGo   bool
+	goErr  error // what the Toolchain check returns (nil: go1.26.8 works)
 	mu     sync.Mutex
 	reqs   []runner.Request
 	stdout bytes.Buffer
@@ -118,14 +117,13 @@ func (h *harness) envFor(dir string) Env {
 			h.mu.Unlock()
 			return h.run(ctx, req)
 		},
-		LookPath: func(string) (string, error) {
-			if h.noGo {
-				return "", exec.ErrNotFound
+		Toolchain: func(context.Context) (string, error) {
+			if h.goErr != nil {
+				return "", h.goErr
 			}
-			return "/usr/local/go/bin/go", nil
+			return "go1.26.8", nil
 		},
-		Toolchain:     func(context.Context) (string, error) { return "go1.26.8", nil },
-		RaceSupported: func(context.Context) bool { return true },
+		RaceSupported: func(context.Context) bool { return h.goErr == nil },
 		IsTerminal:    func(any) bool { return h.tty },
 		Now:           func() time.Time { return time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC) },
 	}
@@ -208,22 +206,32 @@ func TestOutsideACheckout(t *testing.T) {
 	}
 }
 
-func TestNoGoOnPath(t *testing.T) {
-	h := newHarness(t)
-	h.noGo = true
-	for _, args := range [][]string{{"check", "aa.1"}, {"verify"}} {
-		if code := h.exec(args...); code != ExitError {
-			t.Errorf("%v without go: exit %d; want %d", args, code, ExitError)
+// TestNoUsableGo: no go on PATH, or one too old, is one line on stderr
+// that says what to install (the runner's own message, runner.ErrToolchain),
+// before anything runs and without a misleading word about -race.
+func TestNoUsableGo(t *testing.T) {
+	for _, msg := range []string{
+		"no `go` on PATH: install Go 1.26 or newer from https://go.dev/dl/ and open a new shell",
+		"otpgo needs Go 1.26 or newer but /usr/bin/go is go1.25.3: install a newer Go from https://go.dev/dl/",
+	} {
+		h := newHarness(t)
+		h.goErr = errors.New(msg)
+		for _, args := range [][]string{{"check", "aa.1"}, {"check"}, {"verify"}} {
+			if code := h.exec(args...); code != ExitError {
+				t.Errorf("%v: exit %d; want %d", args, code, ExitError)
+			}
+			if got := strings.TrimSpace(h.errOut()); !strings.HasSuffix(got, msg) || strings.Count(got, "\n") != 0 {
+				t.Errorf("%v: stderr = %q; want the one line %q", args, got, msg)
+			}
 		}
-		h.mustContain(strings.Join(args, " "), h.errOut(), "`go` is not on your PATH", "https://go.dev/dl/")
+		if len(h.reqs) != 0 {
+			t.Error("the runner ran without a usable go")
+		}
+		if code := h.exec("doctor"); code != ExitFailed {
+			t.Errorf("doctor: exit %d; want %d", code, ExitFailed)
+		}
+		h.mustContain("doctor", h.out(), msg)
 	}
-	if len(h.reqs) != 0 {
-		t.Error("the runner ran without a go command")
-	}
-	if code := h.exec("doctor"); code != ExitFailed {
-		t.Errorf("doctor without go: exit %d; want %d", code, ExitFailed)
-	}
-	h.mustContain("doctor", h.out(), "`go` is not on your PATH")
 }
 
 func TestCheckExitCodesAndProgress(t *testing.T) {

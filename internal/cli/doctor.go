@@ -48,13 +48,11 @@ func runDoctor(ctx context.Context, a *App) error {
 	var findings []finding
 	add := func(level int, what, fix string) { findings = append(findings, finding{level, what, fix}) }
 
-	goPath, err := a.LookPath("go")
+	goVersion, err := a.Toolchain(ctx)
 	if err != nil {
-		add(2, "Go: `go` is not on your PATH", "install Go 1.26 or newer from https://go.dev/dl/ and open a new terminal")
-	} else if v, err := a.Toolchain(ctx); err != nil {
-		add(2, "Go: "+firstLineOf(err.Error()), "install Go 1.26 or newer from https://go.dev/dl/")
+		add(2, "Go: "+firstLineOf(err.Error()), "") // the error says what to install
 	} else {
-		add(0, fmt.Sprintf("Go: %s (%s)", v, goPath), "")
+		add(0, "Go: "+goVersion, "")
 	}
 
 	ws, err := a.Workspace()
@@ -77,8 +75,8 @@ func runDoctor(ctx context.Context, a *App) error {
 		add(0, fmt.Sprintf("Course: %d chapters, %d written, %d graded steps", len(c.Chapters), ready, steps), "")
 	}
 
-	if goPath != "" {
-		level, what, fix := buildCache(ctx, goPath)
+	if goVersion != "" {
+		level, what, fix := buildCache(ctx)
 		add(level, what, fix)
 		if a.RaceSupported(ctx) {
 			add(0, "Race detector: works here (otpgo check uses -race)", "")
@@ -137,10 +135,10 @@ const warmEntries = 1000
 
 // buildCache says whether `go env GOCACHE` is warm, counting at most
 // warmEntries files so a big cache costs no more than a small one.
-func buildCache(ctx context.Context, goPath string) (level int, what, fix string) {
+func buildCache(ctx context.Context) (level int, what, fix string) {
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	out, err := exec.CommandContext(ctx, goPath, "env", "GOCACHE").Output()
+	out, err := exec.CommandContext(ctx, "go", "env", "GOCACHE").Output()
 	if err != nil {
 		return 1, "Build cache: cannot ask go env GOCACHE: " + err.Error(), ""
 	}

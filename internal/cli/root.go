@@ -49,7 +49,6 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"os/exec"
 	"os/signal"
 	"slices"
 	"strings"
@@ -98,9 +97,8 @@ type Env struct {
 	Getenv func(string) string // "" = os.Getenv
 	FS     fs.FS               // the course; nil = otpgo.FS
 	Run    check.RunFunc       // nil = runner.Run
-	// LookPath finds the go command; nil = exec.LookPath.
-	LookPath func(file string) (string, error)
-	// Toolchain reports the Go version on PATH; nil = runner.CheckToolchain.
+	// Toolchain reports the Go version on PATH, or a one-line error saying
+	// what to install; nil = runner.CheckToolchain.
 	Toolchain func(ctx context.Context) (string, error)
 	// RaceSupported reports whether -race works here; nil = runner.RaceSupported.
 	RaceSupported func(ctx context.Context) bool
@@ -128,9 +126,6 @@ func (e Env) withDefaults() Env {
 	}
 	if e.Run == nil {
 		e.Run = runner.Run
-	}
-	if e.LookPath == nil {
-		e.LookPath = exec.LookPath
 	}
 	if e.Toolchain == nil {
 		e.Toolchain = runner.CheckToolchain
@@ -350,10 +345,12 @@ func (a *App) errColor() bool {
 	return a.IsTerminal(a.Err) && a.Getenv("NO_COLOR") == "" && a.Getenv("TERM") != "dumb"
 }
 
-// requireGo fails with one clear line when there is no go command.
+// requireGo fails with one clear line when there is no usable go command
+// (missing, or older than the course needs). The answer is cached, so the
+// runner and RaceSupported that come after it ask go nothing more.
 func (a *App) requireGo(what string) error {
-	if _, err := a.LookPath("go"); err != nil {
-		return fmt.Errorf("%s needs the Go toolchain, and `go` is not on your PATH.\nInstall Go 1.26 or newer from https://go.dev/dl/, open a new terminal, and check with `go version`", what)
+	if _, err := a.Toolchain(context.Background()); err != nil {
+		return fmt.Errorf("%s: %w", what, err)
 	}
 	return nil
 }
