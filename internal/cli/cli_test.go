@@ -158,6 +158,18 @@ func (h *harness) state() *progress.State {
 	return st
 }
 
+func TestWelcomeNamesTheCommands(t *testing.T) {
+	h := newHarness(t)
+	if code := h.exec(); code != ExitOK {
+		t.Fatalf("exit %d: %s", code, h.errOut())
+	}
+	h.mustContain("welcome", h.out(), "otpgo check [ID]", "otpgo hint ID", "otpgo watch", "otpgo observe")
+	if code := h.exec("--help"); code != ExitOK {
+		t.Fatalf("--help: exit %d: %s", code, h.errOut())
+	}
+	h.mustContain("--help", h.out(), "otpgo watch", "otpgo observe")
+}
+
 func TestUnknownIDSuggestsClosest(t *testing.T) {
 	h := newHarness(t)
 	for _, args := range [][]string{{"check", "aa.3"}, {"hint", "a.1"}, {"lesson", "show", "aaa"}, {"solution", "aa.9"}, {"reset", "aa3", "--yes"}} {

@@ -190,7 +190,9 @@ and let otpgo check grade it with hidden tests.
   otpgo lesson list      the chapters and your progress
   otpgo lesson show gs   read a lesson
   otpgo check            grade the next step you have not passed
-  otpgo hint gs.1        one more hint`,
+  otpgo watch            check again every time you save
+  otpgo hint gs.1        one more hint
+  otpgo observe          a live supervision tree to kill and crash (chapter 06)`,
 		Args:          cobra.NoArgs,
 		SilenceUsage:  true,
 		SilenceErrors: true,

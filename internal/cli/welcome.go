@@ -15,5 +15,6 @@ func welcome(a *App, cmd *cobra.Command) error {
 		return err
 	}
 	fmt.Fprintf(a.Out, "\n%s otpgo lesson show ID · otpgo check [ID] · otpgo hint ID · otpgo --help\n", s.dim("Commands:"))
+	fmt.Fprintf(a.Out, "%s otpgo watch [ID] checks again on every save · otpgo observe shows a live supervision tree\n", s.dim("     Also:"))
 	return nil
 }
