@@ -198,6 +198,21 @@ func (h *harness) wait(what string) string {
 	return h.rec.WaitFor(h.t, 5*time.Second, what, tuitest.Contains(what))
 }
 
+// waitSelected waits for the home screen's cursor (▸) to be on the line
+// of what. The cursor moves to the current step once progress is loaded,
+// so this is how a test knows keys will act on the loaded list.
+func (h *harness) waitSelected(what string) string {
+	h.t.Helper()
+	return h.rec.WaitFor(h.t, 5*time.Second, "the cursor on "+what, func(s string) bool {
+		for _, l := range strings.Split(s, "\n") {
+			if strings.HasPrefix(l, "▸") && strings.Contains(l, what) {
+				return true
+			}
+		}
+		return false
+	})
+}
+
 // quit ends the program and returns its last frame.
 func (h *harness) quit() string {
 	if h.done {
@@ -213,14 +228,14 @@ func (h *harness) quit() string {
 
 func TestHomeScreen(t *testing.T) {
 	h := start(t, Options{}, 80, 24)
-	h.wait("next")
+	h.waitSelected("01.1 Parallel each")
 	golden.RequireEqual(t, h.quit())
 }
 
 func TestLessonScreen(t *testing.T) {
 	h := start(t, Options{}, 80, 24)
-	h.wait("01.1 Parallel each")
-	h.key("enter") // the cursor starts on the current step, 01.1
+	h.waitSelected("01.1 Parallel each") // progress loaded: the cursor is on the current step
+	h.key("enter")
 	h.wait("press enter to check")
 	h.key("l")
 	h.wait("A process is a function")
@@ -229,9 +244,8 @@ func TestLessonScreen(t *testing.T) {
 
 func TestPickAStepCheckItSeeTheVerdictOpenAHint(t *testing.T) {
 	h := start(t, Options{NoWatch: true}, 100, 30)
-	h.wait("Parallel each")
-	h.wait("next") // progress loaded: the cursor is on 01.1
-	h.key("down")  // 01.1 -> 01.2
+	h.waitSelected("01.1 Parallel each") // progress loaded
+	h.key("down")                        // 01.1 -> 01.2
 	h.key("enter")
 	h.wait("press enter to check")
 	h.key("enter") // check
@@ -316,18 +330,19 @@ func TestSaveTriggersExactlyOneRecheck(t *testing.T) {
 	h.fake.verdicts <- passing()
 	h.wait("check 3 of this step, because you saved async.go")
 	// A manual re-run now is the fourth call: no save was checked twice.
+	// The send returns once the fake's Check has the verdict, so the
+	// count below includes every check started so far.
 	h.key("r")
-	h.wait("checking 01.2")
+	h.fake.verdicts <- passing()
+	h.wait("check 4 of this step, because you asked")
 	if n := h.fake.callCount(); n != 4 {
 		t.Fatalf("%d checks for two saves and two key presses, want 4", n)
 	}
-	h.fake.verdicts <- passing()
-	h.wait("check 4 of this step, because you asked")
 }
 
 func TestUngradedStepAndComingChapter(t *testing.T) {
 	h := start(t, Options{}, 80, 24)
-	s := h.wait("next") // progress loaded: the cursor is on 01.1
+	s := h.waitSelected("01.1 Parallel each") // progress loaded
 	if !strings.Contains(s, "09  Later") || !strings.Contains(s, "coming") {
 		t.Fatalf("a coming chapter is not shown as coming:\n%s", s)
 	}
