@@ -21,16 +21,6 @@ import (
 	"github.com/otpgo/otpgo/internal/runner"
 )
 
-// HiddenPrefix starts the name under which a hidden test file is injected
-// into exercises/<dir>: no learner will name a file like that.
-const HiddenPrefix = "zz_otpgo_hidden_"
-
-// OverlayName is the name a hidden test file (e.g. "cache_test.go") takes
-// in exercises/<dir>: "zz_otpgo_hidden_cache_test.go".
-func OverlayName(testFile string) string {
-	return HiddenPrefix + testFile
-}
-
 // RunFunc runs a request; runner.Run is the real one.
 type RunFunc func(context.Context, runner.Request) ([]runner.Verdict, error)
 
@@ -41,11 +31,6 @@ type Grader struct {
 	Run  RunFunc
 }
 
-// New returns a Grader for the checkout at root using runner.Run.
-func New(root string, fsys fs.FS) *Grader {
-	return &Grader{Root: root, FS: fsys, Run: runner.Run}
-}
-
 // Options say how to run the tests.
 type Options struct {
 	Race     bool               // go test -race (see runner.RaceSupported)
@@ -53,38 +38,25 @@ type Options struct {
 	Progress func(runner.Phase) // told when compiling starts and tests run
 }
 
-// HiddenTests returns the chapter's hidden tests (every _test.go file of
-// the embedded solutions/<dir>), keyed by their overlay name.
-func HiddenTests(fsys fs.FS, ch *catalog.Chapter) (map[string][]byte, error) {
-	return readDir(fsys, path.Join("solutions", ch.Dir), func(name string) (string, bool) {
-		if strings.HasSuffix(name, "_test.go") {
-			return OverlayName(name), true
-		}
-		return "", false
-	})
-}
-
-// readDir reads the regular files of dir in fsys for which keep returns a
-// name to store them under.
-func readDir(fsys fs.FS, dir string, keep func(name string) (string, bool)) (map[string][]byte, error) {
+// hiddenTests returns the chapter's hidden tests: every _test.go file of
+// the embedded solutions/<dir>, keyed by its name (the runner injects it
+// as runner.HiddenPrefix + name).
+func hiddenTests(fsys fs.FS, ch *catalog.Chapter) (map[string][]byte, error) {
+	dir := path.Join("solutions", ch.Dir)
 	entries, err := fs.ReadDir(fsys, dir)
 	if err != nil {
 		return nil, fmt.Errorf("read embedded %s: %w", dir, err)
 	}
 	out := map[string][]byte{}
 	for _, e := range entries {
-		if e.IsDir() {
-			continue
-		}
-		as, ok := keep(e.Name())
-		if !ok {
+		if e.IsDir() || !strings.HasSuffix(e.Name(), "_test.go") {
 			continue
 		}
 		data, err := fs.ReadFile(fsys, path.Join(dir, e.Name()))
 		if err != nil {
 			return nil, fmt.Errorf("read embedded %s: %w", e.Name(), err)
 		}
-		out[as] = data
+		out[e.Name()] = data
 	}
 	return out, nil
 }
@@ -96,7 +68,7 @@ func (g *Grader) Request(steps []*catalog.Step, opts Options) (runner.Request, e
 	if err != nil {
 		return runner.Request{}, err
 	}
-	hidden, err := HiddenTests(g.FS, ch)
+	hidden, err := hiddenTests(g.FS, ch)
 	if err != nil {
 		return runner.Request{}, fmt.Errorf("check %s: %w", ch.ID, err)
 	}
@@ -145,7 +117,7 @@ func oneChapter(steps []*catalog.Step) (*catalog.Chapter, error) {
 // the machinery (no Go toolchain, cancelled); a failing step is a verdict.
 func (g *Grader) Check(ctx context.Context, steps []*catalog.Step, opts Options) ([]runner.Verdict, error) {
 	var out []runner.Verdict
-	for _, group := range ByChapter(steps) {
+	for _, group := range byChapter(steps) {
 		req, err := g.Request(group, opts)
 		if err != nil {
 			return out, err
@@ -185,9 +157,9 @@ func (g *Grader) run(ctx context.Context, req runner.Request) ([]runner.Verdict,
 	return out, nil
 }
 
-// ByChapter splits steps into runs of one chapter each, keeping the first
+// byChapter splits steps into runs of one chapter each, keeping the first
 // appearance order of chapters and the order of steps within each.
-func ByChapter(steps []*catalog.Step) [][]*catalog.Step {
+func byChapter(steps []*catalog.Step) [][]*catalog.Step {
 	var groups [][]*catalog.Step
 	idx := map[*catalog.Chapter]int{}
 	for _, s := range steps {

@@ -3,6 +3,7 @@ package check
 import (
 	"context"
 	"errors"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -45,9 +46,12 @@ func TestRequestInjectsHiddenTests(t *testing.T) {
 		t.Fatal("no hidden tests in the overlay")
 	}
 	for name := range req.Overlay {
-		if !strings.HasPrefix(name, HiddenPrefix) || !strings.HasSuffix(name, "_test.go") {
-			t.Errorf("overlay file %s: want only hidden test files named %s*_test.go", name, HiddenPrefix)
+		if !strings.HasSuffix(name, "_test.go") || name != filepath.Base(name) {
+			t.Errorf("overlay file %s: want only the solution's *_test.go files, by name (the runner adds %s)", name, runner.HiddenPrefix)
 		}
+	}
+	if _, ok := req.Overlay["genserver_test.go"]; !ok {
+		t.Errorf("overlay %v lacks solutions/gs_genserver/genserver_test.go", slices.Collect(maps.Keys(req.Overlay)))
 	}
 	if req.Timeout != gs.Steps[0].Timeout+gs.Steps[1].Timeout {
 		t.Errorf("timeout = %v; want the sum of the steps' timeouts", req.Timeout)
@@ -116,7 +120,7 @@ func TestVerifyRequests(t *testing.T) {
 	if sol.Count != 3 || skel.Count != 1 || !skel.Race || !sol.Race {
 		t.Errorf("skeleton count %d race %v, solution count %d race %v", skel.Count, skel.Race, sol.Count, sol.Race)
 	}
-	if _, ok := skel.Overlay[OverlayName("genserver_test.go")]; !ok {
+	if _, ok := skel.Overlay["genserver_test.go"]; !ok {
 		t.Error("the skeleton run must inject the hidden tests")
 	}
 	if len(sol.Overlay) != 0 {

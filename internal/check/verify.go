@@ -167,7 +167,7 @@ func (g *Grader) verifyRequests(s *catalog.Step, opts Options, count int) (skele
 	if err != nil {
 		return skeleton, solution, err
 	}
-	hidden, err := HiddenTests(g.FS, ch)
+	hidden, err := hiddenTests(g.FS, ch)
 	if err != nil {
 		return skeleton, solution, err
 	}

@@ -167,7 +167,7 @@ func verdictsJSON(steps []*catalog.Step, vs []runner.Verdict) []checkJSON {
 // cleanMessage shows a hidden test file under its own name: the learner
 // has no zz_otpgo_hidden_x_test.go, and can read x_test.go in solutions/.
 func cleanMessage(s string) string {
-	return strings.ReplaceAll(s, check.HiddenPrefix, "")
+	return strings.ReplaceAll(s, runner.HiddenPrefix, "")
 }
 
 // maxMessageLines caps each failure message (a panic's stack, a hang's

@@ -260,7 +260,7 @@ func TestCheckExitCodesAndProgress(t *testing.T) {
 	if req.Root != h.root || req.Dir != "exercises/aa_pkg" || !req.Race {
 		t.Errorf("request = %+v; want root %s, exercises/aa_pkg, -race", req, h.root)
 	}
-	if _, ok := req.Overlay["zz_otpgo_hidden_aa_test.go"]; !ok {
+	if _, ok := req.Overlay["aa_test.go"]; !ok {
 		t.Errorf("overlay %v lacks the hidden test file", keys(req.Overlay))
 	}
 	h.mustContain("stdout", h.out(), "✓ aa.1", "Next: aa.2")

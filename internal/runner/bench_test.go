@@ -169,10 +169,10 @@ func checkFunc(b *testing.B, root string) func() {
 
 func rawFunc(b *testing.B, root string) func() {
 	tmp := b.TempDir()
-	hidden := filepath.Join(tmp, hiddenPrefix+"fx_test.go")
+	hidden := filepath.Join(tmp, HiddenPrefix+"fx_test.go")
 	write(b, hidden, benchHidden)
 	ov, err := json.Marshal(map[string]map[string]string{"Replace": {
-		filepath.Join(root, fixtureDir, hiddenPrefix+"fx_test.go"): hidden}})
+		filepath.Join(root, fixtureDir, HiddenPrefix+"fx_test.go"): hidden}})
 	if err != nil {
 		b.Fatal(err)
 	}

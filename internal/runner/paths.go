@@ -7,13 +7,14 @@ import (
 	"strings"
 )
 
-// hiddenPrefix is put before every injected file name, so it can't clash
-// with a learner's file and can be recognised in any message.
-const hiddenPrefix = "zz_otpgo_hidden_"
+// HiddenPrefix is put before the name of every file Run injects (see
+// Request.Overlay), so it can't clash with a learner's file and can be
+// recognised in any message.
+const HiddenPrefix = "zz_otpgo_hidden_"
 
 // hiddenPathRE matches a path to an injected file in any form the tools
 // print it (absolute temp path, ./relative, bare name).
-var hiddenPathRE = regexp.MustCompile(`(?:[^\s:]*/)?` + hiddenPrefix + `([^\s/:]+\.go)`)
+var hiddenPathRE = regexp.MustCompile(`(?:[^\s:]*/)?` + HiddenPrefix + `([^\s/:]+\.go)`)
 
 // paths turns the tools' file names into the ones a learner sees.
 type paths struct {
@@ -37,7 +38,7 @@ func (p *paths) inPkg(file string) bool {
 // for their code, "hidden test cache_test.go" for an injected test.
 func (p *paths) display(file string) string {
 	base := filepath.Base(file)
-	if name, ok := strings.CutPrefix(base, hiddenPrefix); ok {
+	if name, ok := strings.CutPrefix(base, HiddenPrefix); ok {
 		return "hidden test " + name
 	}
 	if rel, ok := strings.CutPrefix(file, p.root+string(filepath.Separator)); ok {

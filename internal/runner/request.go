@@ -69,10 +69,7 @@ func runPattern(tests []string) string {
 func writeOverlay(tmp, pkgAbs string, files map[string][]byte) (string, error) {
 	replace := make(map[string]string, len(files))
 	for name, content := range files {
-		injected := name
-		if !strings.HasPrefix(injected, hiddenPrefix) {
-			injected = hiddenPrefix + name
-		}
+		injected := HiddenPrefix + name
 		f := filepath.Join(tmp, injected)
 		if err := os.WriteFile(f, content, 0o600); err != nil {
 			return "", err

@@ -28,7 +28,7 @@ type Step struct {
 type Request struct {
 	Root    string            // absolute module root
 	Dir     string            // package dir relative to Root, e.g. "exercises/02_cache"
-	Overlay map[string][]byte // file name (in Dir) -> content; written to temp files, passed via -overlay (injected as zz_otpgo_hidden_<name>; a name that already has the prefix keeps it)
+	Overlay map[string][]byte // file name (in Dir) -> content; written to temp files, passed via -overlay (injected as HiddenPrefix+name)
 	Steps   []Step
 	Race    bool
 	Count   int           // default 1 (then no -count flag is passed, so go test's result cache works)

@@ -64,7 +64,7 @@ func TestAddNegative(t *testing.T) {
 	wantContains(t, "message", neg.Message,
 		"fx_test.go:13: Add(-1, -2) = -3, want -4;\n    this test is wrong on purpose",
 		"TestAddNegative/sub:\n    fx_test.go:15: a failing subtest")
-	wantNotContains(t, "message", neg.Message, "=== RUN", "--- FAIL", hiddenPrefix, "a passing subtest's log")
+	wantNotContains(t, "message", neg.Message, "=== RUN", "--- FAIL", HiddenPrefix, "a passing subtest's log")
 	wantContains(t, "detail", vs[1].Detail, "TestAddNegative failed")
 	mu.Lock()
 	defer mu.Unlock()
@@ -89,7 +89,7 @@ func TestAdd(t *testing.T) { Add(1, 2) }
 `, 5*time.Second, Step{ID: "1", Tests: []string{"TestAdd"}}))
 	wantStatus(t, vs[0], BuildError)
 	wantContains(t, "detail", vs[0].Detail, "exercises/fx/fx.go:4:13: undefined: c")
-	wantNotContains(t, "detail", vs[0].Detail, f.root, os.TempDir(), hiddenPrefix)
+	wantNotContains(t, "detail", vs[0].Detail, f.root, os.TempDir(), HiddenPrefix)
 	if vs[0].Tests[0].Passed {
 		t.Error("a test of a package that doesn't build is reported as passed")
 	}
@@ -112,7 +112,7 @@ func TestSub(t *testing.T) {
 	wantContains(t, "detail", vs[0].Detail,
 		"hidden test fx_test.go:6:5: undefined: Sub",
 		"The hidden tests use Sub, which exercises/fx does not define")
-	wantNotContains(t, "detail", vs[0].Detail, os.TempDir(), hiddenPrefix)
+	wantNotContains(t, "detail", vs[0].Detail, os.TempDir(), HiddenPrefix)
 }
 
 func TestRunVetErrorIsABuildError(t *testing.T) {
