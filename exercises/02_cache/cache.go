@@ -51,7 +51,8 @@ func (c *Cache[K, V]) Put(key K, value V) error {
 //
 // Step 02.1: Call the server with a get request; a failed Call is a miss.
 // Step 02.2: an expired value is a miss, even before eviction removes it.
-// Step 02.3: read the table directly, without asking the server.
+// Step 02.3: read the table directly, without asking the server; the
+// server clears the table in Terminate, so a stopped cache still misses.
 func (c *Cache[K, V]) Get(key K) (V, bool) {
 	panic("TODO(02.1): Call the server with a get request")
 }

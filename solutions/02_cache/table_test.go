@@ -156,3 +156,25 @@ func TestTableConcurrentReaders(t *testing.T) {
 		<-r
 	}
 }
+
+func TestTableDiesWithServer(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	defer zzCatchTODO(t)
+	c, err := Start[string, int]()
+	if err != nil {
+		t.Fatalf("Start: %v", err)
+	}
+	if err := c.Put("a", 1); err != nil {
+		t.Fatalf("Put: %v", err)
+	}
+	if err := c.Stop(); err != nil {
+		t.Fatalf("Stop: %v", err)
+	}
+	if v, ok := c.Get("a"); ok {
+		t.Errorf("Get(a) after Stop = (%v, true), want a miss: an ETS table dies with its owner, and so "+
+			"must the cache's table. Clear it in the server's Terminate, which Stop runs", v)
+	}
+	if n := c.Len(); n != 0 {
+		t.Errorf("Len() after Stop = %d, want 0: clear the table in the server's Terminate", n)
+	}
+}
