@@ -94,7 +94,7 @@ func (m stepModel) keys() keyList {
 		return keyList{short: short, full: [][]key.Binding{short}}
 	}
 	sol := keySolution
-	sol.SetEnabled(m.step != nil && m.env.done(m.step))
+	sol.SetEnabled(m.solved())
 	next := keyNext
 	next.SetEnabled(m.passed())
 	return keyList{
@@ -115,6 +115,12 @@ func (m stepModel) canObserve() bool {
 // passed: the last check of this step passed.
 func (m stepModel) passed() bool {
 	return m.verdict != nil && m.verdict.Status == runner.Passed
+}
+
+// solved: the step passed, now or before. A pass counts at once, before
+// the progress file is read again, so s works the moment "PASSED" shows.
+func (m stepModel) solved() bool {
+	return m.step != nil && (m.passed() || m.env.done(m.step))
 }
 
 // open shows step s, starting afresh unless it is already shown.
@@ -402,7 +408,7 @@ func (m stepModel) key(k tea.KeyPressMsg) (stepModel, tea.Cmd) {
 		if !s.Gradable() {
 			return m, nil
 		}
-		if !m.env.done(s) {
+		if !m.solved() {
 			m.status, m.statusBad = "the solution opens once the step passes; h gives a hint", false
 			return m.resize(), nil
 		}
@@ -418,7 +424,7 @@ func (m stepModel) key(k tea.KeyPressMsg) (stepModel, tea.Cmd) {
 		m.status, m.statusBad = fmt.Sprintf("Reset %s to the skeleton? Your version is saved in .otpgo/backup/ first. y: reset, any other key: keep it", strings.Join(s.Files, ", ")), false
 		return m.resize(), nil
 	case key.Matches(k, keyNext):
-		if s.Gradable() && !m.passed() && !m.env.done(s) {
+		if s.Gradable() && !m.solved() {
 			m.status, m.statusBad = "this step has not passed yet", false
 			return m.resize(), nil
 		}
@@ -530,7 +536,7 @@ func (m stepModel) View() string {
 			paths[i] = s.Chapter.ExercisePath(f)
 		}
 		files = "edit " + fileStyle.Render(strings.Join(paths, ", "))
-		if e.done(s) {
+		if m.solved() {
 			files += "  " + passStyle.Render("✓ done")
 		}
 	}

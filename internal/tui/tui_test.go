@@ -66,6 +66,9 @@ type fakeBackend struct {
 	mu     sync.Mutex
 	calls  []string
 	passed map[string]bool
+	// slowProgress: passes are not in Progress yet, as when the progress
+	// file is read back after the learner's next key press.
+	slowProgress bool
 	hints  map[string]int
 	resets int
 }
@@ -85,8 +88,10 @@ func (f *fakeBackend) Progress() (*progress.State, error) {
 	defer f.mu.Unlock()
 	st := &progress.State{Version: progress.Version, Steps: map[string]*progress.StepState{}}
 	at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
-	for id := range f.passed {
-		st.Steps[id] = &progress.StepState{PassedAt: &at}
+	for id, ok := range f.passed {
+		if ok {
+			st.Steps[id] = &progress.StepState{PassedAt: &at}
+		}
 	}
 	for id, n := range f.hints {
 		if st.Steps[id] == nil {
@@ -107,7 +112,7 @@ func (f *fakeBackend) Check(ctx context.Context, s *catalog.Step, phase func(run
 		v.Step = s.ID
 		if v.Status == runner.Passed {
 			f.mu.Lock()
-			f.passed[s.ID] = true
+			f.passed[s.ID] = !f.slowProgress
 			f.mu.Unlock()
 		}
 		return v, nil
@@ -271,6 +276,9 @@ func TestPickAStepCheckItSeeTheVerdictOpenAHint(t *testing.T) {
 
 func TestPassOffersTheNextStepWithoutMovingOn(t *testing.T) {
 	h := start(t, Options{NoWatch: true, Start: "01.1"}, 100, 30)
+	h.fake.mu.Lock()
+	h.fake.slowProgress = true // s and n must follow the verdict, not the progress file
+	h.fake.mu.Unlock()
 	h.wait("01.1 Parallel each")
 	h.key("s")
 	h.wait("the solution opens once the step passes")
