@@ -192,7 +192,10 @@ func (a *App) printVerdicts(c *catalog.Course, steps []*catalog.Step, vs []runne
 			firstFailed = step
 		}
 		fmt.Fprintf(w, "%s %s %s: %s\n", s.red("✗"), s.bold(step.ID), step.Title, s.red(statusPhrase(v.Status)))
-		shown := a.printFailedTests(v, verbose)
+		shown := ""
+		if v.Status != runner.BuildError { // then every test is "not run": the compiler's messages are the news
+			shown = a.printFailedTests(v, verbose)
+		}
 		// The detail adds to the tests' own messages for a build error, a
 		// hang (the stuck goroutines) or a crash; for a plain failure or a
 		// panic the messages above already say it all.

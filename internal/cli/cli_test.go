@@ -291,12 +291,16 @@ func TestCheckExitCodesAndProgress(t *testing.T) {
 
 	// A build error: exit 1 and the compiler's message.
 	h.run = func(_ context.Context, req runner.Request) ([]runner.Verdict, error) {
-		return []runner.Verdict{{Step: "aa.2", Status: runner.BuildError, Detail: "exercises/aa_pkg/two.go:3:20: undefined: x"}}, nil
+		return []runner.Verdict{{Step: "aa.2", Status: runner.BuildError, Detail: "exercises/aa_pkg/two.go:3:20: undefined: x",
+			Tests: []runner.TestOutcome{{Name: "TestTwo", Message: "not run: the package did not compile"}}}}, nil
 	}
-	if code := h.exec("check", "aa"); code != ExitFailed {
+	if code := h.exec("check", "aa.2"); code != ExitFailed {
 		t.Fatalf("check (build error): exit %d; want %d", code, ExitFailed)
 	}
-	h.mustContain("stdout", h.out(), "does not compile", "exercises/aa_pkg/two.go:3:20: undefined: x")
+	h.mustContain("stdout", h.out(), "does not compile", "    exercises/aa_pkg/two.go:3:20: undefined: x")
+	if strings.Contains(h.out(), "not run") {
+		t.Errorf("a build error lists tests that did not run instead of leading with the compiler:\n%s", h.out())
+	}
 
 	// The machinery failing is an error, not a verdict: exit 2.
 	h.run = func(context.Context, runner.Request) ([]runner.Verdict, error) {
