@@ -23,7 +23,8 @@ func ExecuteAsyncMonitored[T any](p *actor.Process, fn func(p *actor.Process) T)
 // wrapping the crash reason (a *actor.PanicError for a panic) without
 // waiting for d. If d passes, the task is killed and the error wraps
 // actor.ErrTimeout. Either way, nothing about the task is left in p's
-// mailbox afterwards: no reply, no actor.Down.
+// mailbox afterwards: no actor.Down, and no reply (short of one sent in
+// the very instant of a kill, as with AwaitOrKill).
 //
 // Step 01.3. Receive either the task's reply or an actor.Down whose Ref is
 // the task's monitor. Reply: the task exits right after replying, so its

@@ -74,8 +74,9 @@ func AwaitTimeout[T any](p *actor.Process, t Task[T], d time.Duration) (T, error
 }
 
 // AwaitOrKill is AwaitTimeout, but a task still running after d is killed:
-// its process is dead when AwaitOrKill returns, and its result never
-// reaches p's mailbox.
+// its process is dead when AwaitOrKill returns, and its result does not
+// reach p's mailbox (short of one sent in the very instant of the kill: Go
+// cannot stop a goroutine at once).
 func AwaitOrKill[T any](p *actor.Process, t Task[T], d time.Duration) (T, error) {
 	v, err := AwaitTimeout(p, t, d)
 	if errors.Is(err, actor.ErrTimeout) {
