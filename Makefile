@@ -6,10 +6,10 @@ GO ?= go
 # -race test binaries sleep 1 s at exit unless told not to.
 export GORACE ?= atexit_sleep_ms=0
 
-.PHONY: help run test verify bench lint install
+.PHONY: help run test verify bench bench-peers lint install
 
 help: ## list the targets
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
 
 run: ## start otpgo (where you are, what to do next)
 	$(GO) run ./cmd/otpgo
@@ -24,6 +24,9 @@ verify: ## every step: the skeleton fails its tests, the solution passes them
 
 bench: ## benchmarks, with ratios to their baselines
 	$(GO) test -run '^$$' -bench . -benchmem ./... | $(GO) run ./internal/benchratio
+
+bench-peers: ## internal/actor beside raw Go, ergo, protoactor and hollywood (~4 min; see benchmarks/README.md)
+	cd benchmarks && $(GO) run ./cmd/table
 
 lint: ## gofmt and go vet
 	@out="$$(gofmt -l .)"; if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
