@@ -100,7 +100,7 @@ func New(opts Options) App {
 			if t.Step != nil {
 				a.home.selectStep(t.Step)
 				a.active = screenStep
-				a.step = a.step.open(t.Step)
+				a.step, _ = a.step.open(t.Step) // nothing to stop yet
 			} else {
 				a.home.selectChapter(t.Chapter)
 				a.active = screenLesson
@@ -112,7 +112,8 @@ func New(opts Options) App {
 }
 
 // Close stops what the app left running: a check in flight, the file
-// watcher. Run calls it; tests call it on the final model.
+// watcher (a watcher still starting stops on its own when it sees the
+// cancelled context). Run calls it; tests call it on the final model.
 func (a App) Close() {
 	a.cancel()
 	a.step.stopWatch()
@@ -183,14 +184,13 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case openStepMsg:
 		a.active = screenStep
 		a.home.selectStep(msg.step)
-		a.step = a.step.open(msg.step)
-		return a, a.step.init()
+		a.step, cmd = a.step.open(msg.step)
+		return a, tea.Batch(cmd, a.step.init())
 
 	case goHomeMsg:
 		a.active = screenHome
-		a.step.stopWatch()
-		a.step = a.step.leave()
-		return a, loadProgress(a.env.backend)
+		a.step, cmd = a.step.leave()
+		return a, tea.Batch(cmd, loadProgress(a.env.backend))
 
 	case tea.KeyPressMsg:
 		if msg.String() == "ctrl+c" {

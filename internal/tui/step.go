@@ -123,12 +123,13 @@ func (m stepModel) solved() bool {
 	return m.step != nil && (m.passed() || m.env.done(m.step))
 }
 
-// open shows step s, starting afresh unless it is already shown.
-func (m stepModel) open(s *catalog.Step) stepModel {
+// open shows step s, starting afresh unless it is already shown. The Cmd
+// stops the previous step's watcher.
+func (m stepModel) open(s *catalog.Step) (stepModel, tea.Cmd) {
 	if m.step == s {
-		return m
+		return m.resize(), nil
 	}
-	m.stopWatch()
+	stop := m.watch.stopCmd()
 	m.step = s
 	m.verdict, m.checkErr, m.checks = nil, nil, 0
 	m.solution, m.confirm, m.status, m.statusBad = nil, false, "", false
@@ -139,25 +140,27 @@ func (m stepModel) open(s *catalog.Step) stepModel {
 		m.hints = min(m.env.state.HintsSeen(s.ID), len(s.Hints))
 	}
 	m.body.GotoTop()
-	return m.resize()
+	return m.resize(), stop
 }
 
-// init starts what a freshly opened step needs: the file watcher.
+// init starts what an opened step needs: the file watcher, unless it runs.
 func (m stepModel) init() tea.Cmd {
-	if m.watchOn {
-		return startWatch(m.env.backend, m.step, m.env.opts.Poll)
+	if m.watchOn && m.watch == nil {
+		return startWatch(m.env.ctx, m.env.backend, m.step, m.env.opts.Poll)
 	}
 	return nil
 }
 
 // leave is called when the learner goes home; the step stays loaded so
-// coming back shows the last verdict.
-func (m stepModel) leave() stepModel {
+// coming back shows the last verdict. The Cmd stops the watcher.
+func (m stepModel) leave() (stepModel, tea.Cmd) {
+	stop := m.watch.stopCmd()
 	m.watch = nil
 	m.confirm = false
-	return m
+	return m, stop
 }
 
+// stopWatch stops the watcher now; for App.Close, after the program ended.
 func (m stepModel) stopWatch() {
 	m.watch.stop()
 }
@@ -274,8 +277,7 @@ func (m stepModel) Update(msg tea.Msg) (stepModel, tea.Cmd) {
 
 	case watchStartedMsg:
 		if msg.wt.step != m.step || !m.watchOn || m.watch != nil {
-			msg.wt.stop()
-			return m, nil
+			return m, msg.wt.stopCmd() // stale: the learner moved on
 		}
 		if msg.err != nil {
 			m.watchOn = false
@@ -388,13 +390,13 @@ func (m stepModel) key(k tea.KeyPressMsg) (stepModel, tea.Cmd) {
 		}
 		m.watchOn = !m.watchOn
 		if !m.watchOn {
-			m.stopWatch()
+			stop := m.watch.stopCmd()
 			m.watch, m.watchMode = nil, ""
 			m.status, m.statusBad = "watch mode off: enter checks", false
-			return m.resize(), nil
+			return m.resize(), stop
 		}
 		m.status, m.statusBad = "watch mode on: every save re-checks", false
-		return m.resize(), startWatch(b, s, m.env.opts.Poll)
+		return m.resize(), m.init()
 	case key.Matches(k, keyHint):
 		if len(s.Hints) == 0 {
 			m.status, m.statusBad = "this step has no hints", false

@@ -397,3 +397,22 @@ func TestLongMessagesWrapUnderTheirIndent(t *testing.T) {
 		t.Errorf("wrapped twice or lost the indent:\n%s\nwant:\n%s", got, want)
 	}
 }
+
+// A watcher whose start message never reaches Update (the learner quit
+// while it was starting) still stops when the app's context ends.
+func TestAWatcherStartedLateStopsWithTheApp(t *testing.T) {
+	fake := newFake(t)
+	step := testCourse(t).Chapters[0].Steps[0]
+	ctx, cancel := context.WithCancel(context.Background())
+	msg := startWatch(ctx, fake, step, true)().(watchStartedMsg)
+	if msg.err != nil {
+		t.Fatal(msg.err)
+	}
+	cancel() // App.Close; the message is dropped
+	select {
+	case <-msg.wt.done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the watcher outlived the app's context")
+	}
+	msg.wt.stop() // waits for the stop already under way
+}

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"sync"
 
 	tea "charm.land/bubbletea/v2"
@@ -18,6 +19,8 @@ type watching struct {
 	modes chan modeMsg
 	done  chan struct{}
 	once  sync.Once
+	// unbind forgets the stop registered on the app's context.
+	unbind func() bool
 }
 
 type (
@@ -36,8 +39,10 @@ type (
 	}
 )
 
-// startWatch is a Cmd that starts watching s's files.
-func startWatch(b Backend, s *catalog.Step, poll bool) tea.Cmd {
+// startWatch is a Cmd that starts watching s's files. The watcher stops
+// when the app's context ends, even if its watchStartedMsg never reaches
+// Update (the program quit while it was starting).
+func startWatch(ctx context.Context, b Backend, s *catalog.Step, poll bool) tea.Cmd {
 	return func() tea.Msg {
 		wt := &watching{step: s, modes: make(chan modeMsg, 4), done: make(chan struct{})}
 		w, err := watch.New(watch.Options{
@@ -56,6 +61,7 @@ func startWatch(b Backend, s *catalog.Step, poll bool) tea.Cmd {
 			return watchStartedMsg{wt: wt, err: err}
 		}
 		wt.w = w
+		wt.unbind = context.AfterFunc(ctx, wt.stop) // runs at once if ctx is done
 		return watchStartedMsg{wt: wt}
 	}
 }
@@ -74,15 +80,28 @@ func (wt *watching) next() tea.Cmd {
 	}
 }
 
-// stop ends the watcher and any pending next. Safe to call twice.
+// stop ends the watcher and any pending next, and waits for its
+// goroutines. Safe to call twice, and on nil.
 func (wt *watching) stop() {
 	if wt == nil {
 		return
 	}
 	wt.once.Do(func() {
 		close(wt.done)
+		if wt.unbind != nil {
+			wt.unbind()
+		}
 		if wt.w != nil {
 			wt.w.Close()
 		}
 	})
+}
+
+// stopCmd stops the watcher in a Cmd: closing it waits for its goroutines
+// and removes files, which Update must not wait for.
+func (wt *watching) stopCmd() tea.Cmd {
+	if wt == nil {
+		return nil
+	}
+	return func() tea.Msg { wt.stop(); return nil }
 }
