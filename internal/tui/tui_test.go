@@ -69,8 +69,8 @@ type fakeBackend struct {
 	// slowProgress: passes are not in Progress yet, as when the progress
 	// file is read back after the learner's next key press.
 	slowProgress bool
-	hints  map[string]int
-	resets int
+	hints        map[string]int
+	resets       int
 }
 
 func newFake(t *testing.T) *fakeBackend {
