@@ -14,9 +14,16 @@ import (
 	"testing/fstest"
 	"time"
 
+	"go.uber.org/goleak"
+
 	"github.com/otpgo/otpgo/internal/progress"
 	"github.com/otpgo/otpgo/internal/runner"
 )
+
+// Every test of the package, whoever wrote it, must leave no goroutine
+// behind: a spinner, a watcher or a runner stub that outlives its command
+// is a bug.
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 // fixtureFS is a small course: chapter aa (two graded steps), rd (read
 // only), zz (coming).
@@ -345,7 +352,11 @@ func TestCheckCtrlCStopsTheRun(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	code := make(chan int, 1)
 	go func() { code <- Run(ctx, h.envFor(h.root), "check", "aa.1") }()
-	<-entered
+	select {
+	case <-entered:
+	case c := <-code:
+		t.Fatalf("check ended (exit %d) without running the tests: %s", c, h.errOut())
+	}
 	cancel()
 	if c := <-code; c != ExitInterrupted {
 		t.Fatalf("check cancelled: exit %d; want %d", c, ExitInterrupted)
