@@ -11,10 +11,15 @@ import (
 	"sync"
 	"testing"
 
+	"go.uber.org/goleak"
+
 	"github.com/otpgo/otpgo"
 	"github.com/otpgo/otpgo/internal/catalog"
 	"github.com/otpgo/otpgo/internal/runner"
 )
+
+// Verify runs steps in goroutines: none may outlive it.
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 // course loads the embedded course. These tests use chapter gs only; the
 // rest of the course is validated by the catalog's own test, so a chapter
