@@ -100,22 +100,9 @@ func runReset(a *App, args []string, all, yes bool) error {
 		}
 	}
 
-	// Only files that differ from the skeleton need a backup and a write.
-	var todo []restore
-	for _, rel := range rels {
-		skel, err := fs.ReadFile(a.FS, rel)
-		if err != nil {
-			return fmt.Errorf("reset %s: embedded skeleton: %w", rel, err)
-		}
-		cur, err := os.ReadFile(ws.Path(rel))
-		switch {
-		case errors.Is(err, fs.ErrNotExist):
-			todo = append(todo, restore{rel: rel, skeleton: skel})
-		case err != nil:
-			return fmt.Errorf("reset: read %s: %w", rel, err)
-		case !bytes.Equal(cur, skel):
-			todo = append(todo, restore{rel: rel, skeleton: skel, existed: true})
-		}
+	todo, err := pendingRestores(a.FS, ws, rels)
+	if err != nil {
+		return err
 	}
 	if len(todo) == 0 {
 		fmt.Fprintf(a.Out, "Nothing to reset: the files of %s are already the original skeleton.\n", what)
@@ -139,20 +126,9 @@ func runReset(a *App, args []string, all, yes bool) error {
 	}
 
 	backup := ws.BackupDir(a.Now())
-	backedUp := 0
-	for _, r := range todo {
-		if !r.existed {
-			continue
-		}
-		if err := backupFile(ws, backup, r.rel); err != nil {
-			return fmt.Errorf("reset: back up %s: %w (nothing was reset)", r.rel, err)
-		}
-		backedUp++
-	}
-	for _, r := range todo {
-		if err := writeFileAtomic(ws.Path(r.rel), r.skeleton); err != nil {
-			return fmt.Errorf("reset %s: %w", r.rel, err)
-		}
+	backedUp, err := restoreSkeletons(ws, backup, todo)
+	if err != nil {
+		return err
 	}
 	if backedUp > 0 {
 		fmt.Fprintf(a.Out, "Saved your version of %d file(s) to %s\n", backedUp, ws.Rel(backup)+"/")
@@ -160,6 +136,50 @@ func runReset(a *App, args []string, all, yes bool) error {
 	fmt.Fprintf(a.Out, "Restored the skeleton of %s: %s\n", what, fileList(todo))
 	fmt.Fprintln(a.Out, "Your progress is unchanged (otpgo progress).")
 	return nil
+}
+
+// pendingRestores returns the files among rels (exercises/<dir>/<file>)
+// that differ from the embedded skeleton or are missing: only those need a
+// backup and a write.
+func pendingRestores(fsys fs.FS, ws *workspace.Workspace, rels []string) ([]restore, error) {
+	var todo []restore
+	for _, rel := range rels {
+		skel, err := fs.ReadFile(fsys, rel)
+		if err != nil {
+			return nil, fmt.Errorf("reset %s: embedded skeleton: %w", rel, err)
+		}
+		cur, err := os.ReadFile(ws.Path(rel))
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			todo = append(todo, restore{rel: rel, skeleton: skel})
+		case err != nil:
+			return nil, fmt.Errorf("reset: read %s: %w", rel, err)
+		case !bytes.Equal(cur, skel):
+			todo = append(todo, restore{rel: rel, skeleton: skel, existed: true})
+		}
+	}
+	return todo, nil
+}
+
+// restoreSkeletons backs up every file of todo that exists to backup, and
+// only once all are saved writes the skeletons. It returns how many files
+// it backed up.
+func restoreSkeletons(ws *workspace.Workspace, backup string, todo []restore) (backedUp int, err error) {
+	for _, r := range todo {
+		if !r.existed {
+			continue
+		}
+		if err := backupFile(ws, backup, r.rel); err != nil {
+			return backedUp, fmt.Errorf("reset: back up %s: %w (nothing was reset)", r.rel, err)
+		}
+		backedUp++
+	}
+	for _, r := range todo {
+		if err := writeFileAtomic(ws.Path(r.rel), r.skeleton); err != nil {
+			return backedUp, fmt.Errorf("reset %s: %w", r.rel, err)
+		}
+	}
+	return backedUp, nil
 }
 
 // skeletonFiles lists the embedded files of exercises/<dir>.
