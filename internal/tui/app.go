@@ -14,9 +14,11 @@ import (
 	"fmt"
 	"io"
 	"os/exec"
+	"strings"
 
 	"charm.land/bubbles/v2/help"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/otpgo/otpgo/internal/catalog"
 	"github.com/otpgo/otpgo/internal/progress"
@@ -196,6 +198,7 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.String() == "ctrl+c" {
 			return a, tea.Quit
 		}
+		showAll := a.env.help.ShowAll
 		switch a.active {
 		case screenHome:
 			a.home, cmd = a.home.Update(msg)
@@ -203,6 +206,13 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			a.lesson, cmd = a.lesson.Update(msg)
 		case screenStep:
 			a.step, cmd = a.step.Update(msg)
+		}
+		if a.env.help.ShowAll != showAll {
+			// The footer's height changed for every screen, not only
+			// the one that toggled it.
+			a.home = a.home.resize()
+			a.step = a.step.resize()
+			a.lesson = a.lesson.resize0()
 		}
 		return a, cmd
 
@@ -250,7 +260,13 @@ func Run(ctx context.Context, in io.Reader, out io.Writer, opts Options) error {
 	return nil
 }
 
-// helpFooter is the help line (or table, after ?) of a screen's keys.
+// helpFooter is the help line (or table, after ?) of a screen's keys,
+// cut to the screen's width: bubbles' help lets the last item overflow
+// when its "…" would not fit.
 func helpFooter(e *env, k keyList) string {
-	return e.help.View(k)
+	lines := strings.Split(e.help.View(k), "\n")
+	for i, l := range lines {
+		lines[i] = ansi.Truncate(l, e.width, "…")
+	}
+	return strings.Join(lines, "\n")
 }

@@ -38,9 +38,10 @@ func newHome(e *env) homeModel {
 }
 
 func (m homeModel) keys() keyList {
+	help := helpKey(m.env)
 	return keyList{
-		short: []key.Binding{keyUp, keyDown, keyOpen, keyLesson, keyNextCh, keyHelp, keyQuit},
-		full:  [][]key.Binding{{keyUp, keyDown, keyPgUp, keyPgDown}, {keyOpen, keyLesson, keyNextCh, keyPrevCh}, {keyHelp, keyQuit}},
+		short: []key.Binding{keyUp, keyDown, keyOpen, keyLesson, keyNextCh, help, keyQuit},
+		full:  [][]key.Binding{{keyUp, keyDown, keyPgUp, keyPgDown}, {keyOpen, keyLesson, keyNextCh, keyPrevCh}, {help, keyQuit}},
 	}
 }
 

@@ -44,10 +44,11 @@ func newLesson(e *env) lessonModel {
 }
 
 func (m lessonModel) keys() keyList {
-	short := []key.Binding{keyUp, keyDown, keyPgDown, keyExercise, keyBack, keyHelp, keyQuit}
+	help := helpKey(m.env)
+	short := []key.Binding{keyScrollS, keyPgDownS, keyExercise, keyBack, help, keyQuit}
 	return keyList{
 		short: short,
-		full:  [][]key.Binding{{keyUp, keyDown, keyPgUp, keyPgDown}, {keyExercise, keyNextCh, keyPrevCh}, {keyBack, keyHelp, keyQuit}},
+		full:  [][]key.Binding{{keyUp, keyDown, keyPgUp, keyPgDown}, {keyExercise, keyNextCh, keyPrevCh}, {keyBack, help, keyQuit}},
 	}
 }
 

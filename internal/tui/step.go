@@ -97,13 +97,16 @@ func (m stepModel) keys() keyList {
 	sol.SetEnabled(m.solved())
 	next := keyNext
 	next.SetEnabled(m.passed())
+	help := helpKey(m.env)
+	// Reset is in the full help only: the short one must fit 100 columns
+	// with everything enabled, and reset is the rarest and asks first.
 	return keyList{
-		short: []key.Binding{keyCheck, keyWatch, keyHint, sol, keyReset, next, keyLesson, keyBack, keyHelp, keyQuit},
+		short: []key.Binding{keyCheck, keyWatchS, keyHint, sol, next, keyLesson, keyBack, help, keyQuit},
 		full: [][]key.Binding{
 			{keyCheck, keyWatch, keyHint, sol},
 			{keyReset, next, keyLesson, keyBack},
 			{keyUp, keyDown, keyPgUp, keyPgDown},
-			{keyHelp, keyQuit},
+			{help, keyQuit},
 		},
 	}
 }

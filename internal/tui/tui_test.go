@@ -416,3 +416,38 @@ func TestAWatcherStartedLateStopsWithTheApp(t *testing.T) {
 	}
 	msg.wt.stop() // waits for the stop already under way
 }
+
+// lastLine is the screen's footer line.
+func lastLine(s string) string {
+	lines := strings.Split(s, "\n")
+	return lines[len(lines)-1]
+}
+
+func TestFooterFitsAndNamesQuitAfterAPass(t *testing.T) {
+	h := start(t, Options{NoWatch: true, Start: "01.1"}, 100, 30)
+	h.wait("press enter to check")
+	h.key("r")
+	h.wait("checking 01.1")
+	h.fake.verdicts <- passing()
+	s := h.wait("s solution") // every key of the step is enabled now
+	if l := lastLine(s); !strings.Contains(l, "q quit") || len([]rune(l)) > 100 {
+		t.Fatalf("the footer hides quit or overflows 100 columns:\n%q", l)
+	}
+}
+
+func TestMoreKeysOnOneScreenKeepsEveryScreenInTheWindow(t *testing.T) {
+	h := start(t, Options{Start: "01.1", NoWatch: true}, 100, 30)
+	h.wait("press enter to check")
+	h.key("l")
+	h.wait("A process is a function")
+	h.key("?") // the lesson's footer grows to several lines
+	h.rec.WaitFor(t, 5*time.Second, "the full help", func(s string) bool { return strings.Contains(s, "page up") })
+	h.key("e") // back to the same step, whose footer grew meanwhile
+	s := h.wait("press enter to check")
+	if n := len(strings.Split(s, "\n")); n != 30 {
+		t.Fatalf("the step screen is %d lines in a 30-line window:\n%s", n, s)
+	}
+	if !strings.Contains(s, "q quit") || !strings.Contains(s, "x   reset") {
+		t.Fatalf("the full help is cut off at the bottom:\n%s", s)
+	}
+}
