@@ -254,11 +254,24 @@ func (m Model) current() (selection, bool) {
 	return selection{Row: m.snap.Rows[m.cursor], key: m.snap.Key(m.cursor), pid: m.snap.PIDText(m.cursor)}, true
 }
 
+// notRunning says why the selection can't be killed or crashed. The row
+// may be up to one refresh old: a process that exited since names its
+// pid, so the learner (and a test) can tell which one is meant.
+func notRunning(r selection) (string, bool) {
+	switch {
+	case r.PID.IsZero():
+		return fmt.Sprintf("%s is not running", r.Label), true
+	case !actor.Alive(r.PID):
+		return fmt.Sprintf("%s %s has already exited", r.Label, r.PID), true
+	}
+	return "", false
+}
+
 // kill sends the untrappable exit signal, like observer's "kill process".
 func kill(r selection) tea.Cmd {
 	return func() tea.Msg {
-		if r.PID.IsZero() || !actor.Alive(r.PID) {
-			return actionMsg(fmt.Sprintf("%s is not running", r.Label))
+		if why, ok := notRunning(r); ok {
+			return actionMsg(why)
 		}
 		actor.Exit(r.PID, actor.Kill)
 		return actionMsg(fmt.Sprintf("killed %s %s: watch its supervisor restart it", r.Label, r.PID))
@@ -269,9 +282,10 @@ func kill(r selection) tea.Cmd {
 // so there is nothing to crash from outside: say so instead.
 func crash(r selection, demo *Demo) tea.Cmd {
 	return func() tea.Msg {
+		if why, ok := notRunning(r); ok {
+			return actionMsg(why)
+		}
 		switch {
-		case r.PID.IsZero() || !actor.Alive(r.PID):
-			return actionMsg(fmt.Sprintf("%s is not running", r.Label))
 		case r.Kind == "supervisor":
 			return actionMsg(fmt.Sprintf("%s is a supervisor: it traps exits and runs no code of yours to crash; k kills it", r.Label))
 		case demo != nil && inDemo(r, demo):

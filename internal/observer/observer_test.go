@@ -345,19 +345,23 @@ func TestRestartIntensityMovesTheFailureUp(t *testing.T) {
 	poolPID := pidRe.FindString(rowOf(rec.Screen(), "pool"))
 	// pool allows 5 restarts in 10s: the 6th failure makes it give up,
 	// and demo, one level up, restarts pool with fresh workers.
+	// Each kill is counted by the status line naming the pid it killed:
+	// a status left over from the previous press can't be mistaken for it.
+	last := ""
 	for kills := 0; kills < 6; {
-		// Mid-restart frames show the worker stopped: wait for its pid.
-		pid := pidRe.FindString(rowOf(rec.WaitFor(t, 5*time.Second, "worker-1 running", func(s string) bool {
-			return pidRe.MatchString(rowOf(s, "max.worker-1"))
+		// Wait for a worker-1 the test has not pressed k on yet.
+		pid := pidRe.FindString(rowOf(rec.WaitFor(t, 5*time.Second, "a new worker-1", func(s string) bool {
+			p := pidRe.FindString(rowOf(s, "max.worker-1"))
+			return p != "" && p != last
 		}), "max.worker-1"))
+		last = pid
 		tm.Send(tea.KeyPressMsg{Code: 'k', Text: "k"})
-		screen := rec.WaitFor(t, 5*time.Second, fmt.Sprintf("kill %d to take effect", kills+1), func(s string) bool {
-			now := pidRe.FindString(rowOf(s, "max.worker-1"))
-			return now != "" && now != pid || strings.Contains(s, "worker-1 is not running")
+		screen := rec.WaitFor(t, 5*time.Second, fmt.Sprintf("k on %s to be answered", pid), func(s string) bool {
+			return strings.Contains(s, "killed max.worker-1 "+pid) || strings.Contains(s, "max.worker-1 "+pid+" has already exited")
 		})
-		// The frame the key acted on may have caught the worker between
-		// its exit and its restart; the observer says so, and we press again.
-		if !strings.Contains(screen, "worker-1 is not running") {
+		// The row may show a worker that exited since the last refresh
+		// (the one_for_all restart still under way): then press again.
+		if strings.Contains(screen, "killed max.worker-1 "+pid) {
 			kills++
 		}
 	}
