@@ -182,6 +182,11 @@ func (m Model) key(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		m.move(len(m.snap.Rows))
 	case key.Matches(msg, m.keys.Help):
 		m.help.ShowAll = !m.help.ShowAll
+		if m.help.ShowAll {
+			m.keys.Help.SetHelp("?", "fewer keys")
+		} else {
+			m.keys.Help.SetHelp("?", "more keys")
+		}
 		m.clamp()
 	case key.Matches(msg, m.keys.Kill):
 		if r, ok := m.current(); ok {

@@ -70,17 +70,23 @@ func visibleColumns(width int) ([]column, int) {
 	return cols, max(width-used(cols), 12)
 }
 
-func (m Model) eventLines() int {
-	return min(max(m.height/5, 3), 8)
-}
-
 func (m Model) helpView() string { return m.help.View(m.keys) }
+
+// rowsAndEvents splits the lines left between the fixed parts: the table
+// gets what its rows need, keeping at least a few lines of events, and
+// the event log gets the rest. A small tree leaves a long log.
+func (m Model) rowsAndEvents() (table, events int) {
+	fixed := 2 /* title, column heads */ + 1 /* detail */ + 1 /* events rule */ + 1 /* status */
+	avail := m.height - fixed - lipgloss.Height(m.helpView())
+	minEvents := min(max(avail/4, 3), 8)
+	table = max(min(len(m.snap.Rows), avail-minEvents), 3)
+	return table, max(avail-table, 3)
+}
 
 // tableHeight is the number of process rows that fit.
 func (m Model) tableHeight() int {
-	fixed := 2 /* title, column heads */ + 1 /* detail */ + 1 + m.eventLines() /* events */ + 1 /* status */
-	fixed += lipgloss.Height(m.helpView())
-	return max(m.height-fixed, 3)
+	t, _ := m.rowsAndEvents()
+	return t
 }
 
 // View draws the screen from the model alone.
@@ -156,7 +162,7 @@ func (m Model) render() string {
 	}
 
 	// Events, newest last.
-	n := m.eventLines()
+	_, n := m.rowsAndEvents()
 	logHead := "events"
 	if m.dropped > 0 {
 		logHead += fmt.Sprintf(" (%d dropped: the log could not keep up)", m.dropped)
