@@ -59,7 +59,8 @@ type Model struct {
 	cursor   int
 	offset   int
 
-	events  []string
+	events  []logEntry
+	labels  map[actor.PID]string // unnamed supervisors seen in snapshots, by pid
 	dropped int64
 	status  string
 	load    bool
@@ -131,6 +132,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 	case snapshotMsg:
 		m.snap, m.haveSnap, m.demoDown = msg.snap, true, msg.demoDown
+		m.learnLabels()
 		m.keys.Restart.SetEnabled(m.demoDown)
 		if i := m.snap.index(m.selected); i >= 0 {
 			m.cursor = i
@@ -145,7 +147,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 	case eventsMsg:
 		for _, e := range msg.events {
-			m.events = append(m.events, formatEvent(e, m.opts.Location))
+			m.events = append(m.events, newLogEntry(e, m.opts.Location))
 		}
 		if over := len(m.events) - m.opts.MaxEvents; over > 0 {
 			m.events = append(m.events[:0:0], m.events[over:]...)
@@ -214,6 +216,29 @@ func (m Model) key(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		}
 	}
 	return m, nil
+}
+
+// maxLabels bounds the pids remembered for the log: supervisors that
+// restart forever must not grow it without end.
+const maxLabels = 4096
+
+// learnLabels remembers the snapshot's unnamed supervisors by pid, so the
+// log can name them, even after they exited. The map is new each time
+// (models are values; one shared map would change older copies).
+func (m *Model) learnLabels() {
+	if len(m.snap.Supervised) == 0 {
+		return
+	}
+	labels := make(map[actor.PID]string, len(m.labels)+len(m.snap.Supervised))
+	if len(m.labels)+len(m.snap.Supervised) <= maxLabels {
+		for pid, l := range m.labels {
+			labels[pid] = l
+		}
+	}
+	for pid, l := range m.snap.Supervised {
+		labels[pid] = l
+	}
+	m.labels = labels
 }
 
 func (m *Model) move(d int) {

@@ -59,12 +59,12 @@ func fixedSnapshot() Snapshot {
 	return s
 }
 
-func fixedEvents() []string {
+func fixedEvents() []logEntry {
 	at := time.Date(2026, 3, 14, 9, 26, 53, 589_000_000, time.UTC)
-	return []string{
-		eventLine(actor.Exited, at, "worker-2", "<0.44>", "", actor.Killed),
-		eventLine(actor.Restarted, at, "worker-2", "<0.58>", "<0.44>", actor.Killed),
-		eventLine(actor.Exited, at.Add(time.Second), "aggregator", "<0.49>", "", &actor.PanicError{Value: "crashed on purpose from the observer"}),
+	return []logEntry{
+		{kind: actor.Exited, at: at, who: "worker-2", pidText: "<0.44>", why: actor.Killed},
+		{kind: actor.Restarted, at: at, who: "worker-2", pidText: "<0.58>", oldText: "<0.44>", why: actor.Killed},
+		{kind: actor.Exited, at: at.Add(time.Second), who: "aggregator", pidText: "<0.49>", why: &actor.PanicError{Value: "crashed on purpose from the observer"}},
 	}
 }
 
@@ -366,7 +366,9 @@ func TestRestartIntensityMovesTheFailureUp(t *testing.T) {
 		}
 	}
 	screen := rec.WaitFor(t, 5*time.Second, "pool to give up and demo to restart it", func(s string) bool {
-		return strings.Contains(s, "max restart intensity: child \"worker-1\" exited with killed, more than 5") &&
+		// "pool", not "supervisor": the log names an unnamed supervisor
+		// by its child id, from the tree.
+		return strings.Contains(s, " pool: max restart intensity: child \"worker-1\" exited with killed, more than 5") &&
 			pidRe.FindString(rowOf(s, "pool")) != poolPID
 	})
 	if row := rowOf(screen, "max.demo"); !strings.HasSuffix(row, " 1") {

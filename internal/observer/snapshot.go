@@ -41,6 +41,9 @@ type Snapshot struct {
 	Supervisors int
 	Zombies     int
 	Mailboxes   int // messages waiting, summed over all processes
+	// Supervised names the unnamed supervisors in the trees by their
+	// child id (runtime events carry neither for them).
+	Supervised map[actor.PID]string
 }
 
 // Labeler names a supervisor's strategy for a process; it may return "".
@@ -66,6 +69,12 @@ func Build(trees []actor.TreeNode, procs []actor.ProcessInfo, label Labeler) Sna
 		}
 		if !n.PID.IsZero() {
 			inTree[n.PID] = struct{}{}
+			if n.Kind == "supervisor" && n.Name == "" && n.ChildID != "" {
+				if s.Supervised == nil {
+					s.Supervised = map[actor.PID]string{}
+				}
+				s.Supervised[n.PID] = n.ChildID
+			}
 		}
 		me := len(s.Rows)
 		s.Rows = append(s.Rows, r)

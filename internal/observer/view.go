@@ -172,7 +172,7 @@ func (m Model) render() string {
 	shown := m.events[start:]
 	for i := range n {
 		if i < len(shown) {
-			line(shown[i])
+			line(shown[i].line(m.labels))
 		} else {
 			line("")
 		}
@@ -285,16 +285,40 @@ func pids(ps []actor.PID) string {
 	return strings.Join(s, " ")
 }
 
-// formatEvent is one line of the event log.
-func formatEvent(e actor.Event, loc *time.Location) string {
+// logEntry is one event as the log keeps it; its line is drawn by View,
+// so a process that had no name when the event came (a supervisor's
+// children get their ids after they start) shows the name the tree knows
+// by the time it is drawn.
+type logEntry struct {
+	kind     actor.EventKind
+	at       time.Time
+	pid      actor.PID
+	who      string // registered name or child id; "" if the event had neither
+	procKind string // shown when no name is known
+	pidText  string
+	oldText  string
+	why      error
+}
+
+func newLogEntry(e actor.Event, loc *time.Location) logEntry {
 	who := e.Name
 	if who == "" {
 		who = e.ChildID
 	}
+	return logEntry{kind: e.Kind, at: e.Time.In(loc), pid: e.PID, who: who, procKind: e.ProcKind,
+		pidText: e.PID.String(), oldText: e.Old.String(), why: e.Reason}
+}
+
+// line is the entry's line of the log; labels names unnamed processes.
+func (e logEntry) line(labels map[actor.PID]string) string {
+	who := e.who
 	if who == "" {
-		who = e.ProcKind
+		who = labels[e.pid]
 	}
-	return eventLine(e.Kind, e.Time.In(loc), who, e.PID.String(), e.Old.String(), e.Reason)
+	if who == "" {
+		who = e.procKind
+	}
+	return eventLine(e.kind, e.at, who, e.pidText, e.oldText, e.why)
 }
 
 func eventLine(kind actor.EventKind, t time.Time, who, pid, old string, why error) string {
