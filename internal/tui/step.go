@@ -496,7 +496,9 @@ func (m stepModel) bodyText() string {
 	case m.env.done(s):
 		parts = append(parts, passStyle.Render("✓ You passed this step before.")+" Press enter to check it again, s for the solution.")
 	default:
-		parts = append(parts, "Not checked yet. Edit the file, then press enter, or just save it while watch mode is on.")
+		parts = append(parts, "Not checked yet. The lesson (l) says what this step asks; the TODOs in the file mark where. "+
+			"Edit it, then press enter, or just save it while watch mode is on.",
+			dimStyle.Render("Its tests: "+strings.Join(s.Tests, ", ")))
 	}
 	if m.hints > 0 {
 		var b strings.Builder
