@@ -122,27 +122,44 @@ func initFailed(p *Process, ready chan<- error, err error) error {
 	return err
 }
 
+// phase is where a behaviour's loop is, for its panic handler.
+type phase int
+
+const (
+	initializing phase = iota
+	running
+	terminating
+)
+
+// recovered turns a panic in a behaviour's callback into its exit reason,
+// as gen_server's try/catch around callbacks does: a panic in Init fails
+// the start, a panic in a handler stops the behaviour through Terminate,
+// and a panic in Terminate is the exit reason (Terminate runs once).
+func recovered(p *Process, at phase, r any, terminate func(reason error)) error {
+	reason := &PanicError{Value: r, Stack: string(debug.Stack())}
+	switch at {
+	case initializing:
+		p.Unlink(p.Parent()) // the starter gets the error, not an exit signal
+	case running:
+		p.setExiting(true)
+		terminate(reason)
+	}
+	return reason
+}
+
 // serve is the gen_server loop: receive a message, dispatch it to the
 // callback, stop when a callback says so.
 func serve(p *Process, s Server, ready chan<- error) (reason error) {
-	initDone := false
+	at := initializing
 	defer func() {
-		// A panicking callback stops the server like an error does, and
-		// Terminate sees the panic (gen_server catches the crash too).
 		if r := recover(); r != nil {
-			reason = &PanicError{Value: r, Stack: string(debug.Stack())}
-			if !initDone {
-				p.Unlink(p.Parent())
-				return
-			}
-			p.setExiting(true)
-			s.Terminate(p, reason)
+			reason = recovered(p, at, r, func(why error) { s.Terminate(p, why) })
 		}
 	}()
 	if err := s.Init(p); err != nil {
 		return initFailed(p, ready, err)
 	}
-	initDone = true
+	at = running
 	ready <- nil
 	for {
 		msg, err := p.Receive(Infinity)
@@ -172,6 +189,7 @@ func serve(p *Process, s Server, ready chan<- error) (reason error) {
 			stop = s.HandleInfo(p, msg)
 		}
 		if stop != nil {
+			at = terminating
 			p.setExiting(true)
 			s.Terminate(p, stop)
 			return stop

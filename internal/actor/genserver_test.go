@@ -371,3 +371,40 @@ func TestKillServerStuckInHandler(t *testing.T) {
 	close(s.release) // its handler returns; the reply goes nowhere
 	noProcessesLeft(t)
 }
+
+// panickyTerminate stops on any cast, then panics in Terminate.
+type panickyTerminate struct {
+	BaseServer
+	calls chan struct{}
+}
+
+func (s *panickyTerminate) HandleCast(p *Process, msg any) error { return errors.New("stop") }
+func (s *panickyTerminate) Terminate(p *Process, reason error) {
+	s.calls <- struct{}{}
+	panic("terminate bug")
+}
+
+// A Terminate that panics runs once, and its panic is the exit reason
+// (OTP: a crash in terminate/2 becomes the exit reason).
+func TestTerminatePanicRunsOnce(t *testing.T) {
+	s := &panickyTerminate{calls: make(chan struct{}, 2)}
+	pid, err := StartServer(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustRun(t, func(p *Process) error {
+		ref := p.Monitor(pid)
+		Cast(pid, "stop")
+		d, err := receiveDown(p, ref)
+		if err != nil {
+			return err
+		}
+		if pe, ok := d.Reason.(*PanicError); !ok || pe.Value != "terminate bug" {
+			return fmt.Errorf("exit reason %v, want the panic in Terminate", d.Reason)
+		}
+		return nil
+	})
+	if n := len(s.calls); n != 1 {
+		t.Fatalf("Terminate ran %d times, want once", n)
+	}
+}

@@ -2,7 +2,6 @@ package actor
 
 import (
 	"fmt"
-	"runtime/debug"
 	"time"
 )
 
@@ -253,16 +252,10 @@ type timeout struct {
 
 func (sm *machine) run(ready chan<- error) (reason error) {
 	p := sm.p
-	initDone := false
+	at := initializing
 	defer func() {
 		if r := recover(); r != nil {
-			reason = &PanicError{Value: r, Stack: string(debug.Stack())}
-			if !initDone {
-				p.Unlink(p.Parent())
-				return
-			}
-			p.setExiting(true)
-			sm.m.Terminate(p, sm.state, reason)
+			reason = recovered(p, at, r, func(why error) { sm.m.Terminate(p, sm.state, why) })
 		}
 	}()
 	tr, err := sm.m.Init(p)
@@ -277,7 +270,7 @@ func (sm *machine) run(ready chan<- error) (reason error) {
 	}
 	sm.enter(tr.Next)
 	sm.perform(nil, Transition{Actions: tr.Actions})
-	initDone = true
+	at = running
 	ready <- nil
 
 	for {
@@ -293,6 +286,7 @@ func (sm *machine) run(ready chan<- error) (reason error) {
 			}
 		}
 		if stop != nil {
+			at = terminating
 			p.setExiting(true)
 			sm.m.Terminate(p, sm.state, stop)
 			return stop
