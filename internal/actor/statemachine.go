@@ -103,8 +103,9 @@ type StateEvent struct {
 }
 
 // StateFunc handles one event in one state. It returns the transition to
-// make; a non-nil error stops the machine with that reason (Terminate
-// runs; ReplyTo actions in the transition are still performed first).
+// make; a non-nil error stops the machine with that reason: of the
+// transition, only the ReplyTo actions are performed, then Terminate runs
+// in the current state ({stop_and_reply, Reason, Replies}).
 type StateFunc func(p *Process, ev StateEvent) (Transition, error)
 
 // Transition is what a StateFunc returns: the next state ("" keeps the
@@ -280,9 +281,17 @@ func (sm *machine) run(ready chan<- error) (reason error) {
 		}
 		if stop == nil {
 			tr, err := sm.states[sm.state](p, ev)
-			stop = sm.perform(&ev, tr)
 			if err != nil {
+				// {stop_and_reply, Reason, Replies}: no state change,
+				// no timers, only the replies.
+				for _, a := range tr.Actions {
+					if r, ok := a.(ReplyTo); ok {
+						Reply(r.From, r.Value)
+					}
+				}
 				stop = err
+			} else {
+				stop = sm.perform(&ev, tr)
 			}
 		}
 		if stop != nil {

@@ -96,6 +96,10 @@ func TestStateMachineNextEvent(t *testing.T) {
 		},
 		"t": func(p *Process, ev StateEvent) (Transition, error) {
 			j.add(describe("t", ev))
+			if ev.Content == "first" {
+				// Inserted ahead of "second", which is already queued.
+				return KeepState(NextEvent{Content: "nested"}), nil
+			}
 			return KeepState(), nil
 		},
 	}}
@@ -103,10 +107,10 @@ func TestStateMachineNextEvent(t *testing.T) {
 	defer Stop(pid, nil, time.Second)
 	Cast(pid, "start")
 	Cast(pid, "external")
-	got := j.waitFor(t, 4)
-	want := []string{"s cast start", "t internal first", "t cast second", "t cast external"}
+	got := j.waitFor(t, 5)
+	want := []string{"s cast start", "t internal first", "t internal nested", "t cast second", "t cast external"}
 	if !slices.Equal(got, want) {
-		t.Fatalf("events = %q, want %q (inserted events go before the mailbox, in order)", got, want)
+		t.Fatalf("events = %q, want %q (inserted events go before already queued ones and the mailbox, in order)", got, want)
 	}
 }
 
@@ -245,4 +249,50 @@ func TestStateMachineStopAndErrors(t *testing.T) {
 		t.Fatal("Init with an unknown state did not fail")
 	}
 	noProcessesLeft(t)
+}
+
+// A state function that fails stops the machine in the state it was in:
+// only its replies are sent ({stop_and_reply, Reason, Replies}), and a
+// Terminate that panics runs once, its panic becoming the exit reason.
+func TestStateMachineStopKeepsStateAndTerminatesOnce(t *testing.T) {
+	boom := errors.New("boom")
+	var terminates []string
+	m := &fsm{init: NextState("on"), states: map[string]StateFunc{
+		"on": func(p *Process, ev StateEvent) (Transition, error) {
+			return NextState("off", ReplyTo{ev.From, "bye"}, StateTimeout{After: time.Hour, Msg: "x"}), boom
+		},
+		"off": func(p *Process, ev StateEvent) (Transition, error) { return KeepState(), nil },
+	}}
+	pm := &panickyMachine{fsm: m, terminates: &terminates}
+	pid, err := StartStateMachine(pm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustRun(t, func(p *Process) error {
+		ref := p.Monitor(pid)
+		if v, err := Call(pid, "stop", time.Second); v != "bye" || err != nil {
+			return fmt.Errorf("Call = %v, %v; want the reply sent before stopping", v, err)
+		}
+		d, err := receiveDown(p, ref)
+		if err != nil {
+			return err
+		}
+		if pe, ok := d.Reason.(*PanicError); !ok || pe.Value != "terminate bug" {
+			return fmt.Errorf("exit reason %v, want the panic in Terminate", d.Reason)
+		}
+		return nil
+	})
+	if want := []string{"on: boom"}; !slices.Equal(terminates, want) {
+		t.Fatalf("Terminate calls %q, want %q", terminates, want)
+	}
+}
+
+type panickyMachine struct {
+	*fsm
+	terminates *[]string
+}
+
+func (m *panickyMachine) Terminate(p *Process, state string, reason error) {
+	*m.terminates = append(*m.terminates, state+": "+reason.Error())
+	panic("terminate bug")
 }
