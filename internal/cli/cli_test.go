@@ -253,6 +253,18 @@ func TestNoUsableGo(t *testing.T) {
 	}
 }
 
+func TestDoctor(t *testing.T) {
+	h := newHarness(t)
+	if code := h.exec("doctor"); code != ExitOK {
+		t.Fatalf("doctor: exit %d\n%s%s", code, h.out(), h.errOut())
+	}
+	// File watching is what otpgo watch's own probe finds: events or polling.
+	h.mustContain("doctor", h.out(), "✓ Go: go1.26.8", "Checkout: "+h.root, "Race detector: works", "File watching: ")
+	if matches, _ := filepath.Glob(filepath.Join(h.root, ".otpgo", "watch-probe-*")); len(matches) != 0 {
+		t.Errorf("doctor left its probe behind: %v", matches)
+	}
+}
+
 func TestCheckExitCodesAndProgress(t *testing.T) {
 	h := newHarness(t)
 

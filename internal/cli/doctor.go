@@ -5,15 +5,15 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"time"
 
-	"github.com/fsnotify/fsnotify"
 	"github.com/spf13/cobra"
+
+	"github.com/otpgo/otpgo/internal/watch"
+	"github.com/otpgo/otpgo/internal/workspace"
 )
 
 func init() { register(newDoctorCommand) }
@@ -86,10 +86,13 @@ func runDoctor(ctx context.Context, a *App) error {
 	}
 
 	if ws != nil {
-		if err := watchWorks(ws.StateDir()); err != nil {
-			add(1, "File watching: "+err.Error(), "otpgo watch will not see your edits here; run otpgo check by hand")
-		} else {
-			add(0, "File watching: works in "+ws.Root, "")
+		switch mode, why, err := watchMode(ws); {
+		case err != nil:
+			add(1, "File watching: "+err.Error(), "otpgo watch cannot run here; run otpgo check by hand")
+		case mode == watch.Poll:
+			add(1, "File watching: "+why, "otpgo watch polls instead: it still sees your saves, a little later")
+		default:
+			add(0, "File watching: "+why+" work in "+ws.Root, "")
 		}
 	}
 
@@ -163,43 +166,28 @@ func buildCache(ctx context.Context) (level int, what, fix string) {
 	return 1, fmt.Sprintf("Build cache: cold (%d files in %s): the first check compiles for 10-20 s", n, dir), "run `go build ./... && go vet ./...` once in the checkout to warm it"
 }
 
-// watchWorks creates a file in dir and waits up to a second for fsnotify
-// to report it. dir is the checkout's .otpgo/: doctor writes nothing in
-// exercises/.
-func watchWorks(dir string) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("cannot create %s: %v", dir, err)
-	}
-	w, err := fsnotify.NewWatcher()
+// watchMode starts the watcher otpgo watch uses, on the checkout, and
+// returns the mode its start-up probe (a file written under .otpgo/)
+// decides on: file events, or polling and why. The probe gives up within
+// its own timeout (1 s), so this returns within about a second.
+func watchMode(ws *workspace.Workspace) (watch.Mode, string, error) {
+	decided := make(chan struct{}, 1)
+	w, err := watch.New(watch.Options{
+		Dir:      ws.Root,
+		Files:    []string{"go.mod"},
+		ProbeDir: ws.StateDir(),
+		OnMode: func(watch.Mode, string) {
+			select {
+			case decided <- struct{}{}:
+			default:
+			}
+		},
+	})
 	if err != nil {
-		return fmt.Errorf("not available (%v)", err)
+		return 0, "", err
 	}
 	defer w.Close()
-	if err := w.Add(dir); err != nil {
-		return fmt.Errorf("cannot watch %s (%v)", dir, err)
-	}
-	f, err := os.CreateTemp(dir, "doctor-watch-*")
-	if err != nil {
-		return fmt.Errorf("cannot create a test file in %s (%v)", dir, err)
-	}
-	name := f.Name()
-	f.Close()
-	defer os.Remove(name)
-	deadline := time.NewTimer(time.Second)
-	defer deadline.Stop()
-	for {
-		select {
-		case ev, ok := <-w.Events:
-			if !ok {
-				return errors.New("the watcher closed")
-			}
-			if filepath.Clean(ev.Name) == filepath.Clean(name) {
-				return nil
-			}
-		case err := <-w.Errors:
-			return fmt.Errorf("watcher error: %v", err)
-		case <-deadline.C:
-			return fmt.Errorf("no event within 1 s of creating a file (%s on %s)", "fsnotify", runtime.GOOS)
-		}
-	}
+	<-decided
+	mode, why := w.Mode()
+	return mode, why, nil
 }
