@@ -25,8 +25,8 @@ func newDoctorCommand(a *App) *cobra.Command {
 		Short: "Check this machine: Go, build cache, race detector, file watching",
 		Long: `Check what otpgo needs here: the Go toolchain, a checkout, the course, whether
 the build cache is warm (the first check compiles for 10-20 s), whether the
-race detector works (it needs cgo and a C compiler), and whether file
-watching works in the checkout (otpgo watch needs it).
+race detector works (it needs cgo and a C compiler), and whether otpgo watch
+sees saves here through file events or has to poll.
 
 Exit code 1 if something otpgo cannot work without is missing.`,
 		GroupID: groupTools,
