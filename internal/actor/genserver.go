@@ -95,23 +95,30 @@ func start(parent *Process, r spawnReq, body func(p *Process, ready chan<- error
 	r.f = func(p *Process) error {
 		err := body(p, ready)
 		select {
-		case ready <- err: // the body never got to report (e.g. a Name clash)
+		case ready <- err: // the body never got to report (Init panicked)
 		default:
 		}
 		return err
 	}
 	pid, _ := spawn(r)
 	done := pid.p.doneChan()
+	var err error
 	select {
-	case err := <-ready:
-		if err == nil {
-			return pid, nil
+	case err = <-ready:
+	case <-done:
+		// Killed during Init, or (a Name clash) never ran it. Or it
+		// reported a successful Init and died at once: the report wins.
+		select {
+		case err = <-ready:
+		default:
+			err = pid.p.exitReason()
 		}
+	}
+	if err != nil {
 		<-done // the process exits right after a failed init
 		return PID{}, fmt.Errorf("start %s: %w", r.kind, err)
-	case <-done:
-		return PID{}, fmt.Errorf("start %s: %w", r.kind, pid.p.exitReason())
 	}
+	return pid, nil
 }
 
 // initFailed reports a failed init to the starter, first unlinking from

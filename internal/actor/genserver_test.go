@@ -408,3 +408,23 @@ func TestTerminatePanicRunsOnce(t *testing.T) {
 		t.Fatalf("Terminate ran %d times, want once", n)
 	}
 }
+
+// diesAfterInit succeeds in Init, then stops on the message Init sent
+// itself: StartServer must still report the successful start.
+type diesAfterInit struct{ BaseServer }
+
+func (diesAfterInit) Init(p *Process) error {
+	Send(p.Self(), "die")
+	return nil
+}
+
+func (diesAfterInit) HandleInfo(p *Process, msg any) error { return errors.New("died after init") }
+
+func TestStartSucceedsEvenIfServerDiesAtOnce(t *testing.T) {
+	for i := range 5000 {
+		if pid, err := StartServer(diesAfterInit{}); err != nil || pid.IsZero() {
+			t.Fatalf("start #%d = %v, %v; Init succeeded, so the start did", i, pid, err)
+		}
+	}
+	noProcessesLeft(t)
+}
