@@ -18,7 +18,9 @@ func (p *Process) Link(pid PID) {
 	}
 	// One lock at a time, so two processes linking to each other cannot
 	// deadlock. If o dies between the two steps, its exit does not see
-	// the link, so we find it dead below and send the noproc signal.
+	// the link, so we find it dead below and send the noproc signal. If p
+	// is killed meanwhile, its exit found no link on o's side: o must
+	// not get one now.
 	p.mu.Lock()
 	if p.dead.Load() {
 		p.mu.Unlock()
@@ -29,7 +31,9 @@ func (p *Process) Link(pid PID) {
 
 	o.mu.Lock()
 	if !o.dead.Load() {
-		o.addLink(p)
+		if !p.dead.Load() {
+			o.addLink(p)
+		}
 		o.mu.Unlock()
 		return
 	}
@@ -40,8 +44,9 @@ func (p *Process) Link(pid PID) {
 	p.signal(pid, NoProc, false)
 }
 
-// Unlink removes the link between p and pid, if any (unlink/1). An exit
-// signal the link already delivered as an ExitMsg stays in the mailbox.
+// Unlink removes the link between p and pid, if any (unlink/1). Once it
+// returns, the link has no effect: an exit signal it already delivered as
+// an ExitMsg stays in the mailbox, but no other arrives.
 func (p *Process) Unlink(pid PID) {
 	o := pid.p
 	if o == nil {

@@ -33,11 +33,15 @@ func (p *Process) Monitor(pid PID) Ref {
 	if t := pid.p; t != nil {
 		t.mu.Lock()
 		if !t.dead.Load() {
-			tx := t.x()
-			if tx.monitoredBy == nil {
-				tx.monitoredBy = make(map[Ref]*Process)
+			// If p was killed meanwhile, its exit has already cleaned
+			// t's side: leave nothing there.
+			if !p.dead.Load() {
+				tx := t.x()
+				if tx.monitoredBy == nil {
+					tx.monitoredBy = make(map[Ref]*Process)
+				}
+				tx.monitoredBy[ref] = p
 			}
-			tx.monitoredBy[ref] = p
 			t.mu.Unlock()
 			return ref
 		}

@@ -309,12 +309,7 @@ func (p *Process) exit(reason error, own bool) bool {
 		target.mu.Unlock()
 	}
 	for other := range links {
-		other.mu.Lock()
-		if other.ext != nil {
-			delete(other.ext.links, p)
-		}
-		other.mu.Unlock()
-		other.signal(self, reason, false)
+		other.linkSignal(p, reason)
 	}
 	for ref, watcher := range monitoredBy {
 		watcher.deliverDown(ref, self, reason)
@@ -332,6 +327,30 @@ func (p *Process) signal(from PID, reason error, kill bool) {
 		return
 	}
 	p.mu.Lock()
+	p.handleSignalLocked(from, reason)
+}
+
+// linkSignal is the exit signal that the dying process `from` sends p
+// over their link. If p unlinked first, there is no signal: checking the
+// link and delivering the ExitMsg under one lock is what makes Unlink
+// final (after it returns, no ExitMsg from that link arrives).
+func (p *Process) linkSignal(from *Process, reason error) {
+	p.mu.Lock()
+	if p.ext == nil {
+		p.mu.Unlock()
+		return
+	}
+	if _, linked := p.ext.links[from]; !linked {
+		p.mu.Unlock()
+		return
+	}
+	delete(p.ext.links, from)
+	p.handleSignalLocked(from.Self(), reason)
+}
+
+// handleSignalLocked applies the rules above to an exit signal. It is
+// called with p.mu held and unlocks it.
+func (p *Process) handleSignalLocked(from PID, reason error) {
 	if p.dead.Load() {
 		p.mu.Unlock()
 		return

@@ -336,3 +336,78 @@ func TestKillCancelsContext(t *testing.T) {
 	})
 	noProcessesLeft(t) // the goroutine returned: no zombie left
 }
+
+// Once Unlink returns, the link has no effect: an exit signal already
+// delivered may be in the mailbox, but none arrives later (Erlang's
+// guarantee), even when the linked process dies during the Unlink.
+func TestUnlinkIsFinal(t *testing.T) {
+	boom := errors.New("boom")
+	mustRun(t, func(p *Process) error {
+		p.TrapExit(true)
+		for i := range 2000 {
+			release := make(chan struct{})
+			child := p.SpawnLink(func(*Process) error { <-release; return boom })
+			ref := p.Monitor(child)
+			close(release) // the child dies while we unlink
+			p.Unlink(child)
+			p.ReceiveMatch(isExitFrom(child), 0) // delivered before Unlink returned: fine
+			// The Down comes after the child's exit signals: any signal
+			// still to come over the link is in the mailbox by now.
+			if _, err := receiveDown(p, ref); err != nil {
+				return err
+			}
+			if m, err := p.ReceiveMatch(isExitFrom(child), 0); err == nil {
+				return fmt.Errorf("round %d: %v arrived after Unlink returned", i, m)
+			}
+		}
+		return nil
+	})
+}
+
+// A process killed while it links to or monitors another leaves nothing
+// behind on the other's side: no link, no monitor to a dead process.
+func TestLinkAndMonitorRacingDeath(t *testing.T) {
+	target := Spawn(func(q *Process) error {
+		q.TrapExit(true) // outlive the linked processes' deaths
+		for {
+			if _, err := q.Receive(Infinity); err != nil {
+				return err
+			}
+		}
+	})
+	defer Exit(target, Kill)
+	mustRun(t, func(p *Process) error {
+		var killed []PID
+		for i := range 2000 {
+			started := make(chan struct{})
+			pid, ref := p.SpawnMonitor(func(q *Process) error {
+				close(started)
+				if i%2 == 0 {
+					q.Link(target)
+				} else {
+					q.Monitor(target)
+				}
+				_, err := q.Receive(Infinity)
+				return err
+			})
+			<-started
+			Exit(pid, Kill)
+			if _, err := receiveDown(p, ref); err != nil {
+				return err
+			}
+			killed = append(killed, pid)
+		}
+		eventually(t, "the killed processes are gone", func() bool {
+			for _, pid := range killed {
+				if _, ok := Info(pid); ok {
+					return false
+				}
+			}
+			return true
+		})
+		if info, _ := Info(target); len(info.Links)+len(info.MonitoredBy) != 0 {
+			return fmt.Errorf("target keeps links %v and monitors %v from dead processes", info.Links, info.MonitoredBy)
+		}
+		return nil
+	})
+}
