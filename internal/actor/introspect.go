@@ -60,7 +60,7 @@ type ProcessInfo struct {
 // Processes returns a snapshot of every live or zombie process, in pid
 // order (erlang:processes/0 with process_info/1).
 func Processes() []ProcessInfo {
-	all := procs.list()
+	all := procs.list(nil)
 	infos := make([]ProcessInfo, 0, len(all))
 	for _, p := range all {
 		infos = append(infos, p.info())
@@ -169,10 +169,7 @@ type TreeNode struct {
 // other supervisor supervises, with its children below it.
 func Tree() []TreeNode {
 	var roots []TreeNode
-	for _, p := range procs.list() {
-		if !p.supervisor {
-			continue
-		}
+	for _, p := range procs.list(func(p *Process) bool { return p.supervisor }) {
 		parent := p.Parent()
 		if parent.p != nil && parent.p.supervisor && !parent.p.dead.Load() {
 			continue // drawn under its parent
@@ -190,8 +187,9 @@ func treeOf(p *Process) TreeNode {
 		children = p.ext.children
 	}
 	p.mu.Unlock()
-	for _, c := range children {
-		var child TreeNode
+	node.Children = make([]TreeNode, len(children))
+	for i, c := range children {
+		child := &node.Children[i]
 		switch {
 		case c.PID.p == nil:
 			child.ProcessInfo = ProcessInfo{ChildID: c.ID, Kind: "worker"}
@@ -199,12 +197,11 @@ func treeOf(p *Process) TreeNode {
 				child.Kind = "supervisor"
 			}
 		case c.PID.p.supervisor:
-			child = treeOf(c.PID.p)
+			*child = treeOf(c.PID.p)
 		default:
 			child.ProcessInfo = c.PID.p.info()
 		}
 		child.ChildID = c.ID
-		node.Children = append(node.Children, child)
 	}
 	return node
 }
@@ -254,13 +251,20 @@ func (t *table) remove(p *Process) {
 	s.mu.Unlock()
 }
 
-func (t *table) list() []*Process {
+// list returns the processes for which keep (nil: all) is true, in pid
+// order.
+func (t *table) list(keep func(*Process) bool) []*Process {
 	var all []*Process
+	if keep == nil {
+		all = make([]*Process, 0, NumProcesses()) // a hint: it may change meanwhile
+	}
 	for i := range t.shards {
 		s := &t.shards[i]
 		s.mu.Lock()
 		for p := s.head; p != nil; p = p.next {
-			all = append(all, p)
+			if keep == nil || keep(p) {
+				all = append(all, p)
+			}
 		}
 		s.mu.Unlock()
 	}
