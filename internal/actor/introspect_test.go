@@ -38,7 +38,6 @@ func TestProcessInfo(t *testing.T) {
 		if ci.Kind != "worker" || ci.Parent != p.Self() || !slices.Equal(ci.Links, []PID{p.Self()}) {
 			return fmt.Errorf("child info %+v", ci)
 		}
-		eventually(t, "the child waits", func() bool { ci, _ := Info(child); return ci.Status == Running })
 		wi, _ := Info(watched)
 		if !slices.Equal(wi.MonitoredBy, []PID{p.Self()}) {
 			return fmt.Errorf("MonitoredBy = %v", wi.MonitoredBy)

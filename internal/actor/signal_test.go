@@ -82,11 +82,12 @@ func TestDownExactlyOnce(t *testing.T) {
 
 func TestDemonitorFlush(t *testing.T) {
 	mustRun(t, func(p *Process) error {
-		pid, ref := p.SpawnMonitor(func(*Process) error { return nil })
-		// Wait until the Down is surely in the mailbox, behind a marker.
-		ref2 := p.Monitor(pid)
-		if _, err := receiveDown(p, ref2); err != nil {
-			return err
+		pid, ref := p.SpawnMonitor(func(q *Process) error { _, err := q.Receive(Infinity); return err })
+		// A kill terminates pid in this goroutine, so its Down is in our
+		// mailbox when Exit returns: flush has something to remove.
+		Exit(pid, Kill)
+		if info, _ := Info(p.Self()); info.MailboxLen != 1 {
+			return fmt.Errorf("mailbox holds %d messages before the flush, want the Down", info.MailboxLen)
 		}
 		p.Demonitor(ref, true)
 		if m, err := p.ReceiveMatch(isDown(ref), 0); err == nil {
