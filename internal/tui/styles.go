@@ -42,11 +42,17 @@ func fit(s string, width, height int) string {
 	return strings.Join(lines, "\n")
 }
 
-// spread puts left and right on one line of width cells.
+// spread puts left and right on one line of width cells. When they don't
+// fit, left is cut: right is the short status (watching, progress) that
+// must stay readable.
 func spread(left, right string, width int) string {
-	gap := width - ansi.StringWidth(left) - ansi.StringWidth(right)
-	if gap < 1 {
-		return ansi.Truncate(left+" "+right, width, "…")
+	rw := ansi.StringWidth(right)
+	gap := width - ansi.StringWidth(left) - rw
+	switch {
+	case gap >= 1:
+		return left + strings.Repeat(" ", gap) + right
+	case width-rw-1 >= 12:
+		return ansi.Truncate(left, width-rw-1, "…") + " " + right
 	}
-	return left + strings.Repeat(" ", gap) + right
+	return ansi.Truncate(left+" "+right, width, "…")
 }

@@ -451,3 +451,10 @@ func TestMoreKeysOnOneScreenKeepsEveryScreenInTheWindow(t *testing.T) {
 		t.Fatalf("the full help is cut off at the bottom:\n%s", s)
 	}
 }
+
+func TestANarrowHeaderKeepsTheWatchState(t *testing.T) {
+	got := tuitest.Plain(spread("01.2 Async: await, time out, kill · 01 Concurrency foundations", "watch off", 50))
+	if want := "01.2 Async: await, time out, kill · 01 … watch off"; got != want || len([]rune(got)) > 50 {
+		t.Fatalf("header %q, want %q", got, want)
+	}
+}
