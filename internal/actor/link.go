@@ -10,7 +10,8 @@ type ExitMsg struct {
 
 // Link links p and pid (link/1): when either exits, the other gets an exit
 // signal with the reason. Linking to a dead pid sends p an exit signal with
-// reason NoProc. Links are not stacked: linking twice is linking once.
+// reason NoProc; a zombie p linking sends pid its exit reason at once.
+// Links are not stacked: linking twice is linking once.
 func (p *Process) Link(pid PID) {
 	o := pid.p
 	if o == nil || o == p {
@@ -23,7 +24,13 @@ func (p *Process) Link(pid PID) {
 	// not get one now.
 	p.mu.Lock()
 	if p.dead.Load() {
+		// p is a zombie (killed while its goroutine ran on): the new link
+		// fires at once, as its links did when it died. A supervisor
+		// killed during a child's Start must not leave that child
+		// running unsupervised.
+		reason := p.reason
 		p.mu.Unlock()
+		o.signal(p.Self(), reason, false)
 		return
 	}
 	p.addLink(o)

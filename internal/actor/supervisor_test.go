@@ -558,3 +558,44 @@ func TestCrashStormRecovers(t *testing.T) {
 type quietWorker struct{ BaseServer }
 
 func (quietWorker) HandleCall(p *Process, req any, from From) (any, error) { return req, nil }
+
+// A supervisor killed while a child's Start runs is a zombie when Start
+// returns: the child it then links to must die too, not run unsupervised.
+func TestChildStartedByKilledSupervisorDies(t *testing.T) {
+	sup, err := StartSupervisor(SupervisorSpec{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	entered, release := make(chan struct{}), make(chan struct{})
+	started := make(chan PID, 1)
+	slow := ChildSpec{ID: "slow", Start: func() (PID, error) {
+		close(entered)
+		<-release
+		pid, err := StartServer(&quietWorker{})
+		started <- pid
+		return pid, err
+	}}
+	callErr := make(chan error, 1)
+	go func() {
+		_, err := StartChild(sup, slow)
+		callErr <- err
+	}()
+	<-entered
+	Exit(sup, Kill)
+	if err := <-callErr; !errors.Is(err, Killed) {
+		t.Fatalf("StartChild on a killed supervisor = %v, want Killed", err)
+	}
+	close(release)
+	child := <-started
+	mustRun(t, func(p *Process) error {
+		d, err := receiveDown(p, p.Monitor(child))
+		if err != nil {
+			return fmt.Errorf("the child of a killed supervisor lives on: %w", err)
+		}
+		if d.Reason != Killed && d.Reason != NoProc {
+			return fmt.Errorf("child exited with %v, want the supervisor's reason", d.Reason)
+		}
+		return nil
+	})
+	noProcessesLeft(t)
+}
