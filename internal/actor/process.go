@@ -34,7 +34,9 @@ type Process struct {
 	save queue
 	ext  *processExt // what few processes need, allocated on demand
 
-	mu sync.Mutex // guards everything below
+	// mu guards everything below, but behaviour, supervisor and kind:
+	// set at spawn, never changed, they are read without it.
+	mu sync.Mutex
 	// inbox is where senders append. The owner moves it into save in one
 	// O(1) swap when save is empty.
 	inbox      queue

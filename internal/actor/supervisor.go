@@ -358,7 +358,7 @@ func (s *supervisor) startGroup(group []*child) error {
 		}
 		if hasSubscribers() {
 			emit(Event{Kind: Restarted, PID: c.pid, Parent: s.p.Self(), Reason: c.lastReason,
-				ChildID: c.spec.ID, Old: c.last, ProcKind: kindOf(c.pid)})
+				ChildID: c.spec.ID, Old: c.last, ProcKind: c.pid.p.kind})
 		}
 	}
 	return nil
@@ -486,12 +486,6 @@ func (s *supervisor) which() []ChildInfo {
 		infos[i] = ChildInfo{ID: c.spec.ID, PID: c.pid, Supervisor: c.spec.Supervisor, Restart: c.spec.Restart}
 	}
 	return infos
-}
-
-func kindOf(pid PID) string {
-	pid.p.mu.Lock()
-	defer pid.p.mu.Unlock()
-	return pid.p.kind
 }
 
 // The management calls (supervisor:start_child/2 and friends) are Calls
