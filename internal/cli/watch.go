@@ -180,20 +180,16 @@ func (a *App) printWatchVerdicts(c *catalog.Course, steps []*catalog.Step, vs []
 			continue
 		}
 		fmt.Fprintf(w, "%s %s %s: %s\n", s.red("✗"), s.bold(step.ID), step.Title, s.red(statusPhrase(v.Status)))
-		shown := 0
-		for _, t := range v.Tests {
-			if t.Passed {
-				continue
-			}
-			shown++
-			fmt.Fprintf(w, "    %s %s\n", s.red("✗"), s.bold(t.Name))
-			if msg := cleanMessage(strings.TrimSpace(t.Message)); msg != "" {
-				fmt.Fprintln(w, indent(capLines(msg, maxMessageLines, false), "        "))
-			}
+		// As otpgo check shows it: tests that failed the same way (the
+		// same TODO) on one line, and the detail only where it adds news.
+		shown := ""
+		if v.Status != runner.BuildError {
+			shown = a.printFailedTests(v, false)
 		}
-		if d := cleanMessage(strings.TrimSpace(v.Detail)); d != "" {
+		needDetail := shown == "" || v.Status == runner.BuildError || v.Status == runner.TimedOut || v.Status == runner.Crashed
+		if d := cleanMessage(strings.TrimSpace(v.Detail)); d != "" && needDetail && !strings.Contains(shown, firstLineOf(d)) {
 			fmt.Fprintln(w, indent(capLines(d, maxMessageLines, false), "    "))
-		} else if shown == 0 {
+		} else if shown == "" {
 			fmt.Fprintln(w, "    "+statusAdvice(v.Status))
 		}
 	}

@@ -21,7 +21,8 @@ func TestWatchRechecksOnSaveAndOffersTheNextStep(t *testing.T) {
 		calls <- n
 		if n == 1 {
 			return []runner.Verdict{{Step: "aa.1", Status: runner.Failed, Detail: "TestOne failed",
-				Tests: []runner.TestOutcome{{Name: "TestOne", Message: "one.go:4: One() = 0, want 1"}}}}, nil
+				Tests: []runner.TestOutcome{{Name: "TestOne", Message: "one.go:4: One() = 0, want 1"},
+					{Name: "TestTwo", Message: "one.go:4: One() = 0, want 1"}}}}, nil
 		}
 		return passAll(ctx, req)
 	}
@@ -81,6 +82,9 @@ func TestWatchRechecksOnSaveAndOffersTheNextStep(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "✗ aa.1 First: a test failed") || !strings.Contains(out.String(), "One() = 0, want 1") {
 		t.Errorf("the failing check was not shown:\n%s", out.String())
+	}
+	if !strings.Contains(out.String(), "1 more failed the same way: TestTwo") || strings.Count(out.String(), "want 1") != 1 {
+		t.Errorf("a second test failing the same way was not folded into one line, as otpgo check does:\n%s", out.String())
 	}
 }
 
