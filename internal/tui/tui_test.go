@@ -458,3 +458,19 @@ func TestANarrowHeaderKeepsTheWatchState(t *testing.T) {
 		t.Fatalf("header %q, want %q", got, want)
 	}
 }
+
+func TestTestsFailingTheSameWayShareOneLine(t *testing.T) {
+	step := testCourse(t).Chapters[0].Steps[1]
+	todo := "helpers_test.go:34: TODO(01.2): spawn a process that runs fn"
+	v := runner.Verdict{Status: runner.Failed, Detail: "3 of 3 tests failed", Tests: []runner.TestOutcome{
+		{Name: "TestAwait", Message: todo}, {Name: "TestTimeout", Message: todo}, {Name: "TestKill", Message: todo},
+	}}
+	got := tuitest.Plain(renderVerdict(step, v, 100))
+	want := "✗ FAILED 3 of 3 tests failed\n" +
+		"  ✗ TestAwait\n" +
+		"      " + todo + "\n" +
+		"  ✗ 2 more failed the same way: TestTimeout, TestKill"
+	if got != want {
+		t.Fatalf("verdict:\n%s\nwant:\n%s", got, want)
+	}
+}

@@ -30,15 +30,31 @@ func renderVerdict(s *catalog.Step, v runner.Verdict, width int) string {
 		return b.String()
 	}
 	b.WriteString(indent(failStyle.Render("✗ "+strings.ToUpper(v.Status.String()))+" "+v.Detail, "", width))
+	// Tests that failed the same way (a skeleton's TODO fails them all)
+	// are one line of names after the first, as otpgo check shows them.
+	seen := map[string]bool{}
+	var same []string
 	for _, t := range v.Tests {
 		if t.Passed {
 			fmt.Fprintf(&b, "\n  %s %s", passStyle.Render("✓"), t.Name)
 			continue
 		}
+		msg := strings.TrimSpace(t.Message)
+		first, _, _ := strings.Cut(msg, "\n")
+		key := strings.ReplaceAll(first, t.Name, "\x00")
+		if msg != "" && seen[key] {
+			same = append(same, t.Name)
+			continue
+		}
+		seen[key] = true
 		fmt.Fprintf(&b, "\n  %s %s", failStyle.Render("✗"), t.Name)
-		if msg := strings.TrimSpace(t.Message); msg != "" {
+		if msg != "" {
 			b.WriteString("\n" + indent(highlight(msg, files), "      ", width))
 		}
+	}
+	if len(same) > 0 {
+		b.WriteString("\n" + indent(fmt.Sprintf("  %s %s", failStyle.Render("✗"),
+			dimStyle.Render(fmt.Sprintf("%d more failed the same way: %s", len(same), strings.Join(same, ", ")))), "", width))
 	}
 	return b.String()
 }
