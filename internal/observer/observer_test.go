@@ -130,7 +130,7 @@ func TestBuildLaysOutTrees(t *testing.T) {
 
 func TestSnapshotsRunOffTheUpdateLoop(t *testing.T) {
 	calls := make(chan struct{}, 1)
-	m := New(Options{Snapshot: func() Snapshot { calls <- struct{}{}; return fixedSnapshot() }})
+	m := New(Options{Snapshot: func() Snapshot { calls <- struct{}{}; return fixedSnapshot() }, Refresh: time.Millisecond})
 	next, cmd := m.Update(refreshMsg{})
 	if cmd == nil {
 		t.Fatal("a refresh asked for no snapshot")
@@ -147,6 +147,14 @@ func TestSnapshotsRunOffTheUpdateLoop(t *testing.T) {
 	_, cmd = next.Update(msg)
 	if cmd == nil {
 		t.Fatal("no refresh scheduled after a snapshot arrived")
+	}
+	if got := cmd(); got != (refreshMsg{}) {
+		t.Fatalf("after a snapshot the model asked for %T, want a refreshMsg after Refresh", got)
+	}
+	select {
+	case <-calls:
+		t.Fatal("a second snapshot was taken before the refresh came due")
+	default:
 	}
 }
 
