@@ -1,9 +1,7 @@
 package cli
 
 import (
-	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -122,44 +120,24 @@ func (b *tuiBackend) Solution(s *catalog.Step) ([]tui.File, error) {
 	return out, nil
 }
 
-// Reset is `otpgo reset STEP --yes`: files that differ from the skeleton
-// are backed up, then all of them restored; nothing is written before
-// every backup succeeded.
+// Reset is `otpgo reset STEP --yes`, with the same helpers: files that
+// differ from the skeleton are backed up, then all of them restored;
+// nothing is written before every backup succeeded. The backup is "" when
+// there was nothing of the learner's to save (the files were missing).
 func (b *tuiBackend) Reset(s *catalog.Step) (string, error) {
-	var todo []restore
-	for _, f := range s.Files {
-		rel := s.Chapter.ExercisePath(f)
-		skel, err := fs.ReadFile(b.a.FS, rel)
-		if err != nil {
-			return "", fmt.Errorf("reset %s: embedded skeleton: %w", rel, err)
-		}
-		cur, err := os.ReadFile(b.ws.Path(rel))
-		switch {
-		case errors.Is(err, fs.ErrNotExist):
-			todo = append(todo, restore{rel: rel, skeleton: skel})
-		case err != nil:
-			return "", fmt.Errorf("reset: read %s: %w", rel, err)
-		case !bytes.Equal(cur, skel):
-			todo = append(todo, restore{rel: rel, skeleton: skel, existed: true})
-		}
+	todo, err := pendingRestores(b.a.FS, b.ws, exerciseFiles(s))
+	if err != nil {
+		return "", err
 	}
 	if len(todo) == 0 {
 		return "", fmt.Errorf("nothing to reset: %s is already the original skeleton", fileListOf(s))
 	}
 	backup := b.ws.BackupDir(b.a.Now())
-	for _, r := range todo {
-		if r.existed {
-			if err := backupFile(b.ws, backup, r.rel); err != nil {
-				return "", fmt.Errorf("reset: back up %s: %w (nothing was reset)", r.rel, err)
-			}
-		}
+	saved, err := restoreSkeletons(b.ws, backup, todo)
+	if saved == 0 {
+		return "", err
 	}
-	for _, r := range todo {
-		if err := writeFileAtomic(b.ws.Path(r.rel), r.skeleton); err != nil {
-			return b.ws.Rel(backup), fmt.Errorf("reset %s: %w", r.rel, err)
-		}
-	}
-	return b.ws.Rel(backup) + "/", nil
+	return b.ws.Rel(backup) + "/", err
 }
 
 func fileListOf(s *catalog.Step) string {

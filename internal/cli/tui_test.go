@@ -1,6 +1,13 @@
 package cli
 
-import "testing"
+import (
+	"context"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"testing"
+)
 
 func TestNoArgumentsWithoutATerminalListsTheLessons(t *testing.T) {
 	h := newHarness(t)
@@ -8,4 +15,48 @@ func TestNoArgumentsWithoutATerminalListsTheLessons(t *testing.T) {
 		t.Fatalf("exit %d; stderr:\n%s", code, h.errOut())
 	}
 	h.mustContain("stdout", h.out(), "aa   Alpha", "aa.1", "← next", "otpgo lesson show ID")
+}
+
+// The app's reset (x, then y) saves the learner's file and restores the
+// skeleton, like otpgo reset; a missing file is restored with nothing to save.
+func TestTUIResetBacksUpThenRestores(t *testing.T) {
+	h := newHarness(t)
+	env := h.envFor(h.root).withDefaults()
+	a := &App{Env: env, Out: env.Stdout, Err: env.Stderr}
+	b, err := newTUIBackend(context.Background(), a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := a.Course()
+	if err != nil {
+		t.Fatal(err)
+	}
+	step := c.Steps()[0] // aa.1, one.go
+	mine := "package aa\n\nfunc One() int { return 1 } // my work\n"
+	h.write("exercises/aa_pkg/one.go", mine)
+
+	backup, err := b.Reset(step)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := h.read("exercises/aa_pkg/one.go"); got != string(h.fsys["exercises/aa_pkg/one.go"].Data) {
+		t.Fatalf("after reset one.go = %q, want the skeleton", got)
+	}
+	if got := h.read(path.Join(backup, "exercises/aa_pkg/one.go")); got != mine {
+		t.Fatalf("backup in %s holds %q, want the learner's version", backup, got)
+	}
+
+	if _, err := b.Reset(step); err == nil || !strings.Contains(err.Error(), "nothing to reset") {
+		t.Fatalf("second reset: %v, want nothing to reset", err)
+	}
+
+	if err := os.Remove(filepath.Join(h.root, "exercises", "aa_pkg", "one.go")); err != nil {
+		t.Fatal(err)
+	}
+	if backup, err := b.Reset(step); err != nil || backup != "" {
+		t.Fatalf("reset of a missing file: backup %q, %v; want \"\" and no error", backup, err)
+	}
+	if got := h.read("exercises/aa_pkg/one.go"); got != string(h.fsys["exercises/aa_pkg/one.go"].Data) {
+		t.Fatalf("a missing one.go was not restored: %q", got)
+	}
 }

@@ -26,7 +26,8 @@ type Backend interface {
 	Solution(s *catalog.Step) ([]File, error)
 	// Reset puts the skeleton of s's files back, after saving the
 	// learner's versions; it returns where they were saved, relative to
-	// the workspace root.
+	// the workspace root ("" if there was nothing to save), also with an
+	// error that came after saving them.
 	Reset(s *catalog.Step) (backup string, err error)
 	// Dir is the absolute directory of s's files, for watch mode.
 	Dir(s *catalog.Step) string

@@ -328,13 +328,19 @@ func (m stepModel) Update(msg tea.Msg) (stepModel, tea.Cmd) {
 		return m, nil
 
 	case resetMsg:
-		if msg.err != nil {
+		files := strings.Join(msg.step.Files, ", ")
+		switch {
+		case msg.err != nil && msg.backup != "":
+			m.status, m.statusBad = fmt.Sprintf("%v (your version is saved in %s)", msg.err, msg.backup), true
+		case msg.err != nil:
 			m.status, m.statusBad = msg.err.Error(), true
-		} else {
-			m.status, m.statusBad = fmt.Sprintf("%s is back to the skeleton; your version is in %s", strings.Join(msg.step.Files, ", "), msg.backup), false
-			if msg.step == m.step {
-				m.verdict, m.solution = nil, nil
-			}
+		case msg.backup == "":
+			m.status, m.statusBad = files+" is back to the skeleton (it was missing: nothing of yours to save)", false
+		default:
+			m.status, m.statusBad = fmt.Sprintf("%s is back to the skeleton; your version is in %s", files, msg.backup), false
+		}
+		if msg.err == nil && msg.step == m.step {
+			m.verdict, m.solution = nil, nil
 		}
 		return m.resize(), nil
 
