@@ -10,7 +10,10 @@
 //	BenchmarkX/raw or BenchmarkX/baseline is the baseline of BenchmarkX/*
 //
 // A benchmark that measures its own ratio (b.ReportMetric(r, "ratio")) is
-// listed as it reported it. With -count > 1 the median of the runs is used.
+// listed as it reported it. A pair that both report the same custom metric
+// (b.ReportMetric(x, "bytes/proc")) is compared on that metric rather than on
+// time: what such a benchmark measures is the metric, its time is setup.
+// With -count > 1 the median of the runs is used.
 package main
 
 import (
@@ -40,6 +43,20 @@ func main() {
 type result struct {
 	pkg, name string
 	metrics   map[string][]float64 // unit -> one value per run
+	units     []string             // units in the order the benchmark reported them
+}
+
+// standardUnits are those the testing package reports itself.
+var standardUnits = map[string]bool{"ns/op": true, "B/op": true, "allocs/op": true, "MB/s": true}
+
+// customUnit is the first custom metric both benchmarks report, if any.
+func customUnit(r, base *result) string {
+	for _, u := range r.units {
+		if !standardUnits[u] && len(base.metrics[u]) > 0 {
+			return u
+		}
+	}
+	return ""
 }
 
 // median of the runs of a unit, and whether there was any.
@@ -90,6 +107,9 @@ func parse(r io.Reader) []*result {
 			if err != nil {
 				break
 			}
+			if _, seen := res.metrics[f[i+1]]; !seen {
+				res.units = append(res.units, f[i+1])
+			}
 			res.metrics[f[i+1]] = append(res.metrics[f[i+1]], v)
 		}
 	}
@@ -99,7 +119,8 @@ func parse(r io.Reader) []*result {
 // row is one line of the ratio table.
 type row struct {
 	pkg, name, base string
-	ratio           float64 // time ratio (ns/op), or the reported ratio
+	ratio           float64 // time ratio (ns/op), the custom metric's ratio, or the reported ratio
+	unit            string  // the custom metric compared, "" for time
 	reported        bool
 	bytes, allocs   string // "416 vs 128" when both have -benchmem figures
 }
@@ -140,12 +161,19 @@ func pair(results []*result) []row {
 		if base == nil {
 			continue
 		}
-		ns, ok1 := r.median("ns/op")
-		bns, ok2 := base.median("ns/op")
-		if !ok1 || !ok2 || bns == 0 {
+		unit := customUnit(r, base)
+		if unit == "" {
+			unit = "ns/op"
+		}
+		v, ok1 := r.median(unit)
+		bv, ok2 := base.median(unit)
+		if !ok1 || !ok2 || bv == 0 {
 			continue
 		}
-		rw := row{pkg: r.pkg, name: r.name, base: base.name, ratio: ns / bns}
+		rw := row{pkg: r.pkg, name: r.name, base: base.name, ratio: v / bv}
+		if unit != "ns/op" {
+			rw.unit = unit
+		}
 		rw.bytes = vs(r, base, "B/op")
 		rw.allocs = vs(r, base, "allocs/op")
 		rows = append(rows, rw)
@@ -181,7 +209,7 @@ func vs(r, base *result, unit string) string {
 }
 
 func print(w io.Writer, rows []row) {
-	fmt.Fprintln(w, "Ratios to the baseline, same run (time per op; 1.00x = as fast, lower is better):")
+	fmt.Fprintln(w, "Ratios to the baseline, same run (time per op unless a metric is named; 1.00x = as good, lower is better):")
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "PACKAGE\tBENCHMARK\tBASELINE\tRATIO\tB/OP\tALLOCS/OP")
 	for _, r := range rows {
@@ -190,7 +218,11 @@ func print(w io.Writer, rows []row) {
 			base = "(reported by the benchmark)"
 		}
 		pkg := strings.TrimPrefix(r.pkg, "github.com/otpgo/otpgo/")
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%.2fx\t%s\t%s\n", pkg, r.name, base, r.ratio, r.bytes, r.allocs)
+		ratio := fmt.Sprintf("%.2fx", r.ratio)
+		if r.unit != "" {
+			ratio += " " + r.unit
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", pkg, r.name, base, ratio, r.bytes, r.allocs)
 	}
 	tw.Flush()
 }

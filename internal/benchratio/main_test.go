@@ -22,6 +22,8 @@ BenchmarkSend-2              	 100	 300 ns/op
 BenchmarkSendBaseline-2      	 100	 100 ns/op
 BenchmarkCall-2              	 100	 999 ns/op
 BenchmarkCheckVsRawGoTest-2  	 5	 1 ns/op	 1.07 ratio
+BenchmarkIdleProcess-2       	 1	 9000 ns/op	 3000 bytes/proc	 900 heap-bytes/proc
+BenchmarkRawIdleProcess-2    	 1	 1000 ns/op	 2000 bytes/proc	 200 heap-bytes/proc
 `
 
 func TestPairing(t *testing.T) {
@@ -35,6 +37,7 @@ func TestPairing(t *testing.T) {
 		"internal/x Spawn/otpgo":      2.0,
 		"internal/x Send":             3.0,
 		"internal/x CheckVsRawGoTest": 1.07,
+		"internal/x IdleProcess":      1.5, // bytes/proc, not the 9x of its setup time
 	}
 	for k, w := range want {
 		r, ok := got[k]
@@ -52,8 +55,14 @@ func TestPairing(t *testing.T) {
 	if r := got["solutions/gs_genserver Call"]; r.allocs != "7 vs 1" || r.base != "RawCall" {
 		t.Errorf("Call row = %+v", r)
 	}
+	if r := got["internal/x IdleProcess"]; r.unit != "bytes/proc" {
+		t.Errorf("IdleProcess compared on %q; want its custom metric bytes/proc", r.unit)
+	}
 	var b bytes.Buffer
 	print(&b, rows)
+	if !strings.Contains(b.String(), "1.50x bytes/proc") {
+		t.Errorf("table does not name the metric compared:\n%s", b.String())
+	}
 	if !strings.Contains(b.String(), "3.00x") || !strings.Contains(b.String(), "(reported by the benchmark)") {
 		t.Errorf("table:\n%s", b.String())
 	}
