@@ -200,6 +200,9 @@ and let otpgo check grade it with hidden tests.
 			return defaultAction(a, cmd)
 		},
 	}
+	// The app's watch mode, like `otpgo watch --poll`, where file events
+	// don't arrive (WSL's /mnt, network drives, some containers).
+	root.Flags().Bool("poll", false, "in the app, watch files by polling instead of file events")
 	root.SetIn(env.Stdin)
 	root.SetOut(env.Stdout)
 	root.SetErr(env.Stderr)

@@ -34,7 +34,9 @@ func runTUI(a *App, cmd *cobra.Command) error {
 	if err != nil {
 		return err
 	}
+	poll, _ := cmd.Flags().GetBool("poll") // defined on the root command
 	opts := tui.Options{
+		Poll:        poll,
 		Course:      c,
 		Backend:     b,
 		LessonStyle: a.Getenv("GLAMOUR_STYLE"),

@@ -17,6 +17,16 @@ func TestNoArgumentsWithoutATerminalListsTheLessons(t *testing.T) {
 	h.mustContain("stdout", h.out(), "aa   Alpha", "aa.1", "← next", "otpgo lesson show ID")
 }
 
+// --poll belongs to the app; without a terminal it is accepted and the
+// welcome is shown, not a usage error.
+func TestPollFlagIsAccepted(t *testing.T) {
+	h := newHarness(t)
+	if code := h.exec("--poll"); code != ExitOK {
+		t.Fatalf("otpgo --poll: exit %d; stderr:\n%s", code, h.errOut())
+	}
+	h.mustContain("stdout", h.out(), "aa.1")
+}
+
 // The app's reset (x, then y) saves the learner's file and restores the
 // skeleton, like otpgo reset; a missing file is restored with nothing to save.
 func TestTUIResetBacksUpThenRestores(t *testing.T) {
