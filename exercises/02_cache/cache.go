@@ -28,7 +28,9 @@ type server[K comparable, V any] struct {
 // Start starts a cache server and returns once it is ready.
 //
 // Step 02.1. Build the server value (with its map) and start it with
-// actor.StartServer; keep the pid in the Cache. Options arrive in 02.2.
+// actor.StartServer; keep the pid in the Cache.
+// Step 02.2. Apply opts to config{evictEvery: DefaultEvictEvery} (see
+// EvictEvery in ttl.go) and give the interval to the server.
 func Start[K comparable, V any](opts ...Option) (*Cache[K, V], error) {
 	panic("TODO(02.1): start the server with actor.StartServer and keep its pid")
 }
@@ -60,7 +62,9 @@ func (c *Cache[K, V]) Get(key K) (V, bool) {
 // Update replaces the value under key with fn(old, found) and returns the
 // new value. fn runs inside the server, so concurrent Updates of one key
 // never lose a write; fn must be quick, since the server waits for it. An
-// existing entry keeps its expiry; a new one never expires.
+// existing entry keeps its expiry; a new one never expires. From 02.2, an
+// expired entry counts as missing: fn gets (zero value, false), as Get
+// would, and its result is stored as a new entry that never expires.
 //
 // Step 02.1. Send fn itself in the request; HandleCall calls it on the
 // current value and stores the result. (A Get, then fn, then Put from the

@@ -46,7 +46,10 @@ func (c *Cache[K, V]) Len() int {
 // Step 02.2. One timer for the whole cache, not one per key: Init sends
 // the first tick with actor.SendAfter(p.Self(), evictTick{}, every); on
 // each tick, delete every expired entry, then schedule the next tick.
-// Keep the *actor.Timer and Cancel it in Terminate.
+// evictTick is yours to declare (type evictTick struct{}): a private type,
+// so no other message can be mistaken for it. Keep the *actor.Timer in the
+// server and Cancel it in a Terminate method you add (BaseServer's does
+// nothing), so a stopped cache leaves no timer behind.
 func (s *server[K, V]) HandleInfo(p *actor.Process, msg any) error {
 	panic("TODO(02.2): on an eviction tick, delete expired entries and schedule the next tick")
 }
