@@ -21,6 +21,12 @@ func StartConn(addr string, startOpts ...actor.StartOption) (actor.PID, error) {
 // Do runs one command (Do(c, "SET", "k", "v")) on the connection process
 // c and returns Redis's reply. A nil reply (GET of a missing key) is
 // (nil, nil); an error reply is an error, and does not stop the process.
+//
+// Step 05.1. HandleCall runs client.Do(p.Context(), args...).Result(): the
+// process's context, so a killed connection abandons its command. A non-nil
+// error from HandleCall would stop the server, so carry Redis's error back
+// inside the reply value (a small struct{v any; err error}) and unpack it
+// here; errors.Is(err, redis.Nil) is the nil reply.
 func Do(c actor.PID, args ...any) (any, error) {
 	panic("TODO(05.1): actor.Call the connection; its HandleCall runs client.Do(ctx, args...).Result()")
 }
