@@ -36,12 +36,15 @@ func (c *Blocking) Close() error { return stop(c.pid) }
 // Command sends args as one command and returns Redis's reply; an error
 // reply comes back as a *resp.Error.
 //
-// Build it: Call the server with the request command(args) and Timeout.
-// The reply is whatever HandleCall returned: a value from resp.ReadReply,
-// which for an error reply from Redis is a *resp.Error. Return that as
-// Command's error (with a nil value), not as a value.
+// Build it: Command() with no arguments returns errEmptyCommand without
+// calling the server: Redis sends no reply to an empty command, so the
+// caller would wait out its Timeout and every later reply would go to the
+// wrong caller. Otherwise Call the server with the request command(args)
+// and Timeout. The reply is whatever HandleCall returned: a value from
+// resp.ReadReply, which for an error reply from Redis is a *resp.Error.
+// Return that as Command's error (with a nil value), not as a value.
 func (c *Blocking) Command(args ...string) (any, error) {
-	panic("TODO(03.1): actor.Call the server with command(args); return a *resp.Error reply as the error")
+	panic("TODO(03.1): reject empty args (errEmptyCommand); actor.Call the server with command(args); return a *resp.Error reply as the error")
 }
 
 // blockingServer is the GenServer behind Blocking.
@@ -64,7 +67,9 @@ func (s *blockingServer) Init(p *actor.Process) error {
 // HandleCall writes the command (resp.AppendCommand) and reads one reply
 // (resp.ReadReply), and returns it. A Redis error reply is an ordinary
 // reply here. A failed write or read means the connection is gone: return
-// it as the error, which stops the server.
+// it as the error, wrapped with fmt.Errorf("%w: %w", ErrDisconnected, err).
+// That stops the server, and the caller's Call returns an error wrapping
+// it, so errors.Is(err, ErrDisconnected) holds, as Client promises.
 func (s *blockingServer) HandleCall(p *actor.Process, req any, from actor.From) (any, error) {
 	panic("TODO(03.1): write req.(command) with resp.AppendCommand, read the reply with resp.ReadReply, return it")
 }

@@ -35,10 +35,10 @@ func (c *NonBlocking) Close() error { return stop(c.pid) }
 
 // Command sends args as one command and returns Redis's reply; an error
 // reply comes back as a *resp.Error, a lost connection as an error wrapping
-// ErrDisconnected. It is the same as Blocking.Command: the difference is
-// all in the server.
+// ErrDisconnected. It is the same as Blocking.Command, errEmptyCommand
+// included: the difference is all in the server.
 func (c *NonBlocking) Command(args ...string) (any, error) {
-	panic("TODO(03.2): actor.Call the server with command(args); return an error reply as the error")
+	panic("TODO(03.2): as Blocking.Command: reject empty args, actor.Call the server with command(args), return an error reply as the error")
 }
 
 // Messages from the reader to the server.
@@ -74,7 +74,10 @@ func readReplies(conn net.Conn, owner actor.PID) {
 }
 
 // HandleCall writes the command and does NOT wait for the reply: it
-// appends from to s.waiting and returns actor.NoReply.
+// appends from to s.waiting and returns actor.NoReply. If the write fails,
+// answer this caller at once: return an error wrapping ErrDisconnected as
+// the reply, with a nil error. The reader sees the broken connection too,
+// and its readFailed stops the server and fails everyone waiting.
 func (s *nonBlockingServer) HandleCall(p *actor.Process, req any, from actor.From) (any, error) {
 	panic("TODO(03.2): write the command, append from to s.waiting, return actor.NoReply")
 }
