@@ -122,8 +122,24 @@ func (c *Course) IDs() []string {
 // NextPending returns the first gradable step, in course order, that done
 // does not report as done, or nil when every one is done.
 func (c *Course) NextPending(done func(stepID string) bool) *Step {
-	for _, s := range c.Steps() {
-		if s.Gradable() && !done(s.ID) {
+	return c.NextPendingAfter("", done)
+}
+
+// NextPendingAfter is NextPending starting after the step after and
+// wrapping round to the start: a learner who has just passed 02.1 goes on
+// to 02.2, not back to an 01 step they skipped. An empty or unknown after
+// starts at the beginning.
+func (c *Course) NextPendingAfter(after string, done func(stepID string) bool) *Step {
+	steps := c.Steps()
+	start := 0
+	for i, s := range steps {
+		if s.ID == after {
+			start = i + 1
+			break
+		}
+	}
+	for i := range steps {
+		if s := steps[(start+i)%len(steps)]; s.Gradable() && !done(s.ID) {
 			return s
 		}
 	}

@@ -75,6 +75,20 @@ func TestLoadFixture(t *testing.T) {
 	if c.NextPending(func(string) bool { return true }) != nil {
 		t.Error("NextPending with everything done should be nil")
 	}
+	none := func(string) bool { return false }
+	for _, tc := range []struct{ after, want string }{
+		{"", "aa.1"},     // nothing passed yet: from the start
+		{"aa.1", "aa.2"}, // stay in the chapter being worked on
+		{"aa.2", "aa.1"}, // past the last step: wrap round to what was skipped
+		{"zz.9", "aa.1"}, // an ID no longer in the course: from the start
+	} {
+		if got := c.NextPendingAfter(tc.after, none); got == nil || got.ID != tc.want {
+			t.Errorf("NextPendingAfter(%q) with nothing done = %v; want %s", tc.after, got, tc.want)
+		}
+	}
+	if got := c.NextPendingAfter("aa.1", func(id string) bool { return id == "aa.2" }); got == nil || got.ID != "aa.1" {
+		t.Errorf("NextPendingAfter(aa.1) with aa.2 done = %v; want aa.1 (wrap round)", got)
+	}
 }
 
 func TestResolve(t *testing.T) {

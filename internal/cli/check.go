@@ -82,7 +82,7 @@ func runCheck(ctx context.Context, a *App, ids []string, f checkFlags) error {
 		if err != nil {
 			return err
 		}
-		next := c.NextPending(st.Done)
+		next := c.NextPendingAfter(st.Frontier(), st.Done)
 		if next == nil {
 			if f.json {
 				return writeJSON(a, []checkJSON{})
@@ -226,7 +226,7 @@ func (a *App) printVerdicts(c *catalog.Course, steps []*catalog.Step, vs []runne
 		}
 		fmt.Fprintln(w, s.green(msg)+" Compare with ours: otpgo solution "+steps[0].ID+" --diff")
 		if st, err := a.State(); err == nil {
-			if next := c.NextPending(st.Done); next != nil {
+			if next := c.NextPendingAfter(st.Frontier(), st.Done); next != nil {
 				fmt.Fprintf(w, "Next: %s %s: otpgo lesson show %s, then otpgo check %s\n", next.ID, next.Title, next.ID, next.ID)
 			} else {
 				fmt.Fprintln(w, "That was the last pending step. Well done.")

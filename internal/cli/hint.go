@@ -47,7 +47,7 @@ func runHint(a *App, args []string, all bool) error {
 	}
 	var step *catalog.Step
 	if len(args) == 0 {
-		if step = c.NextPending(st.Done); step == nil {
+		if step = c.NextPendingAfter(st.Frontier(), st.Done); step == nil {
 			return fmt.Errorf("every written step passes, so there is no pending step to hint at; name one: otpgo hint gs.1")
 		}
 	} else {

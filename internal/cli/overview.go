@@ -58,7 +58,7 @@ func buildOverview(c *catalog.Course, st *progress.State) overview {
 		ov.Total += co.Total
 		ov.Chapters = append(ov.Chapters, co)
 	}
-	if next := c.NextPending(st.Done); next != nil {
+	if next := c.NextPendingAfter(st.Frontier(), st.Done); next != nil {
 		ov.Next = next.ID
 	}
 	return ov

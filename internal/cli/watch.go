@@ -65,7 +65,7 @@ func runWatch(ctx context.Context, a *App, args []string, poll, noRace bool) err
 		if err != nil {
 			return err
 		}
-		next := c.NextPending(st.Done)
+		next := c.NextPendingAfter(st.Frontier(), st.Done)
 		if next == nil {
 			fmt.Fprintln(a.Out, "Every written step passes: nothing to watch. Watch one again by ID (otpgo watch gs.1).")
 			return nil
@@ -213,7 +213,7 @@ func (a *App) printWatchVerdicts(c *catalog.Course, steps []*catalog.Step, vs []
 		}
 	}
 	if st, err := a.State(); err == nil {
-		if p := c.NextPending(st.Done); p != nil {
+		if p := c.NextPendingAfter(st.Frontier(), st.Done); p != nil {
 			fmt.Fprintf(w, "That was the last step of the course. Still to do: %s %s (Ctrl-C, then %s)\n", p.ID, p.Title, s.bold("otpgo watch "+p.ID))
 			return
 		}

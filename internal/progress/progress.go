@@ -52,6 +52,18 @@ func (s *State) Done(stepID string) bool {
 	return ok && st.PassedAt != nil
 }
 
+// Frontier is the step that passed for the first time most recently: where
+// the learner is in the course. "" when nothing passed yet.
+func (s *State) Frontier() string {
+	id, latest := "", time.Time{}
+	for stepID, st := range s.Steps {
+		if st.PassedAt != nil && (id == "" || st.PassedAt.After(latest) || st.PassedAt.Equal(latest) && stepID > id) {
+			id, latest = stepID, *st.PassedAt
+		}
+	}
+	return id
+}
+
 // HintsSeen is how many hints of the step were shown.
 func (s *State) HintsSeen(stepID string) int {
 	if st, ok := s.Steps[stepID]; ok {

@@ -50,6 +50,32 @@ func TestMarkPassedRoundTrip(t *testing.T) {
 	}
 }
 
+// The frontier is the step first passed most recently, not the last one
+// re-checked: re-passing an old step doesn't send the learner back.
+func TestFrontierIsTheLatestFirstPass(t *testing.T) {
+	now := fixed
+	s := Open(filepath.Join(t.TempDir(), ".otpgo"), WithClock(func() time.Time { return now }))
+	st, err := s.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f := st.Frontier(); f != "" {
+		t.Fatalf("Frontier of a fresh store = %q; want \"\"", f)
+	}
+	for _, id := range []string{"01.1", "02.1", "01.1"} {
+		now = now.Add(time.Minute)
+		if err := s.MarkPassed(id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if st, err = s.Load(); err != nil {
+		t.Fatal(err)
+	}
+	if f := st.Frontier(); f != "02.1" {
+		t.Errorf("Frontier after passing 01.1, 02.1, then 01.1 again = %q; want 02.1", f)
+	}
+}
+
 func TestHintLevelsAdvanceAndStop(t *testing.T) {
 	s := Open(t.TempDir())
 	for i, want := range []int{1, 2, 3, 3} {

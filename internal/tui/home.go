@@ -48,9 +48,13 @@ func (m homeModel) keys() keyList {
 // done reports whether a step has passed.
 func (e *env) done(s *catalog.Step) bool { return e.state != nil && e.state.Done(s.ID) }
 
-// current is the step to work on next: the first gradable one not done.
+// current is the step to work on next: the first gradable one not done
+// after the learner's frontier (see catalog.NextPendingAfter).
 func (e *env) current() *catalog.Step {
-	return e.course.NextPending(func(id string) bool { return e.state != nil && e.state.Done(id) })
+	if e.state == nil {
+		return e.course.NextPending(func(string) bool { return false })
+	}
+	return e.course.NextPendingAfter(e.state.Frontier(), e.state.Done)
 }
 
 // refresh follows progress: on first load the cursor goes to the current
