@@ -33,25 +33,48 @@ Every command it receives is printed, tagged with its connection, unless
 		GroupID: groupPlay,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			m := miniredis.NewMiniRedis()
-			if err := m.StartAddr(addr); err != nil {
+			l, err := net.Listen("tcp", addr)
+			if err != nil {
 				return listenError(addr, err)
 			}
-			bound := m.Addr()
+			m := miniredis.NewMiniRedis()
+			// Dial starts miniredis without a listener of its own: clients
+			// reach it only through the front (see redisfront.go).
+			c, err := m.Dial()
+			if err != nil {
+				l.Close()
+				return fmt.Errorf("start the embedded Redis: %w", err)
+			}
+			c.Close()
+			bound := l.Addr().String()
 			_, port, _ := net.SplitHostPort(bound)
 			fmt.Fprintf(a.Out, `Redis (embedded miniredis) is listening on %s. Ctrl-C stops it.
 
 Talk to it:
   redis-cli -p %s ping
   or from Go, with your chapter 03 client:  c, err := redis.StartNonBlocking(%q)
-(It speaks RESP like a real Redis; plain-text commands typed into nc or telnet
-are not supported and close the connection: use redis-cli.)
 
 `, bound, port, bound)
+			var log server.Hook
 			if !quiet { // after the banner: the hook writes to a.Out from the server's goroutines
-				m.Server().SetPreHook(commandLogger(a.Out))
+				log = commandLogger(a.Out)
 			}
+			m.Server().SetPreHook(func(p *server.Peer, cmd string, args ...string) bool {
+				if log != nil {
+					log(p, cmd, args...)
+				}
+				if cmd == "" { // the front's stand-in for an empty command
+					p.WriteError("ERR empty command: a command needs at least its name, e.g. PING")
+					return true
+				}
+				return false
+			})
+			front := &redisFront{m: m}
+			served := make(chan struct{})
+			go func() { defer close(served); front.serve(l) }()
 			<-cmd.Context().Done()
+			l.Close()
+			<-served // every client closed, every goroutine of the front returned
 			m.Close()
 			fmt.Fprintln(a.Out, "Redis stopped.")
 			return nil

@@ -109,3 +109,50 @@ func TestRedisCommandPortTaken(t *testing.T) {
 		t.Fatalf("the error should say the port is taken and how to pick another:\n%s", msg)
 	}
 }
+
+// A learner's client that sends an empty command, or a person typing PING
+// into nc, gets an answer, and the server keeps serving: miniredis alone
+// would panic on the first and hang up on the second.
+func TestRedisCommandSurvivesEmptyAndInlineCommands(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	out, errOut := &lockedBuffer{}, &lockedBuffer{}
+	code := make(chan int, 1)
+	go func() {
+		code <- Run(ctx, Env{Stdout: out, Stderr: errOut, Dir: t.TempDir()}, "redis", "--addr", "127.0.0.1:0", "--quiet")
+	}()
+	defer func() {
+		cancel()
+		select {
+		case got := <-code:
+			if got != ExitOK {
+				t.Errorf("otpgo redis exited %d, want 0; stderr: %s", got, errOut.String())
+			}
+		case <-time.After(5 * time.Second):
+			t.Error("otpgo redis did not stop within 5s of Ctrl-C")
+		}
+	}()
+	addr := waitOutput(t, out, regexp.MustCompile(`listening on (127\.0\.0\.1:\d+)\.`))[1]
+
+	c, err := net.DialTimeout("tcp", addr, time.Second)
+	if err != nil {
+		t.Fatalf("dial %s: %v", addr, err)
+	}
+	defer c.Close()
+	_ = c.SetDeadline(time.Now().Add(5 * time.Second))
+	r := bufio.NewReader(c)
+	// Pipelined: the error must come back in its place, before PONG.
+	if _, err := c.Write([]byte("*0\r\n" + string(resp.AppendCommand(nil, "PING")) + "\r\nPING\r\n")); err != nil {
+		t.Fatal(err)
+	}
+	if v, err := resp.ReadReply(r); err != nil {
+		t.Fatalf("after an empty command the connection failed: %v", err)
+	} else if e, isErr := v.(*resp.Error); !isErr || !strings.Contains(e.Message, "empty command") {
+		t.Fatalf("an empty command got %#v, want an error reply that says it was empty", v)
+	}
+	for _, what := range []string{"PING after the empty command", "inline PING"} {
+		if v, err := resp.ReadReply(r); err != nil || v != "PONG" {
+			t.Fatalf("%s = %#v, %v; want PONG", what, v, err)
+		}
+	}
+}
