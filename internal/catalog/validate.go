@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"go/ast"
 	"go/parser"
+	"go/scanner"
 	"go/token"
 	"io/fs"
 	"path"
@@ -12,6 +13,8 @@ import (
 	"strings"
 	"time"
 )
+
+//go:generate go run gen_actornames.go
 
 // validator loads the course and collects every problem it finds instead
 // of stopping at the first, so an author fixes them in one go.
@@ -107,9 +110,15 @@ func (v *validator) loadChapter(id, title string) *Chapter {
 	if graded || ch.Dir != "" {
 		pkg = v.checkDirs(file, ch.Dir)
 	}
+	var exFiles map[string]bool
+	if pkg != nil {
+		exFiles = pkg.exercises
+	}
+	voc := v.chapterVocabulary(path.Join("exercises", ch.Dir), exFiles, ch.Lesson)
 	testOwner := map[string]string{} // test name -> step ID
 	for i, sf := range cf.Steps {
 		s := v.loadStep(file, ch, i, sf, pkg)
+		v.checkHints(file, "step "+s.ID, s.Hints, voc)
 		for _, t := range s.Tests {
 			if other, ok := testOwner[t]; ok && other != s.ID {
 				v.addf(file, "test %s grades both step %s and step %s; a test belongs to one step", t, other, s.ID)
@@ -334,3 +343,284 @@ func sortedKeys(m map[string]bool) []string {
 	slices.Sort(keys)
 	return keys
 }
+
+// Hints name only what the learner can see: a name in a hint's code (a
+// `code span` or a fenced block) must be declared or used in the
+// skeleton, appear in the lesson's code, be exported by internal/actor,
+// or be declared by the hint's own code or an earlier hint of the step.
+// Naming the reference solution's private types would send the learner
+// looking for things their code does not have.
+
+// maxHintBytes bounds a hint: hints are read on one screen.
+const maxHintBytes = 4 << 10
+
+// vocabulary is what a chapter's hints may name.
+type vocabulary struct {
+	names    map[string]bool // identifiers of the skeleton and of the lesson's code
+	packages map[string]bool // import names of the skeleton: pkg.X is the compiler's business
+}
+
+// chapterVocabulary collects the identifiers of exercises/<dir>/*.go and
+// of the lesson's code, plus internal/actor's exports.
+func (v *validator) chapterVocabulary(dir string, files map[string]bool, lesson string) *vocabulary {
+	voc := &vocabulary{names: map[string]bool{}, packages: map[string]bool{}}
+	for _, n := range actorNames {
+		voc.names[n] = true
+	}
+	for _, n := range sortedKeys(files) {
+		if !strings.HasSuffix(n, ".go") || strings.HasSuffix(n, "_test.go") {
+			continue
+		}
+		p := path.Join(dir, n)
+		src, err := fs.ReadFile(v.fsys, p)
+		if err != nil {
+			continue // reported by the package checks
+		}
+		for _, id := range goIdents(string(src)) {
+			voc.names[id] = true
+		}
+		if f := v.parse(p, parser.ImportsOnly); f != nil {
+			for _, imp := range f.Imports {
+				name := strings.Trim(imp.Path.Value, `"`)
+				name = name[strings.LastIndex(name, "/")+1:]
+				if imp.Name != nil {
+					name = imp.Name.Name
+				}
+				voc.packages[name] = true
+			}
+		}
+	}
+	for _, c := range markdownCode(lesson) {
+		for _, id := range goIdents(c.text) {
+			voc.names[id] = true
+		}
+	}
+	return voc
+}
+
+// checkHints reports each name in the step's hints' code that the
+// vocabulary does not hold.
+func (v *validator) checkHints(file, where string, hints []string, voc *vocabulary) {
+	declared := map[string]bool{}
+	for j, h := range hints {
+		if len(h) > maxHintBytes {
+			v.addf(file, "%s: hint %d is %d bytes; keep a hint under %d", where, j+1, len(h), maxHintBytes)
+			continue
+		}
+		var unknown []string
+		for _, c := range markdownCode(h) {
+			if !c.isGo() {
+				continue
+			}
+			toks := goTokens(c.text)
+			for name := range hintDeclarations(toks) {
+				declared[name] = true
+			}
+			for i, t := range toks {
+				if t.tok != token.IDENT || declared[t.lit] || voc.names[t.lit] || universe[t.lit] {
+					continue
+				}
+				// pkg.Name of a package the skeleton imports: the compiler knows it.
+				if i >= 2 && toks[i-1].tok == token.PERIOD && toks[i-2].tok == token.IDENT && voc.packages[toks[i-2].lit] && toks[i-2].lit != "actor" {
+					continue
+				}
+				if !slices.Contains(unknown, t.lit) {
+					unknown = append(unknown, t.lit)
+				}
+			}
+		}
+		if len(unknown) > 0 {
+			v.addf(file, "%s: hint %d names %s in code, which neither the skeleton, the lesson's code nor internal/actor defines; "+
+				"use the learner's names, declare it in the hint's code (type x struct{...}), or say it in words",
+				where, j+1, "`"+strings.Join(unknown, "`, `")+"`")
+		}
+	}
+}
+
+// codeText is one piece of code in markdown: a code span or a fenced block.
+type codeText struct {
+	text  string
+	lang  string // the fence's info string; "" for spans
+	block bool
+}
+
+// isGo reports whether the code is Go to check: a span that is not a
+// shell command (otpgo ..., go ...), or a fence marked go or unmarked.
+func (c codeText) isGo() bool {
+	if c.block {
+		return c.lang == "" || c.lang == "go"
+	}
+	t := strings.TrimSpace(c.text)
+	return !strings.HasPrefix(t, "otpgo ") && !strings.HasPrefix(t, "go ") && t != "otpgo"
+}
+
+// markdownCode returns the fenced blocks and code spans of md, in order.
+// It scans lines once, without recursion: md may come from anywhere.
+func markdownCode(md string) []codeText {
+	var out []codeText
+	lines := strings.Split(md, "\n")
+	for i := 0; i < len(lines); i++ {
+		t := strings.TrimSpace(lines[i])
+		if strings.HasPrefix(t, "```") {
+			lang := strings.TrimSpace(strings.TrimLeft(t, "`"))
+			var b strings.Builder
+			for i++; i < len(lines) && !strings.HasPrefix(strings.TrimSpace(lines[i]), "```"); i++ {
+				b.WriteString(lines[i] + "\n")
+			}
+			out = append(out, codeText{text: b.String(), lang: lang, block: true})
+			continue
+		}
+		rest := lines[i]
+		for {
+			a := strings.IndexByte(rest, '`')
+			if a < 0 {
+				break
+			}
+			n := a
+			for n < len(rest) && rest[n] == '`' {
+				n++
+			}
+			fence := rest[a:n]
+			end := strings.Index(rest[n:], fence)
+			if end < 0 {
+				break
+			}
+			out = append(out, codeText{text: rest[n : n+end]})
+			rest = rest[n+end+len(fence):]
+		}
+	}
+	return out
+}
+
+type goToken struct {
+	tok token.Token
+	lit string
+}
+
+// goTokens scans src as Go, ignoring errors: hints hold fragments.
+func goTokens(src string) []goToken {
+	var s scanner.Scanner
+	fset := token.NewFileSet()
+	f := fset.AddFile("", fset.Base(), len(src))
+	s.Init(f, []byte(src), func(token.Position, string) {}, 0)
+	var out []goToken
+	for {
+		_, tok, lit := s.Scan()
+		if tok == token.EOF {
+			return out
+		}
+		out = append(out, goToken{tok, lit})
+	}
+}
+
+// goIdents returns the identifiers of src.
+func goIdents(src string) []string {
+	var out []string
+	for _, t := range goTokens(src) {
+		if t.tok == token.IDENT {
+			out = append(out, t.lit)
+		}
+	}
+	return out
+}
+
+// hintDeclarations finds the names a fragment declares: x, y := ...,
+// var/const/type/func x, the parameters of a func, the fields of a
+// struct type and the type parameters of a type.
+func hintDeclarations(toks []goToken) map[string]bool {
+	decl := map[string]bool{}
+	at := func(i int) token.Token {
+		if i < 0 || i >= len(toks) {
+			return token.ILLEGAL
+		}
+		return toks[i].tok
+	}
+	// startsType: a token that can begin a type after a name.
+	startsType := func(t token.Token) bool {
+		return t == token.IDENT || t == token.MUL || t == token.LBRACK || t == token.FUNC || t == token.CHAN || t == token.MAP || t == token.STRUCT || t == token.INTERFACE || t == token.ELLIPSIS
+	}
+	for i, t := range toks {
+		switch t.tok {
+		case token.DEFINE:
+			for j := i - 1; j >= 0 && at(j) == token.IDENT; j -= 2 {
+				decl[toks[j].lit] = true
+				if at(j-1) != token.COMMA {
+					break
+				}
+			}
+		case token.VAR, token.CONST, token.TYPE:
+			if at(i+1) == token.IDENT {
+				decl[toks[i+1].lit] = true
+			}
+			if t.tok == token.TYPE && at(i+2) == token.LBRACK { // type params
+				for j := i + 3; j < len(toks) && at(j) != token.RBRACK; j++ {
+					if at(j) == token.IDENT && (at(j-1) == token.LBRACK || at(j-1) == token.COMMA) {
+						decl[toks[j].lit] = true
+					}
+				}
+			}
+		case token.FUNC:
+			j := i + 1
+			if at(j) == token.IDENT { // func name
+				decl[toks[j].lit] = true
+				j++
+			}
+			for k := 0; k < 2 && at(j) == token.LPAREN; k++ { // receiver, then parameters
+				depth := 0
+				for ; j < len(toks); j++ {
+					switch at(j) {
+					case token.LPAREN:
+						depth++
+					case token.RPAREN:
+						depth--
+					case token.IDENT:
+						if depth == 1 && (at(j-1) == token.LPAREN || at(j-1) == token.COMMA) && startsType(at(j+1)) {
+							decl[toks[j].lit] = true
+						}
+					}
+					if depth == 0 {
+						break
+					}
+				}
+				j++
+				if at(j) == token.IDENT && k == 0 { // method name after a receiver
+					decl[toks[j].lit] = true
+					j++
+				}
+			}
+		case token.STRUCT:
+			if at(i+1) != token.LBRACE {
+				continue
+			}
+			depth := 0
+			for j := i + 1; j < len(toks); j++ {
+				switch at(j) {
+				case token.LBRACE:
+					depth++
+				case token.RBRACE:
+					depth--
+				case token.IDENT:
+					if depth == 1 && (at(j-1) == token.LBRACE || at(j-1) == token.SEMICOLON || at(j-1) == token.COMMA) && (startsType(at(j+1)) || at(j+1) == token.COMMA) {
+						decl[toks[j].lit] = true
+					}
+				}
+				if depth == 0 {
+					break
+				}
+			}
+		}
+	}
+	return decl
+}
+
+// universe is Go's predeclared names.
+var universe = func() map[string]bool {
+	m := map[string]bool{}
+	for _, n := range strings.Fields(`any bool byte comparable complex64 complex128 error float32 float64
+		int int8 int16 int32 int64 rune string uint uint8 uint16 uint32 uint64 uintptr
+		true false iota nil _
+		append cap clear close complex copy delete imag len make max min new panic print println real recover`) {
+		m[n] = true
+	}
+	return m
+}()
