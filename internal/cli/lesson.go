@@ -1,16 +1,17 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
 	"strings"
 
-	"charm.land/glamour/v2"
 	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 
 	"github.com/otpgo/otpgo/internal/catalog"
+	"github.com/otpgo/otpgo/internal/present"
 )
 
 func init() { register(newLessonCommand) }
@@ -26,7 +27,7 @@ func newLessonCommand(a *App) *cobra.Command {
 			return listLessons(a, false)
 		},
 	}
-	var asJSON bool
+	var asJSON, noPager bool
 	list := &cobra.Command{
 		Use:   "list",
 		Short: "The chapters and their steps, with what you have done",
@@ -39,15 +40,19 @@ func newLessonCommand(a *App) *cobra.Command {
 	show := &cobra.Command{
 		Use:   "show ID",
 		Short: "Read the lesson of a chapter (gs) or the part about one step (gs.1)",
+		Long: `Read a lesson. On a terminal it is paged when longer than the screen: with
+$PAGER if that shows colours (less, most, bat, moar, ov), else a built-in
+pager; piped, it is plain text.`,
 		Example: `  otpgo lesson show gs
   otpgo lesson show gs.2
-  otpgo lesson show gs | less -R`,
+  otpgo lesson show gs | cat`,
 		Args:              exactlyOneID,
 		ValidArgsFunction: a.completeIDs(false),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return showLesson(a, args[0])
+			return showLesson(cmd.Context(), a, args[0], noPager)
 		},
 	}
+	show.Flags().BoolVar(&noPager, "no-pager", false, "print the whole lesson instead of paging it")
 	cmd.AddCommand(list, show)
 	return cmd
 }
@@ -130,7 +135,7 @@ func writeJSON(a *App, v any) error {
 	return enc.Encode(v)
 }
 
-func showLesson(a *App, id string) error {
+func showLesson(ctx context.Context, a *App, id string, noPager bool) error {
 	c, err := a.Course()
 	if err != nil {
 		return err
@@ -143,7 +148,7 @@ func showLesson(a *App, id string) error {
 	if t.Step != nil {
 		md = stepHeader(t.Step) + stepSection(t.Chapter.Lesson, t.Step.ID)
 	}
-	return a.renderMarkdown(md)
+	return a.renderMarkdown(ctx, "otpgo lesson show "+id, md, noPager)
 }
 
 // stepHeader says what a step asks for, as markdown.
@@ -151,7 +156,7 @@ func stepHeader(s *catalog.Step) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# %s %s\n\n", s.ID, s.Title)
 	if s.Gradable() {
-		fmt.Fprintf(&b, "Edit: `%s`  \nGrade: `otpgo check %s` · Stuck: `otpgo hint %s` · Whole lesson: `otpgo lesson show %s`\n\n",
+		fmt.Fprintf(&b, "Edit: `%s`\n\nGrade: `otpgo check %s` · Stuck: `otpgo hint %s` · Whole lesson: `otpgo lesson show %s`\n\n",
 			strings.Join(exerciseFiles(s), "`, `"), s.ID, s.ID, s.Chapter.ID)
 	} else {
 		fmt.Fprintf(&b, "This step is not graded. Whole lesson: `otpgo lesson show %s`\n\n", s.Chapter.ID)
@@ -220,44 +225,48 @@ func containsWord(s, id string) bool {
 	}
 }
 
-// renderMarkdown prints markdown: rendered with glamour on a colour
-// terminal, as it is otherwise (piped, NO_COLOR, TERM=dumb).
-func (a *App) renderMarkdown(md string) error {
+// renderMarkdown prints a lesson: on a colour terminal rendered with
+// colours at the terminal's width (at most 100) and paged when it does not
+// fit; otherwise (piped, NO_COLOR, TERM=dumb) as plain text, 80 columns.
+func (a *App) renderMarkdown(ctx context.Context, title, md string, noPager bool) error {
 	if !a.Color() {
-		_, err := fmt.Fprint(a.Out, md)
+		out, err := present.Render(md, 80, present.Plain)
+		if err != nil {
+			return fmt.Errorf("render lesson: %w", err)
+		}
+		_, err = fmt.Fprint(a.Out, out)
 		return err
 	}
-	width := 100
+	width, height := 100, 0
 	if f, ok := a.Out.(*os.File); ok {
-		if w, _, err := term.GetSize(f.Fd()); err == nil && w > 20 {
-			width = min(w-2, 100)
+		if w, h, err := term.GetSize(f.Fd()); err == nil && w > 20 {
+			width, height = min(w-2, 100), h
 		}
 	}
-	styleOpt := glamour.WithStandardStyle(a.glamourStyle())
-	if s := a.Getenv("GLAMOUR_STYLE"); s != "" {
-		styleOpt = glamour.WithStylePath(s) // a style name or a JSON file
-	}
-	r, err := glamour.NewTermRenderer(styleOpt, glamour.WithWordWrap(width))
+	out, err := present.Render(md, width, a.lessonStyle())
 	if err != nil {
 		return fmt.Errorf("render lesson: %w", err)
 	}
-	out, err := r.Render(md)
-	if err != nil {
-		return fmt.Errorf("render lesson: %w", err)
+	if noPager || height == 0 || strings.Count(out, "\n") < height || !a.IsTerminal(a.Stdin) {
+		_, err = fmt.Fprint(a.Out, out)
+		return err
 	}
-	_, err = fmt.Fprint(a.Out, out)
-	return err
+	return a.page(ctx, title, out)
 }
 
-// glamourStyle is light or dark from COLORFGBG (set by many terminals),
-// else dark. No terminal query: one can stall for seconds.
-func (a *App) glamourStyle() string {
+// lessonStyle is GLAMOUR_STYLE if set, else light or dark from COLORFGBG
+// (set by many terminals), else dark. No terminal query: one can stall
+// for seconds.
+func (a *App) lessonStyle() present.Style {
+	if s := a.Getenv("GLAMOUR_STYLE"); s != "" {
+		return present.ParseStyle(s)
+	}
 	if fgbg := a.Getenv("COLORFGBG"); fgbg != "" {
 		parts := strings.Split(fgbg, ";")
 		switch parts[len(parts)-1] {
 		case "7", "15":
-			return "light"
+			return present.Light
 		}
 	}
-	return "dark"
+	return present.Dark
 }

@@ -309,3 +309,21 @@ func FuzzSplit(f *testing.F) {
 		}
 	})
 }
+
+func TestPagerPagesAndQuits(t *testing.T) {
+	var b strings.Builder
+	for i := 1; i <= 100; i++ {
+		fmt.Fprintf(&b, "line %d\n", i)
+	}
+	rec := tuitest.Record(NewPager("otpgo lesson show 02", b.String()))
+	tm := teatest.NewTestModel(t, rec, teatest.WithInitialTermSize(80, 10))
+	rec.WaitFor(t, 5*time.Second, "the first page", tuitest.Contains("line 9"))
+	tm.Type(" ")
+	rec.WaitFor(t, 5*time.Second, "the second page", func(s string) bool {
+		return strings.Contains(s, "line 18") && !strings.Contains(s, "line 2\n")
+	})
+	tm.Type("G")
+	rec.WaitFor(t, 5*time.Second, "the end", tuitest.Contains("100%"))
+	tm.Type("q")
+	tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
+}
