@@ -2,10 +2,12 @@ package cli
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/otpgo/otpgo/internal/catalog"
+	"github.com/otpgo/otpgo/internal/present"
 )
 
 func init() { register(newHintCommand) }
@@ -80,7 +82,7 @@ func runHint(a *App, args []string, all bool) error {
 		}
 		fmt.Fprintf(a.Out, "Hints for %s %s:\n", s.bold(step.ID), step.Title)
 		for i, h := range step.Hints {
-			fmt.Fprintf(a.Out, "\n%s\n%s\n", s.cyan(fmt.Sprintf("%d of %d", i+1, n)), indent(wrapText(h, 76), "  "))
+			fmt.Fprintf(a.Out, "\n%s\n%s\n", s.cyan(fmt.Sprintf("%d of %d", i+1, n)), a.renderHint(h))
 		}
 		return nil
 	}
@@ -88,11 +90,26 @@ func runHint(a *App, args []string, all bool) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(a.Out, "%s for %s %s:\n\n%s\n\n", s.cyan(fmt.Sprintf("Hint %d of %d", level, n)), s.bold(step.ID), step.Title, indent(wrapText(step.Hints[level-1], 76), "  "))
+	fmt.Fprintf(a.Out, "%s for %s %s:\n\n%s\n\n", s.cyan(fmt.Sprintf("Hint %d of %d", level, n)), s.bold(step.ID), step.Title, a.renderHint(step.Hints[level-1]))
 	if level < n {
 		fmt.Fprintln(a.Out, s.dim(fmt.Sprintf("Still stuck? otpgo hint %s shows hint %d of %d.", step.ID, level+1, n)))
 	} else {
 		fmt.Fprintln(a.Out, s.dim(fmt.Sprintf("That was the last hint. The lesson walks through it too: otpgo lesson show %s", step.ID)))
 	}
 	return nil
+}
+
+// renderHint renders a hint's markdown at 78 columns, code blocks as
+// code: coloured on a colour terminal, plain text otherwise. A hint that
+// does not render is shown as written.
+func (a *App) renderHint(md string) string {
+	st := present.Plain
+	if a.Color() {
+		st = a.lessonStyle()
+	}
+	out, err := present.Render(md, 78, st)
+	if err != nil {
+		return indent(wrapText(md, 76), "  ")
+	}
+	return strings.Trim(out, "\n")
 }

@@ -91,3 +91,28 @@ func TestPagerLessGetsR(t *testing.T) {
 		t.Fatalf("the pager saw %q; want args -F -R and the text on stdin", got)
 	}
 }
+
+// TestHintRendersCodeBlocks: a hint is markdown; its code block prints as
+// code, one line per line, piped or on a terminal.
+func TestHintRendersCodeBlocks(t *testing.T) {
+	t.Cleanup(func() { waitHighlighterIdle(t) })
+	for _, tty := range []bool{false, true} {
+		h := newHarness(t)
+		h.tty = tty
+		hint := `"Call ` + "`One`" + ` like this:\n\n` + "```go" + `\nif One() == 1 {\n\treturn nil\n}\n` + "```" + `"`
+		f := h.fsys["content/aa/chapter.json"]
+		f.Data = []byte(strings.Replace(string(f.Data), `"nudge one"`, hint, 1))
+		if code := h.exec("hint", "aa.1"); code != ExitOK {
+			t.Fatal(h.errOut())
+		}
+		out := ansi.Strip(h.out())
+		for _, want := range []string{"    if One() == 1 {\n", "        return nil\n", "    }\n"} {
+			if !strings.Contains(out, want) {
+				t.Errorf("tty=%v: hint output lacks the code line %q:\n%s", tty, want, out)
+			}
+		}
+		if strings.Contains(out, "```") {
+			t.Errorf("tty=%v: the fence shows:\n%s", tty, out)
+		}
+	}
+}

@@ -60,6 +60,7 @@ func (s Style) config() ansi.StyleConfig {
 		// markers, no padding around code spans.
 		c.H1.Prefix, c.H1.Suffix = "", ""
 		c.Code.Prefix, c.Code.Suffix = "", ""
+		c.CodeBlock.Chroma, c.CodeBlock.Theme = nil, "" // no highlighting to strip
 	}
 	if s == Projector {
 		// Full-brightness text and headings: a projector washes out
@@ -72,7 +73,9 @@ func (s Style) config() ansi.StyleConfig {
 		c.Code.BackgroundColor = nil
 		c.Code.Bold = ptr(true)
 		c.CodeBlock.Margin = ptr(uint(1))
-		c.CodeBlock.Theme = "monokai"
+		// A theme of its own: glamour registers its "charm" chroma theme
+		// once per process, from whichever style renders first.
+		c.CodeBlock.Chroma, c.CodeBlock.Theme = nil, "monokai"
 		c.Strong.Color = ptr("15")
 		c.Item.Color = ptr("15")
 		c.Enumeration.Color = ptr("15")

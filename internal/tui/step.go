@@ -510,7 +510,7 @@ func (m stepModel) bodyText() string {
 		var b strings.Builder
 		fmt.Fprintf(&b, "%s", titleStyle.Render("Hints"))
 		for i := range m.hints {
-			fmt.Fprintf(&b, "\n%s %s", accentStyle.Render(fmt.Sprintf("%d/%d", i+1, len(s.Hints))), s.Hints[i])
+			fmt.Fprintf(&b, "\n%s %s", accentStyle.Render(fmt.Sprintf("%d/%d", i+1, len(s.Hints))), renderHint(s.Hints[i], max(w-2, 20), m.env.style))
 		}
 		if m.hints < len(s.Hints) {
 			b.WriteString(dimStyle.Render("\n(h for the next hint)"))
