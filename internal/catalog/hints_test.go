@@ -16,7 +16,7 @@ func hintFixture(hints string) fstest.MapFS {
 	m := fixture()
 	replace(m, "content/aa/chapter.json", `"hints": ["h1", "h2"]`, `"hints": `+hints)
 	m["exercises/aa_pkg/one.go"] = &fstest.MapFile{Data: []byte("package aa\n\nimport \"fmt\"\n\ntype Task struct{ pid int }\n\nfunc (t Task) Wait() (err error) { return fmt.Errorf(\"TODO\") }\n")}
-	m["content/aa/lesson.md"] = &fstest.MapFile{Data: []byte("# First\n\nMake a tag with `ref := actor.MakeRef()`.\n\n```go\nselect {}\n```\n")}
+	m["content/aa/lesson.md"] = &fstest.MapFile{Data: []byte("# First\n\nMake a tag with `ref := actor.MakeRef()`.\n\n```go\nimport \"errors\"\n\nselect {}\n```\n")}
 	return m
 }
 
@@ -44,6 +44,8 @@ func TestHintsNameOnlyWhatTheLearnerHas(t *testing.T) {
 		{"func parameters and locals", "[\"`func(c *actor.Process) error { x, y := 1, 2; return nil }`\", \"`for i, v := range []int{} { _ = i + v }`\"]"},
 		{"an imported package's API", "[\"`fmt.Errorf(\\\"task: %w\\\", err)`\", \"hint\"]"},
 		{"shell commands and other languages", "[\"Run `otpgo observe`.\", \"```elixir\\nGenServer.call(pid, :get)\\n```\"]"},
+		{"a package the lesson's code imports", "[\"`errors.Is(err, actor.ErrTimeout)`\", \"hint\"]"},
+		{"a format verb", "[\"wrap it with `%w`\", \"hint\"]"},
 		{"prose is not code", "[\"The reply carries t.mon and reply[T].\", \"hint\"]"},
 	}
 	for _, tc := range ok {
@@ -70,5 +72,11 @@ func TestHintsNameOnlyWhatTheLearnerHas(t *testing.T) {
 			}
 			t.Fatalf("Load reported %v; want a problem in content/aa/chapter.json naming %s", p, tc.want)
 		})
+	}
+}
+
+func TestHintsMayCallLibraryMethods(t *testing.T) {
+	if p := hintProblems(t, "[\"`t.pid.Before(x)` is not Go but Before is time's\", \"hint\"]"); len(p) != 1 || !strings.Contains(p[0], "`x`") {
+		t.Fatalf("Load reported %v; want only `x` unknown (Before is a method of time.Time)", p)
 	}
 }

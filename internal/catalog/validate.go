@@ -348,6 +348,9 @@ func sortedKeys(m map[string]bool) []string {
 // `code span` or a fenced block) must be declared or used in the
 // skeleton, appear in the lesson's code, be exported by internal/actor,
 // or be declared by the hint's own code or an earlier hint of the step.
+// A selector may also name an export of a library the skeletons or
+// solutions import (now.Before), and pkg.X of a package the skeleton or
+// the lesson's code imports is the compiler's business.
 // Naming the reference solution's private types would send the learner
 // looking for things their code does not have.
 
@@ -357,7 +360,7 @@ const maxHintBytes = 4 << 10
 // vocabulary is what a chapter's hints may name.
 type vocabulary struct {
 	names    map[string]bool // identifiers of the skeleton and of the lesson's code
-	packages map[string]bool // import names of the skeleton: pkg.X is the compiler's business
+	packages map[string]bool // import names of the skeleton and the lesson's code: pkg.X is the compiler's business
 }
 
 // chapterVocabulary collects the identifiers of exercises/<dir>/*.go and
@@ -391,8 +394,22 @@ func (v *validator) chapterVocabulary(dir string, files map[string]bool, lesson 
 		}
 	}
 	for _, c := range markdownCode(lesson) {
-		for _, id := range goIdents(c.text) {
-			voc.names[id] = true
+		toks := goTokens(c.text)
+		for i, t := range toks {
+			switch t.tok {
+			case token.IDENT:
+				voc.names[t.lit] = true
+			case token.IMPORT: // the lesson's imports count as the skeleton's
+				for j := i + 1; j < len(toks) && toks[j].tok != token.RPAREN && toks[j].tok != token.FUNC; j++ {
+					if toks[j].tok == token.STRING {
+						name := strings.Trim(toks[j].lit, "\"`")
+						voc.packages[name[strings.LastIndex(name, "/")+1:]] = true
+					}
+					if toks[j].tok == token.STRING && toks[i+1].tok != token.LPAREN {
+						break
+					}
+				}
+			}
 		}
 	}
 	return voc
@@ -408,16 +425,26 @@ func (v *validator) checkHints(file, where string, hints []string, voc *vocabula
 			continue
 		}
 		var unknown []string
+		var pieces [][]goToken
 		for _, c := range markdownCode(h) {
-			if !c.isGo() {
-				continue
+			if c.isGo() {
+				pieces = append(pieces, goTokens(c.text))
 			}
-			toks := goTokens(c.text)
+		}
+		// A hint is read whole: what any of its code declares counts
+		// everywhere in it, and in the hints after it.
+		for _, toks := range pieces {
 			for name := range hintDeclarations(toks) {
 				declared[name] = true
 			}
+		}
+		for _, toks := range pieces {
 			for i, t := range toks {
-				if t.tok != token.IDENT || declared[t.lit] || voc.names[t.lit] || universe[t.lit] {
+				if t.tok != token.IDENT || declared[t.lit] || voc.names[t.lit] || voc.packages[t.lit] || universe[t.lit] {
+					continue
+				}
+				// x.Method of a library the course uses (now.Before, mu.RLock).
+				if i >= 1 && toks[i-1].tok == token.PERIOD && libNameSet[t.lit] {
 					continue
 				}
 				// pkg.Name of a package the skeleton imports: the compiler knows it.
@@ -445,12 +472,16 @@ type codeText struct {
 }
 
 // isGo reports whether the code is Go to check: a span that is not a
-// shell command (otpgo ..., go ...), or a fence marked go or unmarked.
+// shell command (otpgo ..., go ...) or a format verb (%w), or a fence
+// marked go or unmarked.
 func (c codeText) isGo() bool {
 	if c.block {
 		return c.lang == "" || c.lang == "go"
 	}
 	t := strings.TrimSpace(c.text)
+	if strings.HasPrefix(t, "%") && !strings.ContainsAny(t, " ()") { // a format verb: %w, %+v
+		return false
+	}
 	return !strings.HasPrefix(t, "otpgo ") && !strings.HasPrefix(t, "go ") && t != "otpgo"
 }
 
@@ -612,6 +643,15 @@ func hintDeclarations(toks []goToken) map[string]bool {
 	}
 	return decl
 }
+
+// libNameSet is libNames as a set.
+var libNameSet = func() map[string]bool {
+	m := make(map[string]bool, len(libNames))
+	for _, n := range libNames {
+		m[n] = true
+	}
+	return m
+}()
 
 // universe is Go's predeclared names.
 var universe = func() map[string]bool {
