@@ -110,11 +110,11 @@ func (v *validator) loadChapter(id, title string) *Chapter {
 	if graded || ch.Dir != "" {
 		pkg = v.checkDirs(file, ch.Dir)
 	}
-	var exFiles map[string]bool
+	var exFiles, solFiles map[string]bool
 	if pkg != nil {
-		exFiles = pkg.exercises
+		exFiles, solFiles = pkg.exercises, pkg.solutions
 	}
-	voc := v.chapterVocabulary(path.Join("exercises", ch.Dir), exFiles, ch.Lesson)
+	voc := v.chapterVocabulary(ch.Dir, exFiles, solFiles, ch.Lesson)
 	testOwner := map[string]string{} // test name -> step ID
 	for i, sf := range cf.Steps {
 		s := v.loadStep(file, ch, i, sf, pkg)
@@ -364,24 +364,40 @@ type vocabulary struct {
 }
 
 // chapterVocabulary collects the identifiers of exercises/<dir>/*.go and
-// of the lesson's code, plus internal/actor's exports.
-func (v *validator) chapterVocabulary(dir string, files map[string]bool, lesson string) *vocabulary {
+// of the lesson's code, plus internal/actor's exports; and the packages
+// the skeleton, the solution (time, once the learner needs it) and the
+// lesson's code import.
+func (v *validator) chapterVocabulary(dir string, exFiles, solFiles map[string]bool, lesson string) *vocabulary {
 	voc := &vocabulary{names: map[string]bool{}, packages: map[string]bool{}}
 	for _, n := range actorNames {
 		voc.names[n] = true
 	}
-	for _, n := range sortedKeys(files) {
-		if !strings.HasSuffix(n, ".go") || strings.HasSuffix(n, "_test.go") {
-			continue
+	goFiles := func(files map[string]bool) []string {
+		var out []string
+		for _, n := range sortedKeys(files) {
+			if strings.HasSuffix(n, ".go") && !strings.HasSuffix(n, "_test.go") {
+				out = append(out, n)
+			}
 		}
-		p := path.Join(dir, n)
-		src, err := fs.ReadFile(v.fsys, p)
+		return out
+	}
+	for _, n := range goFiles(exFiles) {
+		src, err := fs.ReadFile(v.fsys, path.Join("exercises", dir, n))
 		if err != nil {
 			continue // reported by the package checks
 		}
 		for _, id := range goIdents(string(src)) {
 			voc.names[id] = true
 		}
+	}
+	var imports []string
+	for _, n := range goFiles(exFiles) {
+		imports = append(imports, path.Join("exercises", dir, n))
+	}
+	for _, n := range goFiles(solFiles) {
+		imports = append(imports, path.Join("solutions", dir, n))
+	}
+	for _, p := range imports {
 		if f := v.parse(p, parser.ImportsOnly); f != nil {
 			for _, imp := range f.Imports {
 				name := strings.Trim(imp.Path.Value, `"`)
