@@ -108,7 +108,7 @@ func Render(md string, width int, s Style) (string, error) {
 		if seg.code {
 			r = code
 		} else {
-			seg.text = joinListLines(seg.text)
+			seg.text = protectSpans(joinListLines(seg.text))
 		}
 		if strings.TrimSpace(seg.text) == "" {
 			continue
@@ -117,7 +117,7 @@ func Render(md string, width int, s Style) (string, error) {
 		if err != nil {
 			return "", fmt.Errorf("render markdown: %w", err)
 		}
-		out = strings.Trim(out, "\n")
+		out = strings.ReplaceAll(strings.Trim(out, "\n"), nbHyphen, "-")
 		if seg.code {
 			out = trimRight(out) // unwrapped code is padded to its longest line
 			out = indentLines(out, seg.indent)
@@ -271,4 +271,31 @@ func isListItem(t string) bool {
 		i++
 	}
 	return i > 0 && i+1 < len(t) && (t[i] == '.' || t[i] == ')') && t[i+1] == ' '
+}
+
+// nbHyphen stands in for "-" inside code spans while glamour wraps: its
+// wrapper always breaks after a hyphen, which cut `-race` into "-" and
+// "race". Render puts the hyphens back.
+const nbHyphen = "\u2011"
+
+// protectSpans replaces the hyphens inside code spans with nbHyphen.
+func protectSpans(md string) string {
+	if !strings.Contains(md, "-") || !strings.Contains(md, "`") {
+		return md
+	}
+	var b strings.Builder
+	in := false
+	for _, r := range md {
+		switch {
+		case r == '`':
+			in = !in
+		case r == '\n':
+			in = false // spans do not cross paragraphs here; be safe
+		case r == '-' && in:
+			b.WriteString(nbHyphen)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }

@@ -327,3 +327,22 @@ func TestPagerPagesAndQuits(t *testing.T) {
 	tm.Type("q")
 	tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
 }
+
+// TestCodeSpansAreNotWrappedAtHyphens: glamour's wrapper breaks after any
+// hyphen; a code span such as `-race` must stay whole.
+func TestCodeSpansAreNotWrappedAtHyphens(t *testing.T) {
+	md := "The tests block the server in a slow `Update` and check that `Get` still\nanswers at once, that a `Put` sent meanwhile waits its turn (writes did\nnot start bypassing the server), that every `Put` is visible to the `Get`\nthat follows it, that nothing is left to read after `Stop`, and, with\n`-race`, that readers and the sweep share the table safely."
+	for w := 60; w <= 110; w++ {
+		out, err := Render(md, w, Projector)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = strings.ReplaceAll(ansi.Strip(out), "\u00a0", " ")
+		if !strings.Contains(strings.Join(strings.Fields(out), " "), " -race ,") {
+			t.Fatalf("at width %d, -race was split:\n%s", w, out)
+		}
+		if strings.Contains(out, "-\n") {
+			t.Fatalf("at width %d, a line ends in a hyphen:\n%s", w, out)
+		}
+	}
+}
