@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/otpgo/otpgo/internal/catalog/internal/actornames"
@@ -27,8 +28,14 @@ func FuzzMarkdownCode(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, md string) {
 		for _, c := range markdownCode(md) {
-			toks := goTokens(c.text)
-			_ = hintDeclarations(toks)
+			if !c.block && !strings.Contains(md, c.text) {
+				t.Fatalf("span %q is not part of the input", c.text)
+			}
+			for name := range hintDeclarations(goTokens(c.text)) {
+				if !strings.Contains(c.text, name) {
+					t.Fatalf("declared %q, which %q does not hold", name, c.text)
+				}
+			}
 		}
 	})
 }

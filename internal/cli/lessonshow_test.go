@@ -116,3 +116,15 @@ func TestHintRendersCodeBlocks(t *testing.T) {
 		}
 	}
 }
+
+// TestPresentNeedsATerminal: piped, present says what to run instead.
+func TestPresentNeedsATerminal(t *testing.T) {
+	h := newHarness(t)
+	if code := h.exec("present", "aa"); code != ExitError {
+		t.Fatalf("present, not a terminal: exit %d; want %d", code, ExitError)
+	}
+	h.mustContain("stderr", h.errOut(), "needs a terminal", "otpgo lesson show aa")
+	if code := h.exec("present", "zz.9"); code == ExitOK {
+		t.Fatal("present of an unknown ID succeeded")
+	}
+}

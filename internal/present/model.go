@@ -26,6 +26,8 @@ type Options struct {
 	Style Style
 	// Now is the footer's clock; nil is time.Now. Tests fix it.
 	Now func() time.Time
+	// Start, if set, is the step whose section to open on.
+	Start *catalog.Step
 }
 
 // mode is what the screen shows.
@@ -89,7 +91,14 @@ func New(o Options) Model {
 	if len(slides) == 0 {
 		slides = []Slide{{Title: o.Chapter.Title, Body: "(this lesson is empty)"}}
 	}
-	return Model{opts: o, slides: slides, now: o.Now(), stop: make(chan struct{})}
+	m := Model{opts: o, slides: slides, now: o.Now(), stop: make(chan struct{})}
+	for i, sl := range slides {
+		if o.Start != nil && sl.Step == o.Start {
+			m.cur = i
+			break
+		}
+	}
+	return m
 }
 
 // Close ends the clock's pending tick; call it once the program ended.

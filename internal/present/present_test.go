@@ -292,7 +292,8 @@ func TestSplit(t *testing.T) {
 	}
 }
 
-// FuzzSplit: a lesson is input; splitting and rendering must not panic.
+// FuzzSplit: a lesson is input; splitting it must not panic, titles stay
+// one line, and every prose or code segment comes from the input.
 func FuzzSplit(f *testing.F) {
 	f.Add(fixtureLesson)
 	f.Add("```go\n\tx\n## y\n---\n")
@@ -344,5 +345,14 @@ func TestCodeSpansAreNotWrappedAtHyphens(t *testing.T) {
 		if strings.Contains(out, "-\n") {
 			t.Fatalf("at width %d, a line ends in a hyphen:\n%s", w, out)
 		}
+	}
+}
+
+func TestStartOnAStepsSection(t *testing.T) {
+	ch, fsys := fixtureChapter(t)
+	m := New(Options{Chapter: ch, FS: fsys, Now: fixedClock, Start: ch.Steps[1]})
+	defer m.Close()
+	if m.cur != 4 {
+		t.Fatalf("opened on slide %d; want 5, step xx.2's section", m.cur+1)
 	}
 }
