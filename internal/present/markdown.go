@@ -117,7 +117,9 @@ func Render(md string, width int, s Style) (string, error) {
 		if err != nil {
 			return "", fmt.Errorf("render markdown: %w", err)
 		}
-		out = strings.ReplaceAll(strings.Trim(out, "\n"), nbHyphen, "-")
+		// One blank line between segments: each rendering brings its own
+		// blank (or space-padded) lines around it.
+		out = strings.Join(dropBlankEdges(strings.Split(strings.ReplaceAll(out, nbHyphen, "-"), "\n")), "\n")
 		if seg.code {
 			out = trimRight(out) // unwrapped code is padded to its longest line
 			out = indentLines(out, seg.indent)
