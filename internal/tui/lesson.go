@@ -7,10 +7,10 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/viewport"
 	tea "charm.land/bubbletea/v2"
-	"charm.land/glamour/v2"
 	"charm.land/lipgloss/v2"
 
 	"github.com/otpgo/otpgo/internal/catalog"
+	"github.com/otpgo/otpgo/internal/present"
 )
 
 // lessonModel reads a chapter's lesson.md, rendered by glamour, in a
@@ -80,11 +80,8 @@ func (m lessonModel) render() tea.Cmd {
 	}
 	md := m.ch.Lesson
 	return func() tea.Msg {
-		r, err := glamour.NewTermRenderer(glamour.WithStandardStyle(k.style), glamour.WithWordWrap(k.width))
-		if err != nil {
-			return lessonRenderedMsg{key: k, err: err}
-		}
-		out, err := r.Render(md)
+		// present.Render: code unwrapped, tabs expanded, no "##" markers.
+		out, err := present.Render(md, k.width, present.ParseStyle(k.style))
 		return lessonRenderedMsg{key: k, text: out, err: err}
 	}
 }
