@@ -5,15 +5,20 @@
 // Every change is a read-modify-write under an exclusive file lock
 // (.otpgo/progress.lock), written to a temp file and renamed over the old
 // one, so two otpgo processes (a check in one terminal, the TUI in another)
-// never lose each other's updates and a crash never leaves half a file. A
-// file that cannot be read is moved aside and progress starts fresh, with
-// a warning: losing a record of progress must never stop a learner.
+// never lose each other's updates and a crash never leaves half a file.
+// Reading takes no lock and writes nothing (the rename makes that safe), so
+// progress shows on a read-only or full disk. The file is input like any
+// other: a file that is too large, is not valid JSON or breaks the
+// invariants (a null step, a hint count out of range) is moved aside and
+// progress starts fresh, with a warning: losing a record of progress must
+// never stop a learner.
 package progress
 
 import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"time"
@@ -22,6 +27,16 @@ import (
 // Version is the format version this package writes. A file with a newer
 // version is refused (not overwritten): it comes from a newer otpgo.
 const Version = 1
+
+// Limits on what progress.json may hold. The file is small (a few hundred
+// bytes per step), so anything larger was not written by otpgo.
+const (
+	// MaxFileSize is the largest progress file read; a larger one is moved
+	// aside unread.
+	MaxFileSize = 1 << 20
+	// MaxHints bounds hints_seen: no step has anywhere near this many.
+	MaxHints = 1000
+)
 
 // FileName and LockName are the files in the state directory.
 const (
@@ -117,30 +132,53 @@ func Open(dir string, opts ...Option) *Store {
 // Path is the progress file.
 func (s *Store) Path() string { return filepath.Join(s.dir, FileName) }
 
-// Load returns the current state (empty if there is none yet).
+// Load returns the current state (empty if there is none yet). It reads
+// without the lock, which is safe because every write is an atomic rename,
+// so it works on a read-only or full disk. It never creates anything, except
+// when the file is unreadable: then it takes the lock to move the file
+// aside; if it cannot, it leaves the file alone, warns, and returns an
+// empty state. The only error for the file's content is ErrNewerFormat.
 func (s *Store) Load() (*State, error) {
+	st, why, err := s.read()
+	if err != nil || why == "" {
+		return st, err
+	}
 	var out *State
-	err := s.withLock(func() error {
-		st, err := s.read()
-		out = st
+	err = s.withLock(func() error {
+		var err error
+		out, err = s.readRepair()
 		return err
 	})
-	return out, err
+	switch {
+	case errors.Is(err, ErrNewerFormat):
+		return nil, err
+	case err != nil:
+		s.warn(fmt.Sprintf("warning: %s is unreadable (%s) and otpgo could not move it aside (%v); showing no progress until it is moved away or fixed. Nothing was changed.", s.Path(), why, err))
+		return emptyState(), nil
+	}
+	return out, nil
 }
 
 // Update applies fn to the current state and saves the result atomically,
-// all under the lock. If fn returns an error nothing is written.
+// all under the lock. If fn returns an error nothing is written and that
+// error is returned as is. When the state cannot be saved (read-only or
+// full disk), the error says so and the file is as it was.
 func (s *Store) Update(fn func(*State) error) error {
-	return s.withLock(func() error {
-		st, err := s.read()
+	var fnErr error
+	err := s.withLock(func() error {
+		st, err := s.readRepair()
 		if err != nil {
 			return err
 		}
-		if err := fn(st); err != nil {
-			return err
+		if fnErr = fn(st); fnErr != nil {
+			return fnErr
 		}
 		return s.write(st)
 	})
+	if err == nil || fnErr != nil || errors.Is(err, ErrNewerFormat) {
+		return err
+	}
+	return fmt.Errorf("save progress in %s: %w (is the disk full, or the directory read-only?)", s.dir, err)
 }
 
 // MarkPassed records that the steps passed now.
@@ -184,40 +222,77 @@ func (s *Store) SawHints(stepID string, n int) error {
 	})
 }
 
-// read loads the file; the caller holds the lock. A missing file is an
-// empty state; an unreadable one is moved aside (see package doc).
-func (s *Store) read() (*State, error) {
-	empty := &State{Version: Version, Steps: map[string]*StepState{}}
-	data, err := os.ReadFile(s.Path())
+func emptyState() *State { return &State{Version: Version, Steps: map[string]*StepState{}} }
+
+// read loads the file without moving anything. A missing file is an empty
+// state. For a file whose content is unusable it returns why, and no state.
+func (s *Store) read() (st *State, why string, err error) {
+	f, err := os.Open(s.Path())
 	if errors.Is(err, os.ErrNotExist) {
-		return empty, nil
+		return emptyState(), "", nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("read progress: %w", err)
+		return nil, "", fmt.Errorf("read progress: %w", err)
 	}
-	var st State
-	var why string
-	switch err := json.Unmarshal(data, &st); {
-	case err != nil:
-		why = err.Error()
-	case st.Version > Version:
-		return nil, fmt.Errorf("%s: %w (version %d; this otpgo reads up to %d): update otpgo (go install ./cmd/otpgo from an up-to-date checkout), or move the file away to start over",
+	defer f.Close()
+	// One byte over the limit tells a file at the limit from a larger one.
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err != nil {
+		return nil, "", fmt.Errorf("read progress %s: %w", s.Path(), err)
+	}
+	st, why = decode(data)
+	if st != nil && st.Version > Version {
+		return nil, "", fmt.Errorf("%s: %w (version %d; this otpgo reads up to %d): update otpgo (go install ./cmd/otpgo from an up-to-date checkout), or move the file away to start over",
 			s.Path(), ErrNewerFormat, st.Version, Version)
-	case st.Version < 1:
-		why = "no format version"
 	}
-	if why != "" {
-		aside := fmt.Sprintf("%s.corrupt-%s", s.Path(), s.now().UTC().Format("20060102T150405.000000000"))
-		if err := os.Rename(s.Path(), aside); err != nil {
-			return nil, fmt.Errorf("progress file %s is unreadable (%s) and could not be moved aside: %w", s.Path(), why, err)
-		}
-		s.warn(fmt.Sprintf("warning: %s was unreadable (%s); moved it to %s and started fresh. Steps you passed show as pending until you check them again.", s.Path(), why, filepath.Base(aside)))
-		return empty, nil
+	return st, why, nil
+}
+
+// decode parses and validates the file's content. It returns the state,
+// or why the content cannot be used (st is then nil, except for a newer
+// version, which the caller refuses). Validation is what lets every other
+// method trust the state: no nil step, hint counts in range.
+func decode(data []byte) (st *State, why string) {
+	if len(data) > MaxFileSize {
+		return nil, fmt.Sprintf("larger than %d bytes", MaxFileSize)
+	}
+	st = &State{}
+	if err := json.Unmarshal(data, st); err != nil {
+		return nil, err.Error()
+	}
+	switch {
+	case st.Version > Version:
+		return st, ""
+	case st.Version < 1:
+		return nil, "no format version"
 	}
 	if st.Steps == nil {
 		st.Steps = map[string]*StepState{}
 	}
-	return &st, nil
+	for id, ss := range st.Steps {
+		switch {
+		case ss == nil:
+			return nil, fmt.Sprintf("step %q is null", id)
+		case ss.HintsSeen < 0 || ss.HintsSeen > MaxHints:
+			return nil, fmt.Sprintf("step %q has hints_seen %d, outside 0..%d", id, ss.HintsSeen, MaxHints)
+		}
+	}
+	return st, ""
+}
+
+// readRepair is read for a caller holding the lock: an unreadable file is
+// moved aside (see package doc) and the state starts empty.
+func (s *Store) readRepair() (*State, error) {
+	st, why, err := s.read()
+	if err != nil || why == "" {
+		return st, err
+	}
+	aside := fmt.Sprintf("%s.corrupt-%s", s.Path(), s.now().UTC().Format("20060102T150405.000000000"))
+	if err := os.Rename(s.Path(), aside); err != nil {
+		return nil, fmt.Errorf("progress file %s is unreadable (%s) and could not be moved aside: %w", s.Path(), why, err)
+	}
+	s.warn(fmt.Sprintf("warning: %s was unreadable (%s); moved it to %s and started fresh. Steps you passed show as pending until you check them again.", s.Path(), why, filepath.Base(aside)))
+	return emptyState(), nil
 }
 
 // write replaces the file atomically: a temp file in the same directory,
@@ -230,22 +305,22 @@ func (s *Store) write(st *State) error {
 	}
 	tmp, err := os.CreateTemp(s.dir, FileName+".tmp-*")
 	if err != nil {
-		return fmt.Errorf("save progress: %w", err)
+		return fmt.Errorf("create a temp file: %w", err)
 	}
 	defer os.Remove(tmp.Name()) // a no-op after a successful rename
 	if _, err := tmp.Write(append(data, '\n')); err != nil {
 		tmp.Close()
-		return fmt.Errorf("save progress: %w", err)
+		return fmt.Errorf("write %s: %w", tmp.Name(), err)
 	}
 	if err := tmp.Sync(); err != nil {
 		tmp.Close()
-		return fmt.Errorf("save progress: %w", err)
+		return fmt.Errorf("write %s: %w", tmp.Name(), err)
 	}
 	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("save progress: %w", err)
+		return fmt.Errorf("write %s: %w", tmp.Name(), err)
 	}
 	if err := os.Rename(tmp.Name(), s.Path()); err != nil {
-		return fmt.Errorf("save progress: %w", err)
+		return fmt.Errorf("replace %s: %w", s.Path(), err)
 	}
 	return nil
 }
@@ -254,7 +329,7 @@ func (s *Store) write(st *State) error {
 // creating the directory if needed.
 func (s *Store) withLock(fn func() error) error {
 	if err := os.MkdirAll(s.dir, 0o755); err != nil {
-		return fmt.Errorf("progress: create %s: %w", s.dir, err)
+		return fmt.Errorf("create %s: %w", s.dir, err)
 	}
 	return WithFileLock(filepath.Join(s.dir, LockName), fn)
 }

@@ -179,3 +179,133 @@ func TestConcurrentUpdatesAreNotLost(t *testing.T) {
 		t.Fatalf("%d concurrent MarkPassed calls left %d steps recorded; updates were lost", n, len(st.Steps))
 	}
 }
+
+// Content that decodes as JSON but breaks the invariants the rest of otpgo
+// relies on is as unreadable as broken JSON: it is moved aside, and every
+// method works on what Load returns.
+func TestInvalidContentIsMovedAside(t *testing.T) {
+	for name, content := range map[string]string{
+		"null step":        `{"version":1,"steps":{"gs.1":null}}`,
+		"negative hints":   `{"version":1,"steps":{"gs.1":{"hints_seen":-3}}}`,
+		"absurd hints":     `{"version":1,"steps":{"gs.1":{"hints_seen":9223372036854775807}}}`,
+		"null document":    `null`,
+		"steps not object": `{"version":1,"steps":[]}`,
+		"too large":        `{"version":1,"steps":{"gs.1":{}}}` + strings.Repeat(" ", MaxFileSize),
+	} {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			p := filepath.Join(dir, FileName)
+			if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			var warnings []string
+			s := Open(dir, WithClock(clock), WithWarn(func(m string) { warnings = append(warnings, m) }))
+			st, err := s.Load()
+			if err != nil {
+				t.Fatalf("Load = %v; want a fresh start", err)
+			}
+			if len(warnings) != 1 || !strings.Contains(warnings[0], "moved it to") {
+				t.Fatalf("warnings = %q; want one saying where the file went", warnings)
+			}
+			exercise(t, st)
+			if lvl, err := s.NextHint("gs.1", 3); err != nil || lvl != 1 {
+				t.Fatalf("NextHint after recovery = %d, %v; want 1", lvl, err)
+			}
+			matches, _ := filepath.Glob(p + ".corrupt-*")
+			if len(matches) != 1 {
+				t.Fatalf("corrupt copies = %v; want exactly one", matches)
+			}
+		})
+	}
+}
+
+// exercise calls every reading method of st, as the commands do, and checks
+// the invariants they rely on.
+func exercise(t *testing.T, st *State) {
+	t.Helper()
+	if st == nil || st.Steps == nil {
+		t.Fatalf("Load returned %#v; want a state with a steps map", st)
+	}
+	for id, ss := range st.Steps {
+		if ss == nil {
+			t.Fatalf("step %q is nil", id)
+		}
+		if n := st.HintsSeen(id); n < 0 || n > MaxHints {
+			t.Fatalf("HintsSeen(%q) = %d; want 0..%d", id, n, MaxHints)
+		}
+		_ = st.Done(id)
+	}
+	if f := st.Frontier(); f != "" && !st.Done(f) {
+		t.Fatalf("Frontier %q is not done", f)
+	}
+}
+
+// Reading takes no lock: progress shows on a read-only .otpgo, where the
+// lock file cannot be opened for writing. A lock path that is a directory
+// fails to open for everyone, root included, as a read-only file system
+// would.
+func TestLoadNeedsNoLock(t *testing.T) {
+	dir := t.TempDir()
+	s := Open(dir, WithClock(clock))
+	if err := s.MarkPassed("gs.1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(filepath.Join(dir, LockName)); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(filepath.Join(dir, LockName), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := os.ReadFile(s.Path())
+	st, err := s.Load()
+	if err != nil {
+		t.Fatalf("Load with an unopenable lock = %v; want the state (reading needs no lock)", err)
+	}
+	if !st.Done("gs.1") {
+		t.Fatalf("Load lost gs.1: %+v", st.Steps)
+	}
+	err = s.MarkPassed("gs.2")
+	if err == nil || !strings.Contains(err.Error(), "save progress") {
+		t.Fatalf("MarkPassed with an unopenable lock = %v; want an error saying progress was not saved", err)
+	}
+	if after, _ := os.ReadFile(s.Path()); string(after) != string(before) {
+		t.Errorf("a failed write changed the file:\n%s\nwas:\n%s", after, before)
+	}
+}
+
+// Load of a checkout that never ran a check creates nothing.
+func TestLoadCreatesNothing(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), ".otpgo")
+	st, err := Open(dir).Load()
+	if err != nil || len(st.Steps) != 0 {
+		t.Fatalf("Load of nothing = %+v, %v", st, err)
+	}
+	if _, err := os.Stat(dir); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("Load created %s (stat: %v); reading must not write", dir, err)
+	}
+}
+
+// A bad file that cannot be moved aside (read-only .otpgo) is left as it
+// is, said so, and reading goes on with no progress.
+func TestUnmovableBadFileIsLeftAlone(t *testing.T) {
+	dir := t.TempDir()
+	content := `{"version":1,"steps":{"gs.1":null}}`
+	if err := os.WriteFile(filepath.Join(dir, FileName), []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(filepath.Join(dir, LockName), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	var warnings []string
+	st, err := Open(dir, WithWarn(func(m string) { warnings = append(warnings, m) })).Load()
+	if err != nil {
+		t.Fatalf("Load = %v; want an empty state and a warning", err)
+	}
+	exercise(t, st)
+	if len(warnings) != 1 || !strings.Contains(warnings[0], "could not move it aside") {
+		t.Fatalf("warnings = %q; want one saying the file stays where it is", warnings)
+	}
+	if got, _ := os.ReadFile(filepath.Join(dir, FileName)); string(got) != content {
+		t.Errorf("the file was changed to %q", got)
+	}
+}
