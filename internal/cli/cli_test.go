@@ -661,3 +661,60 @@ func keys[V any](m map[string]V) []string {
 	}
 	return out
 }
+
+// No content of progress.json crashes a command: a null step used to
+// panic in every command that reads progress.
+func TestNullStepInProgressCrashesNothing(t *testing.T) {
+	for _, args := range [][]string{{}, {"progress"}, {"lesson", "list"}, {"hint"}, {"check"}, {"solution", "aa.1"}} {
+		t.Run(strings.Join(append([]string{"otpgo"}, args...), " "), func(t *testing.T) {
+			h := newHarness(t)
+			h.write(".otpgo/progress.json", `{"version":1,"steps":{"aa.1":null}}`)
+			code := h.exec(args...)
+			want := ExitOK
+			if len(args) > 0 && args[0] == "solution" {
+				want = ExitError // aa.1 is not passed: the solution stays hidden
+			}
+			if code != want {
+				t.Fatalf("exit %d, want %d; stderr:\n%s", code, want, h.errOut())
+			}
+			h.mustContain("stderr", h.errOut(), "warning:", `step "aa.1" is null`, "moved it to progress.json.corrupt-")
+		})
+	}
+}
+
+// Reading commands work when nothing in .otpgo can be written, and a
+// hint whose record cannot be saved is still shown. The lock path is made
+// a directory: opening it fails for root too, as on a read-only disk.
+func TestReadingWorksWhenProgressCannotBeWritten(t *testing.T) {
+	h := newHarness(t)
+	if code := h.exec("check", "aa.1"); code != ExitOK {
+		t.Fatalf("check aa.1: exit %d: %s", code, h.errOut())
+	}
+	lock := filepath.Join(h.root, ".otpgo", progress.LockName)
+	if err := os.Remove(lock); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(lock, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	before := h.read(".otpgo/progress.json")
+	for _, args := range [][]string{{}, {"progress"}, {"lesson", "list"}} {
+		if code := h.exec(args...); code != ExitOK {
+			t.Fatalf("otpgo %s: exit %d; stderr:\n%s", strings.Join(args, " "), code, h.errOut())
+		}
+		h.mustContain(strings.Join(append([]string{"otpgo"}, args...), " "), h.out(), "1 of 2 steps")
+	}
+	if code := h.exec("hint", "aa.2"); code != ExitOK {
+		t.Fatalf("hint: exit %d; stderr:\n%s", code, h.errOut())
+	}
+	h.mustContain("hint's stdout", h.out(), "Hint 1 of 3", "a")
+	h.mustContain("hint's stderr", h.errOut(), "warning: could not record", "save progress")
+	if code := h.exec("hint", "aa.2", "--all"); code != ExitOK {
+		t.Fatalf("hint --all: exit %d; stderr:\n%s", code, h.errOut())
+	}
+	h.mustContain("hint --all's stdout", h.out(), "3 of 3")
+	h.mustContain("hint --all's stderr", h.errOut(), "warning: could not record")
+	if after := h.read(".otpgo/progress.json"); after != before {
+		t.Errorf("progress.json changed:\n%s\nwas:\n%s", after, before)
+	}
+}

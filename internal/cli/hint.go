@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -8,6 +9,7 @@ import (
 
 	"github.com/otpgo/otpgo/internal/catalog"
 	"github.com/otpgo/otpgo/internal/present"
+	"github.com/otpgo/otpgo/internal/progress"
 )
 
 func init() { register(newHintCommand) }
@@ -76,9 +78,17 @@ func runHint(a *App, args []string, all bool) error {
 	}
 	s := a.style()
 	n := len(step.Hints)
+	// The hint is shown even when its record cannot be saved (read-only or
+	// full disk): a learner who asks for help gets it.
+	notSaved := func(err error) {
+		fmt.Fprintf(a.Err, "warning: could not record which hints of %s you saw, so otpgo hint will not move on: %v\n", step.ID, err)
+	}
 	if all {
 		if err := store.SawHints(step.ID, n); err != nil {
-			return err
+			if errors.Is(err, progress.ErrNewerFormat) {
+				return err
+			}
+			notSaved(err)
 		}
 		fmt.Fprintf(a.Out, "Hints for %s %s:\n", s.bold(step.ID), step.Title)
 		for i, h := range step.Hints {
@@ -88,7 +98,11 @@ func runHint(a *App, args []string, all bool) error {
 	}
 	level, err := store.NextHint(step.ID, n)
 	if err != nil {
-		return err
+		if errors.Is(err, progress.ErrNewerFormat) {
+			return err
+		}
+		notSaved(err)
+		level = min(st.HintsSeen(step.ID)+1, n)
 	}
 	fmt.Fprintf(a.Out, "%s for %s %s:\n\n%s\n\n", s.cyan(fmt.Sprintf("Hint %d of %d", level, n)), s.bold(step.ID), step.Title, a.renderHint(step.Hints[level-1]))
 	if level < n {
