@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -63,11 +64,7 @@ Talk to it:
 				if log != nil {
 					log(p, cmd, args...)
 				}
-				if cmd == "" { // the front's stand-in for an empty command
-					p.WriteError("ERR empty command: a command needs at least its name, e.g. PING")
-					return true
-				}
-				return false
+				return frontControl(p, cmd, args)
 			})
 			front := &redisFront{m: m}
 			served := make(chan struct{})
@@ -114,8 +111,22 @@ func commandLogger(w io.Writer) server.Hook {
 				fmt.Fprintf(w, "[conn %d] closed\n", id)
 			})
 		}
+		switch {
+		case cmd == frontEmpty:
+			fmt.Fprintf(w, "[conn %d] (an empty command)\n", id)
+			return false
+		case cmd == frontClose && len(args) > 0:
+			fmt.Fprintf(w, "[conn %d] -%s (Redis closes the connection after it)\n", id, args[0])
+			return false
+		case cmd == frontClose:
+			return false // the client is going: OnDisconnect says so
+		}
 		var b strings.Builder
-		fmt.Fprintf(&b, "[conn %d] %s", id, cmd)
+		name := cmd
+		if !isPrintable(name) { // a client's bytes must not drive the terminal
+			name = strconv.Quote(name)
+		}
+		fmt.Fprintf(&b, "[conn %d] %s", id, name)
 		for _, arg := range args {
 			if len(arg) > 40 {
 				arg = arg[:40] + "..."
@@ -125,4 +136,14 @@ func commandLogger(w io.Writer) server.Hook {
 		fmt.Fprintln(w, b.String())
 		return false
 	}
+}
+
+// isPrintable reports whether s is printable ASCII without spaces.
+func isPrintable(s string) bool {
+	for i := range len(s) {
+		if s[i] <= ' ' || s[i] > '~' {
+			return false
+		}
+	}
+	return s != ""
 }
