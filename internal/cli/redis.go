@@ -28,15 +28,24 @@ func newRedisCommand(a *App) *cobra.Command {
 		Long: `Run an embedded Redis server (miniredis) in the foreground, so that you can
 try chapter 03's clients, or redis-cli, without installing Redis.
 Every command it receives is printed, tagged with its connection, unless
---quiet. Ctrl-C stops it.`,
+--quiet. Ctrl-C stops it.
+
+It has no password, so it listens on this machine only (127.0.0.1) unless
+--addr names another host, and then it warns that anyone on the network
+can use it. It reads requests as Redis does, with Redis's limits (64 KiB
+inline commands, 512 MB arguments) and error replies.`,
 		Example: `  otpgo redis
   otpgo redis --addr 127.0.0.1:6380 --quiet`,
 		GroupID: groupPlay,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			l, err := net.Listen("tcp", addr)
+			listen := redisListenAddr(addr)
+			l, err := net.Listen("tcp", listen)
 			if err != nil {
-				return listenError(addr, err)
+				return listenError(listen, err)
+			}
+			if w := exposedWarning(l); w != "" {
+				fmt.Fprintln(a.Err, w)
 			}
 			m := miniredis.NewMiniRedis()
 			// Dial starts miniredis without a listener of its own: clients
@@ -77,7 +86,7 @@ Talk to it:
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:6379", "address to listen on (host:port; port 0 picks a free one)")
+	cmd.Flags().StringVar(&addr, "addr", defaultRedisAddr, "address to listen on (host:port; no host means 127.0.0.1, port 0 picks a free one)")
 	cmd.Flags().BoolVar(&quiet, "quiet", false, "do not print the commands the server receives")
 	return cmd
 }
@@ -146,4 +155,37 @@ func isPrintable(s string) bool {
 		}
 	}
 	return s != ""
+}
+
+// redisListenAddr is where `otpgo redis --addr addr` listens: an address
+// without a host ("" or ":6380") means loopback, so that nothing reaches
+// this password-less server from the network unless the user names an
+// address that can be reached.
+func redisListenAddr(addr string) string {
+	if addr == "" {
+		return defaultRedisAddr
+	}
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil || host != "" {
+		return addr // a bad address is for net.Listen to explain
+	}
+	return net.JoinHostPort("127.0.0.1", port)
+}
+
+// defaultRedisAddr is Redis's own port, on this machine only.
+const defaultRedisAddr = "127.0.0.1:6379"
+
+// exposedWarning is the warning for a listener that other machines can
+// reach, "" for a loopback one.
+func exposedWarning(l net.Listener) string {
+	tcp, ok := l.Addr().(*net.TCPAddr)
+	if !ok || tcp.IP.IsLoopback() {
+		return ""
+	}
+	where := "an address other machines can reach"
+	if tcp.IP.IsUnspecified() {
+		where = "every network interface"
+	}
+	_, port, _ := net.SplitHostPort(l.Addr().String())
+	return fmt.Sprintf("warning: listening on %s (%s): anyone who can reach this machine can read and change this Redis, which has no password. To keep it to this machine: otpgo redis --addr 127.0.0.1:%s", l.Addr(), where, port)
 }

@@ -489,3 +489,44 @@ func TestRedisConformsToRealRedis(t *testing.T) {
 		}
 	}
 }
+
+// An address with no host means this machine only, as the default does.
+func TestRedisListenAddrDefaultsToLoopback(t *testing.T) {
+	for in, want := range map[string]string{
+		"":                "127.0.0.1:6379",
+		":6380":           "127.0.0.1:6380",
+		":0":              "127.0.0.1:0",
+		"127.0.0.1:6379":  "127.0.0.1:6379",
+		"0.0.0.0:6379":    "0.0.0.0:6379",
+		"[::]:6379":       "[::]:6379",
+		"localhost:6379":  "localhost:6379",
+		"not an address":  "not an address",
+		"192.168.1.2:123": "192.168.1.2:123",
+	} {
+		if got := redisListenAddr(in); got != want {
+			t.Errorf("redisListenAddr(%q) = %q; want %q", in, got, want)
+		}
+	}
+}
+
+// A host-less --addr listens on loopback with no warning; an address that
+// other machines can reach is allowed, with a warning that says so.
+func TestRedisWarnsWhenReachableFromTheNetwork(t *testing.T) {
+	t.Cleanup(func() { goleak.VerifyNone(t) }) // after startRedis's cleanup
+	addr, _, errOut := startRedis(t, "--addr", ":0", "--quiet")
+	if host, _, _ := net.SplitHostPort(addr); host != "127.0.0.1" {
+		t.Errorf("--addr :0 listens on %s; want 127.0.0.1", addr)
+	}
+	if strings.Contains(errOut.String(), "warning") {
+		t.Errorf("a warning for a loopback address:\n%s", errOut.String())
+	}
+	addr, _, errOut = startRedis(t, "--addr", "0.0.0.0:0", "--quiet")
+	if host, _, _ := net.SplitHostPort(addr); !net.ParseIP(host).IsUnspecified() {
+		t.Errorf("--addr 0.0.0.0:0 listens on %s; want every interface", addr)
+	}
+	for _, want := range []string{"warning:", "anyone", "no password", "127.0.0.1"} {
+		if !strings.Contains(errOut.String(), want) {
+			t.Errorf("listening on every interface: stderr lacks %q:\n%s", want, errOut.String())
+		}
+	}
+}
