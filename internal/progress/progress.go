@@ -21,6 +21,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"time"
 )
 
@@ -319,10 +320,22 @@ func (s *Store) write(st *State) error {
 	if err := tmp.Close(); err != nil {
 		return fmt.Errorf("write %s: %w", tmp.Name(), err)
 	}
-	if err := os.Rename(tmp.Name(), s.Path()); err != nil {
+	if err := renameOver(tmp.Name(), s.Path()); err != nil {
 		return fmt.Errorf("replace %s: %w", s.Path(), err)
 	}
 	return nil
+}
+
+// renameOver renames from over to. On Windows a file another process has
+// open cannot be replaced, and Load reads without the lock, so a reader
+// can be in the way for the moment its read takes: try again a few times.
+func renameOver(from, to string) error {
+	err := os.Rename(from, to)
+	for wait := time.Millisecond; err != nil && runtime.GOOS == "windows" && wait <= 64*time.Millisecond; wait *= 2 {
+		time.Sleep(wait)
+		err = os.Rename(from, to)
+	}
+	return err
 }
 
 // withLock runs fn holding the exclusive lock on .otpgo/progress.lock,
