@@ -144,11 +144,16 @@ func (s *Store) Load() (*State, error) {
 	if err != nil || why == "" {
 		return st, err
 	}
+	// Move it aside under the lock, so as not to move a file another otpgo
+	// has just replaced with a good one.
 	var out *State
 	err = s.withLock(func() error {
 		var err error
-		out, err = s.readRepair()
-		return err
+		if out, why, err = s.read(); err != nil || why == "" {
+			return err
+		}
+		out = emptyState()
+		return s.moveAside(why)
 	})
 	switch {
 	case errors.Is(err, ErrNewerFormat):
@@ -288,12 +293,21 @@ func (s *Store) readRepair() (*State, error) {
 	if err != nil || why == "" {
 		return st, err
 	}
-	aside := fmt.Sprintf("%s.corrupt-%s", s.Path(), s.now().UTC().Format("20060102T150405.000000000"))
-	if err := os.Rename(s.Path(), aside); err != nil {
+	if err := s.moveAside(why); err != nil {
 		return nil, fmt.Errorf("progress file %s is unreadable (%s) and could not be moved aside: %w", s.Path(), why, err)
 	}
-	s.warn(fmt.Sprintf("warning: %s was unreadable (%s); moved it to %s and started fresh. Steps you passed show as pending until you check them again.", s.Path(), why, filepath.Base(aside)))
 	return emptyState(), nil
+}
+
+// moveAside renames the unreadable file to progress.json.corrupt-<time>,
+// keeping it for the learner to look at, and warns.
+func (s *Store) moveAside(why string) error {
+	aside := fmt.Sprintf("%s.corrupt-%s", s.Path(), s.now().UTC().Format("20060102T150405.000000000"))
+	if err := os.Rename(s.Path(), aside); err != nil {
+		return err
+	}
+	s.warn(fmt.Sprintf("warning: %s was unreadable (%s); moved it to %s and started fresh. Steps you passed show as pending until you check them again.", s.Path(), why, filepath.Base(aside)))
+	return nil
 }
 
 // write replaces the file atomically: a temp file in the same directory,
