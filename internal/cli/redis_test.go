@@ -530,3 +530,20 @@ func TestRedisWarnsWhenReachableFromTheNetwork(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkReadCommand reads a pipelined stream of SET commands, as a
+// client's benchmark sends them.
+func BenchmarkReadCommand(b *testing.B) {
+	one := resp.AppendCommand(nil, "SET", "key:000001", strings.Repeat("v", 100))
+	stream := bytes.Repeat(one, 1000)
+	b.SetBytes(int64(len(stream)))
+	b.ReportAllocs()
+	for b.Loop() {
+		r := bufio.NewReader(bytes.NewReader(stream))
+		for range 1000 {
+			if _, err := readCommand(r); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}

@@ -269,17 +269,45 @@ func readMultibulk(r *bufio.Reader) ([]string, error) {
 		if size += int(l) + argOverhead; size > maxCommandSize {
 			return nil, errCommandTooLarge
 		}
-		var sb strings.Builder
-		if _, err := io.CopyN(&sb, r, l); err != nil {
-			return nil, unexpectedEOF(err)
+		arg, err := readBulk(r, int(l))
+		if err != nil {
+			return nil, err
 		}
 		// Redis skips the two bytes after the payload without looking.
 		if _, err := r.Discard(2); err != nil {
 			return nil, unexpectedEOF(err)
 		}
-		args = append(args, sb.String())
+		args = append(args, arg)
 	}
 	return args, nil
+}
+
+// readBulk reads n bytes of payload. A payload that fits in r's buffer is
+// copied out of it once; a larger one grows only as its bytes arrive, so a
+// length that lies costs nothing.
+func readBulk(r *bufio.Reader, n int) (string, error) {
+	if n <= r.Size() {
+		b, err := r.Peek(n)
+		if err != nil {
+			return "", unexpectedEOF(err)
+		}
+		s := string(b)
+		_, _ = r.Discard(n) // cannot fail: Peek returned n bytes
+		return s, nil
+	}
+	var sb strings.Builder
+	for n > 0 {
+		if r.Buffered() == 0 {
+			if _, err := r.Peek(1); err != nil {
+				return "", unexpectedEOF(err)
+			}
+		}
+		chunk, _ := r.Peek(min(n, r.Buffered()))
+		sb.Write(chunk)
+		_, _ = r.Discard(len(chunk))
+		n -= len(chunk)
+	}
+	return sb.String(), nil
 }
 
 // readCount reads a "*N" or "$N" line as Redis does: up to the '\r', then
