@@ -30,6 +30,19 @@ var mistakes = []mistake{
 		}},
 	},
 	{
+		// A sweeping goroutine that never blocks stops synctest's fake
+		// clock: the watchdog must say so, not let the step time out.
+		name: "02.2 eviction as a busy loop",
+		dir:  "02_cache", file: "cache.go",
+		edits: [][2]string{{
+			"\ts.timer = actor.SendAfter(p.Self(), evictTick{}, s.evictEvery)\n\treturn nil\n}",
+			"\tgo func() {\n\t\tfor p.Context().Err() == nil {\n\t\t\tnow := time.Now()\n\t\t\ts.table.deleteIf(func(_ K, e entry[V]) bool { return !e.live(now) })\n\t\t}\n\t}()\n\treturn nil\n}",
+		}},
+		fail: map[string][]string{"TestTTLEvictionFreesMemory": {
+			"the test's fake clock is stuck because some goroutine of the cache never blocks. Is eviction a busy loop?",
+		}},
+	},
+	{
 		// An exit signal that the worker turns into its exit reason is a
 		// right way to crash it.
 		name: "04.1 Crash by exit signal, handled in HandleInfo, passes",
