@@ -43,6 +43,19 @@ var mistakes = []mistake{
 		}},
 	},
 	{
+		// The reply is awaited inside HandleCall: one command per round trip.
+		name: "03.2 waits for each reply",
+		dir:  "03_redis", file: "nonblocking.go",
+		edits: [][2]string{{
+			"\ts.waiting = append(s.waiting, from)\n\treturn actor.NoReply, nil",
+			"\tmsg, err := p.ReceiveMatch(func(m any) bool {\n\t\tswitch m.(type) {\n\t\tcase received, readFailed:\n\t\t\treturn true\n\t\t}\n\t\treturn false\n\t}, Timeout)\n\tif err != nil {\n\t\treturn nil, err\n\t}\n\tif r, ok := msg.(received); ok {\n\t\treturn r.v, nil\n\t}\n\treturn nil, msg.(readFailed).err",
+		}},
+		fail: map[string][]string{"TestNonBlockingPipelines": {
+			"50 callers each sent a command, and while Redis held its replies only 1 of them reached it",
+			"return actor.NoReply",
+		}},
+	},
+	{
 		// An exit signal that the worker turns into its exit reason is a
 		// right way to crash it.
 		name: "04.1 Crash by exit signal, handled in HandleInfo, passes",
