@@ -56,6 +56,18 @@ var mistakes = []mistake{
 		}},
 	},
 	{
+		// Sleeping out the backoff: nobody is answered meanwhile.
+		name: "03.3 sleeps between reconnections",
+		dir:  "03_redis", file: "statemachine.go",
+		edits: [][2]string{{
+			"\t\t\tafter := m.wait\n\t\t\tm.wait = min(2*m.wait, m.backoff.Max)\n\t\t\treturn actor.KeepState(actor.StateTimeout{After: after, Msg: reconnect{}}), nil",
+			"\t\t\ttime.Sleep(m.wait)\n\t\t\treturn actor.KeepState(actor.StateTimeout{After: 0, Msg: reconnect{}}), nil",
+		}},
+		fail: map[string][]string{"TestStateMachineAnswersWhileDisconnected": {
+			"while Redis was down got no answer within 300ms (backoff 1s). Is the process sleeping",
+		}},
+	},
+	{
 		// An exit signal that the worker turns into its exit reason is a
 		// right way to crash it.
 		name: "04.1 Crash by exit signal, handled in HandleInfo, passes",
