@@ -17,12 +17,12 @@ type Intensity struct {
 // StartApp starts a two-level tree under a one_for_one root:
 //
 //	root (one_for_one)
-//	├── "pipeline": the rest_for_one supervisor of StartPipeline
-//	│   (conn, cache, api), with restart intensity in
+//	├── "pipeline": a supervisor started from PipelineSpec(sink, in):
+//	│   rest_for_one over conn, cache, api, with restart intensity in
 //	└── "metrics": a worker reporting to sink
 //
 // When the pipeline's children crash too often, the pipeline supervisor
 // exits and the root restarts it; metrics is never touched.
 func StartApp(sink Sink, in Intensity) (actor.PID, error) {
-	panic("TODO(04.5): start a OneForOne root whose children are a \"pipeline\" supervisor (with in's MaxRestarts and Within) and Spec(\"metrics\")")
+	panic("TODO(04.5): start a OneForOne root whose children are a \"pipeline\" supervisor (actor.StartSupervisor(PipelineSpec(sink, in))) and Spec(\"metrics\")")
 }

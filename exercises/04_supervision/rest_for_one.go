@@ -9,5 +9,13 @@ import (
 // under a rest_for_one supervisor: when one crashes, it and every child
 // started after it are restarted.
 func StartPipeline(sink Sink) (actor.PID, error) {
-	panic("TODO(04.4): start a RestForOne supervisor with conn, cache and api")
+	panic("TODO(04.4): write PipelineSpec below, then start a supervisor from PipelineSpec(sink, Intensity{})")
+}
+
+// PipelineSpec is the pipeline supervisor's spec: rest_for_one over
+// "conn", "cache" and "api", with restart intensity in (zero values mean
+// the defaults). StartPipeline starts it with the defaults; StartApp
+// (04.5) with the intensity it is given.
+func PipelineSpec(sink Sink, in Intensity) actor.SupervisorSpec {
+	panic("TODO(04.4): return an actor.SupervisorSpec: Strategy actor.RestForOne, MaxRestarts and Within from in, Children conn, cache, api")
 }

@@ -6,11 +6,10 @@ import (
 	"time"
 
 	"github.com/otpgo/otpgo/internal/actor"
-	"go.uber.org/goleak"
 )
 
 func TestAwaitReturnsResult(t *testing.T) {
-	defer goleak.VerifyNone(t)
+	zzNoLeaks(t)
 	zzInProcess(t, 2*time.Second, "Await never returned a result that was ready", func(p *actor.Process) {
 		var ranIn actor.PID
 		task := ExecuteAsync(p, func(tp *actor.Process) int {
@@ -36,7 +35,7 @@ func TestAwaitReturnsResult(t *testing.T) {
 }
 
 func TestAwaitPicksItsOwnTask(t *testing.T) {
-	defer goleak.VerifyNone(t)
+	zzNoLeaks(t)
 	zzInProcess(t, 2*time.Second, "Await never returned a result that was ready", func(p *actor.Process) {
 		first := ExecuteAsync(p, func(*actor.Process) string { return "first" })
 		// Once the first task is dead, its result is already in p's mailbox.
@@ -57,7 +56,7 @@ func TestAwaitPicksItsOwnTask(t *testing.T) {
 }
 
 func TestAwaitTimeout(t *testing.T) {
-	defer goleak.VerifyNone(t)
+	zzNoLeaks(t)
 	const d = 30 * time.Millisecond
 	zzInProcess(t, 2*time.Second, "AwaitTimeout did not return after its 30ms timeout", func(p *actor.Process) {
 		fast := ExecuteAsync(p, func(*actor.Process) int { return 1 })
@@ -90,7 +89,7 @@ func TestAwaitTimeout(t *testing.T) {
 }
 
 func TestAwaitOrKillKillsTheTask(t *testing.T) {
-	defer goleak.VerifyNone(t)
+	zzNoLeaks(t)
 	const d = 30 * time.Millisecond
 	cancelled := make(chan bool, 1)
 	ok := zzInProcess(t, 3*time.Second, "AwaitOrKill did not return after its 30ms timeout", func(p *actor.Process) {
@@ -127,7 +126,7 @@ func TestAwaitOrKillKillsTheTask(t *testing.T) {
 }
 
 func TestAwaitOrKillLateResultNeverArrives(t *testing.T) {
-	defer goleak.VerifyNone(t)
+	zzNoLeaks(t)
 	release := make(chan struct{})
 	returned := make(chan struct{})
 	zzInProcess(t, 2*time.Second, "AwaitOrKill did not return after its 30ms timeout", func(p *actor.Process) {

@@ -7,11 +7,10 @@ import (
 	"time"
 
 	"github.com/otpgo/otpgo/internal/actor"
-	"go.uber.org/goleak"
 )
 
 func TestParallelEachVisitsEveryItem(t *testing.T) {
-	defer goleak.VerifyNone(t)
+	zzNoLeaks(t)
 	const n = 20
 	items := make([]int, n)
 	for i := range items {
@@ -76,7 +75,7 @@ func TestParallelEachVisitsEveryItem(t *testing.T) {
 }
 
 func TestParallelEachRunsConcurrently(t *testing.T) {
-	defer goleak.VerifyNone(t)
+	zzNoLeaks(t)
 	const n = 8
 	b := zzNewBarrier(n, time.Second)
 	defer b.cancel()
@@ -102,7 +101,7 @@ func TestParallelEachRunsConcurrently(t *testing.T) {
 }
 
 func TestParallelEachWaitsForAll(t *testing.T) {
-	defer goleak.VerifyNone(t)
+	zzNoLeaks(t)
 	const n = 20
 	b := zzNewBarrier(n, time.Second)
 	defer b.cancel()

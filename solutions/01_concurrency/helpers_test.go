@@ -7,6 +7,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"strings"
 	"sync/atomic"
@@ -14,7 +16,93 @@ import (
 	"time"
 
 	"github.com/otpgo/otpgo/internal/actor"
+	"go.uber.org/goleak"
 )
+
+// zzNoLeaks fails the test if a process or goroutine it started is still
+// running once the test is over. Call it first: cleanups run last, after
+// the test's own defers. Goroutines that were already running (left by an
+// earlier test, which has failed for it) are ignored, so one leak fails
+// one test.
+func zzNoLeaks(t *testing.T) {
+	t.Helper()
+	ignore := goleak.IgnoreCurrent()
+	before := map[actor.PID]bool{}
+	for _, pi := range actor.Processes() {
+		before[pi.PID] = true
+	}
+	t.Cleanup(func() {
+		err := goleak.Find(ignore) // retries for a while: late exits are not leaks
+		if err == nil {
+			return
+		}
+		var procs []string
+		for _, pi := range actor.Processes() {
+			if !before[pi.PID] {
+				procs = append(procs, fmt.Sprintf("%v (%v)", pi.PID, pi.Status))
+			}
+		}
+		t.Errorf("%s\n\n%v", zzLeakSentence(procs, zzLeakedAt(err.Error())), err)
+	})
+}
+
+// zzLeakSentence says which process was left running, where, and why that
+// matters.
+func zzLeakSentence(procs []string, at string) string {
+	who := "a goroutine this test started"
+	if len(procs) == 1 {
+		who = "process " + procs[0]
+	} else if len(procs) > 1 {
+		shown := procs
+		if len(shown) > 3 {
+			shown = append(shown[:3:3], "...")
+		}
+		who = fmt.Sprintf("%d processes (%s)", len(procs), strings.Join(shown, ", "))
+	}
+	where := ""
+	if at != "" {
+		where = ", stuck in " + at
+	}
+	verb := "was"
+	if len(procs) > 1 {
+		verb = "were"
+	}
+	return fmt.Sprintf("%s %s still running after the test ended%s. Nothing will ever stop them: "+
+		"a process's goroutine and mailbox stay in memory for the life of the program, and a function that "+
+		"leaves one behind on every call slowly takes the whole program down. Every process your "+
+		"function starts must have finished, or been killed, by the time it returns", who, verb, where)
+}
+
+// zzLeakedAt finds, in goleak's report, the first frame in the learner's
+// own files (this package's directory, not a test file), as "func at
+// file:line"; "" if there is none.
+func zzLeakedAt(report string) string {
+	_, self, _, _ := runtime.Caller(0)
+	dir := filepath.Dir(self)
+	lines := strings.Split(report, "\n")
+	for i := 1; i < len(lines); i++ {
+		loc := strings.TrimSpace(lines[i])
+		if j := strings.LastIndex(loc, " +0x"); j >= 0 {
+			loc = loc[:j]
+		}
+		file, _, ok := strings.Cut(loc, ":")
+		if !ok || filepath.Dir(file) != dir || strings.HasSuffix(file, "_test.go") {
+			continue
+		}
+		fn := strings.TrimSpace(lines[i-1])
+		if j := strings.LastIndex(fn, "("); j > 0 {
+			fn = fn[:j]
+		}
+		if j := strings.LastIndex(fn, "/"); j >= 0 {
+			fn = fn[j+1:]
+		}
+		if _, f, ok := strings.Cut(fn, "."); ok {
+			fn = f
+		}
+		return fmt.Sprintf("%s at %s:%s", fn, filepath.Base(file), strings.TrimPrefix(loc, file+":"))
+	}
+	return ""
+}
 
 // zzInProcess runs body in a fresh process, the caller every function of
 // this chapter needs, and waits for it at most limit. If body is still

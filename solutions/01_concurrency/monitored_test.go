@@ -6,14 +6,13 @@ import (
 	"time"
 
 	"github.com/otpgo/otpgo/internal/actor"
-	"go.uber.org/goleak"
 )
 
 // zzErrBoom is what the crashing tasks panic with.
 var zzErrBoom = errors.New("boom: the task panicked on purpose")
 
 func TestMonitoredCrashGivesReason(t *testing.T) {
-	defer goleak.VerifyNone(t)
+	zzNoLeaks(t)
 	zzInProcess(t, 3*time.Second, "AwaitOrKillMonitored hung on a crashed task", func(p *actor.Process) {
 		task := ExecuteAsyncMonitored(p, func(*actor.Process) int { panic(zzErrBoom) })
 		start := time.Now()
@@ -38,7 +37,7 @@ func TestMonitoredCrashGivesReason(t *testing.T) {
 }
 
 func TestMonitoredResultLeavesNoDown(t *testing.T) {
-	defer goleak.VerifyNone(t)
+	zzNoLeaks(t)
 	zzInProcess(t, 2*time.Second, "AwaitOrKillMonitored never returned a ready result", func(p *actor.Process) {
 		var ranIn actor.PID
 		task := ExecuteAsyncMonitored(p, func(tp *actor.Process) int {
@@ -64,7 +63,7 @@ func TestMonitoredResultLeavesNoDown(t *testing.T) {
 }
 
 func TestMonitoredTimeoutKillsAndFlushes(t *testing.T) {
-	defer goleak.VerifyNone(t)
+	zzNoLeaks(t)
 	zzInProcess(t, 2*time.Second, "AwaitOrKillMonitored did not return after its 30ms timeout", func(p *actor.Process) {
 		task := ExecuteAsyncMonitored(p, func(tp *actor.Process) int {
 			zzWaitCtx(tp, time.Second)

@@ -10,11 +10,10 @@ import (
 	"time"
 
 	"github.com/otpgo/otpgo/internal/actor"
-	"go.uber.org/goleak"
 )
 
 func TestParallelMapKeepsInputOrder(t *testing.T) {
-	defer goleak.VerifyNone(t)
+	zzNoLeaks(t)
 	const n = 10
 	items := make([]int, n)
 	want := make([]int, n)
@@ -50,7 +49,7 @@ func TestParallelMapKeepsInputOrder(t *testing.T) {
 }
 
 func TestParallelMapOneProcessPerItem(t *testing.T) {
-	defer goleak.VerifyNone(t)
+	zzNoLeaks(t)
 	const n = 8
 	b := zzNewBarrier(n, time.Second)
 	defer b.cancel()
@@ -88,7 +87,7 @@ func TestParallelMapOneProcessPerItem(t *testing.T) {
 }
 
 func TestParallelMapCrash(t *testing.T) {
-	defer goleak.VerifyNone(t)
+	zzNoLeaks(t)
 	lastDone := make(chan struct{})
 	var lastStarted atomic.Bool
 	ok := zzInProcess(t, 3*time.Second, "ParallelMap hung after one of its items panicked: await with a monitor "+

@@ -5,11 +5,10 @@ import (
 	"time"
 
 	"github.com/otpgo/otpgo/internal/actor"
-	"go.uber.org/goleak"
 )
 
 func TestSharedStateGetAfterUpdate(t *testing.T) {
-	defer goleak.VerifyNone(t)
+	zzNoLeaks(t)
 	zzInProcess(t, 2*time.Second, "Get never answered", func(p *actor.Process) {
 		s := StartSharedState(10)
 		defer s.Stop()
@@ -25,7 +24,7 @@ func TestSharedStateGetAfterUpdate(t *testing.T) {
 }
 
 func TestSharedStateUpdateRunsInStateProcess(t *testing.T) {
-	defer goleak.VerifyNone(t)
+	zzNoLeaks(t)
 	zzInProcess(t, 2*time.Second, "Get never answered", func(p *actor.Process) {
 		s := StartSharedState("x")
 		defer s.Stop()
@@ -58,7 +57,7 @@ func TestSharedStateUpdateRunsInStateProcess(t *testing.T) {
 }
 
 func TestSharedStateUpdateIsAsync(t *testing.T) {
-	defer goleak.VerifyNone(t)
+	zzNoLeaks(t)
 	release := make(chan struct{})
 	fnDone := make(chan struct{})
 	zzInProcess(t, 3*time.Second, "Get never answered", func(p *actor.Process) {
@@ -82,7 +81,7 @@ func TestSharedStateUpdateIsAsync(t *testing.T) {
 }
 
 func TestSharedStateConcurrentUpdates(t *testing.T) {
-	defer goleak.VerifyNone(t)
+	zzNoLeaks(t)
 	const writers, each = 10, 100
 	zzInProcess(t, 2*time.Second, "Get never answered", func(p *actor.Process) {
 		s := StartSharedState(0)
@@ -114,7 +113,7 @@ func TestSharedStateConcurrentUpdates(t *testing.T) {
 }
 
 func TestSharedStateGetOnStoppedState(t *testing.T) {
-	defer goleak.VerifyNone(t)
+	zzNoLeaks(t)
 	zzInProcess(t, 2*time.Second, "Get on a stopped SharedState hung: monitor the state process while "+
 		"you wait for its answer, and give up on its actor.Down", func(p *actor.Process) {
 		s := StartSharedState(1)

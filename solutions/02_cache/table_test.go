@@ -75,8 +75,8 @@ func TestTableWritesGoThroughServer(t *testing.T) {
 	// Absence can only be watched over a window: 50ms is plenty for a
 	// Put that bypasses the server.
 	if zzWaitChan(put, 50*time.Millisecond) {
-		t.Errorf("Put returned while the server was busy: writes must still go through the server " +
-			"(actor.Call), the table's only writer; only reads bypass it")
+		t.Errorf("Put returned while the server was busy: Put must wait until the server has stored the value " +
+			"(actor.Call, not actor.Cast), so that a Get right after Put sees it; only reads bypass the server")
 	} else {
 		var (
 			v  int

@@ -7,6 +7,7 @@ import (
 	"testing/synctest"
 	"time"
 
+	"github.com/otpgo/otpgo/internal/actor"
 	"go.uber.org/goleak"
 )
 
@@ -19,21 +20,53 @@ func zzInBubble(t *testing.T, f func(t *testing.T)) {
 	t.Helper()
 	done := make(chan struct{})
 	defer close(done)
-	go func() {
-		timer := time.NewTimer(3 * time.Second)
-		defer timer.Stop()
-		select {
-		case <-done:
-		case <-timer.C:
-			panic(fmt.Sprintf("%s: the test's fake clock could not move for 3s because some goroutine of "+
-				"the cache never blocks. Is eviction a busy loop? Schedule one evict message per interval "+
-				"with actor.SendAfter and let the server wait for it.", t.Name()))
-		}
-	}()
+	go zzWatchProgress(t.Name(), done)
 	synctest.Test(t, func(t *testing.T) {
 		defer zzCatchTODO(t)
 		f(t)
 	})
+}
+
+// zzStall is how long the processes may go without any message moving
+// before the watchdog calls it a busy loop. It measures a stall, not the
+// test's length: a slow machine is still making progress.
+const zzStall = 3 * time.Second
+
+// zzWatchProgress panics when no process has received a message for
+// zzStall (real time) before done is closed. A stuck fake clock shows as
+// exactly that: the test waits in Sleep or in a Call, the cache never
+// answers or ticks, and nothing moves.
+func zzWatchProgress(name string, done <-chan struct{}) {
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	last, since := zzProgress(), time.Now()
+	for {
+		select {
+		case <-done:
+			return
+		case <-tick.C:
+		}
+		if now := zzProgress(); now != last {
+			last, since = now, time.Now()
+			continue
+		}
+		if time.Since(since) > zzStall {
+			panic(fmt.Sprintf("%s: nothing moved for %v: the test's fake clock is stuck because some goroutine of "+
+				"the cache never blocks. Is eviction a busy loop? Schedule one evict message per interval "+
+				"with actor.SendAfter and let the server wait for it.", name, zzStall))
+		}
+	}
+}
+
+// zzProgress sums, over every process, the messages received and the
+// processes themselves: it changes whenever any process gets a message.
+func zzProgress() [2]uint64 {
+	var p [2]uint64
+	for _, info := range actor.Processes() {
+		p[0] += info.MessagesIn
+		p[1]++
+	}
+	return p
 }
 
 func TestTTLExpiredNeverReturned(t *testing.T) {

@@ -15,11 +15,12 @@ import (
 // never answers: a client that waits for a reply it should not expect
 // hangs against it.
 type hiddenSilentServer struct {
-	l    net.Listener
-	wg   sync.WaitGroup
-	mu   sync.Mutex
-	got  strings.Builder
-	conn []net.Conn
+	l      net.Listener
+	wg     sync.WaitGroup
+	mu     sync.Mutex
+	got    strings.Builder
+	conn   []net.Conn
+	closed bool // set by close: a connection accepted after it is hung up at once
 }
 
 func hiddenStartSilent(t *testing.T) *hiddenSilentServer {
@@ -38,9 +39,17 @@ func hiddenStartSilent(t *testing.T) *hiddenSilentServer {
 				return
 			}
 			s.mu.Lock()
+			if s.closed {
+				// Accept can return a connection that close has not seen
+				// (it ran between Accept and this lock): its reader would
+				// wait for a client that waits for close, forever.
+				s.mu.Unlock()
+				c.Close()
+				return
+			}
 			s.conn = append(s.conn, c)
-			s.mu.Unlock()
 			s.wg.Add(1)
+			s.mu.Unlock()
 			go func() {
 				defer s.wg.Done()
 				buf := make([]byte, 512)
@@ -64,6 +73,7 @@ func hiddenStartSilent(t *testing.T) *hiddenSilentServer {
 func (s *hiddenSilentServer) close() string {
 	s.l.Close()
 	s.mu.Lock()
+	s.closed = true
 	for _, c := range s.conn {
 		c.Close()
 	}

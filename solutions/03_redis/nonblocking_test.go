@@ -1,12 +1,16 @@
 package redis
 
 import (
+	"bufio"
 	"fmt"
+	"net"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/otpgo/otpgo/internal/redistest"
+	"github.com/otpgo/otpgo/internal/resp"
 )
 
 func hiddenStartNonBlocking(t *testing.T, addr string) *NonBlocking {
@@ -44,33 +48,153 @@ func TestNonBlockingConcurrentCallers(t *testing.T) {
 }
 
 // The point of 03.2: the process does not wait on the socket, so commands
-// from many callers are in flight together and share one round trip.
+// from many callers are in flight together. A Redis that holds its replies
+// shows it without timing anything: a client that pipelines writes every
+// command before the first reply; one that waits for each reply writes one.
 func TestNonBlockingPipelines(t *testing.T) {
 	hiddenLeakCheck(t)
-	srv := redistest.Start(t)
-	p := redistest.NewProxy(t, srv.Addr())
-	c := hiddenStartNonBlocking(t, p.Addr())
-	if _, err := c.Command("PING"); err != nil {
-		t.Fatal(err)
+	srv := hiddenStartHolding(t)
+	c := hiddenStartNonBlocking(t, srv.l.Addr().String())
+	if v, err := c.Command("PING"); err != nil || v != "PONG" {
+		t.Fatalf("PING = (%#v, %v), want PONG", v, err)
 	}
-	const rtt = 20 * time.Millisecond
-	p.SetLatency(rtt) // every reply now arrives 20ms after it was sent
 	const n = 50
-	start := time.Now()
+	srv.hold()
 	cr := hiddenStartCrowd(c, n, hiddenEcho)
-	if !cr.wait(10 * rtt) {
-		done := cr.finished()
-		p.DropAll() // free a client stuck waiting on the socket
-		cr.wait(2 * time.Second)
-		t.Fatalf("after %v (10 round trips of %v) only %d of %d concurrent commands had their reply. "+
-			"A server that waits for each reply (ReadReply inside HandleCall) serves one caller per round "+
-			"trip: %d commands take %d round trips (%v). Write the command, remember the caller (from), "+
-			"return actor.NoReply, and answer with actor.Reply(from, v) when the reader delivers the reply. "+
-			"(If your server already does that, check that replies arriving together are not lost: "+
-			"see TestNonBlockingCoalescedReplies.)",
-			time.Since(start).Round(time.Millisecond), rtt, done, n, n, n, n*rtt)
+	arrived := hiddenEventually(2*time.Second, func() bool { return srv.heldCount() == n })
+	got := srv.heldCount()
+	srv.release()
+	if !cr.wait(2 * time.Second) {
+		t.Fatalf("only %d of %d callers had their reply 2s after Redis answered everything it was sent: replies "+
+			"that arrive in one read must not be lost (see TestNonBlockingCoalescedReplies)", cr.finished(), n)
+	}
+	if !arrived {
+		t.Fatalf("%d callers each sent a command, and while Redis held its replies only %d of them reached it. "+
+			"A server that waits for each reply (ReadReply inside HandleCall) sends one command per round "+
+			"trip: %d commands take %d round trips. Write the command, remember the caller (from), "+
+			"return actor.NoReply, and answer with actor.Reply(from, v) when the reader delivers the reply.",
+			n, got, n, n)
 	}
 	cr.mustEcho(t, fmt.Sprintf("%d pipelined callers", n))
+}
+
+// hiddenHoldingServer is a tiny Redis (PING and ECHO) that can hold its
+// replies: between hold and release it reads and keeps every command
+// without answering, then answers them all, in order.
+type hiddenHoldingServer struct {
+	l       net.Listener
+	wg      sync.WaitGroup
+	mu      sync.Mutex
+	conns   []net.Conn
+	closed  bool
+	holding bool
+	held    []hiddenHeld
+}
+
+// hiddenHeld is one command waiting for its reply, and where to send it.
+type hiddenHeld struct {
+	conn net.Conn
+	args []any
+}
+
+func hiddenStartHolding(t *testing.T) *hiddenHoldingServer {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &hiddenHoldingServer{l: l}
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			s.mu.Lock()
+			if s.closed { // accepted after close swept the connections
+				s.mu.Unlock()
+				c.Close()
+				return
+			}
+			s.conns = append(s.conns, c)
+			s.wg.Add(1)
+			s.mu.Unlock()
+			go s.serve(c)
+		}
+	}()
+	// Registered after the leak check, so it runs before it.
+	t.Cleanup(s.close)
+	return s
+}
+
+func (s *hiddenHoldingServer) serve(c net.Conn) {
+	defer s.wg.Done()
+	br := bufio.NewReader(c)
+	for {
+		v, err := resp.ReadReply(br)
+		if err != nil {
+			return
+		}
+		args, _ := v.([]any)
+		s.mu.Lock()
+		if s.holding {
+			s.held = append(s.held, hiddenHeld{c, args})
+		} else {
+			hiddenAnswer(c, args)
+		}
+		s.mu.Unlock()
+	}
+}
+
+// hiddenAnswer writes the reply to one command; the caller holds s.mu, so
+// replies keep the order of the commands.
+func hiddenAnswer(c net.Conn, args []any) {
+	var reply any = &resp.Error{Message: "ERR this test server knows only PING and ECHO"}
+	if len(args) == 1 && args[0] == "PING" {
+		reply = "PONG"
+	} else if len(args) == 2 && args[0] == "ECHO" {
+		reply = args[1]
+	}
+	b, err := resp.AppendValue(nil, reply)
+	if err == nil {
+		_, _ = c.Write(b) // a client gone is the test's to notice
+	}
+}
+
+func (s *hiddenHoldingServer) hold() {
+	s.mu.Lock()
+	s.holding = true
+	s.mu.Unlock()
+}
+
+func (s *hiddenHoldingServer) heldCount() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.held)
+}
+
+// release answers every held command and stops holding.
+func (s *hiddenHoldingServer) release() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, h := range s.held {
+		hiddenAnswer(h.conn, h.args)
+	}
+	s.held, s.holding = nil, false
+}
+
+// close hangs up on every client and waits for the server's goroutines.
+func (s *hiddenHoldingServer) close() {
+	s.l.Close()
+	s.mu.Lock()
+	s.closed = true
+	for _, c := range s.conns {
+		c.Close()
+	}
+	s.mu.Unlock()
+	s.wg.Wait()
 }
 
 func TestNonBlockingSplitReplies(t *testing.T) {

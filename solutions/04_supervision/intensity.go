@@ -18,8 +18,8 @@ type Intensity struct {
 // StartApp starts a two-level tree under a one_for_one root:
 //
 //	root (one_for_one)
-//	├── "pipeline": the rest_for_one supervisor of StartPipeline
-//	│   (conn, cache, api), with restart intensity in
+//	├── "pipeline": a supervisor started from PipelineSpec(sink, in):
+//	│   rest_for_one over conn, cache, api, with restart intensity in
 //	└── "metrics": a worker reporting to sink
 //
 // When the pipeline's children crash too often, the pipeline supervisor
@@ -31,7 +31,7 @@ func StartApp(sink Sink, in Intensity) (actor.PID, error) {
 			{
 				ID: "pipeline",
 				Start: func() (actor.PID, error) {
-					return actor.StartSupervisor(pipelineSpec(sink, in))
+					return actor.StartSupervisor(PipelineSpec(sink, in))
 				},
 				Supervisor: true,
 			},

@@ -60,8 +60,20 @@ func crashTestConn(t *testing.T, r *eventLog, root, pipeline actor.PID, n int) {
 func TestAppStartsTree(t *testing.T) {
 	verifyNoLeaks(t)
 	r := newEventLog()
-	root, _ := startTestApp(t, r, Intensity{MaxRestarts: 2, Within: time.Minute})
-	mark := r.mark()
+	root, pipeline := startTestApp(t, r, Intensity{MaxRestarts: 2, Within: time.Minute})
+
+	// Crashing conn cannot tell rest_for_one from one_for_all (both
+	// restart everything); a later child can.
+	before := childPIDs(t, pipeline)
+	_, mark := crashTestChild(t, r, pipeline, "cache")
+	expectEvents(t, r, mark, syncSup(t, pipeline), "after the pipeline's cache crashed",
+		"\nThe app's pipeline must be the rest_for_one supervisor of 04.4: cache's crash restarts cache and api and leaves conn alone. "+
+			"Start it from PipelineSpec(sink, in) instead of writing a new spec.",
+		wantTerminated("cache", errTestBoom), wantTerminated("api", actor.Shutdown),
+		wantStarted("cache"), wantStarted("api"))
+	checkRestarted(t, pipeline, before, "cache", "api")
+
+	mark = r.mark()
 	stopSup(t, root)
 	expectEvents(t, r, mark, nil, "after the root supervisor stopped",
 		"\nThe root stops metrics first, then the pipeline, which stops api, cache, conn.",

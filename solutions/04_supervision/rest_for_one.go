@@ -11,16 +11,18 @@ import (
 // under a rest_for_one supervisor: when one crashes, it and every child
 // started after it are restarted.
 func StartPipeline(sink Sink) (actor.PID, error) {
-	sup, err := actor.StartSupervisor(pipelineSpec(sink, Intensity{}))
+	sup, err := actor.StartSupervisor(PipelineSpec(sink, Intensity{}))
 	if err != nil {
 		return actor.PID{}, fmt.Errorf("start pipeline: %w", err)
 	}
 	return sup, nil
 }
 
-// pipelineSpec is the pipeline supervisor's spec, with restart intensity
-// in (zero values mean the defaults).
-func pipelineSpec(sink Sink, in Intensity) actor.SupervisorSpec {
+// PipelineSpec is the pipeline supervisor's spec: rest_for_one over
+// "conn", "cache" and "api", with restart intensity in (zero values mean
+// the defaults). StartPipeline starts it with the defaults; StartApp
+// (04.5) with the intensity it is given.
+func PipelineSpec(sink Sink, in Intensity) actor.SupervisorSpec {
 	return actor.SupervisorSpec{
 		Strategy:    actor.RestForOne,
 		MaxRestarts: in.MaxRestarts,

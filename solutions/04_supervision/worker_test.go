@@ -38,7 +38,8 @@ func TestWorkerReportsCrash(t *testing.T) {
 	mark := r.mark()
 	Crash(pid, errTestBoom)
 	got := expectEvents(t, r, mark, nil, "after Crash(w, boom)",
-		"\nCrash should make a handler return the reason (cast a message to the worker); the server then calls Terminate with it and exits. An exit signal would not do: the worker traps exits, so actor.Exit from anyone but its parent arrives as a plain message.",
+		"\nCrash must make one of the worker's handlers return the reason; the server then calls Terminate with it and exits. Either cast a message whose HandleCast returns it, "+
+			"or send an exit signal (actor.Exit(pid, reason)): the worker traps exits, so the signal arrives in HandleInfo as an actor.ExitMsg, and HandleInfo must return its Reason.",
 		wantTerminated("w", errTestBoom))
 	if got[0].PID != pid {
 		t.Fatalf("the Terminated event carries PID %v, want the worker's %v", got[0].PID, pid)

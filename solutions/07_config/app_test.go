@@ -1,6 +1,8 @@
 package config
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/otpgo/otpgo/internal/actor"
@@ -29,14 +31,18 @@ func startTestApp(t *testing.T, opts Options) (actor.PID, actor.PID) {
 
 func TestAppSupervisesGreeter(t *testing.T) {
 	verifyNoLeaks(t)
+	keepDefaultGreeting(t)
 	t.Setenv(EnvGreeting, "Bonjour")
 	sup, pid := startTestApp(t, Options{})
 	kids, err := actor.WhichChildren(sup)
 	if err != nil {
 		t.Fatalf("StartApp must return a supervisor: WhichChildren: %v", err)
 	}
+	if pid == sup {
+		t.Fatalf("the process registered as %q is the app supervisor %v itself: register the greeter, its child (actor.Name in the child spec's Start), not the supervisor", GreeterName, sup)
+	}
 	if len(kids) != 1 || kids[0].PID != pid {
-		t.Fatalf("the app supervisor's children are %+v, want one child: the greeter %v registered as %q", kids, pid, GreeterName)
+		t.Fatalf("the app supervisor %v has children %s, want one child: the greeter, %v, the process registered as %q", sup, describeKids(kids), pid, GreeterName)
 	}
 	stopTestProc(t, sup)
 	if actor.Alive(pid) {
@@ -49,6 +55,7 @@ func TestAppSupervisesGreeter(t *testing.T) {
 
 func TestRestartReadsConfigAgain(t *testing.T) {
 	verifyNoLeaks(t)
+	keepDefaultGreeting(t)
 	t.Setenv(EnvGreeting, "Bonjour")
 	_, pid := startTestApp(t, Options{})
 	if msg := mustGreet(t, pid, "Ann"); msg != "Bonjour, Ann!" {
@@ -71,6 +78,7 @@ func TestRestartReadsConfigAgain(t *testing.T) {
 
 func TestRestartKeepsOptions(t *testing.T) {
 	verifyNoLeaks(t)
+	keepDefaultGreeting(t)
 	t.Setenv(EnvGreeting, "Bonjour")
 	_, pid := startTestApp(t, Options{Greeting: "Salut"})
 	if msg := mustGreet(t, pid, "Ann"); msg != "Salut, Ann!" {
@@ -82,4 +90,19 @@ func TestRestartKeepsOptions(t *testing.T) {
 	if msg := mustGreet(t, restarted, "Ann"); msg != "Salut, Ann!" {
 		t.Fatalf("the restarted greeter said %q, want \"Salut, Ann!\": the supervisor restarts a child with the same Options it was given", msg)
 	}
+}
+
+// describeKids lists a supervisor's children for a failure message.
+func describeKids(kids []actor.ChildInfo) string {
+	if len(kids) == 0 {
+		return "none"
+	}
+	var b strings.Builder
+	for i, k := range kids {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "%q (pid %v)", k.ID, k.PID)
+	}
+	return b.String()
 }

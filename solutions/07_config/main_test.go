@@ -100,6 +100,22 @@ func verifyNoLeaks(t *testing.T) {
 	})
 }
 
+// keepDefaultGreeting fails the test if DefaultGreeting changes while it
+// runs, saying what this test saw, and puts the value back so that a later
+// test reports only its own doing. Call it before starting a greeter: its
+// check then runs after the greeters are stopped.
+func keepDefaultGreeting(t *testing.T) {
+	t.Helper()
+	before := DefaultGreeting
+	t.Cleanup(func() {
+		if DefaultGreeting != before {
+			t.Errorf("DefaultGreeting changed from %q to %q during this test: it is what the program was loaded with "+
+				"and must never change. Keep the start-time greeting in the greeter's state, not in a package variable", before, DefaultGreeting)
+			DefaultGreeting = before
+		}
+	})
+}
+
 // startTestGreeter starts a greeter, stopped when the test ends.
 func startTestGreeter(t *testing.T, opts Options) actor.PID {
 	t.Helper()

@@ -41,7 +41,11 @@ func (c *counter) HandleCall(req any, state any) (any, any) {
 	case "ping":
 		return "pong", n
 	case "boom":
-		panic("boom: a callback crashed")
+		// If the server does not recover, this panic ends the whole test
+		// binary, so its value is the only message the learner sees.
+		panic("boom: the test's HandleCall panicked on purpose. If this panic ended the tests, your server's loop " +
+			"does not recover: defer a recover() in the loop's goroutine so that a crashing callback ends only " +
+			"this server, and its caller gets an error from Call (ErrNoProc) instead of a reply")
 	}
 	return fmt.Sprintf("unexpected request %v", req), n
 }
@@ -235,7 +239,9 @@ func TestCallTimeout(t *testing.T) {
 	defer noLeaks(t)()
 	c := &counter{callGate: make(chan struct{})}
 	s := mustStart(t, c, 0)
-	defer stopServer(t, s)
+	defer within(t, time.Second, "Stop did not return: the server never took the stop request. After the timed-out Call, "+
+		"is its loop still stuck sending that call's reply, which nobody will ever receive? Give each call a buffered "+
+		"reply channel (make(chan any, 1)) so the send always completes", func() { _ = s.Stop() })
 
 	var err error
 	ok := within(t, time.Second, "Call(\"slow\", 20ms) did not time out; wait for the reply OR the timeout (select with a timer)", func() {
@@ -256,6 +262,10 @@ func TestCallTimeout(t *testing.T) {
 		got, err = s.Call("ping", time.Second)
 	}) {
 		return
+	}
+	if errors.Is(err, ErrTimeout) {
+		t.Fatalf("Call(\"ping\") after a timed-out call timed out too: the server is stuck, most likely sending the " +
+			"first call's reply, which nobody receives any more. A buffered reply channel (make(chan any, 1)) lets that send complete")
 	}
 	if err != nil {
 		t.Fatalf("Call(\"ping\") after a timeout returned error %v", err)
