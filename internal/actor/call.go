@@ -57,6 +57,10 @@ func (c *call) answer(v any) bool {
 	return true
 }
 
+// fail answers the call with an error: the caller's Call returns
+// (nil, err).
+func (c *call) fail(err error) { c.answer(callFailed{err}) }
+
 func (c *call) expire() {
 	c.answer(callFailed{fmt.Errorf("call %v: %w", c.server.Self(), ErrTimeout)})
 }

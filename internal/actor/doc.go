@@ -81,6 +81,10 @@
 //     to it after it started, instead of the child linking to its parent.
 //   - A late reply to a Call that timed out is dropped, never left in the
 //     caller's mailbox (Erlang needed process aliases for that).
+//   - A supervisor answers a Call it does not understand with an error
+//     matching ErrUnknownRequest, and logs a Cast or message it does not
+//     expect; both leave it running. OTP 25's supervisor crashes on an
+//     unknown call or cast (function_clause), restarting its subtree.
 //   - Scheduling is Go's: no reductions, no per-process heaps, no
 //     priorities. A process that never calls Receive is never interrupted.
 //

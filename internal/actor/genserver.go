@@ -154,55 +154,30 @@ func recovered(p *Process, at phase, r any, terminate func(reason error)) error 
 	return reason
 }
 
-// serve is the gen_server loop: receive a message, dispatch it to the
-// callback, stop when a callback says so.
-func serve(p *Process, s Server, ready chan<- error) (reason error) {
-	at := initializing
-	defer func() {
-		if r := recover(); r != nil {
-			reason = recovered(p, at, r, func(why error) { s.Terminate(p, why) })
-		}
-	}()
-	if err := s.Init(p); err != nil {
-		return initFailed(p, ready, err)
-	}
-	at = running
-	ready <- nil
-	for {
-		msg, err := p.Receive(Infinity)
-		if err != nil {
-			return err // terminated from outside: no Terminate, as in OTP
-		}
-		var stop error
-		switch m := msg.(type) {
-		case *call:
-			from := From{m}
-			reply, err := s.HandleCall(p, m.req, from)
-			if reply != NoReply && (err == nil || reply != nil) {
-				Reply(from, reply)
-			}
-			stop = err
-		case castMsg:
-			stop = s.HandleCast(p, m.msg)
-		case stopMsg:
-			stop = m.reason
-		case ExitMsg:
-			if parent := p.Parent(); !parent.IsZero() && m.From == parent {
-				stop = m.Reason // the parent (supervisor) orders us to stop
-			} else {
-				stop = s.HandleInfo(p, m)
-			}
-		default:
-			stop = s.HandleInfo(p, msg)
-		}
-		if stop != nil {
-			at = terminating
-			p.setExiting(true)
-			s.Terminate(p, stop)
-			return stop
-		}
-	}
+// serve runs s as a gen_server: the shared loop with s's callbacks.
+func serve(p *Process, s Server, ready chan<- error) error {
+	return behave(p, server{s}, ready, nil)
 }
+
+// server adapts a Server to the shared loop.
+type server struct{ s Server }
+
+func (b server) init(p *Process) error { return b.s.Init(p) }
+
+func (b server) handleCall(p *Process, c *call) error {
+	from := From{c}
+	reply, err := b.s.HandleCall(p, c.req, from)
+	if reply != NoReply && (err == nil || reply != nil) {
+		Reply(from, reply)
+	}
+	return err
+}
+
+func (b server) handleCast(p *Process, msg any) error { return b.s.HandleCast(p, msg) }
+
+func (b server) handleInfo(p *Process, msg any) error { return b.s.HandleInfo(p, msg) }
+
+func (b server) terminate(p *Process, reason error) { b.s.Terminate(p, reason) }
 
 // Cast sends msg to the server pid without waiting (gen_server:cast/2).
 // It never blocks and never fails, even if pid is dead.

@@ -251,98 +251,76 @@ type timeout struct {
 	msg  any
 }
 
-func (sm *machine) run(ready chan<- error) (reason error) {
-	p := sm.p
-	at := initializing
-	defer func() {
-		if r := recover(); r != nil {
-			reason = recovered(p, at, r, func(why error) { sm.m.Terminate(p, sm.state, why) })
-		}
-	}()
-	tr, err := sm.m.Init(p)
-	if err == nil {
-		sm.states = sm.m.States()
-		if sm.states[tr.Next] == nil {
-			err = fmt.Errorf("statemachine: Init returned state %q, which has no StateFunc in States()", tr.Next)
-		}
-	}
-	if err != nil {
-		return initFailed(p, ready, err)
-	}
-	sm.enter(tr.Next)
-	sm.perform(nil, Transition{Actions: tr.Actions})
-	at = running
-	ready <- nil
-
-	for {
-		ev, stop, err := sm.next()
-		if err != nil {
-			return err // terminated from outside: no Terminate, as in OTP
-		}
-		if stop == nil {
-			tr, err := sm.states[sm.state](p, ev)
-			if err != nil {
-				// {stop_and_reply, Reason, Replies}: no state change,
-				// no timers, only the replies.
-				for _, a := range tr.Actions {
-					if r, ok := a.(ReplyTo); ok {
-						Reply(r.From, r.Value)
-					}
-				}
-				stop = err
-			} else {
-				stop = sm.perform(&ev, tr)
-			}
-		}
-		if stop != nil {
-			at = terminating
-			p.setExiting(true)
-			sm.m.Terminate(p, sm.state, stop)
-			return stop
-		}
-	}
+func (sm *machine) run(ready chan<- error) error {
+	return behave(sm.p, sm, ready, sm.next)
 }
 
-// next returns the next event to handle: first the queue, then the
-// mailbox. A non-nil stop means the machine must terminate (Stop, or an
-// exit signal from its parent).
-func (sm *machine) next() (ev StateEvent, stop error, err error) {
-	for {
-		var msg any
-		if len(sm.queue) > 0 {
-			msg = sm.queue[0]
-			sm.queue[0] = nil
-			sm.queue = sm.queue[1:]
-		} else if msg, err = sm.p.Receive(Infinity); err != nil {
-			return ev, nil, err
-		}
-		switch m := msg.(type) {
-		case StateEvent:
-			ev = m
-		case *call:
-			ev = StateEvent{Type: CallEvent, From: From{m}, Content: m.req}
-		case castMsg:
-			ev = StateEvent{Type: CastEvent, Content: m.msg}
-		case stopMsg:
-			return ev, m.reason, nil
-		case timeout:
-			slot := sm.slot(m.typ, m.name)
-			if slot == nil || slot.ref != m.ref {
-				continue // cancelled or replaced
-			}
-			*slot = timeoutSlot{}
-			ev = StateEvent{Type: m.typ, Content: m.msg, Name: m.name}
-		case ExitMsg:
-			if parent := sm.p.Parent(); !parent.IsZero() && m.From == parent {
-				return ev, m.Reason, nil
-			}
-			ev = StateEvent{Type: InfoEvent, Content: m}
-		default:
-			ev = StateEvent{Type: InfoEvent, Content: msg}
-		}
-		sm.cancel(&sm.eventT) // any event cancels the event timeout
-		return ev, nil, nil
+func (sm *machine) init(p *Process) error {
+	tr, err := sm.m.Init(p)
+	if err != nil {
+		return err
 	}
+	sm.states = sm.m.States()
+	if sm.states[tr.Next] == nil {
+		return fmt.Errorf("statemachine: Init returned state %q, which has no StateFunc in States()", tr.Next)
+	}
+	sm.enter(tr.Next)
+	return sm.perform(nil, Transition{Actions: tr.Actions})
+}
+
+// next returns the next message: first the events the machine queued
+// itself (StateEvent or timeout values), then the mailbox.
+func (sm *machine) next() (any, error) {
+	if len(sm.queue) > 0 {
+		msg := sm.queue[0]
+		sm.queue[0] = nil
+		sm.queue = sm.queue[1:]
+		return msg, nil
+	}
+	return sm.p.Receive(Infinity)
+}
+
+func (sm *machine) handleCall(p *Process, c *call) error {
+	return sm.handle(StateEvent{Type: CallEvent, From: From{c}, Content: c.req})
+}
+
+func (sm *machine) handleCast(p *Process, msg any) error {
+	return sm.handle(StateEvent{Type: CastEvent, Content: msg})
+}
+
+func (sm *machine) handleInfo(p *Process, msg any) error {
+	switch m := msg.(type) {
+	case StateEvent: // inserted or postponed, from the queue
+		return sm.handle(m)
+	case timeout:
+		slot := sm.slot(m.typ, m.name)
+		if slot == nil || slot.ref != m.ref {
+			return nil // cancelled or replaced
+		}
+		*slot = timeoutSlot{}
+		return sm.handle(StateEvent{Type: m.typ, Content: m.msg, Name: m.name})
+	}
+	return sm.handle(StateEvent{Type: InfoEvent, Content: msg})
+}
+
+func (sm *machine) terminate(p *Process, reason error) { sm.m.Terminate(p, sm.state, reason) }
+
+// handle gives ev to the current state's function and performs the
+// transition it returns.
+func (sm *machine) handle(ev StateEvent) error {
+	sm.cancel(&sm.eventT) // any event cancels the event timeout
+	tr, err := sm.states[sm.state](sm.p, ev)
+	if err != nil {
+		// {stop_and_reply, Reason, Replies}: no state change, no
+		// timers, only the replies.
+		for _, a := range tr.Actions {
+			if r, ok := a.(ReplyTo); ok {
+				Reply(r.From, r.Value)
+			}
+		}
+		return err
+	}
+	return sm.perform(&ev, tr)
 }
 
 // perform carries out a transition: the actions in order, then the state

@@ -3,6 +3,7 @@ package actor
 import (
 	"errors"
 	"fmt"
+	"log"
 	"runtime/debug"
 	"slices"
 	"time"
@@ -151,6 +152,7 @@ type supervisor struct {
 	children []*child    // in start order
 	restarts []time.Time // recent restarts, for the intensity check
 	total    int         // restarts ever performed
+	specs    []ChildSpec // the children to start in init
 }
 
 type child struct {
@@ -216,50 +218,66 @@ func checkSpec(c ChildSpec) error {
 	return nil
 }
 
-// run is the supervisor's loop: start the children, then restart them as
-// they exit, and answer the management calls.
+// run is the supervisor: the shared loop with the supervisor's callbacks
+// (supervisor.erl is a gen_server callback module).
 func (s *supervisor) run(specs []ChildSpec, ready chan<- error) error {
-	p := s.p
+	s.specs = specs
+	return behave(s.p, s, ready, nil)
+}
+
+// init starts the children in order; if one fails, it stops those
+// already started.
+func (s *supervisor) init(p *Process) error {
 	p.TrapExit(true) // children's exits arrive as ExitMsg
-	for _, spec := range specs {
+	for _, spec := range s.specs {
 		c := &child{spec: spec}
 		if err := s.start(c); err != nil {
 			s.stopAll()
-			return initFailed(p, ready, fmt.Errorf("start child %q: %w", spec.ID, err))
+			return fmt.Errorf("start child %q: %w", spec.ID, err)
 		}
 		s.children = append(s.children, c)
 	}
+	s.specs = nil
 	s.publish()
-	ready <- nil
-	for {
-		msg, err := p.Receive(Infinity)
-		if err != nil {
-			return err // killed: the links take the children down
-		}
-		var stop error
-		switch m := msg.(type) {
-		case ExitMsg:
-			if parent := p.Parent(); !parent.IsZero() && m.From == parent {
-				stop = m.Reason
-				break
-			}
-			stop = s.childExited(m.From, m.Reason)
-		case retryMsg:
-			stop = s.retry(m.ids)
-		case *call:
-			v, err := s.handleCall(m.req)
-			Reply(From{m}, supReply{v, err})
-		case stopMsg:
-			stop = m.reason
-		}
-		if stop != nil {
-			if err := s.stopAll(); err != nil {
-				return err
-			}
-			return stop
-		}
-	}
+	return nil
 }
+
+// handleCall answers the management calls. An unknown request gets an
+// error and the supervisor keeps running.
+func (s *supervisor) handleCall(p *Process, c *call) error {
+	v, err := s.manage(c.req)
+	if err != nil {
+		c.fail(err)
+	} else {
+		Reply(From{c}, v)
+	}
+	return nil
+}
+
+// handleCast logs the cast: a supervisor handles none, and a stray one
+// must not vanish silently (OTP 25's supervisor crashes instead; see the
+// package doc).
+func (s *supervisor) handleCast(p *Process, msg any) error {
+	log.Printf("actor: supervisor %v received an unexpected cast, ignored: %T %.200v", p.Self(), msg, msg)
+	return nil
+}
+
+// handleInfo restarts children as they exit; other messages are logged
+// and dropped, as supervisor.erl does.
+func (s *supervisor) handleInfo(p *Process, msg any) error {
+	switch m := msg.(type) {
+	case ExitMsg:
+		return s.childExited(m.From, m.Reason) // from a child we no longer know: ignored, as in OTP
+	case retryMsg:
+		return s.retry(m.ids)
+	}
+	log.Printf("actor: supervisor %v received an unexpected message, ignored: %T %.200v", p.Self(), msg, msg)
+	return nil
+}
+
+// terminate stops the children in reverse start order. If the supervisor
+// is killed meanwhile, the links take the rest down.
+func (s *supervisor) terminate(p *Process, reason error) { s.stopAll() }
 
 // start runs c's Start function in the supervisor's process, then links
 // to the new child and becomes its parent.
@@ -497,13 +515,14 @@ type (
 	deleteChildReq    struct{ id string }
 	whichChildrenReq  struct{}
 	countChildrenReq  struct{}
-	supReply          struct {
-		v   any
-		err error
-	}
 )
 
-func (s *supervisor) handleCall(req any) (any, error) {
+// ErrUnknownRequest is the error of a Call to a supervisor with a request
+// it does not handle: the supervisor keeps running.
+var ErrUnknownRequest = errors.New("unknown request")
+
+// manage performs one management call.
+func (s *supervisor) manage(req any) (any, error) {
 	defer s.publish()
 	switch r := req.(type) {
 	case startChildReq:
@@ -572,52 +591,57 @@ func (s *supervisor) handleCall(req any) (any, error) {
 		}
 		return n, nil
 	}
-	return nil, fmt.Errorf("supervisor: unknown request %T", req)
+	return nil, fmt.Errorf("supervisor %v: %w %T: use StartChild, TerminateChild, RestartChild, DeleteChild, WhichChildren or CountChildren",
+		s.p.Self(), ErrUnknownRequest, req)
 }
 
-// supCall makes a management call; supervisors may take a while (a child
-// shutting down), so like OTP it waits without a deadline; it still
-// returns at once if the supervisor dies.
-func supCall(sup PID, req any) (any, error) {
+// supCall makes a management call and checks the type of its answer;
+// supervisors may take a while (a child shutting down), so like OTP it
+// waits without a deadline; it still returns at once if the supervisor
+// dies.
+func supCall[T any](sup PID, req any) (T, error) {
+	var zero T
+	if sup.p != nil && !sup.p.supervisor {
+		return zero, fmt.Errorf("%v is a %s, not a supervisor", sup, sup.p.kind)
+	}
 	v, err := Call(sup, req, Infinity)
 	if err != nil {
-		return nil, err
+		return zero, err
 	}
-	r, ok := v.(supReply)
+	if v == nil {
+		return zero, nil
+	}
+	t, ok := v.(T)
 	if !ok {
-		return nil, fmt.Errorf("%v is not a supervisor", sup)
+		return zero, fmt.Errorf("supervisor %v answered %T to %T, want %T", sup, v, req, zero)
 	}
-	return r.v, r.err
+	return t, nil
 }
 
 // StartChild adds c to the supervisor sup and starts it
 // (supervisor:start_child/2). If Start fails, the spec is not added.
 func StartChild(sup PID, c ChildSpec) (PID, error) {
-	v, err := supCall(sup, startChildReq{c})
-	pid, _ := v.(PID)
-	return pid, err
+	return supCall[PID](sup, startChildReq{c})
 }
 
 // TerminateChild stops the child id but keeps its spec, so RestartChild
 // can start it again (supervisor:terminate_child/2). A temporary child's
 // spec is removed.
 func TerminateChild(sup PID, id string) error {
-	_, err := supCall(sup, terminateChildReq{id})
+	_, err := supCall[struct{}](sup, terminateChildReq{id})
 	return err
 }
 
 // RestartChild starts again a child stopped with TerminateChild
 // (supervisor:restart_child/2).
 func RestartChild(sup PID, id string) (PID, error) {
-	v, err := supCall(sup, restartChildReq{id})
-	pid, _ := v.(PID)
-	return pid, err
+	return supCall[PID](sup, restartChildReq{id})
 }
 
 // DeleteChild removes the spec of a stopped child
 // (supervisor:delete_child/2).
 func DeleteChild(sup PID, id string) error {
-	_, err := supCall(sup, deleteChildReq{id})
+	_, err := supCall[struct{}](sup, deleteChildReq{id})
 	return err
 }
 
@@ -633,9 +657,7 @@ type ChildInfo struct {
 // WhichChildren lists sup's children in start order
 // (supervisor:which_children/1).
 func WhichChildren(sup PID) ([]ChildInfo, error) {
-	v, err := supCall(sup, whichChildrenReq{})
-	infos, _ := v.([]ChildInfo)
-	return infos, err
+	return supCall[[]ChildInfo](sup, whichChildrenReq{})
 }
 
 // Counts is the result of CountChildren (supervisor:count_children/1).
@@ -648,7 +670,5 @@ type Counts struct {
 
 // CountChildren counts sup's children (supervisor:count_children/1).
 func CountChildren(sup PID) (Counts, error) {
-	v, err := supCall(sup, countChildrenReq{})
-	n, _ := v.(Counts)
-	return n, err
+	return supCall[Counts](sup, countChildrenReq{})
 }

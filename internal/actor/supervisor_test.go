@@ -1,8 +1,10 @@
 package actor
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"log"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -598,4 +600,61 @@ func TestChildStartedByKilledSupervisorDies(t *testing.T) {
 		return nil
 	})
 	noProcessesLeft(t)
+}
+
+func TestSupervisorUnknownCallReturnsError(t *testing.T) {
+	j := &journal{}
+	sup := startABC(t, OneForOne, j)
+	defer Stop(sup, Shutdown, Infinity)
+	v, err := Call(sup, "hello", 5*time.Second)
+	if !errors.Is(err, ErrUnknownRequest) || v != nil {
+		t.Fatalf("Call(sup, \"hello\") = (%#v, %v), want (nil, an error matching ErrUnknownRequest)", v, err)
+	}
+	if n, err := CountChildren(sup); err != nil || n.Active != 3 {
+		t.Fatalf("after an unknown call: CountChildren = %+v, %v; want the supervisor running its 3 children", n, err)
+	}
+	// A management call to something that is not a supervisor says so.
+	server, _ := StartServer(&worker{id: "s", j: j})
+	defer Stop(server, Normal, Infinity)
+	if _, err := WhichChildren(server); err == nil || !strings.Contains(err.Error(), "not a supervisor") {
+		t.Fatalf("WhichChildren(a server) = %v, want an error saying it is not a supervisor", err)
+	}
+}
+
+func TestSupervisorUnexpectedCastAndMessageAreLogged(t *testing.T) {
+	var buf syncBuffer
+	defer log.SetOutput(log.Writer())
+	log.SetOutput(&buf)
+	j := &journal{}
+	sup := startABC(t, OneForOne, j)
+	defer Stop(sup, Shutdown, Infinity)
+	Cast(sup, "stray cast")
+	Send(sup, "stray message")
+	// A call is handled after both: the log is written by then.
+	if _, err := CountChildren(sup); err != nil {
+		t.Fatal(err)
+	}
+	got := buf.String()
+	if !strings.Contains(got, "unexpected cast") || !strings.Contains(got, "stray cast") ||
+		!strings.Contains(got, "unexpected message") || !strings.Contains(got, "stray message") {
+		t.Fatalf("log %q: want one line for the unexpected cast and one for the unexpected message", got)
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for the logger's goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
