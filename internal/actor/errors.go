@@ -30,6 +30,11 @@ var (
 // deadline passes.
 var ErrTimeout = errors.New("timeout")
 
+// ErrGoexit is the exit reason of a process whose goroutine called
+// runtime.Goexit, as t.Fatal does when a test calls it inside a process:
+// report failures from a process by returning an error instead.
+var ErrGoexit = errors.New("the process's goroutine called runtime.Goexit (t.Fatal or t.FailNow inside a process?)")
+
 // ErrAlreadyRegistered is returned (wrapped) when a name is already taken
 // or a process already has a name.
 var ErrAlreadyRegistered = errors.New("already registered")

@@ -223,13 +223,19 @@ func Run(f Func) error {
 // run is the process's goroutine: call f, turn a panic into an exit
 // reason, then terminate (if nothing terminated the process already).
 func (p *Process) run(f Func) {
-	reason := p.call(f)
-	procs.remove(p)
-	p.exit(reason, true)
-	// Drop what the mailbox still holds; the PID may live on in others'
-	// variables and should not pin the messages.
-	p.save = queue{}
-	p.saveLen.Store(0)
+	// Deferred, so that a goroutine leaving through runtime.Goexit (t.Fatal
+	// called in a process) still ends its process instead of leaving Run
+	// and every monitor waiting forever.
+	reason := ErrGoexit
+	defer func() {
+		procs.remove(p)
+		p.exit(reason, true)
+		// Drop what the mailbox still holds; the PID may live on in
+		// others' variables and should not pin the messages.
+		p.save = queue{}
+		p.saveLen.Store(0)
+	}()
+	reason = p.call(f)
 }
 
 func (p *Process) call(f Func) (reason error) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -276,4 +277,26 @@ func TestSpawnWithTakenNameExits(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// A process whose goroutine calls runtime.Goexit (t.Fatal called from a
+// process does) must still exit, so that Run returns and a failing test
+// fails instead of hanging.
+func TestGoexitEndsTheProcess(t *testing.T) {
+	done := make(chan error, 1)
+	go func() {
+		done <- Run(func(p *Process) error {
+			runtime.Goexit()
+			return nil
+		})
+	}()
+	select {
+	case err := <-done:
+		if !errors.Is(err, ErrGoexit) {
+			t.Fatalf("Run = %v, want an error matching ErrGoexit", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Run still waiting 5s after its process called runtime.Goexit")
+	}
+	noProcessesLeft(t)
 }

@@ -197,38 +197,54 @@ func TestRestartTypes(t *testing.T) {
 	}
 }
 
+// TestIntensityExceededParentSeesWhy runs in a synctest bubble, so that
+// after each crash synctest.Wait leaves the supervisor settled (restarted
+// the child, or gave up) and an off-by-one in the intensity check fails at
+// once, naming the crash, instead of waiting on a restart that never comes.
 func TestIntensityExceededParentSeesWhy(t *testing.T) {
-	boom := errors.New("boom")
-	j := &journal{}
-	mustRun(t, func(p *Process) error {
-		p.TrapExit(true)
-		sup, err := p.StartLinkSupervisor(SupervisorSpec{
-			MaxRestarts: 2, Within: time.Minute,
-			Children: []ChildSpec{workerSpec("a", j), workerSpec("flaky", j)},
+	synctest.Test(t, func(t *testing.T) {
+		boom := errors.New("boom")
+		j := &journal{}
+		sups := make(chan PID, 1)
+		reasons := make(chan error, 1)
+		parent := Spawn(func(p *Process) error {
+			p.TrapExit(true)
+			sup, err := p.StartLinkSupervisor(SupervisorSpec{
+				MaxRestarts: 2, Within: time.Minute,
+				Children: []ChildSpec{workerSpec("a", j), workerSpec("flaky", j)},
+			})
+			if err != nil {
+				return err
+			}
+			sups <- sup
+			m, err := p.ReceiveMatch(isExitFrom(sup), Infinity)
+			if err != nil {
+				return err
+			}
+			reasons <- m.(ExitMsg).Reason
+			return nil
 		})
-		if err != nil {
-			return err
-		}
-		for i := range 3 {
+		t.Cleanup(func() { Exit(parent, Kill) }) // inside the bubble: nothing outlives it
+		sup := <-sups
+		for crash := 1; crash <= 3; crash++ {
 			Cast(childPID(t, sup, "flaky"), boom)
-			if i < 2 {
-				j.waitFor(t, 2+2*(i+1))
+			synctest.Wait()
+			if crash <= 2 && !Alive(sup) {
+				t.Fatalf("supervisor gave up at crash %d; MaxRestarts 2 allows 2 restarts within Within", crash)
 			}
 		}
-		m, err := p.ReceiveMatch(isExitFrom(sup), 5*time.Second)
-		if err != nil {
-			return fmt.Errorf("no exit signal from the supervisor: %w", err)
+		if Alive(sup) {
+			t.Fatal("supervisor still running after a 3rd crash within Within; MaxRestarts 2 allows only 2 restarts")
 		}
-		reason := m.(ExitMsg).Reason
+		reason := <-reasons
 		if !errors.Is(reason, ErrMaxRestarts) || !errors.Is(reason, boom) || !strings.Contains(reason.Error(), `"flaky"`) {
-			return fmt.Errorf("supervisor exit reason %q: want ErrMaxRestarts, boom and the child id", reason)
+			t.Fatalf("supervisor exit reason %q: want ErrMaxRestarts, boom and the child id", reason)
 		}
-		return nil
+		// Before giving up, the supervisor stopped its other children.
+		if got := j.get(); got[len(got)-1] != "stop a" {
+			t.Fatalf("journal %v: the supervisor did not stop its children", got)
+		}
 	})
-	// Before giving up, the supervisor stopped its other children.
-	if got := j.get(); got[len(got)-1] != "stop a" {
-		t.Fatalf("journal %v: the supervisor did not stop its children", got)
-	}
 	noProcessesLeft(t)
 }
 
@@ -238,6 +254,7 @@ func TestIntensityWindowSlides(t *testing.T) {
 		j := &journal{}
 		sup, _ := StartSupervisor(SupervisorSpec{MaxRestarts: 2, Within: time.Second,
 			Children: []ChildSpec{workerSpec("w", j)}})
+		t.Cleanup(func() { Exit(sup, Kill) }) // inside the bubble, even when the test fails
 		crash := func() {
 			Cast(childPID(t, sup, "w"), boom)
 			synctest.Wait()
