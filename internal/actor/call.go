@@ -82,26 +82,33 @@ func Reply(from From, v any) {
 // the server's exit reason if it had one, when the server is dead or dies
 // before replying: Call never hangs on a dead server.
 func Call(pid PID, req any, timeout time.Duration) (any, error) {
-	return doCall(PID{}, pid, req, timeout)
+	return doCall(nil, pid, req, timeout)
 }
 
 // Call is like the package-level Call, but the server sees p as the
 // caller in From.PID(), so it can monitor p (a pool lending a connection
 // does). Calling p itself returns an error at once instead of
-// deadlocking.
+// deadlocking. If p dies while waiting (killed, or by a link to the
+// server that crashed), Call stops waiting and returns p's own exit
+// reason: p is dead already, and its goroutine should return.
 func (p *Process) Call(pid PID, req any, timeout time.Duration) (any, error) {
 	if pid.p == p {
 		return nil, fmt.Errorf("call %v: a process cannot call itself", pid)
 	}
-	return doCall(p.Self(), pid, req, timeout)
+	return doCall(p, pid, req, timeout)
 }
 
-func doCall(caller, pid PID, req any, timeout time.Duration) (any, error) {
+func doCall(caller *Process, pid PID, req any, timeout time.Duration) (any, error) {
 	s := pid.p
 	if s == nil {
 		return nil, fmt.Errorf("call %v: %w", pid, NoProc)
 	}
-	c := &call{req: req, caller: caller, server: s, ch: make(chan any, 1)}
+	c := &call{req: req, server: s, ch: make(chan any, 1)}
+	var died <-chan struct{}
+	if caller != nil {
+		c.caller = caller.Self()
+		died = caller.doneChan() // nil for Call, which then waits on ch only
+	}
 	if !s.deliverCall(c) {
 		return nil, fmt.Errorf("call %v: %w", pid, NoProc)
 	}
@@ -109,9 +116,19 @@ func doCall(caller, pid PID, req any, timeout time.Duration) (any, error) {
 	if timeout >= 0 {
 		t = time.AfterFunc(timeout, c.expire)
 	}
-	v := <-c.ch
+	var v any
+	select {
+	case v = <-c.ch:
+	case <-died:
+	}
 	if t != nil {
 		t.Stop()
+	}
+	if caller != nil && caller.dead.Load() {
+		// The caller died (the call dies with it, as in OTP): drop any
+		// reply and tell its goroutine why it must stop.
+		c.answer(nil)
+		return nil, fmt.Errorf("call %v: caller %v exited with %w", pid, caller.Self(), caller.exitReason())
 	}
 	if f, ok := v.(callFailed); ok {
 		return nil, f.err

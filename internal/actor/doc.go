@@ -50,7 +50,10 @@
 //	supervisor:start_link/2, init/1     StartSupervisor, Process.StartLinkSupervisor, SupervisorSpec
 //	child_spec(), restart, shutdown     ChildSpec, Permanent/Transient/Temporary, BrutalKill/Timeout(d)
 //	one_for_one, one_for_all, rest_for_one  OneForOne, OneForAll, RestForOne (Strategy functions)
-//	intensity, period                   SupervisorSpec.MaxRestarts, SupervisorSpec.Within
+//	intensity, period                   SupervisorSpec.MaxRestarts (a *int), SupervisorSpec.Within
+//	max_restarts: 0                     MaxRestarts: new(0)
+//	exit reason of a supervisor that    Shutdown (it also matches ErrMaxRestarts)
+//	  reached its restart intensity
 //	start_child, terminate_child, ...   StartChild, TerminateChild, RestartChild, DeleteChild
 //	which_children, count_children      WhichChildren, CountChildren
 //	gen_statem (state_functions)        StateMachine, StateFunc, StartStateMachine
@@ -72,7 +75,16 @@
 // returns: it is a zombie, shown with status Zombie by Processes. Code
 // that blocks should select on p.Context().Done() so that it stops soon.
 //
-// Other differences from Erlang:
+// A process whose goroutine ends with runtime.Goexit (t.Fatal called
+// inside a process) exits with ErrGoexit.
+//
+// Defaults: a nil SupervisorSpec.MaxRestarts means DefaultMaxRestarts, 3
+// restarts within Within, Elixir's Supervisor default; Erlang's
+// supervisor defaults to 1. Within defaults to 5 seconds in both.
+//
+// Other differences from Erlang, each with what to write in Go to get
+// OTP's behaviour (the conformance suite in internal/actor/conformance
+// runs both and expects exactly these differences):
 //   - Processes share memory. Messages are Go values, not copies: send
 //     values you will not modify afterwards.
 //   - There are no distributed nodes, no hot code loading, no process
@@ -81,6 +93,24 @@
 //     to it after it started, instead of the child linking to its parent.
 //   - A late reply to a Call that timed out is dropped, never left in the
 //     caller's mailbox (Erlang needed process aliases for that).
+//   - A Call to a server that dies before replying returns an error
+//     matching both NoProc and the server's exit reason; in Erlang the
+//     caller exits with the reason. Test errors.Is(err, reason) and return
+//     the error to crash as Erlang's caller would.
+//   - A Call whose caller dies while waiting (killed, or by its link to
+//     the server that crashed) returns the caller's own exit reason, only
+//     once the caller is dead for everyone else; the goroutine must still
+//     return (Go cannot stop it). Only Process.Call knows its caller: the
+//     package-level Call cannot stop waiting when its goroutine's process
+//     dies.
+//   - StartLinkServer, StartLinkStateMachine and StartLinkSupervisor remove
+//     the link when Init fails, so the caller gets the error and no exit
+//     signal; in OTP start_link returns {error, Reason} and the caller,
+//     unless it traps exits, is killed by the exit signal. Return the error
+//     from the caller to get OTP's result.
+//   - Exit(pid, Normal) carries no sender, so a process that sends it to
+//     itself is not stopped; p.Exit(p.Self(), Normal) is Erlang's
+//     exit(self(), normal) and stops p unless it traps exits.
 //   - A supervisor answers a Call it does not understand with an error
 //     matching ErrUnknownRequest, and logs a Cast or message it does not
 //     expect; both leave it running. OTP 25's supervisor crashes on an

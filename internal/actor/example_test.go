@@ -249,7 +249,7 @@ func ExampleStartSupervisor() {
 	worker := func() (actor.PID, error) { return actor.StartServer(&Stack{}) }
 	sup, _ := actor.StartSupervisor(actor.SupervisorSpec{
 		Strategy:    actor.OneForOne,
-		MaxRestarts: 3,
+		MaxRestarts: new(3),
 		Within:      5 * time.Second,
 		Children: []actor.ChildSpec{
 			{ID: "cache", Start: worker},

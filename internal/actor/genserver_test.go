@@ -428,3 +428,55 @@ func TestStartSucceedsEvenIfServerDiesAtOnce(t *testing.T) {
 	}
 	noProcessesLeft(t)
 }
+
+// A caller killed while blocked in Call stops waiting at once (in OTP the
+// call dies with its process), and Call returns the caller's own reason.
+func TestCallEndsWhenCallerDies(t *testing.T) {
+	server, _ := StartServer(&counter{})
+	defer Stop(server, Normal, Infinity)
+	callers := make(chan PID, 1)
+	errs := make(chan error, 1)
+	Spawn(func(p *Process) error {
+		callers <- p.Self()
+		_, err := p.Call(server, neverReply{}, Infinity)
+		errs <- err
+		return err
+	})
+	caller := <-callers
+	eventually(t, "the call is pending", func() bool { return pendingCalls(server) == 1 })
+	Exit(caller, Kill)
+	select {
+	case err := <-errs:
+		if !errors.Is(err, Killed) {
+			t.Fatalf("Call of a killed caller = %v, want its exit reason Killed", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("a caller killed while blocked in Call was still waiting for the reply 5s later")
+	}
+	eventually(t, "the server forgot the dead caller's call", func() bool { return pendingCalls(server) == 0 })
+}
+
+// A caller linked to a server that crashes during the call is dead by the
+// time Call returns, as in OTP where the link kills it first.
+func TestLinkedCallerIsDeadWhenCallReturns(t *testing.T) {
+	boom := errors.New("boom")
+	type result struct {
+		err   error
+		alive bool
+	}
+	results := make(chan result, 1)
+	Spawn(func(p *Process) error {
+		server, err := p.StartLinkServer(&counter{})
+		if err != nil {
+			return err
+		}
+		_, err = p.Call(server, crash{boom}, Infinity)
+		results <- result{err, Alive(p.Self())}
+		return nil
+	})
+	r := <-results
+	if r.alive || !errors.Is(r.err, boom) {
+		t.Fatalf("Call to a linked server crashing with boom returned %v with the caller alive=%v; want boom with the caller already dead", r.err, r.alive)
+	}
+	noProcessesLeft(t)
+}

@@ -289,8 +289,6 @@ func (p *Process) exit(reason error, own bool) bool {
 	calls := p.takeCalls()
 	p.mu.Unlock()
 
-	failCalls(calls, p.Self(), reason)
-
 	// Subscribers hear of the exit before anyone can observe it (a Down,
 	// Run returning), so an observer's view is never behind.
 	self := p.Self()
@@ -319,6 +317,9 @@ func (p *Process) exit(reason error, own bool) bool {
 	for other := range links {
 		other.linkSignal(p, reason)
 	}
+	// After the links: a linked caller is dead before its Call returns,
+	// as in OTP, where the exit signal kills it first.
+	failCalls(calls, self, reason)
 	for ref, watcher := range monitoredBy {
 		watcher.deliverDown(ref, self, reason)
 	}

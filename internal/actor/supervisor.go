@@ -118,21 +118,28 @@ func RestForOne(n, failed int) []int {
 type SupervisorSpec struct {
 	// Strategy defaults to OneForOne.
 	Strategy Strategy
-	// MaxRestarts is the restart intensity: more than MaxRestarts restarts
-	// within Within stops the supervisor. Zero means 3; a negative value
-	// allows no restart at all.
-	MaxRestarts int
+	// MaxRestarts is the restart intensity: more than *MaxRestarts
+	// restarts within Within stop the supervisor. nil means
+	// DefaultMaxRestarts; new(0) allows no restart at all (max_restarts: 0).
+	MaxRestarts *int
 	// Within is the intensity period; zero means 5s.
 	Within time.Duration
 	// Children are started in order and stopped in reverse order.
 	Children []ChildSpec
 }
 
+// DefaultMaxRestarts is the intensity of a SupervisorSpec whose
+// MaxRestarts is nil: Elixir's Supervisor default (3 restarts in 5
+// seconds). Erlang's supervisor defaults to 1 restart in 5 seconds.
+const DefaultMaxRestarts = 3
+
 // Errors of the supervisor functions; compare with errors.Is.
 var (
-	// ErrMaxRestarts is wrapped in the exit reason of a supervisor that
-	// gave up because its children restarted too often. The reason also
-	// wraps the last child's exit reason and names the child.
+	// ErrMaxRestarts matches the exit reason of a supervisor that gave up
+	// because its children restarted too often. That reason also matches
+	// Shutdown, the reason OTP's supervisor exits with; it names the last
+	// child and its reason in its text but does not wrap it, so it never
+	// looks Normal.
 	ErrMaxRestarts = errors.New("reached max restart intensity")
 	// ErrChildNotFound: no child with that id.
 	ErrChildNotFound = errors.New("child not found")
@@ -188,15 +195,15 @@ func startSupervisor(parent *Process, spec SupervisorSpec, opts []StartOption) (
 		}
 		seen[c.ID] = true
 	}
-	s := &supervisor{strategy: spec.Strategy, max: spec.MaxRestarts, within: spec.Within}
+	s := &supervisor{strategy: spec.Strategy, max: DefaultMaxRestarts, within: spec.Within}
 	if s.strategy == nil {
 		s.strategy = OneForOne
 	}
-	switch {
-	case s.max == 0:
-		s.max = 3
-	case s.max < 0:
-		s.max = 0
+	if spec.MaxRestarts != nil {
+		if *spec.MaxRestarts < 0 {
+			return PID{}, fmt.Errorf("start supervisor: MaxRestarts %d: want new(0) for no restart, or more", *spec.MaxRestarts)
+		}
+		s.max = *spec.MaxRestarts
 	}
 	if s.within <= 0 {
 		s.within = 5 * time.Second
@@ -329,8 +336,7 @@ func (s *supervisor) childExited(pid PID, reason error) error {
 		return nil
 	}
 	if !s.addRestart() {
-		return fmt.Errorf("supervisor %v: child %q exited with %w, more than %d restarts in %v: %w",
-			s.p.Self(), c.spec.ID, reason, s.max, s.within, ErrMaxRestarts)
+		return s.gaveUp(c.spec.ID, "exited with", reason)
 	}
 	return s.restartGroup(s.strategy(len(s.children), i), i)
 }
@@ -397,10 +403,28 @@ func (s *supervisor) retry(ids []string) error {
 	defer s.publish()
 	if !s.addRestart() {
 		c := group[0]
-		return fmt.Errorf("supervisor %v: child %q failed to restart (%w), more than %d restarts in %v: %w",
-			s.p.Self(), c.spec.ID, c.lastReason, s.max, s.within, ErrMaxRestarts)
+		return s.gaveUp(c.spec.ID, "failed to restart:", c.lastReason)
 	}
 	return s.startGroup(group)
+}
+
+// gaveUp is the supervisor's exit reason when the intensity is exceeded.
+func (s *supervisor) gaveUp(id, what string, reason error) error {
+	return &maxRestartsError{fmt.Sprintf("supervisor %v: child %q %s %v, more than %d restarts in %v",
+		s.p.Self(), id, what, reason, s.max, s.within)}
+}
+
+// maxRestartsError matches Shutdown and ErrMaxRestarts. The child's
+// reason is only text: wrapping it would let a child that exited Normal
+// make the supervisor's exit look normal, and the failure would not climb.
+type maxRestartsError struct{ what string }
+
+func (e *maxRestartsError) Error() string {
+	return "shutdown: " + e.what + ": " + ErrMaxRestarts.Error()
+}
+
+func (e *maxRestartsError) Is(target error) bool {
+	return target == Shutdown || target == ErrMaxRestarts
 }
 
 // addRestart records a restart and reports whether the intensity allows

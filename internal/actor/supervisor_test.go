@@ -210,7 +210,7 @@ func TestIntensityExceededParentSeesWhy(t *testing.T) {
 		parent := Spawn(func(p *Process) error {
 			p.TrapExit(true)
 			sup, err := p.StartLinkSupervisor(SupervisorSpec{
-				MaxRestarts: 2, Within: time.Minute,
+				MaxRestarts: new(2), Within: time.Minute,
 				Children: []ChildSpec{workerSpec("a", j), workerSpec("flaky", j)},
 			})
 			if err != nil {
@@ -237,8 +237,11 @@ func TestIntensityExceededParentSeesWhy(t *testing.T) {
 			t.Fatal("supervisor still running after a 3rd crash within Within; MaxRestarts 2 allows only 2 restarts")
 		}
 		reason := <-reasons
-		if !errors.Is(reason, ErrMaxRestarts) || !errors.Is(reason, boom) || !strings.Contains(reason.Error(), `"flaky"`) {
-			t.Fatalf("supervisor exit reason %q: want ErrMaxRestarts, boom and the child id", reason)
+		// OTP's supervisor exits with shutdown; the child and its reason
+		// are only in the text (OTP's log report), never wrapped.
+		if !errors.Is(reason, Shutdown) || !errors.Is(reason, ErrMaxRestarts) || errors.Is(reason, boom) ||
+			!strings.Contains(reason.Error(), `"flaky"`) || !strings.Contains(reason.Error(), "boom") {
+			t.Fatalf("supervisor exit reason %q: want one matching Shutdown and ErrMaxRestarts, not wrapping boom, naming the child and its reason", reason)
 		}
 		// Before giving up, the supervisor stopped its other children.
 		if got := j.get(); got[len(got)-1] != "stop a" {
@@ -252,7 +255,7 @@ func TestIntensityWindowSlides(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		boom := errors.New("boom")
 		j := &journal{}
-		sup, _ := StartSupervisor(SupervisorSpec{MaxRestarts: 2, Within: time.Second,
+		sup, _ := StartSupervisor(SupervisorSpec{MaxRestarts: new(2), Within: time.Second,
 			Children: []ChildSpec{workerSpec("w", j)}})
 		t.Cleanup(func() { Exit(sup, Kill) }) // inside the bubble, even when the test fails
 		crash := func() {
@@ -452,10 +455,10 @@ func TestCrashStormRecovers(t *testing.T) {
 				return StartServer(&quietWorker{})
 			}})
 		}
-		spec := SupervisorSpec{Strategy: s, MaxRestarts: 1_000_000, Within: time.Second, Children: kids}
+		spec := SupervisorSpec{Strategy: s, MaxRestarts: new(1_000_000), Within: time.Second, Children: kids}
 		return ChildSpec{ID: name, Supervisor: true, Start: func() (PID, error) { return StartSupervisor(spec) }}
 	}
-	root, err := StartSupervisor(SupervisorSpec{MaxRestarts: 1_000_000, Within: time.Second, Children: []ChildSpec{
+	root, err := StartSupervisor(SupervisorSpec{MaxRestarts: new(1_000_000), Within: time.Second, Children: []ChildSpec{
 		mid("one", OneForOne), mid("all", OneForAll), mid("rest", RestForOne),
 	}})
 	if err != nil {
@@ -674,4 +677,101 @@ func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+// normalWorker exits Normal whenever it gets a cast.
+type normalWorker struct{ BaseServer }
+
+func (normalWorker) HandleCast(p *Process, msg any) error { return Normal }
+
+// A permanent child exiting normal until the limit: the supervisor's own
+// exit is not normal, so a linked process that does not trap exits dies
+// with it and the failure climbs (OTP: shutdown).
+func TestIntensityExceededByNormalExitsIsNotNormal(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		sups := make(chan PID, 1)
+		var runErr error
+		done := make(chan struct{})
+		var linked PID
+		t.Cleanup(func() { Exit(linked, Kill) })
+		go func() {
+			defer close(done)
+			runErr = Run(func(p *Process) error {
+				linked = p.Self()
+				sup, err := p.StartLinkSupervisor(SupervisorSpec{MaxRestarts: new(1), Within: time.Minute,
+					Children: []ChildSpec{{ID: "w", Start: func() (PID, error) { return StartServer(normalWorker{}) }}}})
+				if err != nil {
+					return err
+				}
+				sups <- sup
+				_, err = p.Receive(Infinity) // only the supervisor's exit signal ends this
+				return err
+			})
+		}()
+		sup := <-sups
+		for range 2 {
+			if pid := childPID(t, sup, "w"); !pid.IsZero() {
+				Cast(pid, "exit normal")
+			}
+			synctest.Wait()
+		}
+		select {
+		case <-done:
+		default:
+			t.Fatalf("the supervisor gave up (alive=%v) but the process linked to it, not trapping exits, still runs: its exit reason was normal", Alive(sup))
+		}
+		if runErr == nil || !errors.Is(runErr, Shutdown) || isNormal(runErr) {
+			t.Fatalf("linked process exited with %v, want the supervisor's reason matching Shutdown (the failure must climb)", runErr)
+		}
+	})
+}
+
+// A transient child supervisor that gave up stays down: its reason
+// matches Shutdown, which transient children are not restarted after.
+func TestTransientSupervisorThatGaveUpStaysDown(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		boom := errors.New("boom")
+		j := &journal{}
+		root, err := StartSupervisor(SupervisorSpec{Children: []ChildSpec{{
+			ID: "sub", Supervisor: true, Restart: Transient,
+			Start: func() (PID, error) {
+				return StartSupervisor(SupervisorSpec{MaxRestarts: new(0), Children: []ChildSpec{workerSpec("w", j)}})
+			},
+		}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { Exit(root, Kill) })
+		sub := childPID(t, root, "sub")
+		Cast(childPID(t, sub, "w"), boom)
+		synctest.Wait()
+		if Alive(sub) {
+			t.Fatal("a supervisor with MaxRestarts new(0) restarted its child instead of giving up")
+		}
+		if got := childPID(t, root, "sub"); !got.IsZero() || !Alive(root) {
+			t.Fatalf("root restarted the transient supervisor that gave up (now %v, root alive %v); OTP leaves it down", got, Alive(root))
+		}
+	})
+}
+
+func TestMaxRestartsDefaultAndNegative(t *testing.T) {
+	if _, err := StartSupervisor(SupervisorSpec{MaxRestarts: new(-1)}); err == nil {
+		t.Fatal("StartSupervisor accepted MaxRestarts new(-1)")
+	}
+	synctest.Test(t, func(t *testing.T) {
+		boom := errors.New("boom")
+		j := &journal{}
+		sup, err := StartSupervisor(SupervisorSpec{Children: []ChildSpec{workerSpec("w", j)}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { Exit(sup, Kill) })
+		for crash := 1; crash <= 4; crash++ {
+			Cast(childPID(t, sup, "w"), boom)
+			synctest.Wait()
+			if alive := Alive(sup); alive != (crash <= DefaultMaxRestarts) {
+				t.Fatalf("after crash %d the supervisor is alive=%v; the default allows %d restarts", crash, alive, DefaultMaxRestarts)
+			}
+		}
+	})
 }

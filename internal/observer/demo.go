@@ -91,7 +91,7 @@ func (d *Demo) start() error {
 		Strategy: actor.OneForOne,
 		// Forgiving, so a class can kill things for a while; the lesson
 		// shows how to exceed it on purpose.
-		MaxRestarts: 10,
+		MaxRestarts: new(10),
 		Within:      10 * time.Second,
 		Children: []actor.ChildSpec{
 			{ID: "cache", Start: func() (actor.PID, error) {
@@ -99,12 +99,12 @@ func (d *Demo) start() error {
 			}},
 			{ID: "pool", Supervisor: true, Start: func() (actor.PID, error) {
 				return actor.StartSupervisor(actor.SupervisorSpec{
-					Strategy: actor.OneForAll, MaxRestarts: 5, Within: 10 * time.Second, Children: workers,
+					Strategy: actor.OneForAll, MaxRestarts: new(5), Within: 10 * time.Second, Children: workers,
 				})
 			}},
 			{ID: "feed", Supervisor: true, Start: func() (actor.PID, error) {
 				return actor.StartSupervisor(actor.SupervisorSpec{
-					Strategy: actor.RestForOne, MaxRestarts: 5, Within: 10 * time.Second,
+					Strategy: actor.RestForOne, MaxRestarts: new(5), Within: 10 * time.Second,
 					Children: []actor.ChildSpec{
 						{ID: "source", Start: func() (actor.PID, error) {
 							return actor.Spawn(d.source, actor.Name(d.name("source")), actor.Kind("process")), nil

@@ -345,9 +345,11 @@ func reason(err error) string {
 	}
 	msg := strings.ReplaceAll(err.Error(), "\n", " ")
 	if errors.Is(err, actor.ErrMaxRestarts) {
-		// "supervisor <0.3>: child "w" exited with killed, more than 5
-		// restarts in 10s: reached max restart intensity" -> the news first.
+		// "shutdown: supervisor <0.3>: child "w" exited with killed, more
+		// than 5 restarts in 10s: reached max restart intensity" -> the
+		// news first.
 		msg = strings.TrimSuffix(msg, ": "+actor.ErrMaxRestarts.Error())
+		msg = strings.TrimPrefix(msg, actor.Shutdown.Error()+": ")
 		if strings.HasPrefix(msg, "supervisor <") {
 			if i := strings.Index(msg, ": "); i >= 0 {
 				msg = msg[i+2:]

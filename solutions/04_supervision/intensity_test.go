@@ -102,7 +102,7 @@ func TestTooManyRestartsTakePipelineDown(t *testing.T) {
 	select {
 	case reason := <-down:
 		if !errors.Is(reason, actor.ErrMaxRestarts) {
-			t.Fatalf("the pipeline supervisor exited with %v, want a reason wrapping actor.ErrMaxRestarts", reason)
+			t.Fatalf("the pipeline supervisor exited with %v, want actor.Shutdown (matching actor.ErrMaxRestarts), the reason a supervisor that reached its restart intensity exits with, as in Erlang and Elixir", reason)
 		}
 	case <-time.After(testWait):
 		t.Fatalf("after 3 crashes within a minute, the pipeline supervisor is still running: with Intensity{MaxRestarts: 2, Within: time.Minute} the third restart is one too many. Set MaxRestarts and Within in the pipeline's SupervisorSpec")
