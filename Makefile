@@ -17,6 +17,7 @@ run: ## start otpgo (where you are, what to do next)
 test: ## gofmt, vet, all tests with -race, otpgo verify, and the peer benchmarks still build (what CI runs)
 	@out="$$(gofmt -l .)"; if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
+	@command -v escript >/dev/null || echo "!!! CONFORMANCE SUITE AGAINST ERLANG/OTP SKIPPED (internal/actor/conformance): escript not found; apt-get install -y erlang-base"
 	$(GO) test -race ./...
 	$(GO) run ./cmd/otpgo verify
 	# benchmarks/ is its own module, so ./... above skips it: an actor API change must not break it silently.
