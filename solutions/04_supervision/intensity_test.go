@@ -101,7 +101,7 @@ func TestTooManyRestartsTakePipelineDown(t *testing.T) {
 	Crash(childPIDs(t, pipeline)["conn"], errTestBoom)
 	select {
 	case reason := <-down:
-		if !errors.Is(reason, actor.ErrMaxRestarts) {
+		if !errors.Is(reason, actor.Shutdown) || !errors.Is(reason, actor.ErrMaxRestarts) {
 			t.Fatalf("the pipeline supervisor exited with %v, want actor.Shutdown (matching actor.ErrMaxRestarts), the reason a supervisor that reached its restart intensity exits with, as in Erlang and Elixir", reason)
 		}
 	case <-time.After(testWait):
