@@ -83,8 +83,9 @@
 // supervisor defaults to 1. Within defaults to 5 seconds in both.
 //
 // Other differences from Erlang, each with what to write in Go to get
-// OTP's behaviour (the conformance suite in internal/actor/conformance
-// runs both and expects exactly these differences):
+// OTP's behaviour. The conformance suite (internal/actor/conformance) runs
+// scenarios in Go and in Erlang/OTP and passes only when the traces
+// differ exactly where this list says:
 //   - Processes share memory. Messages are Go values, not copies: send
 //     values you will not modify afterwards.
 //   - There are no distributed nodes, no hot code loading, no process
@@ -114,7 +115,8 @@
 //   - A supervisor answers a Call it does not understand with an error
 //     matching ErrUnknownRequest, and logs a Cast or message it does not
 //     expect; both leave it running. OTP 25's supervisor crashes on an
-//     unknown call or cast (function_clause), restarting its subtree.
+//     unknown call or cast (function_clause), restarting its subtree;
+//     call Exit(sup, reason) yourself for that.
 //   - Scheduling is Go's: no reductions, no per-process heaps, no
 //     priorities. A process that never calls Receive is never interrupted.
 //
