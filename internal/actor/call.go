@@ -117,9 +117,13 @@ func doCall(caller *Process, pid PID, req any, timeout time.Duration) (any, erro
 		t = time.AfterFunc(timeout, c.expire)
 	}
 	var v any
-	select {
-	case v = <-c.ch:
-	case <-died:
+	if died == nil {
+		v = <-c.ch // a plain receive is cheaper than a select
+	} else {
+		select {
+		case v = <-c.ch:
+		case <-died:
+		}
 	}
 	if t != nil {
 		t.Stop()
