@@ -944,7 +944,7 @@ func statemStateTimeout(tr *tracer) error {
 					if ev.Type == actor.StateTimeoutEvent {
 						tr.t("state_timeout %v in a", ev.Content)
 						actor.Send(main, "in_b")
-						return actor.NextState("b", actor.StateTimeout{After: 300 * time.Millisecond, Msg: "t2"}), nil
+						return actor.NextState("b", actor.StateTimeout{After: time.Second, Msg: "t2"}), nil
 					}
 					return actor.KeepState(), nil
 				},
@@ -976,7 +976,7 @@ func statemStateTimeout(tr *tracer) error {
 			return err
 		}
 		actor.Cast(m, "go")
-		time.Sleep(500 * time.Millisecond)
+		time.Sleep(1200 * time.Millisecond) // past the 1s timeout it cancelled
 		state, err := actor.Call(m, "state", wait)
 		tr.t("state %v", state)
 		return errors.Join(err, actor.Stop(m, nil, wait))
@@ -1028,7 +1028,7 @@ func statemEventTimeout(tr *tracer) error {
 						if ev.Content == "idle1" {
 							tr.t("timeout idle1")
 							actor.Send(main, "armed")
-							return actor.KeepState(actor.EventTimeout{After: 300 * time.Millisecond, Msg: "idle2"}), nil
+							return actor.KeepState(actor.EventTimeout{After: time.Second, Msg: "idle2"}), nil
 						}
 						tr.t("timeout %v", ev.Content)
 					case actor.CastEvent:
@@ -1047,7 +1047,7 @@ func statemEventTimeout(tr *tracer) error {
 			return err
 		}
 		actor.Cast(m, "ping")
-		time.Sleep(500 * time.Millisecond)
+		time.Sleep(1200 * time.Millisecond) // past the 1s timeout it cancelled
 		_, err = actor.Call(m, "sync", wait)
 		return errors.Join(err, actor.Stop(m, nil, wait))
 	})
@@ -1057,7 +1057,7 @@ func statemGenericTimeout(tr *tracer) error {
 	return actor.Run(func(p *actor.Process) error {
 		main := p.Self()
 		m, err := actor.StartStateMachine(&machine{
-			init: actor.NextState("a", actor.GenericTimeout{Name: "tick", After: 50 * time.Millisecond, Msg: "t1"}),
+			init: actor.NextState("a", actor.GenericTimeout{Name: "tick", After: time.Second, Msg: "t1"}),
 			states: map[string]actor.StateFunc{
 				"a": func(p *actor.Process, ev actor.StateEvent) (actor.Transition, error) {
 					if ev.Type == actor.CastEvent {
@@ -1101,7 +1101,8 @@ func killBusyProcess(tr *tracer) error {
 		}
 		p.Exit(pid, actor.Kill)
 		tr.t("down %s", down(p, pid))
-		if _, err := p.ReceiveMatch(is("still_running"), 400*time.Millisecond); err == nil {
+		// The zombie always gets there; Erlang's killed process never does.
+		if _, err := p.ReceiveMatch(is("still_running"), wait); err == nil {
 			tr.t("still running after kill")
 		}
 		return nil

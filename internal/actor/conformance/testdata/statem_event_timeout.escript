@@ -24,7 +24,7 @@ locked(_, _, D) -> {keep_state, D}.
 open(_, _, D) -> {keep_state, D}.
 
 init(Main) -> {ok, a, Main, [{timeout, 20, idle1}]}.
-a(timeout, idle1, Main) -> t("timeout idle1", []), Main ! armed, {keep_state, Main, [{timeout, 300, idle2}]};
+a(timeout, idle1, Main) -> t("timeout idle1", []), Main ! armed, {keep_state, Main, [{timeout, 1000, idle2}]};
 a(timeout, Msg, Main) -> t("timeout ~p", [Msg]), {keep_state, Main};
 a(cast, ping, Main) -> t("cast ping", []), {keep_state, Main};
 a({call, From}, sync, Main) -> {keep_state, Main, [{reply, From, ok}]}.
@@ -33,6 +33,6 @@ main(_) ->
     {ok, M} = gen_statem:start(?MODULE, self(), []),
     receive armed -> ok end,
     gen_statem:cast(M, ping),
-    timer:sleep(500),
+    timer:sleep(1200),
     ok = gen_statem:call(M, sync),
     gen_statem:stop(M).

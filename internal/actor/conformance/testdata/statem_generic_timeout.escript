@@ -22,7 +22,7 @@ c(_, _, D) -> {keep_state, D}.
 locked(_, _, D) -> {keep_state, D}.
 open(_, _, D) -> {keep_state, D}.
 
-init(Main) -> {ok, a, Main, [{{timeout, tick}, 50, t1}]}.
+init(Main) -> {ok, a, Main, [{{timeout, tick}, 1000, t1}]}.
 a(cast, go, Main) -> t("cast go in a", []), {next_state, b, Main}.
 b({timeout, Name}, Msg, Main) -> t("generic timeout ~p ~p in b", [Name, Msg]), Main ! fired, {keep_state, Main}.
 main(_) ->

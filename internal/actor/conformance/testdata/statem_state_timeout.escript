@@ -24,7 +24,7 @@ init(Main) -> {ok, a, Main, [{state_timeout, 20, t1}]}.
 a(state_timeout, Msg, Main) ->
     t("state_timeout ~p in a", [Msg]),
     Main ! in_b,
-    {next_state, b, Main, [{state_timeout, 300, t2}]}.
+    {next_state, b, Main, [{state_timeout, 1000, t2}]}.
 b(cast, go, Main) -> t("cast go in b", []), {next_state, c, Main};
 b(state_timeout, Msg, Main) -> t("state_timeout ~p in b", [Msg]), {keep_state, Main}.
 c({call, From}, state, Main) -> {keep_state, Main, [{reply, From, c}]};
@@ -34,6 +34,6 @@ main(_) ->
     {ok, M} = gen_statem:start(?MODULE, self(), []),
     receive in_b -> ok end,
     gen_statem:cast(M, go),
-    timer:sleep(500),
+    timer:sleep(1200),
     t("state ~p", [gen_statem:call(M, state)]),
     gen_statem:stop(M).
