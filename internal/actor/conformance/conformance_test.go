@@ -21,8 +21,12 @@ import (
 // scriptTimeout bounds one escript run; a scenario takes well under 3s.
 const scriptTimeout = 60 * time.Second
 
-// maxTrace caps what is read from an escript: its output is input.
-const maxTrace = 1 << 20
+// maxTrace and maxLines cap what is read from an escript: its output is
+// input, and diff's table grows with the product of the line counts.
+const (
+	maxTrace = 1 << 20
+	maxLines = 1000
+)
 
 // expectedDiff is a documented difference: the lines only Erlang prints
 // and the lines only Go prints, in order, and why. doc names the sentence
@@ -185,7 +189,11 @@ func runEscript(t *testing.T, escript, path string) ([]string, error) {
 	case waitErr != nil:
 		return nil, fmt.Errorf("escript %s: %w\n%s\n%s", path, waitErr, data, stderr.String())
 	}
-	return lines(string(data)), nil
+	trace := lines(string(data))
+	if len(trace) > maxLines {
+		return nil, fmt.Errorf("escript %s printed %d lines, more than the %d a scenario may print", path, len(trace), maxLines)
+	}
+	return trace, nil
 }
 
 type limitedWriter struct {
