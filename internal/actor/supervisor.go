@@ -623,8 +623,8 @@ func (s *supervisor) manage(req any) (any, error) {
 // supervisors may take a while (a child shutting down), so like OTP it
 // waits without a deadline; it still returns at once if the supervisor
 // dies.
-func supCall[T any](sup PID, req any) (T, error) {
-	var zero T
+func supCall[reply any](sup PID, req any) (reply, error) {
+	var zero reply
 	if sup.p != nil && !sup.p.supervisor {
 		return zero, fmt.Errorf("%v is a %s, not a supervisor", sup, sup.p.kind)
 	}
@@ -635,7 +635,7 @@ func supCall[T any](sup PID, req any) (T, error) {
 	if v == nil {
 		return zero, nil
 	}
-	t, ok := v.(T)
+	t, ok := v.(reply)
 	if !ok {
 		return zero, fmt.Errorf("supervisor %v answered %T to %T, want %T", sup, v, req, zero)
 	}

@@ -146,7 +146,6 @@ var actorNames = []string{
 	"Supervisor",
 	"SupervisorSpec",
 	"Supervisors",
-	"T",
 	"Temporary",
 	"Terminate",
 	"TerminateChild",
