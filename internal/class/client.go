@@ -1,0 +1,394 @@
+package class
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/otpgo/otpgo/internal/progress"
+	"github.com/otpgo/otpgo/internal/runner"
+)
+
+// Files of the attendee's side, in <checkout>/.otpgo/class/.
+const (
+	MemberFile = "attendee.json" // the board's address, this attendee's token, counters
+	QueueFile  = "queue"         // reports not yet delivered, one JSON object a line
+	lockFile   = "lock"
+)
+
+// MaxQueue bounds the queue; past it the oldest reports are dropped (a
+// board away for hours wants the latest state, not every attempt).
+const MaxQueue = 1000
+
+// ReportWait bounds what reporting may add to a check: a board that does
+// not answer within it gets the report later, from the queue.
+const ReportWait = time.Second
+
+// Member is what `class join` stores for the attendee.
+type Member struct {
+	Addr     string                `json:"addr"`
+	Token    string                `json:"token"`
+	Attendee string                `json:"attendee"`
+	Name     string                `json:"name"`
+	Session  string                `json:"session"`
+	Code     string                `json:"code"` // to say how to join again
+	NextSeq  uint64                `json:"next_seq"`
+	Steps    map[string]*stepTrack `json:"steps,omitempty"`
+}
+
+type stepTrack struct {
+	Attempts int       `json:"attempts"`
+	First    time.Time `json:"first"` // the first check of the step
+}
+
+func classDir(stateDir string) string { return filepath.Join(stateDir, "class") }
+
+// Joined returns the membership stored in stateDir (the checkout's
+// .otpgo), if the attendee has joined a class.
+func Joined(stateDir string) (Member, bool) {
+	var m Member
+	data, err := os.ReadFile(filepath.Join(classDir(stateDir), MemberFile))
+	if err != nil || len(data) > 1<<20 || json.Unmarshal(data, &m) != nil || m.Token == "" || m.Addr == "" {
+		return Member{}, false
+	}
+	return m, true
+}
+
+func saveMember(stateDir string, m Member) error {
+	data, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encode the class membership: %w", err)
+	}
+	p := filepath.Join(classDir(stateDir), MemberFile)
+	if err := os.WriteFile(p+".tmp", data, 0o600); err != nil {
+		return fmt.Errorf("save the class membership: %w", err)
+	}
+	if err := os.Rename(p+".tmp", p); err != nil {
+		return fmt.Errorf("save the class membership: %w", err)
+	}
+	return nil
+}
+
+// withLock serialises the attendee's otpgo processes (a check in one
+// terminal, watch in another) over the membership and the queue.
+func withLock(stateDir string, fn func() error) error {
+	if err := os.MkdirAll(classDir(stateDir), 0o700); err != nil {
+		return fmt.Errorf("create %s: %w", classDir(stateDir), err)
+	}
+	return progress.WithFileLock(filepath.Join(classDir(stateDir), lockFile), fn)
+}
+
+// baseURL accepts "host:port" or a URL.
+func baseURL(addr string) string {
+	if strings.HasPrefix(addr, "http://") || strings.HasPrefix(addr, "https://") {
+		return strings.TrimSuffix(addr, "/")
+	}
+	return "http://" + addr
+}
+
+var httpClient = &http.Client{Transport: &http.Transport{
+	DialContext:           (&net.Dialer{Timeout: ReportWait}).DialContext,
+	ResponseHeaderTimeout: ReportWait,
+	MaxIdleConns:          2,
+	IdleConnTimeout:       10 * time.Second,
+}}
+
+func post(ctx context.Context, url, token string, body any, out any) (int, error) {
+	data, err := json.Marshal(body)
+	if err != nil {
+		return 0, fmt.Errorf("encode: %w", err)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(data))
+	if err != nil {
+		return 0, fmt.Errorf("build the request: %w", err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := httpClient.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	lr := io.LimitReader(resp.Body, 64<<10)
+	if resp.StatusCode != http.StatusOK {
+		var e ErrorReply
+		if json.NewDecoder(lr).Decode(&e) != nil || e.Error == "" {
+			e.Error = resp.Status
+		}
+		return resp.StatusCode, fmt.Errorf("%w: %s", ErrServer, clip(e.Error, 200))
+	}
+	if err := json.NewDecoder(lr).Decode(out); err != nil {
+		return resp.StatusCode, fmt.Errorf("read the board's answer: %w", err)
+	}
+	return resp.StatusCode, nil
+}
+
+// Join registers name with the board at addr and stores the token in
+// stateDir. Any earlier membership and its queue are replaced.
+func Join(ctx context.Context, stateDir, addr, code, name string) (Member, error) {
+	name, err := CleanName(name)
+	if err != nil {
+		return Member{}, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	var rep JoinReply
+	if _, err := post(ctx, baseURL(addr)+"/api/join", "", JoinRequest{Code: code, Name: name}, &rep); err != nil {
+		if errors.Is(err, ErrServer) {
+			return Member{}, err
+		}
+		return Member{}, fmt.Errorf("no class board answers at %s (%v): check the address on the trainer's screen, and that you are on the same network", addr, err)
+	}
+	m := Member{Addr: addr, Token: rep.Token, Attendee: rep.Attendee, Name: name, Session: rep.Session, Code: code, NextSeq: 1}
+	err = withLock(stateDir, func() error {
+		if err := os.Remove(filepath.Join(classDir(stateDir), QueueFile)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("clear the old queue: %w", err)
+		}
+		return saveMember(stateDir, m)
+	})
+	return m, err
+}
+
+// Report tells the trainer's board about a check's verdicts, if the
+// attendee joined a class. It never fails the check and takes at most
+// about ReportWait: what it cannot deliver waits in the queue, sent first
+// next time. It returns one line for the attendee, or "" when all is
+// well (or there is no class).
+func Report(ctx context.Context, stateDir string, vs ...runner.Verdict) string {
+	if _, ok := Joined(stateDir); !ok || len(vs) == 0 {
+		return ""
+	}
+	hints := progress.Open(stateDir, progress.WithWarn(func(string) {}))
+	st, err := hints.Load()
+	if err != nil {
+		st = &progress.State{}
+	}
+	now := time.Now()
+	rs := make([]Update, 0, len(vs))
+	for _, v := range vs {
+		r := Update{Kind: KindCheck, Step: v.Step, Status: v.Status.String(), Hints: st.HintsSeen(v.Step), At: now}
+		if v.Status != runner.Passed {
+			r.Message = firstLine(v.Detail)
+			for _, t := range v.Tests {
+				if !t.Passed {
+					r.Test, r.Message = t.Name, cmpOr(firstLine(t.Message), r.Message)
+					break
+				}
+			}
+			r.Message = strings.ReplaceAll(r.Message, runner.HiddenPrefix, "")
+		}
+		rs = append(rs, r)
+	}
+	return send(ctx, stateDir, rs...)
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+// RaiseHand raises (or, with lower, lowers) the attendee's hand, with a
+// message and the diff of the step's files against its start.
+func RaiseHand(ctx context.Context, stateDir, step, message, diff string, lower bool) (string, error) {
+	if _, ok := Joined(stateDir); !ok {
+		return "", errors.New("you have not joined a class: otpgo class join ADDR CODE --name NAME first")
+	}
+	r := Update{Kind: KindHand, Step: step, Message: message, Diff: diff, At: time.Now()}
+	if lower {
+		r = Update{Kind: KindLower, At: r.At}
+	}
+	if len(r.Diff) > MaxDiff {
+		r.Diff = r.Diff[:MaxDiff] // a byte cut may split a rune: the JSON encoder replaces it
+		r.Diff = strings.ToValidUTF8(r.Diff, "") + "\n... (cut: the diff is longer)"
+		r.Diff = r.Diff[:min(len(r.Diff), MaxDiff)]
+	}
+	return send(ctx, stateDir, r), nil
+}
+
+// Leave tells the board (within ReportWait) and forgets the membership
+// and its queue.
+func Leave(ctx context.Context, stateDir string) (string, error) {
+	if _, ok := Joined(stateDir); !ok {
+		return "", errors.New("you are not in a class")
+	}
+	notice := send(ctx, stateDir, Update{Kind: KindLeave, At: time.Now()})
+	err := withLock(stateDir, func() error {
+		for _, f := range []string{MemberFile, QueueFile} {
+			if err := os.Remove(filepath.Join(classDir(stateDir), f)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return fmt.Errorf("forget the class: %w", err)
+			}
+		}
+		return nil
+	})
+	return notice, err
+}
+
+// Flush sends what is queued (within ReportWait) and returns a line for
+// the attendee, or "" if all went or nothing was queued.
+func Flush(ctx context.Context, stateDir string) string {
+	if _, ok := Joined(stateDir); !ok {
+		return ""
+	}
+	return send(ctx, stateDir)
+}
+
+// send numbers and queues rs, then delivers the queue in order.
+func send(ctx context.Context, stateDir string, rs ...Update) string {
+	ctx, cancel := context.WithTimeout(ctx, ReportWait)
+	defer cancel()
+	var notice string
+	err := withLock(stateDir, func() error {
+		m, ok := Joined(stateDir)
+		if !ok {
+			return nil
+		}
+		now := time.Now()
+		for i := range rs {
+			r := &rs[i]
+			r.Seq = max(m.NextSeq, 1)
+			m.NextSeq = r.Seq + 1
+			r.Test, r.Message = clip(r.Test, MaxTest), clip(r.Message, MaxMessage)
+			if r.Kind == KindCheck {
+				if m.Steps == nil {
+					m.Steps = map[string]*stepTrack{}
+				}
+				t := m.Steps[r.Step]
+				if t == nil {
+					t = &stepTrack{First: now}
+					m.Steps[r.Step] = t
+				}
+				t.Attempts++
+				r.Attempt, r.OnStep = t.Attempts, ToMillis(now.Sub(t.First))
+			}
+		}
+		if len(rs) > 0 {
+			if err := saveMember(stateDir, m); err != nil {
+				return err
+			}
+		}
+		q, dropped, err := loadQueue(stateDir)
+		if err != nil {
+			return err
+		}
+		q = append(q, rs...)
+		if over := len(q) - MaxQueue; over > 0 {
+			q, dropped = q[over:], dropped+over
+		}
+		left, msg := deliver(ctx, m, q)
+		notice = msg
+		if dropped > 0 {
+			notice = strings.TrimSpace(notice + fmt.Sprintf(" (%d old report(s) dropped: the queue is full)", dropped))
+		}
+		if len(left) == len(q) && len(rs) == 0 && dropped == 0 {
+			return nil // nothing changed
+		}
+		return saveQueue(stateDir, left)
+	})
+	if err != nil {
+		return "class: " + err.Error() + " (your check is not affected)"
+	}
+	return notice
+}
+
+// deliver posts q in batches, in order, until done, refused or out of
+// time, and returns what is left and a line for the attendee.
+func deliver(ctx context.Context, m Member, q []Update) ([]Update, string) {
+	for len(q) > 0 {
+		n, size := 0, 0
+		for n < len(q) && n < MaxBatch {
+			size += len(q[n].Diff) + len(q[n].Message)*6 + len(q[n].Test)*6 + 300 // worst case JSON escaping
+			if n > 0 && size > MaxBody-1024 {
+				break
+			}
+			n++
+		}
+		var rep ReportsReply
+		code, err := post(ctx, baseURL(m.Addr)+"/api/reports", m.Token, Batch{Reports: q[:n]}, &rep)
+		switch {
+		case err == nil:
+			i := 0
+			for i < len(q) && q[i].Seq <= rep.LastSeq {
+				i++
+			}
+			if i == 0 { // the board kept none: do not loop on them
+				return q, ""
+			}
+			q = q[i:]
+		case code == http.StatusUnauthorized:
+			return q, fmt.Sprintf("class: the board at %s no longer knows you (a new class session?): run otpgo class join %s CODE --name %q again, or otpgo class leave", m.Addr, m.Addr, m.Name)
+		case code == http.StatusBadRequest:
+			// The board cannot take these (another course version?): drop
+			// them, or every later report would wait behind them.
+			return q[n:], fmt.Sprintf("class: the board refused %d report(s): %v", n, err)
+		case code != 0:
+			return q, fmt.Sprintf("class: %v; %d report(s) kept for later", err, len(q))
+		default:
+			return q, fmt.Sprintf("class: the trainer's board at %s did not answer; %d report(s) kept, sent with your next check", m.Addr, len(q))
+		}
+	}
+	return nil, ""
+}
+
+func loadQueue(stateDir string) (q []Update, bad int, err error) {
+	f, err := os.Open(filepath.Join(classDir(stateDir), QueueFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, 0, nil
+	}
+	if err != nil {
+		return nil, 0, fmt.Errorf("read the report queue: %w", err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 0, 64<<10), 2*MaxBody)
+	for sc.Scan() {
+		var r Update
+		if json.Unmarshal(sc.Bytes(), &r) != nil || r.Seq == 0 {
+			bad++
+			continue
+		}
+		q = append(q, r)
+	}
+	if sc.Err() != nil {
+		bad++ // an over-long line: the rest of the queue is lost, never the check
+	}
+	return q, bad, nil
+}
+
+func saveQueue(stateDir string, q []Update) error {
+	p := filepath.Join(classDir(stateDir), QueueFile)
+	if len(q) == 0 {
+		if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("clear the report queue: %w", err)
+		}
+		return nil
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	for i := range q {
+		if err := enc.Encode(&q[i]); err != nil {
+			return fmt.Errorf("encode the report queue: %w", err)
+		}
+	}
+	if err := os.WriteFile(p+".tmp", buf.Bytes(), 0o600); err != nil {
+		return fmt.Errorf("save the report queue: %w", err)
+	}
+	if err := os.Rename(p+".tmp", p); err != nil {
+		return fmt.Errorf("save the report queue: %w", err)
+	}
+	return nil
+}
