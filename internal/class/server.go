@@ -44,9 +44,9 @@ type Server struct {
 	mu    sync.Mutex // guards board and the log's order
 	board *Board
 
-	joinIP     *limiter // joins per remote address
-	joinAny    *limiter // code tries, all addresses together
-	perAtt     *limiter // report requests per attendee
+	joinIP  *limiter // joins per remote address
+	joinAny *limiter // code tries, all addresses together
+	perAtt  *limiter // report requests per attendee
 }
 
 // NewServer replays dir's log (repairing a line cut by a crash) and opens
@@ -59,10 +59,10 @@ func NewServer(cfg Config, sess Session) (*Server, error) {
 		cfg.Warn = func(string) {}
 	}
 	s := &Server{cfg: cfg, session: sess, hub: newHub(),
-		board:      NewBoard(cfg.Chapters, cfg.StuckAfter, cfg.StuckAttempts),
-		joinIP:     newLimiter(1, 10, 10_000),
-		joinAny:    newLimiter(10, 50, 1),
-		perAtt:     newLimiter(10, 30, MaxAttendees+1),
+		board:   NewBoard(cfg.Chapters, cfg.StuckAfter, cfg.StuckAttempts),
+		joinIP:  newLimiter(1, 10, 10_000),
+		joinAny: newLimiter(10, 50, 1),
+		perAtt:  newLimiter(10, 30, MaxAttendees+1),
 	}
 	skipped, err := Replay(cfg.Dir, true, func(ev Event) { s.board.Apply(ev) })
 	if err != nil {
