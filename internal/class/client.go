@@ -208,7 +208,7 @@ func RaiseHand(ctx context.Context, stateDir, step, message, diff string, lower 
 	if _, ok := Joined(stateDir); !ok {
 		return "", errors.New("you have not joined a class: otpgo class join ADDR CODE --name NAME first")
 	}
-	r := Update{Kind: KindHand, Step: step, Message: message, Diff: diff, At: time.Now()}
+	r := Update{Kind: KindHand, Step: step, Message: clip(printable(message), MaxHandText), Diff: diff, At: time.Now()}
 	if lower {
 		r = Update{Kind: KindLower, At: r.At}
 	}

@@ -124,6 +124,7 @@ func runCheck(ctx context.Context, a *App, ids []string, f checkFlags) error {
 			fmt.Fprintf(a.Err, "warning: could not record your progress: %v\n", err)
 		}
 	}
+	a.reportToClass(ctx, verdicts)
 	if f.json {
 		if err := writeJSON(a, verdictsJSON(steps, verdicts)); err != nil {
 			return err

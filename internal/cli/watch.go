@@ -140,6 +140,7 @@ func runWatch(ctx context.Context, a *App, args []string, poll, noRace bool) err
 				fmt.Fprintf(a.Err, "warning: could not record your progress: %v\n", err)
 			}
 		}
+		a.reportToClass(ctx, vs)
 		a.printWatchVerdicts(c, steps, vs)
 		return nil
 	}
