@@ -6,7 +6,7 @@ GO ?= go
 # -race test binaries sleep 1 s at exit unless told not to.
 export GORACE ?= atexit_sleep_ms=0
 
-.PHONY: help run test verify bench bench-peers lint install
+.PHONY: help run test verify bench bench-peers class-load lint install
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -31,6 +31,9 @@ bench: ## benchmarks, with ratios to their baselines
 
 bench-peers: ## internal/actor beside raw Go, ergo, protoactor and hollywood (~4 min; see benchmarks/README.md)
 	cd benchmarks && $(GO) run ./cmd/table
+
+class-load: ## the class board under load: 200 attendees x 1 report/s for 1 min, server killed -9 midway (~75 s)
+	OTPGO_CLASS_LOAD=full $(GO) test -count=1 -run '^TestLoad$$' -v -timeout 5m ./internal/class
 
 lint: ## gofmt and go vet
 	@out="$$(gofmt -l .)"; if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi

@@ -25,6 +25,14 @@ func newLimiter(rate, burst float64, maxKeys int) *limiter {
 	return &limiter{rate: rate, burst: burst, buckets: map[string]*bucket{}, maxKeys: maxKeys}
 }
 
+// peek reports whether key has a token, taking none.
+func (l *limiter) peek(key string, now time.Time) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	b := l.buckets[key]
+	return b == nil || b.tokens+now.Sub(b.last).Seconds()*l.rate >= 1
+}
+
 // allow takes a token for key, if there is one.
 func (l *limiter) allow(key string, now time.Time) bool {
 	l.mu.Lock()

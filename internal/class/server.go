@@ -44,9 +44,8 @@ type Server struct {
 	mu    sync.Mutex // guards board and the log's order
 	board *Board
 
-	joinIP  *limiter // joins per remote address
-	joinAny *limiter // code tries, all addresses together
-	perAtt  *limiter // report requests per attendee
+	wrongCodes *limiter // wrong join codes, all addresses together
+	perAtt     *limiter // report requests per attendee
 }
 
 // NewServer replays dir's log (repairing a line cut by a crash) and opens
@@ -59,10 +58,9 @@ func NewServer(cfg Config, sess Session) (*Server, error) {
 		cfg.Warn = func(string) {}
 	}
 	s := &Server{cfg: cfg, session: sess, hub: newHub(),
-		board:   NewBoard(cfg.Chapters, cfg.StuckAfter, cfg.StuckAttempts),
-		joinIP:  newLimiter(1, 10, 10_000),
-		joinAny: newLimiter(10, 50, 1),
-		perAtt:  newLimiter(10, 30, MaxAttendees+1),
+		board:      NewBoard(cfg.Chapters, cfg.StuckAfter, cfg.StuckAttempts),
+		wrongCodes: newLimiter(10, 20, 1),
+		perAtt:     newLimiter(10, 30, MaxAttendees+1),
 	}
 	skipped, err := Replay(cfg.Dir, true, func(ev Event) { s.board.Apply(ev) })
 	if err != nil {
@@ -149,32 +147,22 @@ func fail(w http.ResponseWriter, code int, msg string) {
 	writeJSON(w, code, ErrorReply{Error: msg})
 }
 
-func remoteHost(r *http.Request) string {
-	h, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return h
-}
-
 func (s *Server) handleJoin(w http.ResponseWriter, r *http.Request) {
 	now := s.cfg.Now()
-	if !s.joinIP.allow(remoteHost(r), now) {
-		fail(w, http.StatusTooManyRequests, "too many joins from this address; wait a few seconds")
-		return
-	}
 	req, err := DecodeJoin(http.MaxBytesReader(w, r.Body, MaxBody))
 	if err != nil {
 		fail(w, http.StatusBadRequest, err.Error())
 		return
 	}
-	// Code tries are limited for every address together: a guesser on
-	// many addresses gets no more tries than one on a single address.
-	if !s.joinAny.allow("", now) {
-		fail(w, http.StatusTooManyRequests, "too many joins right now; try again in a few seconds")
+	// Wrong codes are limited for every address together: a guesser on
+	// many addresses gets no more tries than one on a single address, and
+	// the right code is never refused.
+	if !s.wrongCodes.peek("", now) {
+		fail(w, http.StatusTooManyRequests, "too many wrong join codes lately; try again in a few seconds")
 		return
 	}
 	if !codeMatches(req.Code, s.session.Code) {
+		s.wrongCodes.allow("", now)
 		fail(w, http.StatusForbidden, "wrong join code: check it against the trainer's screen")
 		return
 	}

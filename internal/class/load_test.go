@@ -1,0 +1,241 @@
+package class
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/otpgo/otpgo/internal/runner"
+)
+
+// The load run's server is this test binary, re-executed: its CPU is then
+// its own, and it can be killed -9 mid-run like a real one.
+const serverEnv = "OTPGO_CLASS_TEST_SERVER" // the store dir; the address is in OTPGO_CLASS_TEST_ADDR
+
+func TestMain(m *testing.M) {
+	if dir := os.Getenv(serverEnv); dir != "" {
+		os.Exit(childServer(dir, os.Getenv("OTPGO_CLASS_TEST_ADDR")))
+	}
+	os.Exit(m.Run())
+}
+
+// childServer serves until SIGTERM or its stdin closes (the test died),
+// then prints its figures.
+func childServer(dir, addr string) int {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
+	defer stop()
+	ctx, cancel := context.WithCancel(ctx)
+	go func() { bufio.NewReader(os.Stdin).ReadByte(); cancel() }()
+	sess, _, err := OpenSession(dir, false, time.Now())
+	if err != nil {
+		fmt.Println("error", err)
+		return 1
+	}
+	srv, err := NewServer(Config{Dir: dir, Chapters: testChapters}, sess)
+	if err != nil {
+		fmt.Println("error", err)
+		return 1
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		fmt.Println("error", err)
+		return 1
+	}
+	fmt.Println("ready", ln.Addr())
+	Serve(ctx, ln, srv.Handler())
+	st := srv.Stats()
+	fmt.Printf("stats reports=%d frames=%d p50=%s p99=%s\n", st.Reports, st.Frames, st.P50, st.P99)
+	return 0
+}
+
+type child struct {
+	cmd   *exec.Cmd
+	stdin interface{ Close() error }
+	out   chan string
+}
+
+func startChild(t *testing.T, dir, addr string) (*child, string) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), serverEnv+"="+dir, "OTPGO_CLASS_TEST_ADDR="+addr)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	in, _ := cmd.StdinPipe()
+	stdout, _ := cmd.StdoutPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	c := &child{cmd: cmd, stdin: in, out: make(chan string, 8)}
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			c.out <- sc.Text()
+		}
+		close(c.out)
+	}()
+	t.Cleanup(func() { syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL); in.Close() })
+	select {
+	case l := <-c.out:
+		if a, ok := strings.CutPrefix(l, "ready "); ok {
+			return c, a
+		}
+		t.Fatalf("server child: %s", l)
+	case <-time.After(20 * time.Second):
+		t.Fatal("server child not ready within 20 s")
+	}
+	return nil, ""
+}
+
+// cpu waits for the child's end and returns its CPU time and last line.
+func (c *child) wait() (time.Duration, string) {
+	last := ""
+	for l := range c.out {
+		last = l
+	}
+	c.cmd.Wait()
+	return c.cmd.ProcessState.UserTime() + c.cmd.ProcessState.SystemTime(), last
+}
+
+// TestLoad: attendees each report every second on loopback; midway the
+// server is killed -9 and restarted a second later. Every report is in
+// the log, in order, once. OTPGO_CLASS_LOAD=full (make class-load) runs
+// 200 attendees for a minute and checks the figures the board promises.
+func TestLoad(t *testing.T) {
+	attendees, run := 20, 3*time.Second
+	full := os.Getenv("OTPGO_CLASS_LOAD") == "full"
+	if full {
+		attendees, run = 200, time.Minute
+	}
+	dir := filepath.Join(t.TempDir(), "class")
+	sess, _, err := OpenSession(dir, false, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, addr := startChild(t, dir, "127.0.0.1:0")
+	firstStart := time.Now()
+
+	states := make([]string, attendees)
+	for i := range states {
+		states[i] = filepath.Join(t.TempDir(), ".otpgo")
+		if _, err := Join(context.Background(), states[i], addr, sess.Code, fmt.Sprintf("attendee %d", i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), run)
+	defer cancel()
+	// A browser's stream, so the server pushes every frame.
+	var frames sync.WaitGroup
+	frames.Go(func() { watchBoard(ctx, addr, sess.Secret) })
+
+	sent := make([]int, attendees)
+	var wg sync.WaitGroup
+	for i := range attendees {
+		wg.Go(func() {
+			time.Sleep(time.Duration(rand.Int64N(int64(time.Second)))) // spread the room over the second
+			tick := time.NewTicker(time.Second)
+			defer tick.Stop()
+			for n := 0; ; n++ {
+				v := runner.Verdict{Step: "01.1", Status: runner.Failed, Tests: []runner.TestOutcome{{Name: "TestA", Message: fmt.Sprint("attempt ", n)}}}
+				Report(context.Background(), states[i], v)
+				sent[i]++
+				select {
+				case <-ctx.Done():
+					return
+				case <-tick.C:
+				}
+			}
+		})
+	}
+	// Midway: kill -9, a second of darkness, a new server on the same address.
+	select {
+	case <-time.After(run / 2):
+	case <-ctx.Done():
+	}
+	syscall.Kill(first.cmd.Process.Pid, syscall.SIGKILL)
+	cpu1, _ := first.wait()
+	life1 := time.Since(firstStart)
+	time.Sleep(time.Second) // the outage the attendees must ride out
+	second, _ := startChild(t, dir, addr)
+	secondStart := time.Now()
+	wg.Wait()
+	for i := range states {
+		if n := Flush(context.Background(), states[i]); n != "" {
+			t.Errorf("attendee %d: queue not delivered: %s", i, n)
+		}
+	}
+	cancel()
+	frames.Wait()
+	syscall.Kill(second.cmd.Process.Pid, syscall.SIGTERM)
+	cpu2, stats := second.wait()
+	life2 := time.Since(secondStart)
+	httpClient.CloseIdleConnections()
+
+	seqs := map[string][]uint64{}
+	if _, err := Replay(dir, false, func(ev Event) {
+		if ev.Type == "report" {
+			seqs[ev.Attendee] = append(seqs[ev.Attendee], ev.Report.Seq)
+		}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	total := 0
+	for i := range attendees {
+		id := fmt.Sprintf("a%d", i+1)
+		got := seqs[id]
+		total += len(got)
+		if len(got) != sent[i] {
+			t.Errorf("%s: %d reports in the log, %d sent", id, len(got), sent[i])
+			continue
+		}
+		for k, s := range got {
+			if s != uint64(k+1) {
+				t.Errorf("%s: report %d has seq %d: out of order or twice", id, k+1, s)
+				break
+			}
+		}
+	}
+	cpuShare := float64(cpu1+cpu2) / float64(life1+life2)
+	fmt.Printf("class load: %d attendees x %v, %d reports, all in the log in order; server killed -9 and restarted midway\n", attendees, run, total)
+	fmt.Printf("class load: server CPU %.2f%% of one core; second server %s\n", 100*cpuShare, stats)
+	if full {
+		var p99 time.Duration
+		for _, f := range strings.Fields(stats) {
+			if v, ok := strings.CutPrefix(f, "p99="); ok {
+				p99, _ = time.ParseDuration(v)
+			}
+		}
+		if p99 >= 50*time.Millisecond || cpuShare >= 0.05 {
+			t.Errorf("over budget: p99 %v (want < 50ms), CPU %.2f%% (want < 5%%)", p99, 100*cpuShare)
+		}
+	}
+}
+
+// watchBoard keeps a board stream open until ctx ends, reconnecting.
+func watchBoard(ctx context.Context, addr, key string) {
+	for ctx.Err() == nil {
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+addr+"/board/events?key="+key, nil)
+		resp, err := http.DefaultClient.Do(req)
+		if err == nil {
+			sc := bufio.NewScanner(resp.Body)
+			sc.Buffer(nil, 4<<20)
+			for sc.Scan() {
+			}
+			resp.Body.Close()
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(50 * time.Millisecond): // the server is restarting
+		}
+	}
+}
