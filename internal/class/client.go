@@ -285,6 +285,7 @@ func send(ctx context.Context, stateDir string, rs ...Update) string {
 		if err != nil {
 			return err
 		}
+		queued := len(q)
 		q = append(q, rs...)
 		if over := len(q) - MaxQueue; over > 0 {
 			q, dropped = q[over:], dropped+over
@@ -294,8 +295,11 @@ func send(ctx context.Context, stateDir string, rs ...Update) string {
 		if dropped > 0 {
 			notice = strings.TrimSpace(notice + fmt.Sprintf(" (%d old report(s) dropped: the queue is full)", dropped))
 		}
-		if len(left) == len(q) && len(rs) == 0 && dropped == 0 {
-			return nil // nothing changed
+		// The queue file is written only when it changes: a report
+		// delivered at once never touches it (a process killed in that
+		// second of delivery loses that one report, not the check).
+		if len(left) == queued && len(rs) == 0 && dropped == 0 || queued == 0 && len(left) == 0 && dropped == 0 {
+			return nil
 		}
 		return saveQueue(stateDir, left)
 	})
