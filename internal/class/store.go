@@ -36,11 +36,10 @@ type Session struct {
 func OpenSession(dir string, fresh bool, now time.Time) (s Session, created bool, err error) {
 	p := filepath.Join(dir, SessionFile)
 	if !fresh {
-		data, err := os.ReadFile(p)
-		if err == nil && len(data) < 4096 && json.Unmarshal(data, &s) == nil && s.Code != "" && s.Secret != "" && s.ID != "" {
+		if s, ok := ReadSession(dir); ok && s.Code != "" && s.Secret != "" {
 			return s, false, nil
 		}
-		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		if _, err := os.Stat(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return Session{}, false, fmt.Errorf("read the class session: %w", err)
 		}
 	}
@@ -63,6 +62,16 @@ func OpenSession(dir string, fresh bool, now time.Time) (s Session, created bool
 		return Session{}, false, fmt.Errorf("write the class session: %w", err)
 	}
 	return s, true, nil
+}
+
+// ReadSession reads dir's session without creating one; ok is false when
+// there is none (no class was started in this checkout).
+func ReadSession(dir string) (s Session, ok bool) {
+	data, err := os.ReadFile(filepath.Join(dir, SessionFile))
+	if err != nil || len(data) > 4096 || json.Unmarshal(data, &s) != nil || s.ID == "" {
+		return Session{}, false
+	}
+	return s, true
 }
 
 // Event is one line of the log.

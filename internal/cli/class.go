@@ -367,12 +367,16 @@ func newClassBoard(a *App) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			sess, ok := class.ReadSession(dir)
+			if !ok {
+				return errors.New("no class was started in this checkout: run otpgo class start here first (the board reads its log)")
+			}
 			load := func() (string, error) {
 				b, _, err := class.LoadBoard(dir, chapters)
 				if err != nil {
 					return "", err
 				}
-				return class.Text(b.View("", a.Now()), chapter), nil
+				return class.Text(b.View(sess.ID, a.Now()), chapter), nil
 			}
 			if once || !a.Interactive() {
 				s, err := load()
