@@ -116,6 +116,10 @@ func post(ctx context.Context, url, token string, body any, out any) (int, error
 	req.Header.Set("Content-Type", "application/json")
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
+		// Reports are idempotent (the board keeps each seq once): saying
+		// so lets net/http resend one on a kept-alive connection that the
+		// board closed by restarting, instead of failing it.
+		req.Header.Set("Idempotency-Key", fmt.Sprintf("%x", len(data))+"-"+tokenHash(string(data))[:16])
 	}
 	resp, err := httpClient.Do(req)
 	if err != nil {
