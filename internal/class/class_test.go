@@ -360,9 +360,11 @@ func TestBoardStreamPushesEachReport(t *testing.T) {
 		t.Fatalf("join event %q", e)
 	}
 	Report(context.Background(), ana, failed("gs.1", "TestLoop", "<b>boom</b>"))
-	e := next()
-	if !strings.Contains(e, `"state":"failing"`) || !strings.Contains(e, `"top_test":"TestLoop"`) {
+	if e := next(); !strings.HasPrefix(e, "row ") || !strings.Contains(e, `"state":"failing"`) {
 		t.Fatalf("report event %q", e)
+	}
+	if e := next(); !strings.HasPrefix(e, "step ") || !strings.Contains(e, `"top_test":"TestLoop"`) {
+		t.Fatalf("the step's summary should follow: %q", e)
 	}
 	// The delay is recorded just after the flush that delivered the frame.
 	for st := c.srv.Stats(); st.Frames == 0 || st.Reports != 1; st = c.srv.Stats() {

@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"runtime/pprof"
 	"strings"
 	"sync"
 	"syscall"
@@ -52,6 +53,12 @@ func childServer(dir, addr string) int {
 	if err != nil {
 		fmt.Println("error", err)
 		return 1
+	}
+	if p := os.Getenv("OTPGO_CLASS_TEST_CPUPROFILE"); p != "" { // to see where a load run's CPU goes
+		if f, err := os.Create(p); err == nil {
+			pprof.StartCPUProfile(f)
+			defer pprof.StopCPUProfile()
+		}
 	}
 	fmt.Println("ready", ln.Addr())
 	Serve(ctx, ln, srv.Handler())

@@ -41,8 +41,11 @@ type Server struct {
 	lat     latencies
 	reports atomic.Uint64
 
-	mu    sync.Mutex // guards board and the log's order
-	board *Board
+	mu         sync.Mutex // guards board, the log's order and the fields below
+	board      *Board
+	dirty      map[string]bool // steps whose summary changed since the last push
+	statsTimer *time.Timer
+	closed     bool
 
 	wrongCodes *limiter // wrong join codes, all addresses together
 	perAtt     *limiter // report requests per attendee
@@ -57,7 +60,7 @@ func NewServer(cfg Config, sess Session) (*Server, error) {
 	if cfg.Warn == nil {
 		cfg.Warn = func(string) {}
 	}
-	s := &Server{cfg: cfg, session: sess, hub: newHub(),
+	s := &Server{cfg: cfg, session: sess, hub: newHub(), dirty: map[string]bool{},
 		board:      NewBoard(cfg.Chapters, cfg.StuckAfter, cfg.StuckAttempts),
 		wrongCodes: newLimiter(10, 20, 1),
 		perAtt:     newLimiter(10, 30, MaxAttendees+1),
@@ -75,8 +78,16 @@ func NewServer(cfg Config, sess Session) (*Server, error) {
 	return s, nil
 }
 
-// Close closes the log.
-func (s *Server) Close() error { return s.log.Close() }
+// Close stops the summaries' timer and closes the log.
+func (s *Server) Close() error {
+	s.mu.Lock()
+	s.closed = true
+	if s.statsTimer != nil {
+		s.statsTimer.Stop()
+	}
+	s.mu.Unlock()
+	return s.log.Close()
+}
 
 // Stats is what the server measured.
 type Stats struct {
@@ -180,29 +191,47 @@ func (s *Server) handleJoin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.board.Apply(ev)
-	s.publishRow(ev.Attendee, "", time.Time{})
+	s.publishRow(ev.Attendee, time.Time{})
 	writeJSON(w, http.StatusOK, JoinReply{Token: token, Attendee: ev.Attendee, Session: s.session.ID})
 }
 
-// rowFrame is the SSE payload of a changed row.
-type rowFrame struct {
-	Row  Row        `json:"row"`
-	Step *StepStats `json:"step,omitempty"`
-}
-
-// publishRow sends an attendee's row (and a step's stats) to the board.
-// Called with s.mu held, so frames go out in the order events applied.
-func (s *Server) publishRow(id, step string, recv time.Time) {
-	f := rowFrame{Row: s.board.Row(id, s.cfg.Now())}
-	if step != "" {
-		st := s.board.Stats(step)
-		f.Step = &st
-	}
-	data, err := json.Marshal(f)
+// publishRow sends an attendee's row to the board. Called with s.mu
+// held, so frames go out in the order events applied.
+func (s *Server) publishRow(id string, recv time.Time) {
+	data, err := json.Marshal(s.board.Row(id, s.cfg.Now()))
 	if err != nil {
 		return
 	}
 	s.hub.publish(frame{event: "row", data: data, recv: recv})
+}
+
+// statsEvery is how often a busy step's summary is recomputed and pushed:
+// it reads every attendee, so it runs a few times a second, not once a
+// report.
+const statsEvery = 200 * time.Millisecond
+
+// stepsChanged schedules the summaries of steps for the next push.
+// Called with s.mu held.
+func (s *Server) stepsChanged(steps ...string) {
+	for _, st := range steps {
+		s.dirty[st] = true
+	}
+	if len(s.dirty) > 0 && s.statsTimer == nil && !s.closed {
+		s.statsTimer = time.AfterFunc(statsEvery, s.publishStats)
+	}
+}
+
+// publishStats pushes the summaries of the steps that changed.
+func (s *Server) publishStats() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.statsTimer = nil
+	for step := range s.dirty {
+		if data, err := json.Marshal(s.board.Stats(step)); err == nil {
+			s.hub.publish(frame{event: "step", data: data})
+		}
+	}
+	clear(s.dirty)
 }
 
 func (s *Server) handleReports(w http.ResponseWriter, r *http.Request) {
@@ -240,19 +269,13 @@ func (s *Server) handleReports(w http.ResponseWriter, r *http.Request) {
 			fail(w, http.StatusInternalServerError, "the trainer's otpgo could not save your report; it stays queued")
 			return
 		}
-		steps := map[string]bool{}
 		for _, ev := range evs {
 			if step, _ := s.board.Apply(ev); step != "" {
-				steps[step] = true
+				s.stepsChanged(step)
 			}
 		}
 		s.reports.Add(uint64(len(evs)))
-		if len(steps) == 0 {
-			s.publishRow(id, "", recv)
-		}
-		for step := range steps {
-			s.publishRow(id, step, recv)
-		}
+		s.publishRow(id, recv)
 	}
 	writeJSON(w, http.StatusOK, ReportsReply{LastSeq: s.board.LastSeq(id)})
 }
