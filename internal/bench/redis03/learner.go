@@ -10,8 +10,9 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
+
+	"github.com/otpgo/otpgo/internal/procgroup"
 )
 
 // WireResult is a Result as the learner command prints it, one JSON object
@@ -65,8 +66,7 @@ func RunLearner(ctx context.Context, root string, opts Options, progress func(Re
 	cmd.Dir = root
 	// Its own process group: go run, the compiler and the built program all
 	// die together on cancel.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
+	procgroup.Bind(cmd)
 	cmd.WaitDelay = time.Second
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
