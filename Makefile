@@ -6,7 +6,11 @@ GO ?= go
 # -race test binaries sleep 1 s at exit unless told not to.
 export GORACE ?= atexit_sleep_ms=0
 
-.PHONY: help run test verify bench bench-peers class-load lint install
+.PHONY: help run test verify bench bench-peers class-load lint tidy-check cross install
+
+# Where otpgo must build besides this machine: attendees bring Windows and
+# macOS laptops.
+CROSS := windows/amd64 darwin/amd64 darwin/arm64
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -14,9 +18,7 @@ help: ## list the targets
 run: ## start otpgo (where you are, what to do next)
 	$(GO) run ./cmd/otpgo
 
-test: ## gofmt, vet, all tests with -race, otpgo verify, and the peer benchmarks still build (what CI runs)
-	@out="$$(gofmt -l .)"; if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
-	$(GO) vet ./...
+test: lint tidy-check cross ## gofmt, vet, go.mod tidy, vet+build for Windows and macOS, all tests with -race, otpgo verify, the peer benchmarks build (what CI runs)
 	@command -v escript >/dev/null || echo "!!! CONFORMANCE SUITE AGAINST ERLANG/OTP SKIPPED (internal/actor/conformance): escript not found; apt-get install -y erlang-base"
 	$(GO) test -race ./...
 	$(GO) run ./cmd/otpgo verify
@@ -38,6 +40,25 @@ class-load: ## the class board under load: 200 attendees x 1 report/s for 1 min,
 lint: ## gofmt and go vet
 	@out="$$(gofmt -l .)"; if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
+
+tidy-check: ## fail if `go mod tidy` would change go.mod or go.sum
+	@if ! diff="$$($(GO) mod tidy -diff 2>&1)"; then \
+		echo "go.mod or go.sum is not tidy: run 'go mod tidy' and commit the result. What tidy would change:"; \
+		echo "$$diff"; exit 1; fi
+
+cross: ## go vet ./... and build ./cmd/otpgo for each of CROSS, in parallel
+	@logs="$$(mktemp -d)"; trap 'rm -rf "$$logs"' EXIT; pids=(); \
+	for p in $(CROSS); do \
+		( export GOOS="$${p%/*}" GOARCH="$${p#*/}"; \
+		  $(GO) vet ./... && $(GO) build -o /dev/null ./cmd/otpgo ) >"$$logs/$${p/\//-}" 2>&1 & pids+=("$$!"); \
+	done; \
+	fail=0; i=0; for p in $(CROSS); do \
+		if ! wait "$${pids[$$i]}"; then \
+			echo "otpgo does not vet or build for $$p (GOOS=$${p%/*} GOARCH=$${p#*/} go vet ./... && go build ./cmd/otpgo):"; \
+			cat "$$logs/$${p/\//-}"; fail=1; fi; \
+		i=$$((i+1)); \
+	done; \
+	if [ $$fail = 0 ]; then echo "otpgo vets and builds for: $(CROSS)"; fi; exit $$fail
 
 install: ## install the otpgo command in $(go env GOPATH)/bin
 	$(GO) install ./cmd/otpgo
