@@ -718,3 +718,20 @@ func TestReadingWorksWhenProgressCannotBeWritten(t *testing.T) {
 		t.Errorf("progress.json changed:\n%s\nwas:\n%s", after, before)
 	}
 }
+
+// TestRaceFixNamesWhatEachPlatformNeeds: on Windows cgo is off without a
+// compiler, so the advice must name both the compiler and CGO_ENABLED.
+func TestRaceFixNamesWhatEachPlatformNeeds(t *testing.T) {
+	for goos, want := range map[string][]string{
+		"windows": {"gcc", "CGO_ENABLED=1"},
+		"darwin":  {"xcode-select --install"},
+		"linux":   {"gcc or clang", "CGO_ENABLED"},
+	} {
+		got := raceFix(goos)
+		for _, w := range want {
+			if !strings.Contains(got, w) {
+				t.Errorf("raceFix(%q) = %q, want it to mention %q", goos, got, w)
+			}
+		}
+	}
+}

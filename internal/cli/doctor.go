@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"time"
 
@@ -81,7 +82,7 @@ func runDoctor(ctx context.Context, a *App) error {
 		if a.RaceSupported(ctx) {
 			add(0, "Race detector: works here (otpgo check uses -race)", "")
 		} else {
-			add(1, "Race detector: not available (needs cgo and a C compiler); otpgo check runs without -race", "install a C compiler (gcc or clang) and make sure CGO_ENABLED is not 0")
+			add(1, "Race detector: not available (needs cgo and a C compiler); otpgo check runs without -race", raceFix(runtime.GOOS))
 		}
 	}
 
@@ -190,4 +191,17 @@ func watchMode(ws *workspace.Workspace) (watch.Mode, string, error) {
 	<-decided
 	mode, why := w.Mode()
 	return mode, why, nil
+}
+
+// raceFix says how to get the race detector on goos. On Windows Go turns
+// cgo off when it finds no C compiler, so both must be named.
+func raceFix(goos string) string {
+	switch goos {
+	case "windows":
+		return "install a 64-bit gcc (MinGW-w64, e.g. from MSYS2: pacman -S mingw-w64-ucrt-x86_64-gcc), put it on PATH, then set CGO_ENABLED=1 (go env -w CGO_ENABLED=1)"
+	case "darwin":
+		return "install the Xcode command line tools (xcode-select --install) and make sure CGO_ENABLED is not 0"
+	default:
+		return "install a C compiler (gcc or clang) and make sure CGO_ENABLED is not 0"
+	}
 }
