@@ -229,7 +229,7 @@ func (s *session) invoke(ctx context.Context, goPath, overlay string, env, tests
 	}
 	args = append(args, "./"+req.Dir)
 
-	p, err := startProc(req.Root, goPath, args, env)
+	p, err := startProc(req.Root, goPath, filepath.Dir(overlay), args, env)
 	if err != nil {
 		return nil, fmt.Errorf("check %s: %w", req.Dir, err)
 	}
