@@ -70,7 +70,7 @@ func benchRedis(a *App, cmd *cobra.Command, o benchOptions) error {
 	opts.Duration = o.duration
 	var root string
 	if o.learner {
-		if err := a.requireGo("otpgo bench 03 --learner"); err != nil {
+		if err := a.requireGo(ctx, "otpgo bench 03 --learner"); err != nil {
 			return err
 		}
 		ws, err := a.Workspace()

@@ -73,7 +73,7 @@ func runCheck(ctx context.Context, a *App, ids []string, f checkFlags) error {
 	if err != nil {
 		return err
 	}
-	if err := a.requireGo("otpgo check"); err != nil {
+	if err := a.requireGo(ctx, "otpgo check"); err != nil {
 		return err
 	}
 	var steps []*catalog.Step

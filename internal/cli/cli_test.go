@@ -735,3 +735,34 @@ func TestRaceFixNamesWhatEachPlatformNeeds(t *testing.T) {
 		}
 	}
 }
+
+// A go that hangs while otpgo asks it its version must not keep otpgo
+// alive after Ctrl-C.
+func TestCheckCtrlCStopsTheToolchainProbe(t *testing.T) {
+	h := newHarness(t)
+	asked := make(chan struct{})
+	env := h.envFor(h.root)
+	env.Toolchain = func(ctx context.Context) (string, error) {
+		close(asked)
+		<-ctx.Done()
+		return "", ctx.Err()
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	code := make(chan int, 1)
+	go func() { code <- Run(ctx, env, "check", "aa.1") }()
+	select {
+	case <-asked:
+	case c := <-code:
+		t.Fatalf("check ended (exit %d) without asking for the toolchain: %s", c, h.errOut())
+	}
+	cancel()
+	select {
+	case c := <-code:
+		if c != ExitInterrupted {
+			t.Fatalf("check cancelled during the toolchain probe: exit %d; want %d", c, ExitInterrupted)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("Ctrl-C did not stop otpgo check while it asked go for its version")
+	}
+}

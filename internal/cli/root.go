@@ -272,12 +272,21 @@ func argsError(root *cobra.Command, err error) error {
 	return err
 }
 
-// Execute runs otpgo as the process: os.Args, the real streams, Ctrl-C and
-// SIGTERM cancelling the command. It returns the exit code for os.Exit.
+// Execute runs otpgo as the process: os.Args, the real streams, Ctrl-C,
+// SIGTERM and SIGHUP cancelling the command. It returns the exit code for
+// os.Exit.
 func Execute() int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := signalContext(context.Background())
 	defer stop()
 	return Run(ctx, Env{}, os.Args[1:]...)
+}
+
+// signalContext is cancelled by the signals that end otpgo: Ctrl-C,
+// SIGTERM, and SIGHUP (the terminal or SSH session closed). Each stops the
+// command the same way, so the runner kills the tests and removes its
+// temporary files instead of otpgo dying with them still running.
+func signalContext(parent context.Context) (context.Context, context.CancelFunc) {
+	return signal.NotifyContext(parent, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 }
 
 // Course returns the embedded course, validated. A course that fails
@@ -353,8 +362,9 @@ func (a *App) errColor() bool {
 // requireGo fails with one clear line when there is no usable go command
 // (missing, or older than the course needs). The answer is cached, so the
 // runner and RaceSupported that come after it ask go nothing more.
-func (a *App) requireGo(what string) error {
-	if _, err := a.Toolchain(context.Background()); err != nil {
+// ctx bounds the question: a go that hangs must not outlive Ctrl-C.
+func (a *App) requireGo(ctx context.Context, what string) error {
+	if _, err := a.Toolchain(ctx); err != nil {
 		return fmt.Errorf("%s: %w", what, err)
 	}
 	return nil

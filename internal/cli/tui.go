@@ -89,7 +89,7 @@ func newTUIBackend(ctx context.Context, a *App) (*tuiBackend, error) {
 func (b *tuiBackend) Progress() (*progress.State, error) { return b.store.Load() }
 
 func (b *tuiBackend) Check(ctx context.Context, s *catalog.Step, phase func(runner.Phase)) (runner.Verdict, error) {
-	if err := b.a.requireGo("checking a step"); err != nil {
+	if err := b.a.requireGo(ctx, "checking a step"); err != nil {
 		return runner.Verdict{}, err
 	}
 	vs, err := b.grader.Check(ctx, []*catalog.Step{s}, check.Options{Race: b.race, Progress: phase})

@@ -81,7 +81,7 @@ func runVerify(ctx context.Context, a *App, ids []string, f verifyFlags) error {
 	if err != nil {
 		return err
 	}
-	if err := a.requireGo("otpgo verify"); err != nil {
+	if err := a.requireGo(ctx, "otpgo verify"); err != nil {
 		return err
 	}
 	race := !f.noRace && a.RaceSupported(ctx)

@@ -85,7 +85,7 @@ func runWatch(ctx context.Context, a *App, args []string, poll, noRace bool) err
 			return fmt.Errorf("%s has nothing to check: read it with otpgo lesson show %s (chapter 06 is otpgo observe)", t.ID(), t.ID())
 		}
 	}
-	if err := a.requireGo("otpgo watch"); err != nil {
+	if err := a.requireGo(ctx, "otpgo watch"); err != nil {
 		return err
 	}
 	ch := steps[0].Chapter

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -21,6 +22,11 @@ import (
 // started, so the Go test can check that the process is gone afterwards.
 func pidFixture(t *testing.T, block bool) (hidden, pidFile string) {
 	pidFile = filepath.Join(t.TempDir(), "pid")
+	return pidHidden(pidFile, block), pidFile
+}
+
+// pidHidden is the hidden test of pidFixture, writing to pidFile.
+func pidHidden(pidFile string, block bool) string {
 	end := "}"
 	if block {
 		end = "\tselect {}\n}"
@@ -46,7 +52,7 @@ func TestSpawn(t *testing.T) {
 	if err := os.Rename(` + strconv.Quote(pidFile+".tmp") + `, ` + strconv.Quote(pidFile) + `); err != nil {
 		t.Fatal(err)
 	}
-` + end + "\n", pidFile
+` + end + "\n"
 }
 
 func readPids(t *testing.T, file string) []int {
@@ -134,4 +140,120 @@ func TestRunLeavesNoChildBehind(t *testing.T) {
 	vs := f.run(f.request(hidden, 10*time.Second, Step{ID: "1", Tests: []string{"TestSpawn"}}))
 	wantStatus(t, vs[0], Passed)
 	waitGone(t, readPids(t, pidFile))
+}
+
+// The environment that turns TestHelperRunUntilKilled into otpgo's stand-in.
+const (
+	helperRootEnv = "OTPGO_RUNNER_HELPER_ROOT"
+	helperPidsEnv = "OTPGO_RUNNER_HELPER_PIDS"
+)
+
+// TestHelperRunUntilKilled is not a test: TestRunSIGKILLOfOtpgoLeavesNothing
+// starts the test binary again to run only it, as the otpgo that gets
+// killed. It grades a fixture whose test blocks, for at most two minutes.
+func TestHelperRunUntilKilled(t *testing.T) {
+	root := os.Getenv(helperRootEnv)
+	if root == "" {
+		return // an ordinary run of the package: nothing to do
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	req := Request{Root: root, Dir: fixtureDir, Timeout: time.Minute,
+		Overlay: map[string][]byte{"fx_test.go": []byte(pidHidden(os.Getenv(helperPidsEnv), true))},
+		Steps:   []Step{{ID: "1", Tests: []string{"TestSpawn"}}}}
+	_, _ = Run(ctx, req)
+}
+
+// SIGKILL can't be caught: when otpgo dies that way (the OOM killer, kill
+// -9, a crashed terminal emulator) no code of its own runs. go test, the
+// test binary, what the learner's code started and the overlay directory
+// must go all the same.
+func TestRunSIGKILLOfOtpgoLeavesNothing(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, addLearner)
+	pidFile := filepath.Join(t.TempDir(), "pid")
+	tmp := t.TempDir() // the helper's TMPDIR: where its overlay directory goes
+	helper := exec.Command(os.Args[0], "-test.run=^TestHelperRunUntilKilled$", "-test.timeout=3m")
+	helper.Env = append(os.Environ(), helperRootEnv+"="+f.root, helperPidsEnv+"="+pidFile, "TMPDIR="+tmp)
+	if err := helper.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer helper.Wait()
+	defer helper.Process.Kill()
+	deadline := time.Now().Add(2 * time.Minute)
+	for {
+		if _, err := os.Stat(pidFile); err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the fixture test never started")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	pids := readPids(t, pidFile)
+	t.Cleanup(func() {
+		for _, pid := range pids {
+			_ = syscall.Kill(pid, syscall.SIGKILL)
+		}
+	})
+	if err := helper.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	waitGone(t, pids)
+	for {
+		left, _ := filepath.Glob(filepath.Join(tmp, "otpgo-overlay-*"))
+		if len(left) == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the overlay directory is still there after otpgo was killed: %v", left)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// Not parallel: it changes PATH. A go that hangs while asked its version,
+// here with a child holding its output open, must not outlive Ctrl-C.
+func TestToolchainProbeObeysCancel(t *testing.T) {
+	sleep, err := exec.LookPath("sleep")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin := t.TempDir()
+	pidFile := filepath.Join(bin, "pid")
+	write(t, filepath.Join(bin, "go"), "#!/bin/sh\n'"+sleep+"' 3600 &\necho $! > '"+pidFile+".tmp'\n{ read -r pid < '"+pidFile+".tmp'; echo \"$$ $pid\"; } > '"+pidFile+"'\nwait\n")
+	if err := os.Chmod(filepath.Join(bin, "go"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", bin)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	errc := make(chan error, 1)
+	go func() { _, err := lookupToolchain(ctx); errc <- err }()
+	deadline := time.Now().Add(time.Minute)
+	for {
+		if data, err := os.ReadFile(pidFile); err == nil && strings.HasSuffix(string(data), "\n") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the fake go never started")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	pids := readPids(t, pidFile)
+	t.Cleanup(func() {
+		for _, pid := range pids {
+			_ = syscall.Kill(pid, syscall.SIGKILL)
+		}
+	})
+	cancel()
+	select {
+	case err := <-errc:
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("probe after cancel returned %v, want context.Canceled", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("the toolchain probe still waits for go 30s after Ctrl-C")
+	}
+	waitGone(t, pids)
 }

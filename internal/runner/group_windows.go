@@ -9,19 +9,44 @@ import (
 	"syscall"
 )
 
-// newGroup starts cmd in a new process group, away from the console's
-// Ctrl-C: the CLI cancels its ctx and the runner kills the tree.
-func newGroup(cmd *exec.Cmd) {
+// group is go test's process tree on Windows: a new console process group,
+// away from the console's Ctrl-C (the CLI cancels its ctx and the runner
+// kills the tree). Windows has no group signal; taskkill /T walks the tree.
+// Unlike on Unix, nothing cleans up if otpgo itself is killed.
+type group struct {
+	p        *os.Process
+	taskkill func(pid int) error // replaced in tests
+}
+
+// startGroup prepares a group; tmp is removed by Run's own cleanup only.
+func startGroup(tmp string) (*group, error) {
+	return &group{taskkill: taskkillTree}, nil
+}
+
+func taskkillTree(pid int) error {
+	return exec.Command("taskkill", "/T", "/F", "/PID", strconv.Itoa(pid)).Run()
+}
+
+// join makes cmd, not yet started, the root of the group.
+func (g *group) join(cmd *exec.Cmd) {
 	cmd.SysProcAttr = &syscall.SysProcAttr{CreationFlags: syscall.CREATE_NEW_PROCESS_GROUP}
 }
 
-// killGroup ends p and every process it started. Windows has no process
-// group signal; taskkill /T walks the tree.
-func killGroup(p *os.Process) {
-	_ = exec.Command("taskkill", "/T", "/F", "/PID", strconv.Itoa(p.Pid)).Run()
-	_ = p.Kill()
+// started records the root once it runs.
+func (g *group) started(p *os.Process) { g.p = p }
+
+// kill ends the root and every process it started.
+func (g *group) kill() {
+	if g.p == nil {
+		return
+	}
+	_ = g.taskkill(g.p.Pid)
+	_ = g.p.Kill()
 }
 
 // killLeftovers does nothing on Windows: once go test has exited its tree
 // can't be walked, and its pid may already belong to another process.
-func killLeftovers(*os.Process) {}
+func (g *group) killLeftovers() {}
+
+// release lets go of the group. Call it once, last.
+func (g *group) release() {}

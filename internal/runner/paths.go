@@ -1,6 +1,8 @@
 package runner
 
 import (
+	"io"
+	"os"
 	"path"
 	"path/filepath"
 	"regexp"
@@ -84,4 +86,45 @@ func shortFunc(fn string) string {
 		fn = fn[i+1:]
 	}
 	return fn
+}
+
+// testFuncRE matches a top-level test function's declaration.
+var testFuncRE = regexp.MustCompile(`(?m)^func\s+(Test\w*)\s*\(`)
+
+// declaredTests lists the top-level Test functions of the hidden tests.
+func declaredTests(overlay map[string][]byte) map[string]bool {
+	names := map[string]bool{}
+	for _, src := range overlay {
+		for _, m := range testFuncRE.FindAllSubmatch(src, -1) {
+			names[string(m[1])] = true
+		}
+	}
+	return names
+}
+
+// learnerFileLimit bounds how much of a learner's test file is searched.
+const learnerFileLimit = 1 << 20
+
+var testMainRE = regexp.MustCompile(`(?m)^func\s+TestMain\s*\(`)
+
+// learnerTestMain returns the learner's own _test.go file in pkgAbs that
+// declares TestMain, or "". The files are the learner's: only the first
+// learnerFileLimit bytes of each are read, and errors mean "none".
+func learnerTestMain(pkgAbs string) string {
+	files, err := filepath.Glob(filepath.Join(pkgAbs, "*_test.go"))
+	if err != nil {
+		return ""
+	}
+	for _, file := range files {
+		f, err := os.Open(file)
+		if err != nil {
+			continue
+		}
+		src, err := io.ReadAll(io.LimitReader(f, learnerFileLimit))
+		f.Close()
+		if err == nil && testMainRE.Match(src) {
+			return file
+		}
+	}
+	return ""
 }

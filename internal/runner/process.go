@@ -23,9 +23,10 @@ const (
 
 // proc is one `go test` in its own process group. go test, the compiler,
 // the test binary and anything the learner's code starts share that group,
-// so a single kill(-pgid) ends all of them.
+// so a single kill ends all of them.
 type proc struct {
 	cmd    *exec.Cmd
+	group  *group
 	stdout *os.File // read end of go test's stdout (the JSON stream)
 
 	mu     sync.Mutex
@@ -46,26 +47,33 @@ const pipeGrace = 2 * time.Second
 // go.mod, the toolchain...): the learner's output arrives on stdout as JSON.
 const stderrLimit = 16 << 10
 
-// startProc starts `go args...` in dir in a new process group. stdout and
-// stderr are plain pipes (*os.File), so exec starts no copying goroutines
-// and Wait returns as soon as go test exits, even if a grandchild the
-// learner started still holds the pipes; reap then kills that grandchild.
-func startProc(dir, goPath string, args, env []string) (*proc, error) {
+// startProc starts `go args...` in dir in a new process group, whose guard
+// removes tmp should otpgo be killed. stdout and stderr are plain pipes
+// (*os.File), so exec starts no copying goroutines and Wait returns as soon
+// as go test exits, even if a grandchild the learner started still holds
+// the pipes; reap then kills that grandchild.
+func startProc(dir, goPath, tmp string, args, env []string) (*proc, error) {
+	g, err := startGroup(tmp)
+	if err != nil {
+		return nil, fmt.Errorf("start go test: %w", err)
+	}
 	outR, outW, err := os.Pipe()
 	if err != nil {
+		g.release()
 		return nil, fmt.Errorf("start go test: %w", err)
 	}
 	errR, errW, err := os.Pipe()
 	if err != nil {
 		outR.Close()
 		outW.Close()
+		g.release()
 		return nil, fmt.Errorf("start go test: %w", err)
 	}
 	cmd := exec.Command(goPath, args...)
 	cmd.Dir = dir
 	cmd.Env = env
 	cmd.Stdout, cmd.Stderr = outW, errW
-	newGroup(cmd)
+	g.join(cmd)
 	err = cmd.Start()
 	// The child has its copies; ours must close or EOF never comes.
 	outW.Close()
@@ -73,9 +81,11 @@ func startProc(dir, goPath string, args, env []string) (*proc, error) {
 	if err != nil {
 		outR.Close()
 		errR.Close()
+		g.release()
 		return nil, fmt.Errorf("start go test: %w", err)
 	}
-	p := &proc{cmd: cmd, stdout: outR, stderrR: errR, stderrDone: make(chan struct{})}
+	g.started(cmd.Process)
+	p := &proc{cmd: cmd, group: g, stdout: outR, stderrR: errR, stderrDone: make(chan struct{})}
 	go p.collectStderr(errR)
 	return p, nil
 }
@@ -109,7 +119,7 @@ func (p *proc) kill(why killReason) {
 	if p.why == notKilled {
 		p.why = why
 	}
-	killGroup(p.cmd.Process)
+	p.group.kill()
 }
 
 // reap waits for go test to exit, then kills whatever is left in its group
@@ -119,7 +129,7 @@ func (p *proc) reap() error {
 	err := p.cmd.Wait()
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	killLeftovers(p.cmd.Process)
+	p.group.killLeftovers()
 	p.reaped = true
 	// Everything in the group is dead, so the pipes reach EOF at once;
 	// only a process that left the group (setsid) could still hold them.
@@ -145,6 +155,7 @@ func (p *proc) close() {
 	p.stdout.Close()
 	<-p.stderrDone
 	p.stderrR.Close()
+	p.group.release()
 }
 
 // killedFor reports why the group was killed early (notKilled if it wasn't).

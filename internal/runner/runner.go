@@ -172,10 +172,11 @@ func run(ctx context.Context, req Request, lim limits) ([]Verdict, error) {
 	}
 
 	s := &session{
-		req:     req,
-		paths:   paths{root: req.Root, dir: req.Dir, pkgAbs: pkgAbs},
-		records: map[string]*record{},
-		limits:  lim,
+		req:      req,
+		paths:    paths{root: req.Root, dir: req.Dir, pkgAbs: pkgAbs},
+		records:  map[string]*record{},
+		declared: declaredTests(req.Overlay),
+		limits:   lim,
 	}
 	for _, st := range req.Steps {
 		for _, name := range st.Tests {
@@ -228,7 +229,7 @@ func (s *session) invoke(ctx context.Context, goPath, overlay string, env, tests
 	}
 	args = append(args, "./"+req.Dir)
 
-	p, err := startProc(req.Root, goPath, args, env)
+	p, err := startProc(req.Root, goPath, filepath.Dir(overlay), args, env)
 	if err != nil {
 		return nil, fmt.Errorf("check %s: %w", req.Dir, err)
 	}

@@ -57,6 +57,7 @@ type record struct {
 	started   int // runs begun (with -count N, up to N)
 	passed    int
 	running   bool
+	ended     bool      // the current run printed testing's own "--- PASS: name" line
 	out       []outLine // the current run's output
 	outSize   int
 	cut       bool            // out was truncated
@@ -178,6 +179,12 @@ func (iv *invocation) handle(ev *event) bool {
 		if rec == nil {
 			break
 		}
+		if !sub && ev.Action == "pass" && !rec.ended {
+			// test2json takes cmd/go's "ok" line for the end of the test
+			// that was running when the binary exited with status 0: the
+			// test never returned, so it is still running (and dies).
+			break
+		}
 		if sub {
 			if ev.Action == "pass" {
 				if rec.passedSub == nil {
@@ -216,6 +223,9 @@ func (iv *invocation) output(ev *event) bool {
 		return true
 	}
 	if rec := iv.s.records[topName(ev.Test)]; rec != nil {
+		if ev.Test == rec.name && strings.HasPrefix(line, "--- PASS: "+rec.name+" (") {
+			rec.ended = true
+		}
 		iv.s.keep(rec, ev.Test, line)
 	}
 	return true

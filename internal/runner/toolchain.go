@@ -124,14 +124,30 @@ func goVersionOK(v string) bool {
 	return version.Compare(version.Lang(v), MinGoVersion) >= 0
 }
 
-// goOutput runs a short go subcommand (go env) and returns its stdout.
+// goOutput runs a short go subcommand (go env) and returns its stdout. It
+// runs in its own process group, killed whole when ctx ends, and stops
+// waiting for its output pipes soon after: a go that hangs, or a child of
+// it that holds the pipes, must not keep otpgo alive after Ctrl-C.
 func goOutput(ctx context.Context, goPath string, args ...string) (string, error) {
+	g, err := startGroup("")
+	if err != nil {
+		return "", fmt.Errorf("go %s: %w", strings.Join(args, " "), err)
+	}
+	defer g.release()
 	cmd := exec.CommandContext(ctx, goPath, args...)
+	g.join(cmd)
+	cmd.Cancel = func() error { g.kill(); return nil }
+	cmd.WaitDelay = pipeGrace
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
+	err = cmd.Start()
+	if err == nil {
+		g.started(cmd.Process)
+		err = cmd.Wait()
+	}
+	if err != nil {
 		if ctx.Err() != nil {
-			return "", ctx.Err()
+			return "", fmt.Errorf("go %s: %w", strings.Join(args, " "), ctx.Err())
 		}
 		msg := firstLine(stderr.String())
 		if msg == "" {

@@ -37,8 +37,30 @@ type goroutine struct {
 const busyLine = "goroutine running on other thread; stack unavailable"
 
 type frame struct {
-	fn, file, line string
-	created        bool // "created by" frame: where the goroutine was started
+	fn, file string
+	line     string // "" when the runtime could not tell (see frameLine)
+	created  bool   // "created by" frame: where the goroutine was started
+}
+
+// frameLine is the line of a frame of the learner's package, or "" when
+// the runtime's answer is not a line of code. Go reports a goroutine it
+// stopped inside a tight loop at line 1 of the file (an instruction with no
+// position of its own); line 1 of a Go file is its package clause, so
+// showing it would send the learner to the wrong place.
+func frameLine(line string) string {
+	if line == "0" || line == "1" {
+		return ""
+	}
+	return line
+}
+
+// where is the frame's place for a learner: "exercises/fx/fx.go:7", or the
+// file alone when the line is unknown.
+func (f frame) where(p *paths) string {
+	if f.line == "" {
+		return p.display(f.file)
+	}
+	return p.display(f.file) + ":" + f.line
 }
 
 const (
@@ -120,7 +142,7 @@ func (t *trace) add(line string) {
 		case !t.p.inPkg(m[1]):
 		case len(t.cur.frames) < maxFrames:
 			t.cur.frames = append(t.cur.frames, frame{
-				fn: shortFunc(t.fn), file: m[1], line: m[2],
+				fn: shortFunc(t.fn), file: m[1], line: frameLine(m[2]),
 				created: strings.HasPrefix(t.fn, "created by "),
 			})
 		default:
@@ -175,7 +197,9 @@ func (t *trace) runningTests() []string {
 }
 
 // stuckHint guesses, from the states of the learner's goroutines, whether a
-// timed-out test was blocked (deadlock, missing message) or busy.
+// timed-out test was busy (a loop that never waits) or blocked (deadlock,
+// missing message). A busy goroutine wins: a test blocked waiting for an
+// answer from a loop that spins is the loop's fault.
 func (t *trace) stuckHint() string {
 	t.endGoroutine()
 	if len(t.gs) == 0 {
@@ -183,17 +207,40 @@ func (t *trace) stuckHint() string {
 	}
 	blocked := 0
 	for _, g := range t.gs {
-		if !g.busy && blockingState(g.state) {
+		if g.spinning() {
+			return "Your code is busy, not blocked: " + t.spinner(g) +
+				" never blocks, so it holds a CPU and never lets the test go on. A loop must wait for something (a receive, a select, a call) or end."
+		}
+		if blockingState(g.state) {
 			blocked++
 		}
 	}
-	switch {
-	case blocked == len(t.gs):
+	if blocked == len(t.gs) {
 		return "Every goroutine in your code is blocked waiting (see the [state] of each): a deadlock, or a message or reply that is never sent."
-	case blocked == 0:
-		return "Your code is busy, not blocked: look for a loop that never ends."
 	}
 	return ""
+}
+
+// spinning reports whether g was executing, not waiting, when the dump was
+// taken: after a whole timeout, that is a loop that never blocks.
+func (g *goroutine) spinning() bool {
+	return g.busy || g.state == "running" || g.state == "runnable"
+}
+
+// spinner names a spinning goroutine for a learner: its innermost function
+// in their package and where, or who started it when Go could not show its
+// stack.
+func (t *trace) spinner(g *goroutine) string {
+	for _, f := range g.frames {
+		if f.created {
+			return "a goroutine started by " + f.fn + " (" + f.where(t.p) + ")"
+		}
+		if f.line == "" {
+			return f.fn + " (in " + t.p.display(f.file) + "; Go could not tell the line: look for its loop)"
+		}
+		return f.fn + " (" + f.where(t.p) + ")"
+	}
+	return "a goroutine of yours (running on another CPU, so Go could not show where)"
 }
 
 func blockingState(s string) bool {
@@ -246,7 +293,7 @@ func (t *trace) render() string {
 			if f.created {
 				verb = "started by "
 			}
-			fmt.Fprintf(&b, "    %s%s  %s:%s", verb, f.fn, t.p.display(f.file), f.line)
+			fmt.Fprintf(&b, "    %s%s  %s", verb, f.fn, f.where(t.p))
 			// Recursion: say how often instead of repeating the frame.
 			n := 1
 			for i+1 < len(g.frames) && g.frames[i+1] == f {

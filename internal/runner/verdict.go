@@ -13,12 +13,13 @@ type session struct {
 	req      Request
 	paths    paths
 	records  map[string]*record
-	order    []string // every test, in the order the steps list them
-	stored   int      // output bytes kept over all records
-	pkgLines []string // package-level output (init, TestMain), capped
-	build    string   // the compiler's messages, if the package did not build
-	after    string   // why the binary failed although every test passed
-	running  func()   // called when a test starts
+	declared map[string]bool // top-level Test functions the hidden tests declare
+	order    []string        // every test, in the order the steps list them
+	stored   int             // output bytes kept over all records
+	pkgLines []string        // package-level output (init, TestMain), capped
+	build    string          // the compiler's messages, if the package did not build
+	after    string          // why the binary failed although every test passed
+	running  func()          // called when a test starts
 	limits   limits
 }
 
@@ -40,7 +41,7 @@ func (s *session) keep(rec *record, test, line string) {
 // is already in rec.res).
 func (s *session) startRun(rec *record) {
 	s.stored -= rec.outSize
-	rec.out, rec.outSize, rec.cut, rec.passedSub = nil, 0, false, nil
+	rec.out, rec.outSize, rec.cut, rec.passedSub, rec.ended = nil, 0, false, nil, false
 }
 
 func (s *session) pkgLine(line string) {
@@ -65,7 +66,7 @@ func (s *session) message(rec *record) string {
 	var lines []string
 	lastSub := ""
 	for _, l := range rec.out {
-		if testMarkerRE.MatchString(l.text) || rec.passedSub[l.test] || passedParent(rec, l.test) {
+		if testMarkerRE.MatchString(l.text) || rec.passedSub[l.test] || passedParent(rec, l.test) || s.goTestSummary(l.text) {
 			continue
 		}
 		depth := strings.Count(l.test, "/") + 1
@@ -87,6 +88,14 @@ func (s *session) message(rec *record) string {
 		msg += fmt.Sprintf("\n[output cut: otpgo keeps %d KiB per test]", perTestLimit>>10)
 	}
 	return msg
+}
+
+// goTestSummary reports whether line is cmd/go's own "ok  \tpkg\t0.1s" or
+// "FAIL\tpkg" line, which test2json files under the test that was running
+// when the binary exited.
+func (s *session) goTestSummary(line string) bool {
+	ip := s.paths.importPath
+	return ip != "" && (strings.HasPrefix(line, "ok  \t"+ip+"\t") || strings.HasPrefix(line, "FAIL\t"+ip+"\t") || line == "FAIL\t"+ip)
 }
 
 // passedParent reports whether test is inside a subtest that passed.
@@ -126,7 +135,8 @@ func (s *session) settle(iv *invocation, timeout time.Duration) (rerun []string)
 		r.res.short = panicShort(r.name+" panicked", iv.trace.value())
 		r.res.msg = joinMsg(r.res.msg, iv.trace.render())
 	}
-	died := len(running) > 0 || why != notKilled || iv.trace != nil
+	// Only the package-level result proves that the binary ran to its end.
+	died := len(running) > 0 || why != notKilled || iv.trace != nil || !iv.pkgDone
 	for _, r := range running {
 		r.running = false
 		if r.res != nil && r.res.kind != kindFail {
@@ -151,7 +161,7 @@ func (s *session) settle(iv *invocation, timeout time.Duration) (rerun []string)
 		return nil
 	case !died:
 		for _, r := range pending {
-			r.res = &result{kind: kindMissing, msg: fmt.Sprintf("there is no test %s in the hidden tests of %s: the course's chapter.json is wrong; please report it", r.name, s.req.Dir)}
+			r.res = &result{kind: kindMissing, msg: s.neverRan(r.name)}
 		}
 		return nil
 	case iv.progressed:
@@ -167,6 +177,20 @@ func (s *session) settle(iv *invocation, timeout time.Duration) (rerun []string)
 		r.res = res
 	}
 	return nil
+}
+
+// neverRan explains a test that the binary, which ended normally, never
+// started. If the hidden tests declare it, the learner's code kept it from
+// running; only otherwise is the course at fault.
+func (s *session) neverRan(name string) string {
+	if !s.declared[name] {
+		return fmt.Sprintf("there is no test %s in the hidden tests of %s: the course's chapter.json is wrong; please report it", name, s.req.Dir)
+	}
+	if file := learnerTestMain(s.paths.pkgAbs); file != "" {
+		return fmt.Sprintf("%s never ran: your TestMain in %s returned without running the tests. Run them and report their result with os.Exit(m.Run()), or delete that TestMain.",
+			name, s.paths.display(file))
+	}
+	return fmt.Sprintf("%s never ran: the test program ended, reporting success, before it started. Does your code end the program early (os.Exit, syscall.Exit or log.Fatal in an init function or a goroutine)? Only main should end a program.", name)
 }
 
 // panicShort words a panic's headline; the skeletons' panic("TODO(...)")
@@ -235,7 +259,7 @@ func (s *session) death(iv *invocation, r *record, why killReason, timeout time.
 	default:
 		res.kind = kindCrash
 		res.short = fmt.Sprintf("the test binary exited %s without reporting a result", when)
-		explain = "Does your code call os.Exit or log.Fatal? Only main should end a program."
+		explain = "Does your code call os.Exit, syscall.Exit or log.Fatal? Only main should end a program."
 	}
 	res.msg = joinMsg(joinMsg(joinMsg(res.short, explain), prior), dump)
 	return res

@@ -1,0 +1,79 @@
+package runner
+
+import (
+	"strings"
+	"testing"
+)
+
+// feedTrace parses a dump as the stream would deliver it, line by line.
+func feedTrace(p *paths, dump string) *trace {
+	lines := strings.Split(strings.TrimSuffix(dump, "\n"), "\n")
+	tr := newTrace(p, lines[0])
+	for _, l := range lines[1:] {
+		tr.add(l)
+	}
+	return tr
+}
+
+var fxPaths = paths{root: "/src/m", dir: "exercises/fx", pkgAbs: "/src/m/exercises/fx", importPath: "example.com/m/exercises/fx"}
+
+// Go 1.26 reports a goroutine stopped in a tight loop at line 1 of its
+// file, a line that holds no code. The learner must see the function, never
+// that line.
+func TestTraceBusyLoopAtLineOneShowsTheFunctionWithoutALine(t *testing.T) {
+	t.Parallel()
+	p := fxPaths
+	tr := feedTrace(&p, `panic: test timed out after 1s
+	running tests:
+		TestSpin (1s)
+
+goroutine 7 [running]:
+example.com/m/exercises/fx.Spin()
+	/src/m/exercises/fx/fx.go:1 +0x12
+example.com/m/exercises/fx.TestSpin(0xc000003500?)
+	/src/m/exercises/fx/zz_otpgo_hidden_fx_test.go:5 +0xf
+testing.tRunner(0xc000003500, 0x5a1f28)
+	/usr/local/go/src/testing/testing.go:1934 +0xea
+created by testing.(*T).Run in goroutine 1
+	/usr/local/go/src/testing/testing.go:1997 +0x465
+
+goroutine 1 [chan receive]:
+testing.(*T).Run(0xc000003340, {0x55b1a2?, 0x0?}, 0x5a1f28)
+	/usr/local/go/src/testing/testing.go:2005 +0x485
+main.main()
+	_testmain.go:45 +0x9b
+`)
+	out := tr.render()
+	wantContains(t, "render", out, "fx.Spin  exercises/fx/fx.go\n", "fx.TestSpin  hidden test fx_test.go:5")
+	wantNotContains(t, "render", out, "fx.go:1")
+	wantContains(t, "hint", tr.stuckHint(), "busy, not blocked", "fx.Spin", "never blocks")
+}
+
+// A loop that spins in a goroutine of the learner's while the test waits
+// for its answer is still a busy loop: the advice must say so, not talk of
+// a message nobody sends.
+func TestTraceBusyGoroutineBesideABlockedTest(t *testing.T) {
+	t.Parallel()
+	p := fxPaths
+	tr := feedTrace(&p, `panic: test timed out after 1s
+	running tests:
+		TestMonitor (1s)
+
+goroutine 9 [runnable]:
+example.com/m/exercises/fx.(*Monitored).loop(0xc00001e0c0)
+	/src/m/exercises/fx/monitored.go:37 +0x25
+created by example.com/m/exercises/fx.Start in goroutine 8
+	/src/m/exercises/fx/monitored.go:20 +0x7a
+
+goroutine 8 [chan receive]:
+example.com/m/exercises/fx.TestMonitor(0xc000003500)
+	/src/m/exercises/fx/zz_otpgo_hidden_fx_test.go:12 +0x8a
+testing.tRunner(0xc000003500, 0x5a1f28)
+	/usr/local/go/src/testing/testing.go:1934 +0xea
+created by testing.(*T).Run in goroutine 1
+	/usr/local/go/src/testing/testing.go:1997 +0x465
+`)
+	hint := tr.stuckHint()
+	wantContains(t, "hint", hint, "busy, not blocked", "fx.(*Monitored).loop", "exercises/fx/monitored.go:37", "never blocks")
+	wantNotContains(t, "hint", hint, "deadlock")
+}
