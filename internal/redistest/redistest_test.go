@@ -155,19 +155,33 @@ func TestProxyLatencyIsADelayNotAQueue(t *testing.T) {
 		t.Fatalf("round trip took %v, want at least the latency %v", rtt, d)
 	}
 
-	// 20 requests in flight at once: their replies are each held d, not
-	// held one after the other.
+	// 20 requests in flight at once, written d/20 apart so that their
+	// replies reach the proxy as 20 separate pieces (pipelined in one write,
+	// they would come back as one piece, and a queue would look like a
+	// delay). Each reply is held d from when it arrived: the last one is out
+	// about 2d after the first request. A queue, which holds each piece d
+	// after the one before it went out, takes 20d.
+	const n = 20
 	start = time.Now()
-	for range 20 {
+	var lastSent time.Time
+	for range n {
 		c.send("PING")
+		lastSent = time.Now()
+		time.Sleep(d / n) // spaces the requests; nothing is waited for
 	}
-	for i := range 20 {
+	for i := range n {
 		if v, err := c.read(); err != nil || v != "PONG" {
 			t.Fatalf("reply %d: %#v, %v", i, v, err)
 		}
 	}
-	if took := time.Since(start); took < d || took > 10*d {
-		t.Fatalf("20 pipelined PINGs took %v, want between %v and %v", took, d, 10*d)
+	// Measured from the last request, so a slow machine that spaces the
+	// requests wider does not count against the proxy.
+	if late := time.Since(lastSent); late > 8*d {
+		t.Fatalf("the last of %d pipelined PINGs came %v after it was sent, want about the latency %v: "+
+			"the proxy holds each reply d after the previous one went out (a queue), not d from when it arrived", n, late, d)
+	}
+	if took := time.Since(start); took < d {
+		t.Fatalf("%d pipelined PINGs took %v, want at least the latency %v", n, took, d)
 	}
 
 	p.SetLatency(0)
