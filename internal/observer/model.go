@@ -191,10 +191,16 @@ func (m Model) key(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		}
 		m.clamp()
 	case key.Matches(msg, m.keys.Kill):
+		if m.selectionGone() {
+			return m, nil
+		}
 		if r, ok := m.current(); ok {
 			return m, kill(r)
 		}
 	case key.Matches(msg, m.keys.Crash):
+		if m.selectionGone() {
+			return m, nil
+		}
 		if r, ok := m.current(); ok {
 			return m, crash(r, m.opts.Demo)
 		}
@@ -269,6 +275,19 @@ func (m *Model) clamp() {
 		m.offset = m.cursor - h + 1
 	}
 	m.offset = min(max(m.offset, 0), max(n-h, 0))
+}
+
+// selectionGone reports, and says in the status line, that the selected
+// process is missing from the latest snapshot (its supervisor is restarting
+// it): the cursor then sits on the row that took its place, and acting on
+// that row would hit a process the user never chose.
+func (m *Model) selectionGone() bool {
+	if m.selected == "" || m.snap.Key(m.cursor) == m.selected {
+		return false
+	}
+	name := m.selected[strings.LastIndexByte(m.selected, '/')+1:]
+	m.status = name + " is not in the tree right now (its supervisor may be restarting it): nothing done; wait for it, or move to another row"
+	return true
 }
 
 // selection is what the actions need to know about the selected row.

@@ -205,7 +205,12 @@ func selectRow(t *testing.T, rec tuitest.Recorder, tm *teatest.TestModel, label 
 		// the selected line without moving the cursor.
 		before := rowLabel(line)
 		tm.Send(down())
-		rec.WaitFor(t, 5*time.Second, "the cursor to move", func(s string) bool { return rowLabel(selectedLine(s)) != before })
+		// A frame without a selected line (drawn mid-refresh) is not a move:
+		// taking it for one sends a second down and overshoots the row.
+		rec.WaitFor(t, 5*time.Second, "the cursor to move", func(s string) bool {
+			l := rowLabel(selectedLine(s))
+			return l != "" && l != before
+		})
 	}
 	t.Fatalf("never selected %s; screen:\n%s", label, rec.Screen())
 	return ""
@@ -353,32 +358,32 @@ func TestRestartIntensityMovesTheFailureUp(t *testing.T) {
 	poolPID := pidRe.FindString(rowOf(rec.Screen(), "pool"))
 	// pool allows 5 restarts in 10s: the 6th failure makes it give up,
 	// and demo, one level up, restarts pool with fresh workers.
-	// Each kill is counted by the status line naming the pid it killed:
-	// a status left over from the previous press can't be mistaken for it.
-	last := ""
-	for kills := 0; kills < 6; {
-		// Wait for a worker-1 the test has not pressed k on yet.
-		pid := pidRe.FindString(rowOf(rec.WaitFor(t, 5*time.Second, "a new worker-1", func(s string) bool {
-			p := pidRe.FindString(rowOf(s, "max.worker-1"))
-			return p != "" && p != last
-		}), "max.worker-1"))
-		last = pid
-		tm.Send(tea.KeyPressMsg{Code: 'k', Text: "k"})
-		screen := rec.WaitFor(t, 5*time.Second, fmt.Sprintf("k on %s to be answered", pid), func(s string) bool {
-			return strings.Contains(s, "killed max.worker-1 "+pid) || strings.Contains(s, "max.worker-1 "+pid+" has already exited")
-		})
-		// The row may show a worker that exited since the last refresh
-		// (the one_for_all restart still under way): then press again.
-		if strings.Contains(screen, "killed max.worker-1 "+pid) {
-			kills++
-		}
-	}
-	screen := rec.WaitFor(t, 5*time.Second, "pool to give up and demo to restart it", func(s string) bool {
-		// "pool", not "supervisor": the log names an unnamed supervisor
-		// by its child id, from the tree.
+	// Press k on each new worker-1 until pool gives up. The tree restarts
+	// under the cursor, so a press can land while worker-1 is away or
+	// already dead; such a press is answered and the next worker-1 gets
+	// its own. A pid pressed without an answer for a while is pressed
+	// again. Polling with a deadline: the run ends when pool has given up.
+	gaveUp := func(s string) bool {
 		return strings.Contains(s, " pool: max restart intensity: child \"worker-1\" exited with killed, more than 5") &&
 			pidRe.FindString(rowOf(s, "pool")) != poolPID
-	})
+	}
+	pressed := map[string]time.Time{}
+	deadline := time.Now().Add(30 * time.Second)
+	for s := rec.Screen(); !gaveUp(s); s = rec.Screen() {
+		if time.Now().After(deadline) {
+			t.Fatalf("pool did not give up within 30s of pressing k on each new worker-1; the screen was:\n%s", s)
+		}
+		pid := pidRe.FindString(rowOf(s, "max.worker-1"))
+		if at, seen := pressed[pid]; pid != "" && strings.Contains(selectedLine(s), "max.worker-1") &&
+			(!seen || time.Since(at) > time.Second) {
+			pressed[pid] = time.Now()
+			tm.Send(tea.KeyPressMsg{Code: 'k', Text: "k"})
+		}
+		time.Sleep(10 * time.Millisecond) // polling interval, not a wait for an event
+	}
+	// "pool", not "supervisor": the log names an unnamed supervisor by its
+	// child id, from the tree.
+	screen := rec.WaitFor(t, 5*time.Second, "pool to give up and demo to restart it", gaveUp)
 	if row := rowOf(screen, "max.demo"); !strings.HasSuffix(row, " 1") {
 		t.Errorf("demo restarted pool, yet its RESTARTS is not 1: %q", row)
 	}
@@ -401,5 +406,41 @@ func TestRestartTheDemoAfterItStopped(t *testing.T) {
 	})
 	if !demo.Running() {
 		t.Fatal("r did not start the demo again")
+	}
+}
+
+// TestKillNeverHitsANeighbour: when the selected process vanishes from a
+// refresh (its supervisor is restarting it), the cursor is left on the row
+// that took its place. k must not kill that neighbour: the trainer chose
+// worker b, not whatever now sits where b was.
+func TestKillNeverHitsANeighbour(t *testing.T) {
+	tree := func(ids ...string) Snapshot {
+		root := actor.TreeNode{ProcessInfo: actor.ProcessInfo{Name: "app", Kind: "supervisor"}}
+		for _, id := range ids {
+			root.Children = append(root.Children, actor.TreeNode{ProcessInfo: actor.ProcessInfo{ChildID: id, Kind: "server"}})
+		}
+		return Build([]actor.TreeNode{root}, nil, func(actor.ProcessInfo) string { return "" })
+	}
+	var m tea.Model = New(Options{Snapshot: func() Snapshot { return tree("a", "b", "c") }})
+	m, _ = m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	m, _ = m.Update(snapshotMsg{snap: tree("a", "b", "c")})
+	m, _ = m.Update(tea.KeyPressMsg{Code: tea.KeyDown})
+	m, _ = m.Update(tea.KeyPressMsg{Code: tea.KeyDown})
+	if got := m.(Model).selected; got != "app/b" {
+		t.Fatalf("selected %q after two downs, want app/b", got)
+	}
+	// b is being restarted: the refresh shows a and c only.
+	m, _ = m.Update(snapshotMsg{snap: tree("a", "c")})
+	m, cmd := m.Update(tea.KeyPressMsg{Code: 'k', Text: "k"})
+	if cmd != nil {
+		t.Fatalf("k while b is away returned a command (it would kill %q, the row under the cursor)", m.(Model).snap.Key(m.(Model).cursor))
+	}
+	if st := m.(Model).status; !strings.Contains(st, "b") || !strings.Contains(st, "nothing") {
+		t.Errorf("status %q: want it to say b is not there and nothing was killed", st)
+	}
+	// b is back: the cursor follows it, and k acts on it.
+	m, _ = m.Update(snapshotMsg{snap: tree("a", "b", "c")})
+	if _, cmd = m.Update(tea.KeyPressMsg{Code: 'k', Text: "k"}); cmd == nil {
+		t.Fatal("k on b, back in the tree, did nothing")
 	}
 }
