@@ -63,9 +63,12 @@ func runDoctor(ctx context.Context, a *App) error {
 		add(0, "Checkout: "+ws.Root, "")
 	}
 
-	if c, err := a.Course(); err != nil {
+	if src, err := a.CourseSource(); err != nil {
+		add(2, "Course: "+firstLineOf(err.Error()), "")
+	} else if c, err := a.Course(); err != nil {
 		add(2, "Course: "+firstLineOf(err.Error()), "run otpgo verify in the checkout for details")
 	} else {
+		add(0, "Graded with "+src.String(), "")
 		ready, steps := 0, 0
 		for _, ch := range c.Chapters {
 			if !ch.Coming {
