@@ -124,7 +124,7 @@ func TestCompiledPackage(t *testing.T) {
 	for line, want := range map[string]string{
 		`/usr/lib/go/pkg/tool/linux_amd64/compile -o $WORK/b001/_pkg_.a -trimpath "$WORK/b001=>" -p fmt -lang=go1.26`: "fmt",
 		`mkdir -p $WORK/b001/`: "",
-		`/x/compile -o a.a -p`:  "",
+		`/x/compile -o a.a -p`: "",
 	} {
 		if got := compiledPackage(line); got != want {
 			t.Errorf("compiledPackage(%q) = %q; want %q", line, got, want)
