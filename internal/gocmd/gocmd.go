@@ -1,13 +1,15 @@
 // Package gocmd starts the go commands otpgo runs for longer than a moment
 // outside the runner (go run of a measuring program, the warm-up builds):
-// each in its own process group, so that cancelling its context ends go,
-// the compiler and whatever it started, all together.
+// each in its own process group (internal/procgroup), so that cancelling
+// its context ends go, the compiler and whatever it started, all together.
 package gocmd
 
 import (
 	"context"
 	"os/exec"
 	"time"
+
+	"github.com/otpgo/otpgo/internal/procgroup"
 )
 
 // waitDelay bounds how long Wait waits for output pipes after the group is
@@ -19,11 +21,7 @@ const waitDelay = 2 * time.Second
 func Command(ctx context.Context, dir string, args ...string) *exec.Cmd {
 	cmd := exec.CommandContext(ctx, "go", args...)
 	cmd.Dir = dir
-	newGroup(cmd)
-	cmd.Cancel = func() error {
-		killGroup(cmd)
-		return nil
-	}
+	procgroup.Bind(cmd)
 	cmd.WaitDelay = waitDelay
 	return cmd
 }
