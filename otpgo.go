@@ -6,15 +6,17 @@
 //
 // This package only carries the course: FS embeds content/ (the lessons
 // and the catalog), exercises/ (the skeletons, to restore them) and
-// solutions/ (the solutions and the hidden tests), so an installed otpgo
-// binary grades any checkout without reading the course from disk. The
+// solutions/ (the solutions and the hidden tests). Inside a checkout otpgo
+// grades with the checkout's own course instead (internal/catalog's
+// OpenSource), so an installed binary never grades with a stale copy; FS
+// serves outside a checkout, and for skeletons where git is missing. The
 // program is cmd/otpgo; the parts are described in docs/ARCHITECTURE.md.
 package otpgo
 
 import "embed"
 
 // FS holds content/, exercises/ and solutions/ as they were when the binary
-// was built. Paths are slash-separated: "content/course.json",
+// was built (see the package doc for when it is used). Paths are slash-separated: "content/course.json",
 // "exercises/gs_genserver/genserver.go", ...
 //
 //go:embed content exercises solutions

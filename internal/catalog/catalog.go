@@ -3,8 +3,8 @@
 // skeletons in exercises/ and the solutions and hidden tests in
 // solutions/, and looks chapters and steps up by ID.
 //
-// The catalog reads from an fs.FS, normally otpgo.FS (the embedded tree),
-// so an installed binary carries its course with it.
+// The catalog reads from an fs.FS: inside a checkout the checkout's own
+// course (OpenSource), elsewhere otpgo.FS, the tree built into the binary.
 package catalog
 
 import (
@@ -289,6 +289,7 @@ func levenshtein(a, b string) int {
 
 // The JSON shapes of content/course.json and content/<id>/chapter.json.
 type courseFile struct {
+	Format   int `json:"format"` // absent = 1; see Format
 	Chapters []struct {
 		ID    string `json:"id"`
 		Title string `json:"title"`

@@ -42,6 +42,9 @@ func (v *validator) load() *Course {
 		v.addf(courseFileName, "invalid JSON: %v", err)
 		return course
 	}
+	if cf.Format > Format {
+		v.addf(courseFileName, "format %d, but this otpgo reads up to %d: update it with `go install ./cmd/otpgo` in the checkout", cf.Format, Format)
+	}
 	if len(cf.Chapters) == 0 {
 		v.addf(courseFileName, "lists no chapters")
 	}

@@ -1,8 +1,9 @@
 // Package check grades steps: it builds the runner.Request that injects a
-// chapter's hidden tests (embedded in the binary) into the learner's
+// chapter's hidden tests (from the course: the checkout's own, or the
+// one built in) into the learner's
 // exercises/<dir>, runs it, and returns one runner.Verdict per step. It is
 // what `otpgo check` and the TUI share; `otpgo verify` (verify.go) uses the
-// same requests against the embedded skeletons and solutions.
+// same requests against the course's skeletons and solutions.
 //
 // Nothing here writes to exercises/: the hidden tests reach the package
 // through `go test -overlay` only.
@@ -27,7 +28,7 @@ type RunFunc func(context.Context, runner.Request) ([]runner.Verdict, error)
 // Grader grades steps of the course in one checkout.
 type Grader struct {
 	Root string // absolute root of the checkout
-	FS   fs.FS  // the embedded tree (otpgo.FS): hidden tests, skeletons, solutions
+	FS   fs.FS  // the course (cli.App.CourseSource): hidden tests, skeletons, solutions
 	Run  RunFunc
 }
 
@@ -39,13 +40,13 @@ type Options struct {
 }
 
 // hiddenTests returns the chapter's hidden tests: every _test.go file of
-// the embedded solutions/<dir>, keyed by its name (the runner injects it
+// the course's solutions/<dir>, keyed by its name (the runner injects it
 // as runner.HiddenPrefix + name).
 func hiddenTests(fsys fs.FS, ch *catalog.Chapter) (map[string][]byte, error) {
 	dir := path.Join("solutions", ch.Dir)
 	entries, err := fs.ReadDir(fsys, dir)
 	if err != nil {
-		return nil, fmt.Errorf("read embedded %s: %w", dir, err)
+		return nil, fmt.Errorf("read the course's %s: %w", dir, err)
 	}
 	out := map[string][]byte{}
 	for _, e := range entries {
@@ -54,7 +55,7 @@ func hiddenTests(fsys fs.FS, ch *catalog.Chapter) (map[string][]byte, error) {
 		}
 		data, err := fs.ReadFile(fsys, path.Join(dir, e.Name()))
 		if err != nil {
-			return nil, fmt.Errorf("read embedded %s: %w", e.Name(), err)
+			return nil, fmt.Errorf("read the course's %s: %w", e.Name(), err)
 		}
 		out[e.Name()] = data
 	}

@@ -19,13 +19,15 @@ import (
 // cannot take away a file the learner added or, through the runner, swap
 // one the learner changed. The mirror holds the checkout's own code
 // (go.mod, internal/, ...) with content/, exercises/ and solutions/
-// written from the embedded tree, so what verify grades is exactly what
-// ships. It lives at a stable path per checkout, so the build cache stays
-// warm from one verify to the next.
+// written from the course FS (the checkout's course, with its skeletons as
+// committed, or the embedded tree), so what verify grades is exactly the
+// course, whatever the learner did to exercises/. It lives at a stable
+// path per checkout, so the build cache stays warm from one verify to the
+// next.
 
-// embeddedTrees are the top-level directories the mirror takes from the
-// embedded FS instead of the checkout.
-var embeddedTrees = map[string]bool{"content": true, "exercises": true, "solutions": true}
+// courseTrees are the top-level directories the mirror takes from the
+// course FS instead of the checkout.
+var courseTrees = map[string]bool{"content": true, "exercises": true, "solutions": true}
 
 // maxMirrorFile skips files no build needs (a stray test binary).
 const maxMirrorFile = 2 << 20
@@ -41,7 +43,7 @@ func DefaultMirrorDir(root string) string {
 	return filepath.Join(base, "otpgo", "verify", hex.EncodeToString(sum[:8]))
 }
 
-// syncMirror makes dst a copy of the checkout at root with the embedded
+// syncMirror makes dst a copy of the checkout at root with the course
 // trees of fsys, writing only files that changed and deleting the rest. It
 // holds a lock so two verifies of one checkout don't write over each other.
 func syncMirror(root string, fsys fs.FS, dst string) error {
@@ -72,7 +74,7 @@ func syncMirror(root string, fsys fs.FS, dst string) error {
 					return nil
 				}
 				name := d.Name()
-				if strings.HasPrefix(name, ".") || (!strings.Contains(rel, "/") && embeddedTrees[rel]) {
+				if strings.HasPrefix(name, ".") || (!strings.Contains(rel, "/") && courseTrees[rel]) {
 					return fs.SkipDir
 				}
 				if _, err := os.Stat(filepath.Join(p, "go.mod")); err == nil {
@@ -95,7 +97,7 @@ func syncMirror(root string, fsys fs.FS, dst string) error {
 		if err != nil {
 			return fmt.Errorf("mirror %s: %w", root, err)
 		}
-		for top := range embeddedTrees {
+		for top := range courseTrees {
 			err := fs.WalkDir(fsys, top, func(p string, d fs.DirEntry, err error) error {
 				if err != nil || d.IsDir() {
 					return err
@@ -107,10 +109,10 @@ func syncMirror(root string, fsys fs.FS, dst string) error {
 				return put(p, data)
 			})
 			if err != nil && !errors.Is(err, fs.ErrNotExist) {
-				return fmt.Errorf("mirror embedded %s: %w", top, err)
+				return fmt.Errorf("mirror course %s: %w", top, err)
 			}
 		}
-		// Delete what is no longer in the checkout or the embedded tree.
+		// Delete what is no longer in the checkout or the course.
 		var stale []string
 		_ = filepath.WalkDir(dst, func(p string, d fs.DirEntry, err error) error {
 			if err != nil || d.IsDir() {

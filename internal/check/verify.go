@@ -44,10 +44,10 @@ type VerifyResult struct {
 	Elapsed  time.Duration  `json:"elapsed_ns"`
 }
 
-// Verify proves, for each gradable step, that the embedded untouched
-// skeleton FAILS the step's tests and the embedded solution PASSES them.
+// Verify proves, for each gradable step, that the course's untouched
+// skeleton FAILS the step's tests and its solution PASSES them.
 // Both run in a mirror of the checkout whose content/, exercises/ and
-// solutions/ come from the embedded tree, so nothing the learner edited or
+// solutions/ come from the course FS, so nothing the learner edited or
 // added matters: the skeleton in exercises/<dir> with the hidden tests
 // injected, the solution in solutions/<dir> with its own tests. Steps run
 // in parallel, bounded by opts.Parallel. Results come back in step order.

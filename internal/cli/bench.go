@@ -1,22 +1,32 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
+	"io"
+	"os/exec"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/otpgo/otpgo/internal/bench/redis03"
+	"github.com/otpgo/otpgo/internal/gocmd"
 )
 
 func init() { register(newBenchCommand) }
 
-// benches are the chapters with a benchmark, by chapter ID.
-var benches = map[string]func(a *App, cmd *cobra.Command, o benchOptions) error{
-	"03": benchRedis,
+// benchPackages are the measuring programs of the chapters with a
+// benchmark, by chapter ID. Each is a main package of the checkout that
+// `otpgo bench` runs with go run: what they measure against (go-redis,
+// miniredis) then never weighs on otpgo's own build.
+var benchPackages = map[string]string{
+	"03": "./internal/bench/redis03/table",
 }
+
+// defaultBenchDuration is the measuring programs' own default.
+const defaultBenchDuration = 500 * time.Millisecond
 
 type benchOptions struct {
 	learner  bool
@@ -27,7 +37,7 @@ type benchOptions struct {
 func newBenchCommand(a *App) *cobra.Command {
 	var o benchOptions
 	ids := slices.Sorted(func(yield func(string) bool) {
-		for id := range benches {
+		for id := range benchPackages {
 			if !yield(id) {
 				return
 			}
@@ -42,70 +52,143 @@ table. Chapters with a benchmark: ` + strings.Join(ids, ", ") + `.
 
   03  the blocking, non-blocking and state machine Redis clients and go-redis,
       at 1, 16 and 64 concurrent callers, on an embedded miniredis: straight
-      over loopback, and through a proxy adding 1ms to each round trip.`,
+      over loopback, and through a proxy adding 1ms to each round trip.
+
+The measuring program is built from your checkout with go run the first
+time (go-redis and miniredis take a minute or so to compile on a cold build
+cache; otpgo shows how long it has been building).`,
 		Example: `  otpgo bench 03
   otpgo bench 03 --learner`,
 		GroupID: groupPlay,
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			run, ok := benches[args[0]]
+			pkg, ok := benchPackages[args[0]]
 			if !ok {
 				return fmt.Errorf("no benchmark for chapter %q; chapters with one: %s", args[0], strings.Join(ids, ", "))
 			}
 			if o.duration <= 0 {
 				return fmt.Errorf("--duration %v: give a positive duration, e.g. --duration 500ms", o.duration)
 			}
-			return run(a, cmd, o)
+			return runBench(a, cmd, args[0], pkg, o)
 		},
 	}
 	cmd.Flags().BoolVar(&o.learner, "learner", false, "also measure your own code in exercises/ (compiled now with go run)")
-	cmd.Flags().DurationVar(&o.duration, "duration", redis03.DefaultOptions.Duration, "how long each measurement lasts")
+	cmd.Flags().DurationVar(&o.duration, "duration", defaultBenchDuration, "how long each measurement lasts")
 	return cmd
 }
 
-// benchRedis is `otpgo bench 03`.
-func benchRedis(a *App, cmd *cobra.Command, o benchOptions) error {
+// runBench runs a chapter's measuring program with go run in the checkout,
+// passing its table through, and says how long the build has taken until
+// the program speaks.
+func runBench(a *App, cmd *cobra.Command, chapter, pkg string, o benchOptions) error {
 	ctx := cmd.Context()
-	opts := redis03.DefaultOptions
-	opts.Duration = o.duration
-	var root string
-	if o.learner {
-		if err := a.requireGo(ctx, "otpgo bench 03 --learner"); err != nil {
-			return err
-		}
-		ws, err := a.Workspace()
-		if err != nil {
-			return err
-		}
-		root = ws.Root
+	if err := a.requireGo(ctx, "otpgo bench "+chapter); err != nil {
+		return err
 	}
-	contenders := redis03.Reference()
-	cells := len(contenders) * len(opts.Callers) * len(opts.RTTs)
-	if o.learner {
-		cells += 3 * len(opts.Callers) * len(opts.RTTs)
-	}
-	fmt.Fprintf(a.Err, "Measuring %d combinations for %v each (about %v)...\n",
-		cells, opts.Duration, (time.Duration(cells) * (opts.Duration + opts.Duration/5)).Round(time.Second))
-	results, err := redis03.Run(ctx, contenders, opts, nil)
+	ws, err := a.Workspace()
 	if err != nil {
 		return err
 	}
-	var learnerErr error
+	args := []string{"run", pkg, "-duration", o.duration.String()}
 	if o.learner {
-		fmt.Fprintln(a.Err, "Now yours: compiling exercises/03_redis with go run...")
-		mine, err := redis03.RunLearner(ctx, root, opts, nil)
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		results = append(results, mine...)
-		learnerErr = err
+		args = append(args, "-learner")
 	}
-	if err := redis03.WriteTable(a.Out, results, opts.Callers); err != nil {
-		return err
+	c := gocmd.Command(ctx, ws.Root, args...)
+	started := a.Now()
+	b := &buildProgress{a: a, what: "go run " + pkg, started: started, done: make(chan struct{})}
+	c.Stdout = b.writer(a.Out)
+	c.Stderr = b.writer(a.Err)
+	fmt.Fprintf(a.Err, "Building the measuring program (go run %s; the first time compiles go-redis and miniredis)...\n", pkg)
+	if err := c.Start(); err != nil {
+		return fmt.Errorf("otpgo bench %s: start go run: %w", chapter, err)
 	}
-	if learnerErr != nil {
-		fmt.Fprintln(a.Err)
-		return learnerErr
+	ticker := make(chan struct{})
+	go func() {
+		defer close(ticker)
+		b.tick()
+	}()
+	err = c.Wait()
+	b.stop()
+	<-ticker
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		return fmt.Errorf("otpgo bench %s: go run %s exited with status %d (its message is above)", chapter, pkg, ee.ExitCode())
+	}
+	if err != nil {
+		return fmt.Errorf("otpgo bench %s: go run %s: %w", chapter, pkg, err)
 	}
 	return nil
 }
+
+// buildProgress says, on a terminal every second, how long go run has been
+// building, until the program writes its first byte (then the build is
+// over), and after that passes output through.
+type buildProgress struct {
+	a       *App
+	what    string
+	started time.Time
+	mu      sync.Mutex
+	spoke   bool // the program (or go, with an error) wrote something
+	done    chan struct{}
+	once    sync.Once
+	// lineOpen: a progress line without its newline is on stderr.
+	lineOpen bool
+}
+
+func (b *buildProgress) writer(w io.Writer) io.Writer {
+	return writerFunc(func(p []byte) (int, error) {
+		b.mu.Lock()
+		defer b.mu.Unlock()
+		if !b.spoke {
+			b.spoke = true
+			b.endLine()
+			fmt.Fprintf(b.a.Err, "Built in %.1fs.\n", b.a.Now().Sub(b.started).Seconds())
+		}
+		return w.Write(p)
+	})
+}
+
+// tick redraws "building for Ns" once a second on a terminal until the
+// program speaks or stop is called.
+func (b *buildProgress) tick() {
+	if !b.a.IsTerminal(b.a.Err) {
+		<-b.done
+		return
+	}
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-b.done:
+			return
+		case <-t.C:
+		}
+		b.mu.Lock()
+		if !b.spoke {
+			fmt.Fprintf(b.a.Err, "\r  %s: building for %ds", b.what, int(b.a.Now().Sub(b.started).Seconds()))
+			b.lineOpen = true
+		}
+		b.mu.Unlock()
+	}
+}
+
+func (b *buildProgress) stop() {
+	b.once.Do(func() { close(b.done) })
+	b.mu.Lock()
+	b.endLine()
+	b.mu.Unlock()
+}
+
+func (b *buildProgress) endLine() {
+	if b.lineOpen {
+		fmt.Fprintln(b.a.Err)
+		b.lineOpen = false
+	}
+}
+
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }

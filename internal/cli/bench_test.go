@@ -22,10 +22,20 @@ func TestBenchUnknownChapter(t *testing.T) {
 
 func TestBenchRedisPrintsTheTable(t *testing.T) {
 	defer goleak.VerifyNone(t)
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
 	var out, errOut bytes.Buffer
-	code := Run(context.Background(), Env{Stdout: &out, Stderr: &errOut, Dir: t.TempDir()}, "bench", "03", "--duration", "20ms")
+	code := Run(context.Background(), Env{Stdout: &out, Stderr: &errOut, Dir: root}, "bench", "03", "--duration", "20ms")
 	if code != ExitOK {
 		t.Fatalf("exit %d; stderr:\n%s", code, errOut.String())
+	}
+	// The measuring program is built on demand, and otpgo says so.
+	for _, want := range []string{"Building the measuring program (go run ./internal/bench/redis03/table", "Built in "} {
+		if !strings.Contains(errOut.String(), want) {
+			t.Errorf("stderr lacks %q:\n%s", want, errOut.String())
+		}
 	}
 	for _, want := range []string{
 		"Loopback", "adding 1ms", "64 callers",

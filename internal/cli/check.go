@@ -102,7 +102,7 @@ func runCheck(ctx context.Context, a *App, ids []string, f checkFlags) error {
 	if !f.noRace && !race && !f.json {
 		fmt.Fprintln(a.Err, "The race detector does not work here (it needs cgo and a C compiler); checking without -race. otpgo doctor says more.")
 	}
-	act := a.startActivity(fmt.Sprintf("checking %s: compiling (first run can take 10-20 s)...", idList(steps)))
+	act := a.startActivity(fmt.Sprintf("checking %s: compiling (on a cold build cache the long part; otpgo doctor --warm does it ahead)...", idList(steps)))
 	var once sync.Once
 	verdicts, err := g.Check(ctx, steps, check.Options{
 		Race: race,

@@ -95,8 +95,10 @@ type Env struct {
 	Stderr io.Writer
 	Dir    string              // working directory; "" = os.Getwd()
 	Getenv func(string) string // "" = os.Getenv
-	FS     fs.FS               // the course; nil = otpgo.FS
-	Run    check.RunFunc       // nil = runner.Run
+	// FS is the course; nil = the checkout's own (catalog.OpenSource), or
+	// otpgo.FS, the one built in, outside a checkout.
+	FS  fs.FS
+	Run check.RunFunc // nil = runner.Run
 	// Toolchain reports the Go version on PATH, or a one-line error saying
 	// what to install; nil = runner.CheckToolchain.
 	Toolchain func(ctx context.Context) (string, error)
@@ -120,9 +122,6 @@ func (e Env) withDefaults() Env {
 	}
 	if e.Getenv == nil {
 		e.Getenv = os.Getenv
-	}
-	if e.FS == nil {
-		e.FS = otpgo.FS
 	}
 	if e.Run == nil {
 		e.Run = runner.Run
@@ -155,6 +154,10 @@ type App struct {
 	courseOnce sync.Once
 	course     *catalog.Course
 	courseErr  error
+
+	sourceOnce sync.Once
+	source     *catalog.Source
+	sourceErr  error
 }
 
 // registered holds the command constructors of every file of the package,
@@ -181,6 +184,11 @@ func setDefaultAction(f func(a *App, cmd *cobra.Command) error) {
 func NewRootCommand(env Env) (*cobra.Command, *App) {
 	env = env.withDefaults()
 	a := &App{Env: env, Out: env.Stdout, Err: env.Stderr}
+	if a.FS == nil {
+		// Chosen on first use, so a command that reads no course (version,
+		// help) costs no git.
+		a.FS = sourceFS{a}
+	}
 	root := &cobra.Command{
 		Use:   "otpgo",
 		Short: "Learn Erlang/OTP's ideas in Go, one graded exercise at a time",
@@ -289,13 +297,50 @@ func signalContext(parent context.Context) (context.Context, context.CancelFunc)
 	return signal.NotifyContext(parent, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 }
 
-// Course returns the embedded course, validated. A course that fails
-// validation is an author's bug: the error lists each problem and its file.
+// CourseSource says which course otpgo grades with: Env.FS if given, else
+// the checkout's own (its content/ and solutions/ on disk, its skeletons
+// at git HEAD), else the one built in. A checkout whose course is newer
+// than this otpgo reads is an error saying how to update otpgo.
+func (a *App) CourseSource() (*catalog.Source, error) {
+	a.sourceOnce.Do(func() {
+		if _, ok := a.FS.(sourceFS); !ok {
+			a.source = &catalog.Source{FS: a.FS, Skeletons: "built into otpgo"}
+			return
+		}
+		root := ""
+		if ws, err := a.Workspace(); err == nil {
+			root = ws.Root
+		}
+		a.source, a.sourceErr = catalog.OpenSource(context.Background(), root, otpgo.FS, catalog.SourceOptions{})
+	})
+	return a.source, a.sourceErr
+}
+
+// sourceFS is the App's course until it is first read: it opens files in
+// CourseSource's FS.
+type sourceFS struct{ a *App }
+
+func (s sourceFS) Open(name string) (fs.File, error) {
+	src, err := s.a.CourseSource()
+	if err != nil {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: err}
+	}
+	return src.FS.Open(name)
+}
+
+// Course returns the course (see CourseSource), validated. A course that
+// fails validation is an author's bug: the error lists each problem and
+// its file.
 func (a *App) Course() (*catalog.Course, error) {
 	a.courseOnce.Do(func() {
-		a.course, a.courseErr = catalog.Load(a.FS)
+		src, err := a.CourseSource()
+		if err != nil {
+			a.courseErr = err
+			return
+		}
+		a.course, a.courseErr = catalog.Load(src.FS)
 		if a.courseErr != nil {
-			a.courseErr = fmt.Errorf("%w\n(this otpgo was built from a broken course; run `otpgo verify` in the checkout, or update your checkout)", a.courseErr)
+			a.courseErr = fmt.Errorf("%w\n(%s is broken; run `otpgo verify` in the checkout, or update your checkout)", a.courseErr, src)
 		}
 	})
 	return a.course, a.courseErr

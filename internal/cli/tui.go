@@ -16,6 +16,7 @@ import (
 	"github.com/otpgo/otpgo/internal/progress"
 	"github.com/otpgo/otpgo/internal/runner"
 	"github.com/otpgo/otpgo/internal/tui"
+	"github.com/otpgo/otpgo/internal/warm"
 	"github.com/otpgo/otpgo/internal/workspace"
 )
 
@@ -35,6 +36,12 @@ func runTUI(a *App, cmd *cobra.Command) error {
 	if err != nil {
 		return err
 	}
+	// The warm-up stops at the first check (which then builds what it
+	// needs itself, never beside a second build) or when the app ends;
+	// the build cache keeps what it had built.
+	warmCtx, stopWarm := context.WithCancel(cmd.Context())
+	defer stopWarm()
+	b.stopWarm = stopWarm
 	poll, _ := cmd.Flags().GetBool("poll") // defined on the root command
 	opts := tui.Options{
 		Poll:        poll,
@@ -49,6 +56,17 @@ func runTUI(a *App, cmd *cobra.Command) error {
 			c := exec.Command(self, "observe")
 			c.Dir = a.Dir
 			return c
+		},
+		Warm: func(ctx context.Context, progress func(done, total int)) error {
+			ctx, cancel := context.WithCancel(ctx)
+			defer cancel()
+			defer context.AfterFunc(warmCtx, cancel)()
+			t, err := a.warmTarget(ctx, b.ws)
+			if err != nil {
+				return err
+			}
+			_, err = warm.Build(ctx, t, progress)
+			return err
 		},
 	}
 	if err := tui.Run(cmd.Context(), a.Stdin, a.Out, opts); err != nil {
@@ -68,6 +86,8 @@ type tuiBackend struct {
 	store  *progress.Store
 	grader *check.Grader
 	race   bool
+	// stopWarm cancels the background warm-up; nil if none.
+	stopWarm context.CancelFunc
 }
 
 func newTUIBackend(ctx context.Context, a *App) (*tuiBackend, error) {
@@ -89,6 +109,9 @@ func newTUIBackend(ctx context.Context, a *App) (*tuiBackend, error) {
 func (b *tuiBackend) Progress() (*progress.State, error) { return b.store.Load() }
 
 func (b *tuiBackend) Check(ctx context.Context, s *catalog.Step, phase func(runner.Phase)) (runner.Verdict, error) {
+	if b.stopWarm != nil {
+		b.stopWarm()
+	}
 	if err := b.a.requireGo(ctx, "checking a step"); err != nil {
 		return runner.Verdict{}, err
 	}

@@ -92,7 +92,7 @@ func runVerify(ctx context.Context, a *App, ids []string, f verifyFlags) error {
 		f.parallel = 1
 	}
 	start := time.Now()
-	act := a.startActivity(fmt.Sprintf("verifying %d step(s), %d at a time (compiling; the first run can take 10-20 s)...", len(steps), f.parallel))
+	act := a.startActivity(fmt.Sprintf("verifying %d step(s), %d at a time (compiling; on a cold build cache the long part)...", len(steps), f.parallel))
 	var mu sync.Mutex
 	done := 0
 	results, err := g.Verify(ctx, steps, check.VerifyOptions{

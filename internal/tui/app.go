@@ -40,6 +40,54 @@ type Options struct {
 	// Observe, if set, makes the command that opens the observer (chapter
 	// 06, `otpgo observe`); the app hands it the terminal while it runs.
 	Observe func() *exec.Cmd
+	// Warm, if set, builds ahead what a check needs (internal/warm), from
+	// the start until done or the app ends; the home screen shows how far
+	// along it is. It reports progress as packages done of total.
+	Warm func(ctx context.Context, progress func(done, total int)) error
+}
+
+// warmMsg is the warm-up's latest progress; final when it has ended.
+type warmMsg struct {
+	done, total int
+	final       bool
+	err         error
+	ch          <-chan warmMsg
+}
+
+// startWarm runs opts.Warm in the background and returns its first
+// message; each later one comes from waitWarm. Progress keeps only the
+// latest value, so a slow screen never holds the build back.
+func startWarm(ctx context.Context, warm func(context.Context, func(int, int)) error) tea.Cmd {
+	ch := make(chan warmMsg, 1)
+	go func() {
+		err := warm(ctx, func(done, total int) {
+			m := warmMsg{done: done, total: total, ch: ch}
+			for {
+				select {
+				case ch <- m:
+					return
+				default:
+					select { // drop the stale value, then try again
+					case <-ch:
+					default:
+					}
+				}
+			}
+		})
+		select {
+		case <-ch:
+		default:
+		}
+		select {
+		case ch <- warmMsg{final: true, err: err, ch: ch}:
+		case <-ctx.Done():
+		}
+	}()
+	return waitWarm(ch)
+}
+
+func waitWarm(ch <-chan warmMsg) tea.Cmd {
+	return func() tea.Msg { return <-ch }
 }
 
 // env is what every screen reads: set up once, then changed only by
@@ -52,7 +100,8 @@ type env struct {
 	width   int
 	height  int
 	state   *progress.State
-	style   string // glamour style in use
+	warm    warmMsg // the warm-up's latest progress (zero: none running)
+	style   string  // glamour style in use
 	help    help.Model
 }
 
@@ -131,6 +180,9 @@ func loadProgress(b Backend) tea.Cmd {
 // Init loads progress and asks for the terminal's background.
 func (a App) Init() tea.Cmd {
 	cmds := []tea.Cmd{loadProgress(a.env.backend)}
+	if a.env.opts.Warm != nil {
+		cmds = append(cmds, startWarm(a.env.ctx, a.env.opts.Warm))
+	}
 	if a.env.opts.LessonStyle == "" {
 		cmds = append(cmds, tea.RequestBackgroundColor)
 	}
@@ -168,6 +220,15 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			}
 		}
 		return a, cmd
+
+	case warmMsg:
+		if msg.final { // keep the last count: it says whether there was work
+			msg.done, msg.total = a.env.warm.done, a.env.warm.total
+			a.env.warm = msg
+			return a, nil
+		}
+		a.env.warm = msg
+		return a, waitWarm(msg.ch)
 
 	case progressMsg:
 		if msg.err == nil {

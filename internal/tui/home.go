@@ -177,7 +177,7 @@ func (m homeModel) View() string {
 		}
 	}
 	b.WriteString(spread(titleStyle.Render("otpgo")+dimStyle.Render(" · Erlang/OTP's ideas, in Go"),
-		fmt.Sprintf("%d of %d steps done", done, total), e.width) + "\n")
+		warmStatus(e.warm)+fmt.Sprintf("%d of %d steps done", done, total), e.width) + "\n")
 	b.WriteString(rule(e.width) + "\n")
 
 	cur := e.current()
@@ -258,4 +258,16 @@ func (m homeModel) detail() string {
 		}
 		return it.step.Title + "\n" + dimStyle.Render("edit "+strings.Join(files, ", ")+" · enter: open the step · l: the lesson")
 	}
+}
+
+// warmStatus says how far the warm-up of check's build is, in packages,
+// while it runs: the first check is quick only once it is done.
+func warmStatus(w warmMsg) string {
+	switch {
+	case w.final && w.err == nil && w.total > 0:
+		return dimStyle.Render("check warm · ")
+	case w.final, w.total == 0:
+		return ""
+	}
+	return dimStyle.Render(fmt.Sprintf("warm-up %d/%d packages · ", w.done, w.total))
 }

@@ -248,7 +248,7 @@ func (m stepModel) Update(msg tea.Msg) (stepModel, tea.Cmd) {
 		if m.checking != nil {
 			switch msg.phase {
 			case runner.PhaseCompiling:
-				m.phase = "compiling (a first build can take 10-20 s)"
+				m.phase = "compiling (cold cache? otpgo doctor --warm)"
 			case runner.PhaseRunning:
 				m.phase = "running the tests"
 			}

@@ -1,0 +1,156 @@
+// Command coldbuild measures what the first `go build ./cmd/otpgo` costs a
+// learner: the CPU seconds (user+sys, go and every compiler it ran) of a
+// build on an empty build cache, for this checkout and for a baseline
+// commit, one after the other, each in its own temp GOCACHE, and prints
+// the ratio. `make bench-coldbuild` runs it (about 3 minutes on 2 cores):
+//
+//	go run ./scripts/coldbuild -base 96fc20d
+//
+// The shared build cache is never touched. Ctrl-C, TERM or HUP stops it
+// and removes its temp dirs.
+package main
+
+import (
+	"archive/tar"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/otpgo/otpgo/internal/gocmd"
+)
+
+// buildTimeout bounds one cold build; a 2-core machine needs about 90 s.
+const buildTimeout = 15 * time.Minute
+
+func main() {
+	base := flag.String("base", "96fc20d", "the commit to compare with")
+	target := flag.Float64("target", 0.5, "the ratio this checkout should stay at or below")
+	flag.Parse()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	defer stop()
+	if err := run(ctx, *base, *target); err != nil {
+		fmt.Fprintln(os.Stderr, "coldbuild:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, base string, target float64) error {
+	root, err := os.Getwd()
+	if err != nil {
+		return err
+	}
+	tmp, err := os.MkdirTemp("", "otpgo-coldbuild-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	baseDir := filepath.Join(tmp, "base")
+	if err := extract(ctx, root, base, baseDir); err != nil {
+		return fmt.Errorf("check out %s: %w", base, err)
+	}
+	fmt.Printf("Cold build of ./cmd/otpgo, CPU seconds (user+sys), each on its own empty GOCACHE:\n")
+	baseCPU, err := coldBuild(ctx, baseDir, tmp)
+	if err != nil {
+		return fmt.Errorf("build %s: %w", base, err)
+	}
+	fmt.Printf("  %-12s %6.1f s\n", base, baseCPU.Seconds())
+	cpu, err := coldBuild(ctx, root, tmp)
+	if err != nil {
+		return fmt.Errorf("build this checkout: %w", err)
+	}
+	fmt.Printf("  %-12s %6.1f s\n", "this", cpu.Seconds())
+	ratio := cpu.Seconds() / baseCPU.Seconds()
+	verdict := "met"
+	if ratio > target {
+		verdict = "NOT met"
+	}
+	fmt.Printf("  ratio        %6.2f (target <= %.2f: %s)\n", ratio, target, verdict)
+	return nil
+}
+
+// extract writes the tree of commit into dir with git archive.
+func extract(ctx context.Context, root, commit, dir string) error {
+	cmd := exec.CommandContext(ctx, "git", "-C", root, "archive", "--format=tar", commit)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return err
+	}
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	untarErr := untar(out, dir)
+	_, _ = io.Copy(io.Discard, out)
+	if err := cmd.Wait(); err != nil {
+		return fmt.Errorf("git archive: %w: %s", err, strings.TrimSpace(stderr.String()))
+	}
+	return untarErr
+}
+
+func untar(r io.Reader, dir string) error {
+	tr := tar.NewReader(r)
+	for {
+		h, err := tr.Next()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		p := filepath.Join(dir, filepath.FromSlash(h.Name))
+		if !strings.HasPrefix(p, filepath.Clean(dir)+string(filepath.Separator)) {
+			return fmt.Errorf("bad path %q in the archive", h.Name)
+		}
+		switch h.Typeflag {
+		case tar.TypeDir:
+			if err := os.MkdirAll(p, 0o755); err != nil {
+				return err
+			}
+		case tar.TypeReg:
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				return err
+			}
+			f, err := os.OpenFile(p, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o644)
+			if err != nil {
+				return err
+			}
+			_, err = io.Copy(f, tr)
+			if cerr := f.Close(); err == nil {
+				err = cerr
+			}
+			if err != nil {
+				return err
+			}
+		}
+	}
+}
+
+// coldBuild builds ./cmd/otpgo in dir on a new empty GOCACHE under tmp and
+// returns the CPU time of go and everything it waited for.
+func coldBuild(ctx context.Context, dir, tmp string) (time.Duration, error) {
+	cache, err := os.MkdirTemp(tmp, "gocache-")
+	if err != nil {
+		return 0, err
+	}
+	defer os.RemoveAll(cache)
+	ctx, cancel := context.WithTimeout(ctx, buildTimeout)
+	defer cancel()
+	cmd := gocmd.Command(ctx, dir, "build", "-o", os.DevNull, "./cmd/otpgo")
+	cmd.Env = append(os.Environ(), "GOCACHE="+cache, "GOWORK=off")
+	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+	if err := cmd.Run(); err != nil {
+		return 0, err
+	}
+	// wait4's usage of go includes the compilers and linker it waited for.
+	return cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime(), nil
+}
