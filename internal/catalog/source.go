@@ -49,7 +49,7 @@ type Source struct {
 	FS fs.FS // content/, exercises/ (the pristine skeletons), solutions/
 	// Root is the checkout whose course this is; "" for the built-in one.
 	Root string
-	// Skeletons says where the skeletons come from: "git HEAD <tree>" or
+	// Skeletons says where the skeletons come from: "git tree <hash> (...)" or
 	// "built into otpgo" (no git, or not a git checkout).
 	Skeletons string
 }
@@ -72,8 +72,8 @@ type SourceOptions struct {
 // OpenSource picks the course for the checkout at root ("" = not in a
 // checkout): the checkout's content/ and solutions/ from disk, so a
 // `git pull` that fixes a hidden test reaches an installed otpgo at once,
-// and its skeletons as committed at git HEAD (the files on disk in
-// exercises/ are the learner's work, not the skeletons). Without a
+// and its skeletons as committed with the course (the files on disk in
+// exercises/, and any commits of them, are the learner's work). Without a
 // checkout, or in a tree without content/course.json, it is embedded.
 // Without git, the skeletons come from embedded. A course newer than
 // Format is a *FormatError.
@@ -100,7 +100,7 @@ func OpenSource(ctx context.Context, root string, embedded fs.FS, opts SourceOpt
 		src.Skeletons = "built into otpgo (" + firstLine(err.Error()) + ")"
 		skel = subFS{embedded, "exercises"}
 	} else {
-		src.Skeletons = "git HEAD " + tree[:min(len(tree), 12)]
+		src.Skeletons = "git tree " + tree[:min(len(tree), 12)] + " (exercises/ of the last commit that changed the course)"
 	}
 	src.FS = routeFS{"content": disk, "solutions": disk, "exercises": prefixFS{skel, "exercises"}}
 	return src, nil
@@ -120,15 +120,25 @@ func courseFormat(data []byte) int {
 	return v.Format
 }
 
-// gitSkeletons returns the exercises/ tree of the checkout's git HEAD,
+// gitSkeletons returns the exercises/ tree of the checkout's course commit,
 // extracted once per tree into the cache (a tree's hash names its
 // content, so an extracted tree never goes stale).
 func gitSkeletons(ctx context.Context, root, cacheDir string) (fs.FS, string, error) {
 	ctx, cancel := context.WithTimeout(ctx, gitTimeout)
 	defer cancel()
-	out, err := gitOutput(ctx, root, 1<<10, "rev-parse", "--verify", "--quiet", "HEAD:exercises")
+	// The skeletons are exercises/ as of the last commit that changed the
+	// course (content/ or solutions/), not as of HEAD: a learner who
+	// commits their work in exercises/ must not turn it into the skeleton
+	// that reset restores and verify checks.
+	rev := "HEAD"
+	if out, err := gitOutput(ctx, root, 1<<10, "log", "-1", "--format=%H", "--", "content", "solutions"); err == nil {
+		if c := strings.TrimSpace(string(out)); len(c) >= 40 && strings.Trim(c, "0123456789abcdef") == "" {
+			rev = c
+		}
+	}
+	out, err := gitOutput(ctx, root, 1<<10, "rev-parse", "--verify", "--quiet", rev+":exercises")
 	if err != nil {
-		return nil, "", fmt.Errorf("no exercises/ in git HEAD: %w", err)
+		return nil, "", fmt.Errorf("no exercises/ in git %s: %w", rev, err)
 	}
 	tree := strings.TrimSpace(string(out))
 	if len(tree) < 40 || strings.Trim(tree, "0123456789abcdef") != "" {
@@ -160,7 +170,7 @@ func gitSkeletons(ctx context.Context, root, cacheDir string) (fs.FS, string, er
 	}
 	defer os.RemoveAll(tmp)
 	if err := untar(archive, tmp); err != nil {
-		return nil, "", fmt.Errorf("skeletons of git HEAD: %w", err)
+		return nil, "", fmt.Errorf("skeletons of git tree %s: %w", tree, err)
 	}
 	if err := os.WriteFile(filepath.Join(tmp, ".complete"), nil, 0o644); err != nil {
 		return nil, "", fmt.Errorf("skeleton cache: %w", err)

@@ -76,6 +76,16 @@ func TestSourceIsTheCheckoutsCourse(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(root, "exercises/aa_pkg/one.go"), []byte("package aa\n\nfunc One() int { return 1 } // mine\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// Learners commit their work too: a commit of exercises/ alone must
+	// not make it the skeleton.
+	for _, args := range [][]string{
+		{"add", "exercises"},
+		{"-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "my 01.1"},
+	} {
+		if out, err := exec.Command("git", append([]string{"-C", root}, args...)...).CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
 	cache := t.TempDir()
 	for range 2 { // the second time from the cache
 		src, err := OpenSource(context.Background(), root, embeddedFixture, SourceOptions{CacheDir: cache})
@@ -86,10 +96,10 @@ func TestSourceIsTheCheckoutsCourse(t *testing.T) {
 			t.Errorf("hidden test = %q; want the checkout's file on disk", got)
 		}
 		if got := readString(t, src.FS, "exercises/aa_pkg/one.go"); !strings.Contains(got, `panic("TODO")`) {
-			t.Errorf("skeleton = %q; want the one committed at git HEAD, not the learner's file", got)
+			t.Errorf("skeleton = %q; want the one committed with the course, not the learner's (committed) file", got)
 		}
-		if !strings.HasPrefix(src.Skeletons, "git HEAD ") || src.Root != root || !strings.Contains(src.String(), root) {
-			t.Errorf("source = %s; want the checkout's, skeletons from git HEAD", src)
+		if !strings.HasPrefix(src.Skeletons, "git tree ") || src.Root != root || !strings.Contains(src.String(), root) {
+			t.Errorf("source = %s; want the checkout's, skeletons from the course's commit", src)
 		}
 		entries, err := fs.ReadDir(src.FS, "exercises/aa_pkg")
 		if err != nil || len(entries) != 1 || entries[0].Name() != "one.go" {

@@ -61,7 +61,7 @@ func TestCheckGradesWithTheCheckoutsHiddenTests(t *testing.T) {
 	if code := run("doctor"); code != ExitOK {
 		t.Fatalf("doctor: exit %d\n%s%s", code, h.out(), h.errOut())
 	}
-	h.mustContain("doctor", h.out(), "Graded with the checkout's own course", h.root, "skeletons from git HEAD")
+	h.mustContain("doctor", h.out(), "Graded with the checkout's own course", h.root, "skeletons from git tree")
 
 	// reset restores the committed skeleton, not the learner's file.
 	if code := run("reset", "aa.1", "--yes"); code != ExitOK {

@@ -299,7 +299,7 @@ func signalContext(parent context.Context) (context.Context, context.CancelFunc)
 
 // CourseSource says which course otpgo grades with: Env.FS if given, else
 // the checkout's own (its content/ and solutions/ on disk, its skeletons
-// at git HEAD), else the one built in. A checkout whose course is newer
+// as committed with the course), else the one built in. A checkout whose course is newer
 // than this otpgo reads is an error saying how to update otpgo.
 func (a *App) CourseSource() (*catalog.Source, error) {
 	a.sourceOnce.Do(func() {
