@@ -2,8 +2,10 @@ package actor
 
 import (
 	"fmt"
+	"path/filepath"
 	"runtime"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -74,6 +76,7 @@ type TraceEvent struct {
 	Msg    uint64        // pairs a send, call, DOWN or EXIT with its receive or drop, and a call with its reply
 	Wait   time.Duration // receive: time the message spent in the mailbox
 	Reason string        // exit, DOWN, EXIT, restart: the exit reason; reply: why the call failed
+	Site   string        // receive: where it was called from, "func (file.go:line)", outside this package
 }
 
 // TraceLog is what the recorder holds: the events, oldest first, and how
@@ -381,8 +384,9 @@ func traceExitMsg(p *Process, m ExitMsg) {
 // mailbox (oldest first). Owner only.
 func traceReceive(p *Process, i int) {
 	if r := tracer.Load(); r != nil {
+		site := callSite()
 		r.mu.Lock()
-		ev := TraceEvent{Kind: TraceReceive, PID: p.id}
+		ev := TraceEvent{Kind: TraceReceive, PID: p.id, Site: site}
 		if m := r.pending[p.id]; m != nil && !m.overflow && i < len(m.msgs) {
 			pm := m.msgs[i]
 			m.msgs = append(m.msgs[:i], m.msgs[i+1:]...)
@@ -476,3 +480,25 @@ func pidID(pid PID) uint64 {
 	}
 	return pid.p.id
 }
+
+// callSite names the first caller outside this package, so a diagram can
+// tell the learner's receives from the hidden test's.
+func callSite() string {
+	var pcs [16]uintptr
+	n := runtime.Callers(3, pcs[:])
+	frames := runtime.CallersFrames(pcs[:n])
+	for {
+		f, more := frames.Next()
+		if f.Function != "" && !strings.HasPrefix(f.Function, thisPackage) {
+			fn := f.Function[strings.LastIndexByte(f.Function, '/')+1:]
+			return fn + " (" + filepath.Base(f.File) + ":" + strconv.Itoa(f.Line) + ")"
+		}
+		if !more {
+			return ""
+		}
+	}
+}
+
+// thisPackage prefixes the functions of this package (and no other: the
+// dot ends the path).
+const thisPackage = "github.com/otpgo/otpgo/internal/actor."
