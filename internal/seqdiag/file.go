@@ -262,4 +262,3 @@ func ` + HookTest + `(t *testing.T) {
 
 // HookTest is the name of the test in HookSource.
 const HookTest = "TestOtpgoTraceDump"
-

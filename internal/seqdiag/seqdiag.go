@@ -67,9 +67,9 @@ func build(log actor.TraceLog, names Names) diagram {
 	index := make(map[uint64]int)
 	kinds := make(map[uint64]string)
 	regs := make(map[uint64]string)
-	taken := make(map[uint64]bool)   // message ids received or dropped
+	taken := make(map[uint64]bool)    // message ids received or dropped
 	byTest := make(map[uint64]string) // message ids the hidden test's code received: where
-	replied := make(map[uint64]bool) // call ids answered
+	replied := make(map[uint64]bool)  // call ids answered
 	callNo := make(map[uint64]int)
 	for _, ev := range log.Events {
 		switch ev.Kind {
