@@ -207,13 +207,21 @@ func RecordFromEnv() {
 }
 
 // DumpFromEnv writes the trace recorded so far to EnvFile's path; it does
-// nothing if EnvFile is unset.
+// nothing if EnvFile is unset. An empty trace does not replace a file
+// already there: after a hang, go test runs the remaining tests (this
+// hook's) in a new binary, which must not erase what the hung one wrote.
 func DumpFromEnv() error {
 	path := os.Getenv(EnvFile)
 	if path == "" {
 		return nil
 	}
-	return WriteFile(path, actor.TraceSnapshot())
+	log := actor.TraceSnapshot()
+	if len(log.Events) == 0 {
+		if _, err := os.Stat(path); err == nil {
+			return nil
+		}
+	}
+	return WriteFile(path, log)
 }
 
 // WriteFile writes log to path through a temporary file and a rename, so

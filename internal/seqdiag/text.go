@@ -18,9 +18,9 @@ type TextOptions struct {
 
 const (
 	timeCol    = 9  // "+123.4ms "
-	minLaneCol = 7  // narrower and a label says nothing
+	minLaneCol = 7  // narrower, and the notes column goes
 	maxLaneCol = 22 // wider wastes the notes column
-	minNotes   = 16
+	minNotes   = 30 // room for a label moved out of a narrow arrow, and the message's value
 )
 
 const (
@@ -42,8 +42,11 @@ func Text(w io.Writer, log actor.TraceLog, opt TextOptions) error {
 		width = 100
 	}
 	n := max(len(d.lanes), 1)
-	col := (width - timeCol - minNotes) / n
-	col = min(max(col, minLaneCol), maxLaneCol)
+	col := min((width-timeCol-minNotes)/n, maxLaneCol)
+	if col < minLaneCol {
+		// Too many lifelines for a notes column: the lanes take it all.
+		col = max((width-timeCol)/n, 3)
+	}
 	notesW := max(width-timeCol-n*col, 0)
 
 	bw := bufio.NewWriter(w)
@@ -71,7 +74,7 @@ func Text(w io.Writer, log actor.TraceLog, opt TextOptions) error {
 		start := timeCol + i*col + (col-len(lab))/2
 		copy(head[start:], lab)
 	}
-	fmt.Fprintln(bw, paint(ansiBold, strings.TrimRight(string(head), " ")))
+	fmt.Fprintln(bw, paint(ansiBold, clipRunes(strings.TrimRight(string(head), " "), width)))
 
 	alive := make([]bool, n)
 	for i := range alive {
@@ -133,17 +136,19 @@ func Text(w io.Writer, log actor.TraceLog, opt TextOptions) error {
 				note = strings.TrimSpace(r.label + " " + note)
 			}
 		default:
-			drawArrow(line, r, col)
+			if !drawArrow(line, r, col) {
+				note = strings.TrimSpace(r.label + " " + note)
+			}
 		}
 		if r.lost {
 			note = "✗ " + note
 		}
 		text := strings.TrimRight(string(line), " ")
-		if note != "" && notesW > 2 {
+		if note != "" && notesW > 10 {
 			pad := max(len([]rune(string(line)))-len([]rune(text)), 0)
-			text += strings.Repeat(" ", pad) + " " + elide(note, notesW-1)
+			text += strings.Repeat(" ", pad) + " " + cutEnd(note, notesW-1)
 		}
-		fmt.Fprintln(bw, paint(code, text))
+		fmt.Fprintln(bw, paint(code, clipRunes(text, width)))
 		if r.end {
 			alive[r.from] = false
 		}
@@ -154,8 +159,9 @@ func Text(w io.Writer, log actor.TraceLog, opt TextOptions) error {
 func center(i, col int) int { return timeCol + i*col + col/2 }
 
 // drawArrow draws r's arrow between two lifelines on line, with its label
-// in the middle of the shaft.
-func drawArrow(line []rune, r row, col int) {
+// in the middle of the shaft; it reports false if the label had to be
+// shortened (the caller then shows it whole in the notes).
+func drawArrow(line []rune, r row, col int) bool {
 	a, b := center(r.from, col), center(r.to, col)
 	shaft := '─'
 	switch r.style {
@@ -174,10 +180,31 @@ func drawArrow(line []rune, r row, col int) {
 		line[b+1] = '◀'
 	}
 	room := hi - lo - 4
-	if room < 3 {
-		return
+	if room < 6 { // a label of one or two letters says nothing
+		return false
 	}
 	lab := []rune(" " + elide(r.label, room-2) + " ")
 	start := lo + 1 + (hi-lo-1-len(lab))/2
 	copy(line[start:], lab)
+	return len([]rune(r.label)) <= room-2
+}
+
+// clipRunes cuts s to n runes (the lane labels and lines are built to
+// fit; this is the guarantee).
+func clipRunes(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n])
+}
+
+// cutEnd shortens s to n runes by cutting its end: a note's start (the
+// label, "✗ never received") matters most.
+func cutEnd(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
 }
