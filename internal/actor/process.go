@@ -419,13 +419,14 @@ func Send(pid PID, msg any) {
 	if p == nil {
 		return
 	}
+	ts := traceSendStart(msg)
 	p.mu.Lock()
 	if p.dead.Load() {
 		p.mu.Unlock()
 		return
 	}
 	wake := p.deliverLocked(msg)
-	traceSend(p, msg)
+	traceSend(p, msg, ts)
 	p.mu.Unlock()
 	if wake {
 		p.wake()

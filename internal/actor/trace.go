@@ -287,10 +287,6 @@ func goid() uint64 {
 	return id
 }
 
-// sender returns the process running on the current goroutine, or 0
-// (r.mu held).
-func (r *recorder) sender() uint64 { return r.gor[goid()] }
-
 // The hooks. Each is one line in the runtime; each returns at once when
 // tracing is off.
 
@@ -320,14 +316,29 @@ func traceRegister(name string, p *Process) {
 	}
 }
 
+// sendTrace is what Send learns before it takes the receiver's lock:
+// the slow part of recording a send (who sends, the message's text).
+type sendTrace struct {
+	on    bool
+	g     uint64
+	value string
+}
+
+// traceSendStart prepares the record of a Send, outside any lock.
+func traceSendStart(msg any) sendTrace {
+	if tracer.Load() == nil {
+		return sendTrace{}
+	}
+	return sendTrace{on: true, g: goid(), value: traceValue(msg)}
+}
+
 // traceSend records msg arriving in p's mailbox from Send (p.mu held).
-func traceSend(p *Process, msg any) {
-	if r := tracer.Load(); r != nil {
-		v := traceValue(msg)
+func traceSend(p *Process, msg any, ts sendTrace) {
+	if r := tracer.Load(); r != nil && ts.on {
 		r.mu.Lock()
-		from := r.sender()
+		from := r.gor[ts.g]
 		id, typ := r.arrive(p, from, msg)
-		r.add(TraceEvent{Kind: TraceSend, PID: from, Peer: p.id, Type: typ, Value: v, Msg: id})
+		r.add(TraceEvent{Kind: TraceSend, PID: from, Peer: p.id, Type: typ, Value: ts.value, Msg: id})
 		r.mu.Unlock()
 	}
 }
@@ -389,7 +400,12 @@ func traceReceive(p *Process, i int) {
 		ev := TraceEvent{Kind: TraceReceive, PID: p.id, Site: site}
 		if m := r.pending[p.id]; m != nil && !m.overflow && i < len(m.msgs) {
 			pm := m.msgs[i]
-			m.msgs = append(m.msgs[:i], m.msgs[i+1:]...)
+			if i == 0 {
+				m.msgs[0] = pendingMsg{} // let the message go
+				m.msgs = m.msgs[1:]      // O(1): a plain Receive takes the oldest
+			} else {
+				m.msgs = append(m.msgs[:i], m.msgs[i+1:]...)
+			}
 			ev.Peer, ev.Msg, ev.Type = pm.from, pm.id, pm.typ
 			ev.Wait = time.Since(r.start) - pm.at
 		}
@@ -484,9 +500,22 @@ func pidID(pid PID) uint64 {
 // callSite names the first caller outside this package, so a diagram can
 // tell the learner's receives from the hidden test's.
 func callSite() string {
-	var pcs [16]uintptr
+	var pcs [8]uintptr
 	n := runtime.Callers(3, pcs[:])
-	frames := runtime.CallersFrames(pcs[:n])
+	if s, ok := siteCache.Load(pcs); ok {
+		return s.(string) // symbolizing is most of the cost, and a loop receives from one place
+	}
+	s := symbolize(pcs[:n])
+	siteCache.Store(pcs, s)
+	return s
+}
+
+// siteCache maps call stacks (as PCs) to their sites. It grows with the
+// number of distinct places that receive, which code bounds.
+var siteCache sync.Map
+
+func symbolize(pcs []uintptr) string {
+	frames := runtime.CallersFrames(pcs)
 	for {
 		f, more := frames.Next()
 		if f.Function != "" && !strings.HasPrefix(f.Function, thisPackage) {

@@ -210,7 +210,7 @@ func TestTraceOffAllocatesNothing(t *testing.T) {
 		traceSpawn(p, "x")
 		traceRun(p)
 		traceRegister("x", p)
-		traceSend(p, msg)
+		traceSend(p, msg, traceSendStart(msg))
 		traceCall(p, c)
 		traceReply(c, msg)
 		traceDown(p, Down{})
@@ -261,3 +261,17 @@ func TestTraceValueIsShortAndSafe(t *testing.T) {
 type panicky struct{}
 
 func (panicky) String() string { panic(fmt.Sprint("a String method that panics")) }
+
+// BenchmarkSendTraced and BenchmarkCallTraced are BenchmarkSend and
+// BenchmarkCall with tracing on (a small ring, so it wraps).
+func BenchmarkSendTraced(b *testing.B) {
+	StartTrace(1 << 12)
+	defer StopTrace()
+	BenchmarkSend(b)
+}
+
+func BenchmarkCallTraced(b *testing.B) {
+	StartTrace(1 << 12)
+	defer StopTrace()
+	BenchmarkCall(b)
+}
