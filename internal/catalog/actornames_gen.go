@@ -122,6 +122,7 @@ var actorNames = []string{
 	"Server",
 	"Shutdown",
 	"ShutdownSpec",
+	"Site",
 	"Spawn",
 	"SpawnLink",
 	"SpawnMonitor",
