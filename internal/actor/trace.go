@@ -292,126 +292,167 @@ func goid() uint64 {
 
 func traceSpawn(p *Process, name string) {
 	if r := tracer.Load(); r != nil {
-		r.mu.Lock()
-		r.add(TraceEvent{Kind: TraceSpawn, PID: p.id, Peer: pidID(p.parent), Name: name, Type: p.kind})
-		r.mu.Unlock()
+		r.spawn(p, name)
 	}
+}
+
+func (r *recorder) spawn(p *Process, name string) {
+	r.mu.Lock()
+	r.add(TraceEvent{Kind: TraceSpawn, PID: p.id, Peer: pidID(p.parent), Name: name, Type: p.kind})
+	r.mu.Unlock()
 }
 
 // traceRun notes that p runs on the current goroutine.
 func traceRun(p *Process) {
 	if r := tracer.Load(); r != nil {
-		g := goid()
-		r.mu.Lock()
-		r.gor[g] = p.id
-		r.mu.Unlock()
+		r.run(p)
 	}
+}
+
+func (r *recorder) run(p *Process) {
+	g := goid()
+	r.mu.Lock()
+	r.gor[g] = p.id
+	r.mu.Unlock()
 }
 
 func traceRegister(name string, p *Process) {
 	if r := tracer.Load(); r != nil {
-		r.mu.Lock()
-		r.add(TraceEvent{Kind: TraceRegister, PID: p.id, Name: name})
-		r.mu.Unlock()
+		r.register(name, p)
 	}
+}
+
+func (r *recorder) register(name string, p *Process) {
+	r.mu.Lock()
+	r.add(TraceEvent{Kind: TraceRegister, PID: p.id, Name: name})
+	r.mu.Unlock()
 }
 
 // sendTrace is what Send learns before it takes the receiver's lock:
 // the slow part of recording a send (who sends, the message's text).
 type sendTrace struct {
-	on    bool
+	r     *recorder
 	g     uint64
 	value string
 }
 
-// traceSendStart prepares the record of a Send, outside any lock.
-func traceSendStart(msg any) sendTrace {
-	if tracer.Load() == nil {
-		return sendTrace{}
+// traceSendStart prepares the record of a Send, outside any lock; nil
+// when tracing is off.
+func traceSendStart(msg any) *sendTrace {
+	if r := tracer.Load(); r != nil {
+		return r.sendStart(msg)
 	}
-	return sendTrace{on: true, g: goid(), value: traceValue(msg)}
+	return nil
+}
+
+func (r *recorder) sendStart(msg any) *sendTrace {
+	return &sendTrace{r: r, g: goid(), value: traceValue(msg)}
 }
 
 // traceSend records msg arriving in p's mailbox from Send (p.mu held).
-func traceSend(p *Process, msg any, ts sendTrace) {
-	if r := tracer.Load(); r != nil && ts.on {
-		r.mu.Lock()
-		from := r.gor[ts.g]
-		id, typ := r.arrive(p, from, msg)
-		r.add(TraceEvent{Kind: TraceSend, PID: from, Peer: p.id, Type: typ, Value: ts.value, Msg: id})
-		r.mu.Unlock()
+func traceSend(p *Process, msg any, ts *sendTrace) {
+	if ts != nil {
+		ts.r.send(p, msg, ts)
 	}
+}
+
+func (r *recorder) send(p *Process, msg any, ts *sendTrace) {
+	r.mu.Lock()
+	from := r.gor[ts.g]
+	id, typ := r.arrive(p, from, msg)
+	r.add(TraceEvent{Kind: TraceSend, PID: from, Peer: p.id, Type: typ, Value: ts.value, Msg: id})
+	r.mu.Unlock()
 }
 
 // traceCall records call c arriving in p's mailbox (p.mu held).
 func traceCall(p *Process, c *call) {
 	if r := tracer.Load(); r != nil {
-		v := traceValue(c.req)
-		r.mu.Lock()
-		from := pidID(c.caller)
-		id, _ := r.arrive(p, from, c)
-		c.traceID = id
-		r.add(TraceEvent{Kind: TraceCall, PID: from, Peer: p.id, Type: traceType(c.req), Value: v, Msg: id})
-		r.mu.Unlock()
+		r.call(p, c)
 	}
+}
+
+func (r *recorder) call(p *Process, c *call) {
+	v := traceValue(c.req)
+	r.mu.Lock()
+	from := pidID(c.caller)
+	id, _ := r.arrive(p, from, c)
+	c.traceID = id
+	r.add(TraceEvent{Kind: TraceCall, PID: from, Peer: p.id, Type: traceType(c.req), Value: v, Msg: id})
+	r.mu.Unlock()
 }
 
 // traceReply records the answer v to call c (the reply, or callFailed).
 func traceReply(c *call, v any) {
 	if r := tracer.Load(); r != nil {
-		ev := TraceEvent{Kind: TraceReply, PID: c.server.id, Peer: pidID(c.caller), Msg: c.traceID}
-		if f, ok := v.(callFailed); ok {
-			ev.Reason = reasonText(f.err)
-		} else {
-			ev.Type, ev.Value = traceType(v), traceValue(v)
-		}
-		r.mu.Lock()
-		r.add(ev)
-		r.mu.Unlock()
+		r.reply(c, v)
 	}
+}
+
+func (r *recorder) reply(c *call, v any) {
+	ev := TraceEvent{Kind: TraceReply, PID: c.server.id, Peer: pidID(c.caller), Msg: c.traceID}
+	if f, ok := v.(callFailed); ok {
+		ev.Reason = reasonText(f.err)
+	} else {
+		ev.Type, ev.Value = traceType(v), traceValue(v)
+	}
+	r.mu.Lock()
+	r.add(ev)
+	r.mu.Unlock()
 }
 
 // traceDown records the DOWN for pid arriving at w (w.mu held).
 func traceDown(w *Process, d Down) {
 	if r := tracer.Load(); r != nil {
-		r.mu.Lock()
-		id, _ := r.arrive(w, pidID(d.PID), d)
-		r.add(TraceEvent{Kind: TraceDown, PID: pidID(d.PID), Peer: w.id, Type: "DOWN", Msg: id, Reason: reasonText(d.Reason)})
-		r.mu.Unlock()
+		r.down(w, d)
 	}
+}
+
+func (r *recorder) down(w *Process, d Down) {
+	r.mu.Lock()
+	id, _ := r.arrive(w, pidID(d.PID), d)
+	r.add(TraceEvent{Kind: TraceDown, PID: pidID(d.PID), Peer: w.id, Type: "DOWN", Msg: id, Reason: reasonText(d.Reason)})
+	r.mu.Unlock()
 }
 
 // traceExitMsg records the EXIT from `from` arriving at trapping p (p.mu held).
 func traceExitMsg(p *Process, m ExitMsg) {
 	if r := tracer.Load(); r != nil {
-		r.mu.Lock()
-		id, _ := r.arrive(p, pidID(m.From), m)
-		r.add(TraceEvent{Kind: TraceExitMsg, PID: pidID(m.From), Peer: p.id, Type: "EXIT", Msg: id, Reason: reasonText(m.Reason)})
-		r.mu.Unlock()
+		r.exitMsg(p, m)
 	}
+}
+
+func (r *recorder) exitMsg(p *Process, m ExitMsg) {
+	r.mu.Lock()
+	id, _ := r.arrive(p, pidID(m.From), m)
+	r.add(TraceEvent{Kind: TraceExitMsg, PID: pidID(m.From), Peer: p.id, Type: "EXIT", Msg: id, Reason: reasonText(m.Reason)})
+	r.mu.Unlock()
 }
 
 // traceReceive records p taking the message at position i of its
 // mailbox (oldest first). Owner only.
 func traceReceive(p *Process, i int) {
 	if r := tracer.Load(); r != nil {
-		site := callSite()
-		r.mu.Lock()
-		ev := TraceEvent{Kind: TraceReceive, PID: p.id, Site: site}
-		if m := r.pending[p.id]; m != nil && !m.overflow && i < len(m.msgs) {
-			pm := m.msgs[i]
-			if i == 0 {
-				m.msgs[0] = pendingMsg{} // let the message go
-				m.msgs = m.msgs[1:]      // O(1): a plain Receive takes the oldest
-			} else {
-				m.msgs = append(m.msgs[:i], m.msgs[i+1:]...)
-			}
-			ev.Peer, ev.Msg, ev.Type = pm.from, pm.id, pm.typ
-			ev.Wait = time.Since(r.start) - pm.at
-		}
-		r.add(ev)
-		r.mu.Unlock()
+		r.receive(p, i)
 	}
+}
+
+func (r *recorder) receive(p *Process, i int) {
+	site := callSite()
+	r.mu.Lock()
+	ev := TraceEvent{Kind: TraceReceive, PID: p.id, Site: site}
+	if m := r.pending[p.id]; m != nil && !m.overflow && i < len(m.msgs) {
+		pm := m.msgs[i]
+		if i == 0 {
+			m.msgs[0] = pendingMsg{} // let the message go
+			m.msgs = m.msgs[1:]      // O(1): a plain Receive takes the oldest
+		} else {
+			m.msgs = append(m.msgs[:i], m.msgs[i+1:]...)
+		}
+		ev.Peer, ev.Msg, ev.Type = pm.from, pm.id, pm.typ
+		ev.Wait = time.Since(r.start) - pm.at
+	}
+	r.add(ev)
+	r.mu.Unlock()
 }
 
 // traceFlush mirrors a flush of p's mailbox (p.mu held, after both
@@ -436,57 +477,81 @@ func traceFlush(p *Process, drop func(any) bool) {
 
 func traceLink(p *Process, pid PID) {
 	if r := tracer.Load(); r != nil {
-		r.mu.Lock()
-		r.add(TraceEvent{Kind: TraceLink, PID: p.id, Peer: pidID(pid)})
-		r.mu.Unlock()
+		r.link(p, pid)
 	}
+}
+
+func (r *recorder) link(p *Process, pid PID) {
+	r.mu.Lock()
+	r.add(TraceEvent{Kind: TraceLink, PID: p.id, Peer: pidID(pid)})
+	r.mu.Unlock()
 }
 
 func traceMonitor(p *Process, pid PID) {
 	if r := tracer.Load(); r != nil {
-		r.mu.Lock()
-		r.add(TraceEvent{Kind: TraceMonitor, PID: p.id, Peer: pidID(pid)})
-		r.mu.Unlock()
+		r.monitor(p, pid)
 	}
+}
+
+func (r *recorder) monitor(p *Process, pid PID) {
+	r.mu.Lock()
+	r.add(TraceEvent{Kind: TraceMonitor, PID: p.id, Peer: pidID(pid)})
+	r.mu.Unlock()
 }
 
 // traceExit records p's exit; its mailbox is gone, and what it still
 // held was never received.
 func traceExit(p *Process, reason error) {
 	if r := tracer.Load(); r != nil {
-		r.mu.Lock()
-		delete(r.pending, p.id)
-		r.add(TraceEvent{Kind: TraceExit, PID: p.id, Reason: reasonText(reason)})
-		r.mu.Unlock()
+		r.exit(p, reason)
 	}
+}
+
+func (r *recorder) exit(p *Process, reason error) {
+	r.mu.Lock()
+	delete(r.pending, p.id)
+	r.add(TraceEvent{Kind: TraceExit, PID: p.id, Reason: reasonText(reason)})
+	r.mu.Unlock()
 }
 
 // traceDone forgets p's goroutine (p's goroutine is returning).
 func traceDone(p *Process) {
 	if r := tracer.Load(); r != nil {
-		g := goid()
-		r.mu.Lock()
-		if r.gor[g] == p.id {
-			delete(r.gor, g)
-		}
-		r.mu.Unlock()
+		r.done(p)
 	}
+}
+
+func (r *recorder) done(p *Process) {
+	g := goid()
+	r.mu.Lock()
+	if r.gor[g] == p.id {
+		delete(r.gor, g)
+	}
+	r.mu.Unlock()
 }
 
 func traceTimer(pid PID) {
 	if r := tracer.Load(); r != nil {
-		r.mu.Lock()
-		r.add(TraceEvent{Kind: TraceTimer, Peer: pidID(pid)})
-		r.mu.Unlock()
+		r.timer(pid)
 	}
+}
+
+func (r *recorder) timer(pid PID) {
+	r.mu.Lock()
+	r.add(TraceEvent{Kind: TraceTimer, Peer: pidID(pid)})
+	r.mu.Unlock()
 }
 
 func traceRestart(sup *Process, child, old PID, id string, reason error) {
 	if r := tracer.Load(); r != nil {
-		r.mu.Lock()
-		r.add(TraceEvent{Kind: TraceRestart, PID: sup.id, Peer: pidID(child), Name: id, Reason: reasonText(reason), Value: old.String()})
-		r.mu.Unlock()
+		r.restart(sup, child, old, id, reason)
 	}
+}
+
+func (r *recorder) restart(sup *Process, child, old PID, id string, reason error) {
+	r.mu.Lock()
+	r.add(TraceEvent{Kind: TraceRestart, PID: sup.id, Peer: pidID(child), Name: id, Reason: reasonText(reason), Value: old.String()})
+	r.mu.Unlock()
 }
 
 // pidID is pid's number, 0 for the zero PID.
