@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html"
 	"io"
+	"strings"
 
 	"github.com/otpgo/otpgo/internal/actor"
 )
@@ -15,8 +16,12 @@ const (
 	svgRow    = 24
 	svgHead   = 48
 	svgLeft   = 70 // the time column
-	svgNotes  = 260
+	svgNotes  = 440
 	svgMargin = 16
+
+	svgLabel     = 22 // characters of a label that fit beside a lifeline (12px monospace)
+	svgLastLabel = 11 // beside the last lifeline, before the notes
+	svgNoteChars = 60 // and of a note in its column
 )
 
 // Section is one diagram of a page: a heading and a trace.
@@ -71,7 +76,7 @@ func writeSVG(bw *bufio.Writer, d diagram) {
 		fmt.Fprintf(bw, "<p>%d earlier events were dropped (the trace keeps the newest %d).</p>\n", d.dropped, d.events)
 	}
 	fmt.Fprintf(bw, `<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d">
-<defs><marker id="head" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8" markerHeight="8" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="context-stroke"/></marker></defs>
+<defs><marker id="head" viewBox="0 0 10 10" refX="10" refY="5" markerUnits="userSpaceOnUse" markerWidth="10" markerHeight="10" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="context-stroke"/></marker></defs>
 `, width, height, width, height)
 
 	// Lifelines run from a lane's first row to its exit (or the end).
@@ -107,12 +112,19 @@ func writeSVG(bw *bufio.Writer, d diagram) {
 		case r.style == styleElided:
 			fmt.Fprintf(bw, `<text class="elided" x="%d" y="%d">⋮ %d more %s</text>`, x(min(r.from, r.to)), yy+4, r.elided, html.EscapeString(r.label))
 		case r.from == r.to:
+			room := svgLabel
+			if r.from == n-1 {
+				room = svgLastLabel // the notes column starts half a lane away
+			}
 			cls := "mark"
 			if r.end {
 				cls = "exit"
 			}
 			fmt.Fprintf(bw, `<circle class="%s" cx="%d" cy="%d" r="4"/><text class="%s" x="%d" y="%d">%s</text>`,
-				cls, x(r.from), yy, cls, x(r.from)+8, yy+4, html.EscapeString(elide(r.label, 24)))
+				cls, x(r.from), yy, cls, x(r.from)+8, yy+4, html.EscapeString(elide(r.label, room)))
+			if len([]rune(r.label)) > room {
+				note = strings.TrimSpace(r.label + " " + note) // whole, where there is room
+			}
 		default:
 			cls := map[Style]string{styleMessage: "msg", styleSignal: "signal", styleReply: "reply", styleControl: "control"}[r.style]
 			if r.lost {
@@ -124,14 +136,17 @@ func writeSVG(bw *bufio.Writer, d diagram) {
 			if r.style == styleSignal {
 				tcls = ` class="signaltext"`
 			}
-			fmt.Fprintf(bw, `<text%s x="%d" y="%d" text-anchor="middle">%s</text>`, tcls, (x1+x2)/2, yy-4, html.EscapeString(elide(r.label, 26)))
+			fmt.Fprintf(bw, `<text%s x="%d" y="%d" text-anchor="middle">%s</text>`, tcls, (x1+x2)/2, yy-4, html.EscapeString(elide(r.label, svgLabel)))
+			if len([]rune(r.label)) > svgLabel {
+				note = strings.TrimSpace(r.label + " " + note)
+			}
 		}
 		if note != "" {
 			cls := "note"
 			if r.lost {
 				cls, note = "lostnote", "✗ "+note
 			}
-			fmt.Fprintf(bw, `<text class="%s" x="%d" y="%d">%s</text>`, cls, svgLeft+n*svgLane+8, yy+4, html.EscapeString(elide(note, 36)))
+			fmt.Fprintf(bw, `<text class="%s" x="%d" y="%d">%s</text>`, cls, svgLeft+n*svgLane+8, yy+4, html.EscapeString(cutEnd(note, svgNoteChars)))
 		}
 		bw.WriteString("\n")
 	}

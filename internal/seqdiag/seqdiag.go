@@ -287,5 +287,6 @@ func inTest(site string) bool { return strings.Contains(site, "_test.go:") }
 // siteFunc is the function of a site, without its package or file.
 func siteFunc(site string) string {
 	fn, _, _ := strings.Cut(site, " ")
-	return fn[strings.LastIndexByte(fn, '.')+1:]
+	_, fn, _ = strings.Cut(fn, ".") // "pkg.Func.func1" -> "Func.func1"
+	return fn
 }
