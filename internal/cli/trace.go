@@ -100,7 +100,7 @@ func runTrace(ctx context.Context, a *App, id, test, htmlFile string, noRace boo
 	if err != nil {
 		return err
 	}
-	if err := a.requireGo("otpgo trace"); err != nil {
+	if err := a.requireGo(ctx, "otpgo trace"); err != nil {
 		return err
 	}
 	base, err := g.Request([]*catalog.Step{step}, check.Options{Race: !noRace && a.RaceSupported(ctx)})
