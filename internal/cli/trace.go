@@ -32,6 +32,7 @@ const traceOverlayName = "zz_trace_test.go"
 func newTraceCommand(a *App) *cobra.Command {
 	var htmlFile string
 	var noRace bool
+	var pg pageFlags
 	cmd := &cobra.Command{
 		Use:   "trace STEP [TEST]",
 		Short: "See the messages: a step's tests on your code, drawn as sequence diagrams",
@@ -53,11 +54,13 @@ but never received is marked ✗.
 			if len(args) == 2 {
 				test = args[1]
 			}
-			return runTrace(cmd.Context(), a, args[0], test, htmlFile, noRace)
+			return runTrace(cmd.Context(), a, args[0], test, htmlFile, noRace, pg)
 		},
 	}
 	cmd.Flags().StringVar(&htmlFile, "html", "", "also write the diagrams to `FILE` as a web page")
 	cmd.Flags().BoolVar(&noRace, "no-race", false, "run the tests without the race detector")
+	cmd.Flags().BoolVar(&pg.always, "page", false, "show the diagrams in the pager even when they fit the screen (the app uses it)")
+	cmd.Flags().BoolVar(&pg.never, "no-pager", false, "print the diagrams without paging them")
 	return cmd
 }
 
@@ -70,7 +73,10 @@ type tracedTest struct {
 	err     error // the trace could not be read
 }
 
-func runTrace(ctx context.Context, a *App, id, test, htmlFile string, noRace bool) error {
+// pageFlags say when trace pages its output on a terminal.
+type pageFlags struct{ always, never bool }
+
+func runTrace(ctx context.Context, a *App, id, test, htmlFile string, noRace bool, pg pageFlags) error {
 	_, targets, err := a.resolveAll([]string{id})
 	if err != nil {
 		return err
@@ -134,13 +140,15 @@ func runTrace(ctx context.Context, a *App, id, test, htmlFile string, noRace boo
 		}
 		runs = append(runs, tt)
 	}
-	if err := a.printTraces(runs); err != nil {
-		return err
-	}
 	if htmlFile != "" {
 		if err := writeTraceHTML(htmlFile, step, runs); err != nil {
 			return err
 		}
+	}
+	if err := a.printTraces(ctx, "otpgo trace "+step.ID, runs, pg); err != nil {
+		return err
+	}
+	if htmlFile != "" {
 		fmt.Fprintf(a.Out, "Wrote %s: open it in a browser.\n", htmlFile)
 	}
 	for _, r := range runs {
@@ -208,16 +216,18 @@ func unwrapAll(err error) error {
 }
 
 // printTraces renders each run's diagram for the terminal, or plainly
-// for a pipe.
-func (a *App) printTraces(runs []tracedTest) error {
+// for a pipe. On a terminal, diagrams taller than the screen (or any,
+// with --page) are shown in the pager.
+func (a *App) printTraces(ctx context.Context, title string, runs []tracedTest, pg pageFlags) error {
 	s := a.style()
-	width := 100
+	width, height := 100, 0
 	if f, ok := a.Out.(*os.File); ok && a.Interactive() {
-		if w, _, err := term.GetSize(f.Fd()); err == nil && w > 40 {
-			width = w - 1
+		if w, h, err := term.GetSize(f.Fd()); err == nil && w > 40 {
+			width, height = w-1, h
 		}
 	}
-	w := bufio.NewWriter(a.Out)
+	var out bytes.Buffer
+	w := bufio.NewWriter(&out)
 	for i, r := range runs {
 		if i > 0 {
 			fmt.Fprintln(w)
@@ -242,7 +252,15 @@ func (a *App) printTraces(runs []tracedTest) error {
 		}
 	}
 	fmt.Fprintln(w, s.dim("Legend: ─▶ message  ┄▶ reply/spawn/link/monitor  ═▶ DOWN/EXIT  ● received  ✖ exited  ✗ never received"))
-	return w.Flush()
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	tall := height > 0 && bytes.Count(out.Bytes(), []byte("\n")) >= height
+	if !pg.never && (tall || pg.always) && a.Interactive() && a.IsTerminal(a.Stdin) {
+		return a.page(ctx, title, out.String())
+	}
+	_, err := a.Out.Write(out.Bytes())
+	return err
 }
 
 func writeTraceHTML(file string, step *catalog.Step, runs []tracedTest) error {

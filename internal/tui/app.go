@@ -40,6 +40,10 @@ type Options struct {
 	// Observe, if set, makes the command that opens the observer (chapter
 	// 06, `otpgo observe`); the app hands it the terminal while it runs.
 	Observe func() *exec.Cmd
+	// Trace, if set, makes the command that draws a failed test's
+	// messages (`otpgo trace STEP TEST`), or returns nil when the step's
+	// chapter has no processes to draw; the app hands it the terminal.
+	Trace func(step, test string) *exec.Cmd
 }
 
 // env is what every screen reads: set up once, then changed only by
