@@ -99,7 +99,7 @@ func build(log actor.TraceLog, names Names) diagram {
 		switch {
 		case label != "":
 		case pid == 0:
-			label = "(no process)"
+			label = "(not a process)"
 		case regs[pid] != "":
 			label = regs[pid]
 		case kinds[pid] != "" && kinds[pid] != "process":
