@@ -42,6 +42,7 @@ type call struct {
 	// The server's list of unanswered calls, guarded by server.mu.
 	prev, next *call
 	linked     bool
+	traceID    uint64 // the call's message id in a trace (trace.go)
 }
 
 // callFailed carries a Call error through the reply channel.
@@ -52,6 +53,7 @@ func (c *call) answer(v any) bool {
 	if !c.claimed.CompareAndSwap(false, true) {
 		return false
 	}
+	traceReply(c, v)
 	c.server.unlinkCall(c)
 	c.ch <- v // never blocks: one slot, one answer
 	return true
@@ -155,6 +157,7 @@ func (p *Process) deliverCall(c *call) bool {
 	}
 	p.calls = c
 	wake := p.deliverLocked(c)
+	traceCall(p, c)
 	p.mu.Unlock()
 	if wake {
 		p.wake()
@@ -194,6 +197,7 @@ func failCalls(head *call, pid PID, reason error) {
 	for c := head; c != nil; {
 		next := c.next
 		if c.claimed.CompareAndSwap(false, true) {
+			traceReply(c, callFailed{reason})
 			c.ch <- callFailed{fmt.Errorf("call %v: server exited with %w: %w", pid, reason, NoProc)}
 		}
 		c = next

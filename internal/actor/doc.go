@@ -62,6 +62,7 @@
 //	state_timeout, timeout, {timeout,N} StateTimeout, EventTimeout, GenericTimeout
 //	erlang:processes/0, process_info/1  Processes, Info, NumProcesses
 //	observer's application tree         Tree, Subscribe (Spawned, Exited, Restarted events)
+//	seq_trace / dbg message tracing     StartTrace, StopTrace, TraceSnapshot (TraceEvent, TraceLog)
 //
 // # What Go cannot do, and what this package does instead
 //
@@ -119,6 +120,13 @@
 //     call Exit(sup, reason) yourself for that.
 //   - Scheduling is Go's: no reductions, no per-process heaps, no
 //     priorities. A process that never calls Receive is never interrupted.
+//   - Tracing is global to the program (StartTrace), not per process as
+//     erlang:trace/3 is. A send's sender is the process whose goroutine
+//     called Send, found from the goroutine id, which Go only gives
+//     through runtime.Stack: a traced Send costs microseconds. A Send
+//     from a goroutine that is not a process (a test, a timer) has sender
+//     0. A Call's reply goes to the caller on a channel, not through its
+//     mailbox, so it has no receive event.
 //
 // # Time and tests
 //

@@ -17,6 +17,7 @@ func (p *Process) Link(pid PID) {
 	if o == nil || o == p {
 		return
 	}
+	traceLink(p, pid)
 	// One lock at a time, so two processes linking to each other cannot
 	// deadlock. If o dies between the two steps, its exit does not see
 	// the link, so we find it dead below and send the noproc signal. If p

@@ -164,6 +164,7 @@ func (p *Process) receiveAny() (any, error) {
 		}
 		if p.save.n > 0 {
 			p.saveLen.Add(-1)
+			traceReceive(p, 0)
 			return p.save.pop(), nil
 		}
 		p.mu.Lock()
@@ -199,6 +200,7 @@ func (p *Process) receive(match func(any) bool, timeout time.Duration) (any, err
 		if match == nil {
 			if p.save.n > 0 {
 				p.saveLen.Add(-1)
+				traceReceive(p, 0)
 				return p.save.pop(), nil
 			}
 		} else {
@@ -208,6 +210,7 @@ func (p *Process) receive(match func(any) bool, timeout time.Duration) (any, err
 			for ; scanned < p.save.n; scanned++ {
 				if m := c.get(); match(m) {
 					p.save.remove(c)
+					traceReceive(p, int(scanned))
 					p.saveLen.Add(-1)
 					return m, nil
 				}
@@ -282,6 +285,7 @@ func (p *Process) flush(drop func(any) bool) {
 	p.save.removeIf(drop)
 	p.mu.Lock()
 	p.inbox.removeIf(drop)
+	traceFlush(p, drop)
 	p.mu.Unlock()
 	p.saveLen.Store(p.save.n)
 }

@@ -15,6 +15,7 @@ type Down struct {
 // NoProc at once.
 func (p *Process) Monitor(pid PID) Ref {
 	ref := MakeRef()
+	traceMonitor(p, pid)
 	// Record the monitor on the watcher's side first: deliverDown only
 	// delivers a Down whose ref is still recorded there, which is what
 	// makes Demonitor and "exactly once" race-free.
@@ -91,6 +92,7 @@ func (w *Process) deliverDown(ref Ref, pid PID, reason error) {
 	}
 	delete(w.ext.monitors, ref)
 	wake := w.deliverLocked(Down{Ref: ref, PID: pid, Reason: reason})
+	traceDown(w, Down{Ref: ref, PID: pid, Reason: reason})
 	w.mu.Unlock()
 	if wake {
 		w.wake()

@@ -182,6 +182,7 @@ func spawn(r spawnReq) (PID, Ref) {
 		}
 	}
 	procs.add(p)
+	traceSpawn(p, o.name)
 	if hasSubscribers() {
 		emit(Event{Kind: Spawned, PID: p.Self(), Name: o.name, Parent: p.parent, ProcKind: p.kind})
 	}
@@ -223,6 +224,7 @@ func Run(f Func) error {
 // run is the process's goroutine: call f, turn a panic into an exit
 // reason, then terminate (if nothing terminated the process already).
 func (p *Process) run(f Func) {
+	traceRun(p)
 	// Deferred, so that a goroutine leaving through runtime.Goexit (t.Fatal
 	// called in a process) still ends its process instead of leaving Run
 	// and every monitor waiting forever.
@@ -234,6 +236,7 @@ func (p *Process) run(f Func) {
 		// others' variables and should not pin the messages.
 		p.save = queue{}
 		p.saveLen.Store(0)
+		traceDone(p)
 	}()
 	reason = p.call(f)
 }
@@ -288,6 +291,7 @@ func (p *Process) exit(reason error, own bool) bool {
 	}
 	calls := p.takeCalls()
 	p.mu.Unlock()
+	traceExit(p, reason)
 
 	// Subscribers hear of the exit before anyone can observe it (a Down,
 	// Run returning), so an observer's view is never behind.
@@ -366,6 +370,7 @@ func (p *Process) handleSignalLocked(from PID, reason error) {
 	}
 	if p.trap {
 		wake := p.deliverLocked(ExitMsg{From: from, Reason: reason})
+		traceExitMsg(p, ExitMsg{From: from, Reason: reason})
 		p.mu.Unlock()
 		if wake {
 			p.wake()
@@ -414,12 +419,14 @@ func Send(pid PID, msg any) {
 	if p == nil {
 		return
 	}
+	ts := traceSendStart(msg)
 	p.mu.Lock()
 	if p.dead.Load() {
 		p.mu.Unlock()
 		return
 	}
 	wake := p.deliverLocked(msg)
+	traceSend(p, msg, ts)
 	p.mu.Unlock()
 	if wake {
 		p.wake()

@@ -38,6 +38,7 @@ func Register(name string, pid PID) error {
 		return fmt.Errorf("register %q: %v is already registered as %q: %w", name, pid, old, ErrAlreadyRegistered)
 	}
 	p.x().name = name
+	traceRegister(name, p)
 	registry.names[name] = p
 	return nil
 }

@@ -380,6 +380,7 @@ func (s *supervisor) startGroup(group []*child) error {
 			Send(s.p.Self(), retryMsg{ids})
 			return nil
 		}
+		traceRestart(s.p, c.pid, c.last, c.spec.ID, c.lastReason)
 		if hasSubscribers() {
 			emit(Event{Kind: Restarted, PID: c.pid, Parent: s.p.Self(), Reason: c.lastReason,
 				ChildID: c.spec.ID, Old: c.last, ProcKind: c.pid.p.kind})

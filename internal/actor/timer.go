@@ -15,7 +15,7 @@ func SendAfter(pid PID, msg any, d time.Duration) *Timer {
 	if d < 0 {
 		return &Timer{}
 	}
-	return &Timer{t: time.AfterFunc(d, func() { Send(pid, msg) })}
+	return &Timer{t: time.AfterFunc(d, func() { traceTimer(pid); Send(pid, msg) })}
 }
 
 // Cancel stops the timer (erlang:cancel_timer/1). It returns true if the

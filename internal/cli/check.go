@@ -217,6 +217,7 @@ func (a *App) printVerdicts(c *catalog.Course, steps []*catalog.Step, vs []runne
 		}
 		fmt.Fprintf(w, "    %s edit %s · %s · %s\n", s.dim("→"), strings.Join(exerciseFiles(step), ", "),
 			"otpgo hint "+step.ID, "otpgo lesson show "+step.ID)
+		a.traceAdvice(w, step, v)
 	}
 	fmt.Fprintln(w)
 	switch {

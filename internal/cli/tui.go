@@ -68,6 +68,19 @@ func runTUI(a *App, cmd *cobra.Command) error {
 			_, err = warm.Build(ctx, t, progress)
 			return err
 		},
+		Trace: func(step, test string) *exec.Cmd {
+			s, ok := c.Step(step)
+			if !ok || !usesActor(a.FS, s.Chapter) {
+				return nil
+			}
+			self, err := os.Executable()
+			if err != nil {
+				self = os.Args[0]
+			}
+			cmd := exec.Command(self, "trace", step, test, "--page")
+			cmd.Dir = a.Dir
+			return cmd
+		},
 	}
 	if err := tui.Run(cmd.Context(), a.Stdin, a.Out, opts); err != nil {
 		if ctxErr := cmd.Context().Err(); ctxErr != nil {

@@ -37,6 +37,9 @@ type Request struct {
 	// test starts, so a caller can say "compiling" on a cold cache. It is
 	// called from the goroutine that called Run.
 	Progress func(Phase)
+	// Env adds KEY=value pairs to the test binary's environment (otpgo
+	// trace uses it to ask for a trace file).
+	Env []string
 }
 
 // Phase is how far a Run has got; see Request.Progress.
@@ -196,7 +199,7 @@ func run(ctx context.Context, req Request, lim limits) ([]Verdict, error) {
 	if req.Progress != nil {
 		req.Progress(PhaseCompiling)
 	}
-	env := append(os.Environ(), "PWD="+req.Root)
+	env := append(append(os.Environ(), req.Env...), "PWD="+req.Root)
 	if req.Race {
 		env = append(env, "GORACE="+goraceWithoutSleep(os.Getenv("GORACE")))
 	}

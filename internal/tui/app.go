@@ -44,6 +44,10 @@ type Options struct {
 	// the start until done or the app ends; the home screen shows how far
 	// along it is. It reports progress as packages done of total.
 	Warm func(ctx context.Context, progress func(done, total int)) error
+	// Trace, if set, makes the command that draws a failed test's
+	// messages (`otpgo trace STEP TEST`), or returns nil when the step's
+	// chapter has no processes to draw; the app hands it the terminal.
+	Trace func(step, test string) *exec.Cmd
 }
 
 // warmMsg is the warm-up's latest progress; final when it has ended.

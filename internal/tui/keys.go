@@ -29,6 +29,7 @@ var (
 	keyReset    = key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "reset"))
 	keyNext     = key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "next step"))
 	keyObserve  = key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "open the observer"))
+	keyTrace    = key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "see the messages"))
 	keyYes      = key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "yes"))
 )
 

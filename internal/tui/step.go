@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"os/exec"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -72,6 +73,7 @@ type (
 		err    error
 	}
 	observeDoneMsg struct{ err error }
+	traceDoneMsg   struct{ err error }
 )
 
 func newStep(e *env) stepModel {
@@ -104,11 +106,31 @@ func (m stepModel) keys() keyList {
 		short: []key.Binding{keyCheck, keyWatchS, keyHint, sol, next, keyLesson, keyBack, help, keyQuit},
 		full: [][]key.Binding{
 			{keyCheck, keyWatch, keyHint, sol},
-			{keyReset, next, keyLesson, keyBack},
+			{keyReset, next, keyLesson, keyBack, m.traceKey()},
 			{keyUp, keyDown, keyPgUp, keyPgDown},
 			{help, keyQuit},
 		},
 	}
+}
+
+// traceCmd is the command that draws the first failed test of the last
+// check, or nil.
+func (m stepModel) traceCmd() *exec.Cmd {
+	if m.env.opts.Trace == nil || m.step == nil || m.verdict == nil || m.verdict.Status == runner.Passed {
+		return nil
+	}
+	for _, t := range m.verdict.Tests {
+		if !t.Passed {
+			return m.env.opts.Trace(m.step.ID, t.Name)
+		}
+	}
+	return nil
+}
+
+func (m stepModel) traceKey() key.Binding {
+	k := keyTrace
+	k.SetEnabled(m.traceCmd() != nil)
+	return k
 }
 
 func (m stepModel) canObserve() bool {
@@ -344,6 +366,12 @@ func (m stepModel) Update(msg tea.Msg) (stepModel, tea.Cmd) {
 		}
 		return m.resize(), nil
 
+	case traceDoneMsg:
+		if msg.err != nil {
+			m.status, m.statusBad = fmt.Sprintf("otpgo trace stopped: %v", msg.err), true
+		}
+		return m, nil
+
 	case observeDoneMsg:
 		if msg.err != nil {
 			m.status, m.statusBad = fmt.Sprintf("the observer stopped: %v", msg.err), true
@@ -444,6 +472,10 @@ func (m stepModel) key(k tea.KeyPressMsg) (stepModel, tea.Cmd) {
 		}
 		m.status, m.statusBad = "that was the last step of the course", false
 		return m.resize(), nil
+	case key.Matches(k, keyTrace):
+		if c := m.traceCmd(); c != nil {
+			return m, tea.ExecProcess(c, func(err error) tea.Msg { return traceDoneMsg{err} })
+		}
 	case key.Matches(k, keyObserve):
 		if m.canObserve() {
 			return m, tea.ExecProcess(m.env.opts.Observe(), func(err error) tea.Msg { return observeDoneMsg{err} })
@@ -489,6 +521,9 @@ func (m stepModel) bodyText() string {
 		}
 	case m.verdict != nil:
 		parts = append(parts, renderVerdict(s, *m.verdict, w))
+		if m.traceCmd() != nil {
+			parts = append(parts, "Press t to see the messages your processes exchanged in the first failed test, as a sequence diagram.")
+		}
 		if m.passed() {
 			if next := m.next(); next != nil {
 				parts = append(parts, passStyle.Render(fmt.Sprintf("Well done! Next: %s %s (press n when you are ready).", next.ID, next.Title)))

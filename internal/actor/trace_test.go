@@ -1,0 +1,277 @@
+package actor
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// traceScenario does one of each traced thing from process main and
+// returns main's pid and the pids it worked with.
+func traceScenario(t *testing.T) (main PID, peers map[string]PID) {
+	t.Helper()
+	peers = make(map[string]PID)
+	boom := errors.New("boom")
+	err := Run(func(p *Process) error {
+		main = p.Self()
+		if err := Register("tracer-main", main); err != nil {
+			return err
+		}
+		srv, err := StartServer(&counter{})
+		if err != nil {
+			return err
+		}
+		peers["server"] = srv
+		// A child that answers a ping, then crashes: send, receive, DOWN.
+		child, _ := p.SpawnMonitor(func(c *Process) error {
+			if _, err := c.Receive(Infinity); err != nil {
+				return err
+			}
+			Send(main, "pong")
+			return boom
+		})
+		peers["child"] = child
+		Send(child, "ping")
+		if _, err := p.ReceiveMatch(func(m any) bool { return m == "pong" }, Infinity); err != nil {
+			return err
+		}
+		if _, err := p.ReceiveMatch(func(m any) bool { _, ok := m.(Down); return ok }, Infinity); err != nil {
+			return err
+		}
+		// Call and reply.
+		if _, err := p.Call(srv, get{}, Infinity); err != nil {
+			return err
+		}
+		// A timer.
+		SendAfter(main, "tick", 0)
+		if _, err := p.Receive(Infinity); err != nil {
+			return err
+		}
+		// A DOWN flushed by Demonitor: Exit delivers it before returning.
+		idle, ref := p.SpawnMonitor(func(c *Process) error { _, err := c.Receive(Infinity); return err })
+		peers["idle"] = idle
+		Exit(idle, Kill)
+		p.Demonitor(ref, true)
+		// A link, and the EXIT it brings while trapping.
+		p.TrapExit(true)
+		linked := p.SpawnLink(func(c *Process) error {
+			_, err := c.Receive(Infinity)
+			if err != nil {
+				return err
+			}
+			return boom
+		})
+		peers["linked"] = linked
+		Send(linked, "go")
+		if _, err := p.ReceiveMatch(func(m any) bool { _, ok := m.(ExitMsg); return ok }, Infinity); err != nil {
+			return err
+		}
+		return Stop(srv, Normal, Infinity)
+	})
+	if err != nil {
+		t.Fatalf("scenario: %v", err)
+	}
+	return main, peers
+}
+
+func kindsOf(evs []TraceEvent, pid uint64) []string {
+	var out []string
+	for _, ev := range evs {
+		if ev.PID == pid {
+			out = append(out, ev.Kind.String())
+		}
+	}
+	return out
+}
+
+func TestTraceRecordsEachKindInOrderPerProcess(t *testing.T) {
+	StartTrace(0)
+	main, peers := traceScenario(t)
+	sup, worker := supervisedWorker(t)
+	Exit(worker, Kill)
+	eventually(t, "the supervisor restarted its worker", func() bool {
+		kids, err := WhichChildren(sup)
+		return err == nil && len(kids) == 1 && kids[0].PID != worker && !kids[0].PID.IsZero()
+	})
+	if err := Stop(sup, Normal, Infinity); err != nil {
+		t.Fatal(err)
+	}
+	log := StopTrace()
+	if log.Dropped != 0 {
+		t.Fatalf("dropped %d events with the default capacity", log.Dropped)
+	}
+	evs := log.Events
+
+	// The main process's own actions, in the order it did them.
+	got := kindsOf(evs, pidID(main))
+	wantMain := []string{"spawn", "register", "monitor", "send", "receive", "receive", "call", "receive",
+		"monitor", "drop", "link", "send", "receive", "send" /* Stop */, "exit"}
+	if !slices.Equal(got, wantMain) {
+		t.Errorf("main's events:\n got %v\nwant %v", got, wantMain)
+	}
+	child := pidID(peers["child"])
+	if got, want := kindsOf(evs, child), []string{"spawn", "receive", "send", "exit", "down"}; !slices.Equal(got, want) {
+		t.Errorf("child's events:\n got %v\nwant %v", got, want)
+	}
+
+	// Every kind shows up, and each message is received (or dropped) once.
+	seen := make(map[TraceKind]int)
+	taken := make(map[uint64]int)
+	for _, ev := range evs {
+		seen[ev.Kind]++
+		if ev.Kind == TraceReceive || ev.Kind == TraceDrop {
+			taken[ev.Msg]++
+		}
+	}
+	for k := TraceSpawn; k <= TraceRestart; k++ {
+		if seen[k] == 0 {
+			t.Errorf("no %s event recorded", k)
+		}
+	}
+	for id, n := range taken {
+		if id == 0 || n != 1 {
+			t.Errorf("message %d taken %d times (0 = unpaired receive)", id, n)
+		}
+	}
+	// The DOWN of the crashed child carries its reason and is paired.
+	for _, ev := range evs {
+		if ev.Kind == TraceDown && ev.PID == child {
+			if ev.Peer != pidID(main) || ev.Reason != "boom" || taken[ev.Msg] != 1 {
+				t.Errorf("child's DOWN = %+v; want it to main, reason boom, received once", ev)
+			}
+		}
+		if ev.Kind == TraceReply && ev.Peer == pidID(main) && ev.Value != "0" {
+			t.Errorf("reply to main = %+v; want value 0", ev)
+		}
+	}
+	noProcessesLeft(t)
+}
+
+// supervisedWorker starts a supervisor with one idle worker.
+func supervisedWorker(t *testing.T) (sup, worker PID) {
+	t.Helper()
+	sup, err := StartSupervisor(SupervisorSpec{Children: []ChildSpec{{
+		ID: "w",
+		Start: func() (PID, error) {
+			return Spawn(func(p *Process) error { _, err := p.Receive(Infinity); return err }), nil
+		},
+	}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	kids, err := WhichChildren(sup)
+	if err != nil || len(kids) != 1 {
+		t.Fatalf("WhichChildren = %v, %v", kids, err)
+	}
+	return sup, kids[0].PID
+}
+
+func TestTraceRingBufferIsBounded(t *testing.T) {
+	StartTrace(8)
+	pid := Spawn(func(p *Process) error {
+		for range 20 {
+			if _, err := p.Receive(Infinity); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	for i := range 20 {
+		Send(pid, i)
+	}
+	eventually(t, "the process exited", func() bool { return !Alive(pid) })
+	log := StopTrace()
+	if len(log.Events) != 8 {
+		t.Fatalf("kept %d events; want the capacity, 8", len(log.Events))
+	}
+	// spawn + 20 sends + 20 receives + exit = 42 events, 8 kept.
+	if log.Dropped != 42-8 {
+		t.Errorf("dropped = %d; want %d", log.Dropped, 42-8)
+	}
+	if last := log.Events[7]; last.Kind != TraceExit {
+		t.Errorf("newest event = %v; want the exit (oldest are dropped)", last.Kind)
+	}
+	for i := 1; i < len(log.Events); i++ {
+		if log.Events[i].Seq != log.Events[i-1].Seq+1 {
+			t.Fatalf("events out of order: %v", log.Events)
+		}
+	}
+	noProcessesLeft(t)
+}
+
+func TestTraceOffAllocatesNothing(t *testing.T) {
+	StopTrace()
+	p := &Process{id: 1}
+	c := &call{server: p}
+	var msg any = "boxed once"
+	allocs := testing.AllocsPerRun(100, func() {
+		traceSpawn(p, "x")
+		traceRun(p)
+		traceRegister("x", p)
+		traceSend(p, msg, traceSendStart(msg))
+		traceCall(p, c)
+		traceReply(c, msg)
+		traceDown(p, Down{})
+		traceExitMsg(p, ExitMsg{})
+		traceReceive(p, 0)
+		traceFlush(p, func(any) bool { return true })
+		traceLink(p, PID{})
+		traceMonitor(p, PID{})
+		traceExit(p, nil)
+		traceDone(p)
+		traceTimer(PID{})
+		traceRestart(p, PID{}, PID{}, "w", nil)
+	})
+	if allocs != 0 {
+		t.Errorf("hooks with tracing off allocate %v times per run; want 0", allocs)
+	}
+}
+
+func TestTraceValueIsShortAndSafe(t *testing.T) {
+	long := strings.Repeat("é", 100)
+	for _, tc := range []struct {
+		in   any
+		want string
+	}{
+		{42, "42"},
+		{"hi", `"hi"`},
+		{errors.New("bad"), "bad"},
+		{panicky{}, "?"},
+		{struct{ A int }{7}, "{A:7}"},
+	} {
+		if got := traceValue(tc.in); got != tc.want {
+			t.Errorf("traceValue(%#v) = %q; want %q", tc.in, got, tc.want)
+		}
+	}
+	if got := traceValue(long); len(got) > traceValueMax+len("…") || !strings.HasSuffix(got, "…") {
+		t.Errorf("traceValue(long) = %q (%d bytes); want at most %d bytes and an ellipsis", got, len(got), traceValueMax)
+	}
+	for k := TraceSpawn; k <= TraceRestart; k++ {
+		if back, ok := ParseTraceKind(k.String()); !ok || back != k {
+			t.Errorf("ParseTraceKind(%q) = %v, %v", k.String(), back, ok)
+		}
+	}
+	if _, ok := ParseTraceKind("nope"); ok {
+		t.Error("ParseTraceKind accepted an unknown name")
+	}
+}
+
+type panicky struct{}
+
+func (panicky) String() string { panic(fmt.Sprint("a String method that panics")) }
+
+// BenchmarkSendTraced and BenchmarkCallTraced are BenchmarkSend and
+// BenchmarkCall with tracing on (a small ring, so it wraps).
+func BenchmarkSendTraced(b *testing.B) {
+	StartTrace(1 << 12)
+	defer StopTrace()
+	BenchmarkSend(b)
+}
+
+func BenchmarkCallTraced(b *testing.B) {
+	StartTrace(1 << 12)
+	defer StopTrace()
+	BenchmarkCall(b)
+}

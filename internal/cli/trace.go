@@ -1,0 +1,348 @@
+package cli
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/charmbracelet/x/term"
+	"github.com/spf13/cobra"
+
+	"github.com/otpgo/otpgo/internal/catalog"
+	"github.com/otpgo/otpgo/internal/check"
+	"github.com/otpgo/otpgo/internal/runner"
+	"github.com/otpgo/otpgo/internal/seqdiag"
+)
+
+func init() { register(newTraceCommand) }
+
+// traceOverlayName is the file (in the chapter's package, beside the
+// hidden tests) that starts the recorder and writes the trace.
+const traceOverlayName = "zz_trace_test.go"
+
+// newTraceCommand builds `otpgo trace STEP [TEST]`.
+func newTraceCommand(a *App) *cobra.Command {
+	var htmlFile string
+	var noRace bool
+	var pg pageFlags
+	cmd := &cobra.Command{
+		Use:   "trace STEP [TEST]",
+		Short: "See the messages: a step's tests on your code, drawn as sequence diagrams",
+		Long: `Run a step's hidden tests (or one of them) on your code in exercises/ with
+the actor runtime's tracing on, and draw what your processes did: one
+lifeline per process, an arrow per message (DOWN and EXIT in red or ═══),
+calls paired with their replies, time going down. A message that was sent
+but never received is marked ✗.
+
+--html FILE also writes the diagrams as a self-contained web page.`,
+		Example: `  otpgo trace 01.3
+  otpgo trace 01.3 TestMonitoredCrashGivesReason
+  otpgo trace 01.3 --html trace.html`,
+		GroupID:           groupLearn,
+		Args:              cobra.RangeArgs(1, 2),
+		ValidArgsFunction: a.completeIDs(true),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			test := ""
+			if len(args) == 2 {
+				test = args[1]
+			}
+			return runTrace(cmd.Context(), a, args[0], test, htmlFile, noRace, pg)
+		},
+	}
+	cmd.Flags().StringVar(&htmlFile, "html", "", "also write the diagrams to `FILE` as a web page")
+	cmd.Flags().BoolVar(&noRace, "no-race", false, "run the tests without the race detector")
+	cmd.Flags().BoolVar(&pg.always, "page", false, "show the diagrams in the pager even when they fit the screen (the app uses it)")
+	cmd.Flags().BoolVar(&pg.never, "no-pager", false, "print the diagrams without paging them")
+	return cmd
+}
+
+// tracedTest is one test's run.
+type tracedTest struct {
+	name    string
+	outcome runner.TestOutcome
+	status  runner.Status
+	log     seqdiag.Section
+	err     error // the trace could not be read
+}
+
+// pageFlags say when trace pages its output on a terminal.
+type pageFlags struct{ always, never bool }
+
+func runTrace(ctx context.Context, a *App, id, test, htmlFile string, noRace bool, pg pageFlags) error {
+	_, targets, err := a.resolveAll([]string{id})
+	if err != nil {
+		return err
+	}
+	if targets[0].Step == nil {
+		return fmt.Errorf("trace takes one step, not chapter %s: try otpgo trace %s", id, firstGradable(targets[0].Chapter))
+	}
+	step := targets[0].Step
+	if !step.Gradable() {
+		return fmt.Errorf("step %s has no tests: it is read, not graded", step.ID)
+	}
+	tests := step.Tests
+	if test != "" {
+		if !slices.Contains(step.Tests, test) {
+			msg := fmt.Sprintf("step %s has no test %s", step.ID, test)
+			if s := catalog.Suggest(test, step.Tests, 1); len(s) > 0 {
+				msg += fmt.Sprintf("; did you mean %s?", s[0])
+			}
+			return fmt.Errorf("%s (its tests: %s)", msg, strings.Join(step.Tests, ", "))
+		}
+		tests = []string{test}
+	}
+	if !usesActor(a.FS, step.Chapter) {
+		return fmt.Errorf("chapter %s does not use internal/actor, so there are no process events to draw; otpgo check %s grades it", step.Chapter.ID, step.ID)
+	}
+	g, err := a.Grader()
+	if err != nil {
+		return err
+	}
+	if err := a.requireGo(ctx, "otpgo trace"); err != nil {
+		return err
+	}
+	base, err := g.Request([]*catalog.Step{step}, check.Options{Race: !noRace && a.RaceSupported(ctx)})
+	if err != nil {
+		return err
+	}
+	pkg, err := packageName(base.Overlay)
+	if err != nil {
+		return fmt.Errorf("trace %s: %w", step.ID, err)
+	}
+	dir, err := os.MkdirTemp("", "otpgo-trace-")
+	if err != nil {
+		return fmt.Errorf("trace %s: %w", step.ID, err)
+	}
+	defer os.RemoveAll(dir)
+
+	var runs []tracedTest
+	for i, name := range tests {
+		act := a.startActivity(fmt.Sprintf("tracing %s %s (%d of %d)...", step.ID, name, i+1, len(tests)))
+		tt, err := traceOne(ctx, a, base, pkg, step.ID, name, filepath.Join(dir, fmt.Sprintf("trace-%d.jsonl", i)))
+		act.stopActivity()
+		if err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			return err
+		}
+		if tt.status == runner.BuildError {
+			fmt.Fprintf(a.Out, "%s does not compile, so there is nothing to trace; otpgo check %s shows the compiler's message.\n", step.ID, step.ID)
+			return errFailed
+		}
+		runs = append(runs, tt)
+	}
+	if htmlFile != "" {
+		if err := writeTraceHTML(htmlFile, step, runs); err != nil {
+			return err
+		}
+	}
+	if err := a.printTraces(ctx, "otpgo trace "+step.ID, runs, pg); err != nil {
+		return err
+	}
+	if htmlFile != "" {
+		fmt.Fprintf(a.Out, "Wrote %s: open it in a browser.\n", htmlFile)
+	}
+	for _, r := range runs {
+		if !r.outcome.Passed {
+			return errFailed
+		}
+	}
+	return nil
+}
+
+// traceOne runs one test with tracing on and reads what it recorded.
+func traceOne(ctx context.Context, a *App, base runner.Request, pkg, stepID, test, file string) (tracedTest, error) {
+	req := base
+	req.Overlay = make(map[string][]byte, len(base.Overlay)+1)
+	for k, v := range base.Overlay {
+		req.Overlay[k] = v
+	}
+	req.Overlay[traceOverlayName] = seqdiag.HookSource(pkg)
+	// The hook's test runs after the learner's (it is in the last file),
+	// and writes the trace. A test that hangs is stopped by go test's
+	// timeout: the hook writes what it has a little before that.
+	req.Steps = []runner.Step{{ID: stepID, Tests: []string{test, seqdiag.HookTest}}}
+	req.Env = []string{seqdiag.EnvFile + "=" + file, seqdiag.EnvDeadline + "=" + (req.Timeout * 9 / 10).String()}
+	req.Progress = nil
+	run := a.Run
+	if run == nil {
+		run = runner.Run
+	}
+	vs, err := run(ctx, req)
+	if err != nil {
+		return tracedTest{}, fmt.Errorf("trace %s %s: %w", stepID, test, err)
+	}
+	tt := tracedTest{name: test, status: runner.Crashed, outcome: runner.TestOutcome{Name: test}}
+	if len(vs) > 0 {
+		tt.status = vs[0].Status
+		for _, o := range vs[0].Tests {
+			if o.Name == test {
+				tt.outcome = o
+			}
+		}
+		if tt.outcome.Message == "" && !tt.outcome.Passed {
+			tt.outcome.Message = vs[0].Detail
+		}
+	}
+	tt.log.Title = test
+	tt.log.Log, tt.err = seqdiag.ReadFile(file)
+	if os.IsNotExist(unwrapAll(tt.err)) {
+		tt.err = fmt.Errorf("the test program wrote no trace (it %s before the end)", runner.Crashed)
+	}
+	return tt, nil
+}
+
+func unwrapAll(err error) error {
+	for {
+		u, ok := err.(interface{ Unwrap() error })
+		if !ok {
+			return err
+		}
+		next := u.Unwrap()
+		if next == nil {
+			return err
+		}
+		err = next
+	}
+}
+
+// printTraces renders each run's diagram for the terminal, or plainly
+// for a pipe. On a terminal, diagrams taller than the screen (or any,
+// with --page) are shown in the pager.
+func (a *App) printTraces(ctx context.Context, title string, runs []tracedTest, pg pageFlags) error {
+	s := a.style()
+	width, height := 100, 0
+	if f, ok := a.Out.(*os.File); ok && a.Interactive() {
+		if w, h, err := term.GetSize(f.Fd()); err == nil && w > 40 {
+			width, height = w-1, h
+		}
+	}
+	var out bytes.Buffer
+	w := bufio.NewWriter(&out)
+	for i, r := range runs {
+		if i > 0 {
+			fmt.Fprintln(w)
+		}
+		verdict := s.green("passed")
+		if !r.outcome.Passed {
+			verdict = s.red(statusPhrase(r.status))
+			if r.status == runner.Passed || r.status == runner.Failed {
+				verdict = s.red("failed")
+			}
+		}
+		fmt.Fprintf(w, "%s %s: %s\n", s.bold("──"), s.bold(r.name), verdict)
+		if msg := firstLineOf(cleanMessage(strings.TrimSpace(r.outcome.Message))); msg != "" && !r.outcome.Passed {
+			fmt.Fprintf(w, "   %s\n", msg)
+		}
+		if r.err != nil {
+			fmt.Fprintf(w, "   no diagram: %v\n", r.err)
+			continue
+		}
+		if err := seqdiag.Text(w, r.log.Log, seqdiag.TextOptions{Width: width, Color: a.Color()}); err != nil {
+			return fmt.Errorf("draw the trace of %s: %w", r.name, err)
+		}
+	}
+	fmt.Fprintln(w, s.dim("Legend: ─▶ message  ┄▶ reply/spawn/link/monitor  ═▶ DOWN/EXIT  ● received  ✖ exited  ✗ never received"))
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	tall := height > 0 && bytes.Count(out.Bytes(), []byte("\n")) >= height
+	if !pg.never && (tall || pg.always) && a.Interactive() && a.IsTerminal(a.Stdin) {
+		return a.page(ctx, title, out.String())
+	}
+	_, err := a.Out.Write(out.Bytes())
+	return err
+}
+
+func writeTraceHTML(file string, step *catalog.Step, runs []tracedTest) error {
+	var buf bytes.Buffer
+	var sections []seqdiag.Section
+	for _, r := range runs {
+		sec := r.log
+		verdict := "passed"
+		if !r.outcome.Passed {
+			verdict = "failed"
+		}
+		sec.Title = r.name + ": " + verdict
+		sections = append(sections, sec)
+	}
+	if err := seqdiag.HTML(&buf, "otpgo trace "+step.ID+" "+step.Title, sections); err != nil {
+		return fmt.Errorf("write %s: %w", file, err)
+	}
+	if err := os.WriteFile(file, buf.Bytes(), 0o644); err != nil {
+		return fmt.Errorf("write the page: %w; choose a writable --html path", err)
+	}
+	return nil
+}
+
+// packageName reads the Go package name of the hidden tests.
+func packageName(overlay map[string][]byte) (string, error) {
+	names := make([]string, 0, len(overlay))
+	for n := range overlay {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	for _, n := range names {
+		sc := bufio.NewScanner(bytes.NewReader(overlay[n]))
+		for sc.Scan() {
+			if rest, ok := strings.CutPrefix(strings.TrimSpace(sc.Text()), "package "); ok {
+				return strings.TrimSpace(rest), nil
+			}
+		}
+	}
+	return "", fmt.Errorf("no package clause in the hidden tests")
+}
+
+// usesActor reports whether a chapter's skeleton imports internal/actor.
+func usesActor(fsys fs.FS, ch *catalog.Chapter) bool {
+	if ch == nil || ch.Dir == "" {
+		return false
+	}
+	dir := path.Join("exercises", ch.Dir)
+	entries, err := fs.ReadDir(fsys, dir)
+	if err != nil {
+		return false
+	}
+	for _, e := range entries {
+		if data, err := fs.ReadFile(fsys, path.Join(dir, e.Name())); err == nil &&
+			bytes.Contains(data, []byte(`"github.com/otpgo/otpgo/internal/actor"`)) {
+			return true
+		}
+	}
+	return false
+}
+
+func firstGradable(ch *catalog.Chapter) string {
+	for _, s := range ch.Steps {
+		if s.Gradable() {
+			return s.ID
+		}
+	}
+	return ch.ID + ".1"
+}
+
+// traceAdvice is the line check adds under a failed step of a chapter
+// that uses internal/actor: the trace command for its first failing test.
+func (a *App) traceAdvice(w io.Writer, step *catalog.Step, v runner.Verdict) {
+	if v.Status != runner.Failed && v.Status != runner.TimedOut && v.Status != runner.Panicked {
+		return
+	}
+	if !usesActor(a.FS, step.Chapter) {
+		return
+	}
+	for _, t := range v.Tests {
+		if !t.Passed {
+			fmt.Fprintf(w, "    %s see the messages: otpgo trace %s %s\n", a.style().dim("→"), step.ID, t.Name)
+			return
+		}
+	}
+}

@@ -1,0 +1,146 @@
+package cli
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/exp/golden"
+
+	"github.com/otpgo/otpgo/internal/actor"
+	"github.com/otpgo/otpgo/internal/runner"
+	"github.com/otpgo/otpgo/internal/seqdiag"
+)
+
+// actorHarness is the fixture course with chapter aa using internal/actor.
+func actorHarness(t *testing.T) *harness {
+	h := newHarness(t)
+	h.fsys["exercises/aa_pkg/one.go"].Data = []byte("package aa\n\nimport \"github.com/otpgo/otpgo/internal/actor\"\n\n// One is TODO.\nfunc One(p *actor.Process) int { panic(\"TODO(aa.1)\") }\n")
+	return h
+}
+
+// downNeverTaken is what a test binary records when the learner's code
+// ignores a crashed task's DOWN.
+func downNeverTaken() actor.TraceLog {
+	ms := time.Millisecond
+	return actor.TraceLog{Events: []actor.TraceEvent{
+		{Seq: 1, At: 1 * ms, Kind: actor.TraceSpawn, PID: 1, Type: "process"},
+		{Seq: 2, At: 2 * ms, Kind: actor.TraceMonitor, PID: 1, Peer: 2},
+		{Seq: 3, At: 2 * ms, Kind: actor.TraceSpawn, PID: 2, Peer: 1, Type: "process"},
+		{Seq: 4, At: 3 * ms, Kind: actor.TraceExit, PID: 2, Reason: "boom"},
+		{Seq: 5, At: 3 * ms, Kind: actor.TraceDown, PID: 2, Peer: 1, Type: "DOWN", Msg: 1, Reason: "boom"},
+		{Seq: 6, At: 1003 * ms, Kind: actor.TraceExit, PID: 1, Reason: "normal"},
+	}}
+}
+
+// traceRun is a fake runner for trace: it writes log where the request's
+// environment says, and fails the traced test.
+func traceRun(t *testing.T, log actor.TraceLog, raw []byte) func(context.Context, runner.Request) ([]runner.Verdict, error) {
+	return func(_ context.Context, req runner.Request) ([]runner.Verdict, error) {
+		var file string
+		for _, kv := range req.Env {
+			if v, ok := strings.CutPrefix(kv, seqdiag.EnvFile+"="); ok {
+				file = v
+			}
+		}
+		if file == "" {
+			t.Errorf("the request's Env %q does not name a trace file", req.Env)
+		}
+		if raw != nil {
+			if err := os.WriteFile(file, raw, 0o644); err != nil {
+				t.Error(err)
+			}
+		} else if err := seqdiag.WriteFile(file, log); err != nil {
+			t.Error(err)
+		}
+		tests := req.Steps[0].Tests
+		return []runner.Verdict{{Step: req.Steps[0].ID, Status: runner.Failed, Tests: []runner.TestOutcome{
+			{Name: tests[0], Message: "zz_otpgo_hidden_aa_test.go:9: the task crashed and Await waited its whole timeout"},
+			{Name: tests[1], Passed: true},
+		}}}, nil
+	}
+}
+
+func TestTraceDrawsTheFailingTest(t *testing.T) {
+	h := actorHarness(t)
+	h.run = traceRun(t, downNeverTaken(), nil)
+	page := filepath.Join(t.TempDir(), "trace.html")
+	if code := h.exec("trace", "aa.1", "--html", page); code != ExitFailed {
+		t.Fatalf("trace of a failing test: exit %d; want %d\n%s%s", code, ExitFailed, h.out(), h.errOut())
+	}
+	req := h.reqs[len(h.reqs)-1]
+	if got := req.Steps[0].Tests; !slices.Equal(got, []string{"TestOne", seqdiag.HookTest}) {
+		t.Errorf("ran tests %v; want TestOne then the trace hook", got)
+	}
+	if src := string(req.Overlay["zz_trace_test.go"]); !strings.HasPrefix(src, "package aa\n") {
+		t.Errorf("the trace hook is not in the chapter's package:\n%s", src)
+	}
+	if _, ok := req.Overlay["aa_test.go"]; !ok {
+		t.Error("the hidden tests are missing from the traced run")
+	}
+	golden.RequireEqual(t, []byte(strings.ReplaceAll(h.out(), page, "TRACE.html")))
+	html, err := os.ReadFile(page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(html), `class="arrow signal lost"`) || !strings.Contains(string(html), "never received") {
+		t.Errorf("the page does not mark the DOWN as never received:\n%s", html)
+	}
+}
+
+func TestTraceRefusesBadInput(t *testing.T) {
+	h := actorHarness(t)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"trace", "aa.1", "TestOen"}, "did you mean TestOne?"},
+		{[]string{"trace", "aa"}, "try otpgo trace aa.1"},
+		{[]string{"trace", "rd.1"}, "read, not graded"},
+	} {
+		if code := h.exec(tc.args...); code != ExitError {
+			t.Errorf("%v: exit %d; want %d", tc.args, code, ExitError)
+		}
+		h.mustContain(strings.Join(tc.args, " "), h.errOut(), tc.want)
+	}
+	plain := newHarness(t) // aa does not import internal/actor there
+	if code := plain.exec("trace", "aa.1"); code != ExitError {
+		t.Errorf("trace on a chapter without actors: exit %d; want %d", code, ExitError)
+	}
+	plain.mustContain("stderr", plain.errOut(), "does not use internal/actor")
+}
+
+// TestTraceSurvivesAHostileTraceFile: a file the learner's program
+// garbled is reported, not trusted, and the verdict still shows.
+func TestTraceSurvivesAHostileTraceFile(t *testing.T) {
+	h := actorHarness(t)
+	h.run = traceRun(t, actor.TraceLog{}, []byte(`{"dropped":0}`+"\n"+`{"seq":1,"kind":"send","name":`+strings.Repeat("[", 10000)+"\n"))
+	if code := h.exec("trace", "aa.1", "TestOne"); code != ExitFailed {
+		t.Fatalf("exit %d; want %d", code, ExitFailed)
+	}
+	h.mustContain("stdout", h.out(), "TestOne: failed", "no diagram:", "bad trace file")
+}
+
+func TestCheckNamesTheTraceCommand(t *testing.T) {
+	h := actorHarness(t)
+	h.run = func(_ context.Context, req runner.Request) ([]runner.Verdict, error) {
+		return []runner.Verdict{{Step: "aa.1", Status: runner.TimedOut, Tests: []runner.TestOutcome{
+			{Name: "TestOne", Message: "hung"},
+		}}}, nil
+	}
+	if code := h.exec("check", "aa.1"); code != ExitFailed {
+		t.Fatalf("exit %d; want %d", code, ExitFailed)
+	}
+	h.mustContain("stdout", h.out(), "otpgo trace aa.1 TestOne")
+
+	plain := newHarness(t)
+	plain.run = h.run
+	plain.exec("check", "aa.1")
+	if strings.Contains(plain.out(), "otpgo trace") {
+		t.Errorf("check offers a trace for a chapter without actors:\n%s", plain.out())
+	}
+}

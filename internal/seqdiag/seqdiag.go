@@ -1,0 +1,292 @@
+// Package seqdiag draws a trace of actor events (actor.TraceLog) as a
+// sequence diagram: one lifeline per process, time going down, an arrow
+// per message labelled with its type, DOWN and EXIT drawn apart, calls
+// paired with their replies, and messages that were never received
+// marked. Text renders it for a terminal or a pipe, HTML as a
+// self-contained page with an inline SVG. The trace file format (JSON
+// lines) and the hooks a test binary uses to write it live here too.
+package seqdiag
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/otpgo/otpgo/internal/actor"
+)
+
+// Style is how a row is drawn.
+type Style uint8
+
+const (
+	styleMessage Style = iota // a send or a call
+	styleSignal               // DOWN or EXIT: a process's death reaching another
+	styleReply                // a call's reply
+	styleControl              // spawn, link, monitor, restart
+	styleMark                 // something on one lifeline: receive, exit, drop, timer
+	styleElided               // "N more alike"
+)
+
+// lane is one lifeline.
+type lane struct {
+	pid   uint64
+	label string
+}
+
+// row is one line of the diagram.
+type row struct {
+	at       time.Duration
+	style    Style
+	from, to int    // lane indexes; to == from for a mark
+	label    string // on the arrow or the mark
+	note     string // in the notes column
+	lost     bool   // a message never received, or a call never answered
+	end      bool   // the lifeline ends here (exit)
+	key      string // rows with equal keys in a row form a run that may be elided
+	elided   int    // styleElided: how many rows were left out
+	eventSeq uint64
+}
+
+type diagram struct {
+	lanes   []lane
+	rows    []row
+	dropped uint64
+	events  int
+}
+
+// runKeep is how many rows of a long run of alike rows are kept at each
+// end; the middle becomes one "N more alike" row.
+const runKeep = 2
+
+// Names maps pids to the names a diagram shows for them (a role in the
+// test, say), ahead of registered names and kinds.
+type Names map[uint64]string
+
+func build(log actor.TraceLog, names Names) diagram {
+	d := diagram{dropped: log.Dropped, events: len(log.Events)}
+	index := make(map[uint64]int)
+	kinds := make(map[uint64]string)
+	regs := make(map[uint64]string)
+	taken := make(map[uint64]bool)    // message ids received or dropped
+	byTest := make(map[uint64]string) // message ids the hidden test's code received: where
+	replied := make(map[uint64]bool)  // call ids answered
+	callNo := make(map[uint64]int)
+	for _, ev := range log.Events {
+		switch ev.Kind {
+		case actor.TraceSpawn:
+			kinds[ev.PID] = ev.Type
+			if ev.Name != "" {
+				regs[ev.PID] = ev.Name
+			}
+		case actor.TraceRegister:
+			regs[ev.PID] = ev.Name
+		case actor.TraceReceive, actor.TraceDrop:
+			taken[ev.Msg] = true
+			if inTest(ev.Site) {
+				byTest[ev.Msg] = ev.Site
+			}
+		case actor.TraceReply:
+			replied[ev.Msg] = true
+		case actor.TraceCall:
+			callNo[ev.Msg] = len(callNo) + 1
+		}
+	}
+	laneOf := func(pid uint64) int {
+		if i, ok := index[pid]; ok {
+			return i
+		}
+		label := names[pid]
+		switch {
+		case label != "":
+		case pid == 0:
+			label = "(not a process)"
+		case regs[pid] != "":
+			label = regs[pid]
+		case kinds[pid] != "" && kinds[pid] != "process":
+			label = kinds[pid] + " " + pidText(pid)
+		default:
+			label = pidText(pid)
+		}
+		index[pid] = len(d.lanes)
+		d.lanes = append(d.lanes, lane{pid: pid, label: label})
+		return index[pid]
+	}
+	for _, ev := range log.Events {
+		r := row{at: ev.At, eventSeq: ev.Seq}
+		typ := shortType(ev.Type)
+		switch ev.Kind {
+		case actor.TraceRegister:
+			continue
+		case actor.TraceSpawn:
+			if ev.Peer == 0 {
+				r.from = laneOf(ev.PID)
+				r.to, r.style, r.label = r.from, styleMark, "start"
+			} else {
+				r.from, r.to = laneOf(ev.Peer), laneOf(ev.PID)
+				r.style, r.label = styleControl, "spawn"
+			}
+		case actor.TraceSend, actor.TraceCall:
+			r.from, r.to, r.style, r.label = laneOf(ev.PID), laneOf(ev.Peer), styleMessage, typ
+			if ev.Kind == actor.TraceCall {
+				r.label = fmt.Sprintf("call#%d %s", callNo[ev.Msg], typ)
+				if !replied[ev.Msg] {
+					r.lost, r.note = true, "never answered"
+				}
+			}
+			if !taken[ev.Msg] {
+				r.lost, r.note = true, "never received"
+			}
+			if site := byTest[ev.Msg]; site != "" && r.note == "" {
+				r.note = "your code never took it; the test did"
+			}
+			if ev.Value != "" && r.note == "" {
+				r.note = ev.Value
+			}
+		case actor.TraceDown, actor.TraceExitMsg:
+			r.from, r.to, r.style = laneOf(ev.PID), laneOf(ev.Peer), styleSignal
+			r.label, r.note = ev.Type, "reason: "+ev.Reason
+			if byTest[ev.Msg] != "" {
+				r.note = "your code never took it; the test did"
+			}
+			if !taken[ev.Msg] {
+				r.lost, r.note = true, "never received ("+ev.Reason+")"
+			}
+		case actor.TraceReply:
+			r.from, r.to, r.style = laneOf(ev.PID), laneOf(ev.Peer), styleReply
+			n := callNo[ev.Msg]
+			if ev.Reason != "" {
+				r.label, r.note = fmt.Sprintf("call#%d failed", n), ev.Reason
+			} else {
+				r.label, r.note = fmt.Sprintf("reply#%d %s", n, shortType(ev.Type)), ev.Value
+			}
+		case actor.TraceReceive:
+			r.from = laneOf(ev.PID)
+			r.to, r.style = r.from, styleMark
+			if ev.Msg == 0 {
+				r.label = "receive"
+			} else {
+				r.label = "took " + typ
+				r.note = "waited " + roundDur(ev.Wait)
+			}
+			if inTest(ev.Site) {
+				r.label = "test " + r.label
+				r.note += ", in " + siteFunc(ev.Site)
+			}
+		case actor.TraceDrop:
+			r.from = laneOf(ev.PID)
+			r.to, r.style, r.label, r.note = r.from, styleMark, "flushed "+typ, "demonitor"
+		case actor.TraceLink, actor.TraceMonitor:
+			r.from, r.to, r.style, r.label = laneOf(ev.PID), laneOf(ev.Peer), styleControl, ev.Kind.String()
+		case actor.TraceExit:
+			r.from = laneOf(ev.PID)
+			r.to, r.style, r.label, r.end = r.from, styleMark, "exit "+ev.Reason, true
+		case actor.TraceTimer:
+			r.from = laneOf(ev.Peer)
+			r.to, r.style, r.label = r.from, styleMark, "timer fired"
+		case actor.TraceRestart:
+			r.from, r.to, r.style = laneOf(ev.PID), laneOf(ev.Peer), styleControl
+			r.label, r.note = "restart "+ev.Name, "after "+ev.Reason
+		default:
+			continue
+		}
+		r.key = fmt.Sprintf("%d/%d/%d/%s/%t", r.style, r.from, r.to, r.label, r.lost)
+		d.rows = append(d.rows, r)
+	}
+	d.rows = elideRuns(d.rows)
+	return d
+}
+
+// elideRuns keeps the ends of each run of more than 2*runKeep+1 alike
+// rows (a loop sending the same message) and replaces its middle with one
+// row saying how many were left out.
+func elideRuns(rows []row) []row {
+	out := rows[:0:0]
+	for i := 0; i < len(rows); {
+		j := i + 1
+		for j < len(rows) && rows[j].key == rows[i].key {
+			j++
+		}
+		if j-i > 2*runKeep+1 {
+			out = append(out, rows[i:i+runKeep]...)
+			out = append(out, row{style: styleElided, from: rows[i].from, to: rows[i].to,
+				elided: j - i - 2*runKeep, at: rows[i+runKeep].at, label: rows[i].label})
+			out = append(out, rows[j-runKeep:j]...)
+		} else {
+			out = append(out, rows[i:j]...)
+		}
+		i = j
+	}
+	return out
+}
+
+func pidText(pid uint64) string { return fmt.Sprintf("<0.%d>", pid) }
+
+// shortType drops package paths and names from a Go type
+// ("example.com/x/concurrency.reply[int]" -> "reply[int]").
+func shortType(t string) string {
+	var b strings.Builder
+	start := 0
+	for i := 0; i < len(t); i++ {
+		c := t[i]
+		if c == '.' {
+			b.WriteString(t[start:lastWordStart(t, start, i)])
+			start = i + 1
+			continue
+		}
+	}
+	b.WriteString(t[start:])
+	return b.String()
+}
+
+// lastWordStart returns where the identifier (or path) ending at i
+// begins, at or after from.
+func lastWordStart(t string, from, i int) int {
+	j := i
+	for j > from {
+		c := t[j-1]
+		if c == '_' || c == '/' || c == '-' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' {
+			j--
+			continue
+		}
+		break
+	}
+	return j
+}
+
+func roundDur(d time.Duration) string {
+	switch {
+	case d < time.Microsecond:
+		return d.String()
+	case d < time.Millisecond:
+		return d.Round(time.Microsecond).String()
+	case d < time.Second:
+		return d.Round(100 * time.Microsecond).String()
+	default:
+		return d.Round(time.Millisecond).String()
+	}
+}
+
+// elide shortens s to at most n runes by cutting out its middle.
+func elide(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	if n <= 1 {
+		return string(r[:max(n, 0)])
+	}
+	head := (n - 1) / 2
+	tail := n - 1 - head
+	return string(r[:head]) + "…" + string(r[len(r)-tail:])
+}
+
+// inTest reports whether a receive's site is in a test file (the hidden
+// tests' own checks) rather than in the learner's code.
+func inTest(site string) bool { return strings.Contains(site, "_test.go:") }
+
+// siteFunc is the function of a site, without its package or file.
+func siteFunc(site string) string {
+	fn, _, _ := strings.Cut(site, " ")
+	_, fn, _ = strings.Cut(fn, ".") // "pkg.Func.func1" -> "Func.func1"
+	return fn
+}

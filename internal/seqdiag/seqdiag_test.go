@@ -1,0 +1,364 @@
+package seqdiag
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/exp/golden"
+	"go.uber.org/goleak"
+
+	"github.com/otpgo/otpgo/internal/actor"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+// ev builds events with increasing Seq and At (1ms apart) so fixtures
+// read like real traces.
+type evs []actor.TraceEvent
+
+func (e *evs) add(ev actor.TraceEvent) {
+	ev.Seq = uint64(len(*e) + 1)
+	if ev.At == 0 {
+		ev.At = time.Duration(len(*e)+1) * time.Millisecond
+	}
+	*e = append(*e, ev)
+}
+
+// failing01 is 01.3 partly solved: the task crashes, its DOWN arrives
+// at the caller, which never takes it; the test's own check does, a
+// second later.
+func failing01() actor.TraceLog {
+	var e evs
+	e.add(actor.TraceEvent{Kind: actor.TraceSpawn, PID: 1, Type: "process"})
+	e.add(actor.TraceEvent{Kind: actor.TraceMonitor, PID: 1, Peer: 2})
+	e.add(actor.TraceEvent{Kind: actor.TraceSpawn, PID: 2, Peer: 1, Type: "process"})
+	e.add(actor.TraceEvent{Kind: actor.TraceExit, PID: 2, Reason: "panic: boom: the task panicked on purpose"})
+	e.add(actor.TraceEvent{Kind: actor.TraceDown, PID: 2, Peer: 1, Type: "DOWN", Msg: 1, Reason: "panic: boom: the task panicked on purpose"})
+	e.add(actor.TraceEvent{Kind: actor.TraceReceive, PID: 1, Peer: 2, Type: "DOWN", Msg: 1, Wait: time.Second, At: 1005 * time.Millisecond,
+		Site: "concurrency.zzExpectEmptyMailbox (zz_otpgo_hidden_helpers_test.go:168)"})
+	e.add(actor.TraceEvent{Kind: actor.TraceExit, PID: 1, Reason: "normal", At: 1006 * time.Millisecond})
+	return actor.TraceLog{Events: e}
+}
+
+// busy03 has every kind: a registered server called twice (one call
+// never answered), a long run of casts, a trapped EXIT, a restart, a
+// timer, a flushed DOWN, a self-send, and a message never received.
+func busy03() actor.TraceLog {
+	var e evs
+	e.add(actor.TraceEvent{Kind: actor.TraceSpawn, PID: 1, Type: "process"})
+	e.add(actor.TraceEvent{Kind: actor.TraceRegister, PID: 3, Name: "redis_client"})
+	e.add(actor.TraceEvent{Kind: actor.TraceSpawn, PID: 3, Peer: 1, Type: "server", Name: "redis_client"})
+	e.add(actor.TraceEvent{Kind: actor.TraceSpawn, PID: 4, Peer: 1, Type: "supervisor"})
+	e.add(actor.TraceEvent{Kind: actor.TraceLink, PID: 1, Peer: 3})
+	e.add(actor.TraceEvent{Kind: actor.TraceCall, PID: 1, Peer: 3, Type: "github.com/otpgo/otpgo/exercises/03_redis.command", Value: "{args:[GET k]}", Msg: 1})
+	e.add(actor.TraceEvent{Kind: actor.TraceReceive, PID: 3, Peer: 1, Type: "call", Msg: 1, Wait: 20 * time.Microsecond})
+	e.add(actor.TraceEvent{Kind: actor.TraceReply, PID: 3, Peer: 1, Type: "string", Value: `"v"`, Msg: 1})
+	for i := range 40 {
+		e.add(actor.TraceEvent{Kind: actor.TraceSend, PID: 1, Peer: 3, Type: "redis.cast", Value: fmt.Sprint(i), Msg: uint64(10 + i)})
+	}
+	for i := range 40 {
+		e.add(actor.TraceEvent{Kind: actor.TraceReceive, PID: 3, Peer: 1, Type: "redis.cast", Msg: uint64(10 + i), Wait: 5 * time.Microsecond})
+	}
+	e.add(actor.TraceEvent{Kind: actor.TraceCall, PID: 1, Peer: 3, Type: "redis.command", Value: "{args:[BLPOP q 0]}", Msg: 2})
+	e.add(actor.TraceEvent{Kind: actor.TraceReceive, PID: 3, Peer: 1, Type: "call", Msg: 2})
+	e.add(actor.TraceEvent{Kind: actor.TraceReply, PID: 3, Peer: 1, Msg: 2, Reason: "call <0.3>: timeout"})
+	e.add(actor.TraceEvent{Kind: actor.TraceTimer, Peer: 3})
+	e.add(actor.TraceEvent{Kind: actor.TraceSend, PID: 0, Peer: 3, Type: "redis.reconnect", Msg: 3})
+	e.add(actor.TraceEvent{Kind: actor.TraceSend, PID: 3, Peer: 3, Type: "redis.flush", Msg: 4})
+	e.add(actor.TraceEvent{Kind: actor.TraceExit, PID: 3, Reason: "connection refused"})
+	e.add(actor.TraceEvent{Kind: actor.TraceExitMsg, PID: 3, Peer: 1, Type: "EXIT", Msg: 5, Reason: "connection refused"})
+	e.add(actor.TraceEvent{Kind: actor.TraceReceive, PID: 1, Peer: 3, Type: "EXIT", Msg: 5, Site: "redis.Run (client.go:40)"})
+	e.add(actor.TraceEvent{Kind: actor.TraceRestart, PID: 4, Peer: 5, Name: "client", Reason: "connection refused", Value: "<0.3>"})
+	e.add(actor.TraceEvent{Kind: actor.TraceMonitor, PID: 1, Peer: 5})
+	e.add(actor.TraceEvent{Kind: actor.TraceExit, PID: 5, Reason: "killed"})
+	e.add(actor.TraceEvent{Kind: actor.TraceDown, PID: 5, Peer: 1, Type: "DOWN", Msg: 6, Reason: "killed"})
+	e.add(actor.TraceEvent{Kind: actor.TraceDrop, PID: 1, Peer: 5, Type: "DOWN", Msg: 6})
+	e.add(actor.TraceEvent{Kind: actor.TraceSend, PID: 1, Peer: 4, Type: "string", Value: `"status?"`, Msg: 7})
+	return actor.TraceLog{Events: e, Dropped: 12}
+}
+
+func render(t *testing.T, log actor.TraceLog, opt TextOptions) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	if err := Text(&b, log, opt); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+func TestTextGolden(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		log  actor.TraceLog
+		opt  TextOptions
+	}{
+		{"failing01", failing01(), TextOptions{Width: 100}},
+		{"busy03", busy03(), TextOptions{Width: 100}},
+		{"busy03-narrow", busy03(), TextOptions{Width: 48}},
+		{"busy03-color", busy03(), TextOptions{Width: 100, Color: true}},
+		{"named", failing01(), TextOptions{Width: 80, Names: Names{1: "the test", 2: "task"}}},
+		{"empty", actor.TraceLog{}, TextOptions{}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			golden.RequireEqual(t, render(t, tc.log, tc.opt))
+		})
+	}
+}
+
+// TestTextFitsTheWidth: no line is wider than asked, and a plain render
+// has no escape sequences.
+func TestTextFitsTheWidth(t *testing.T) {
+	for _, w := range []int{40, 60, 100, 160} {
+		out := string(render(t, busy03(), TextOptions{Width: w}))
+		if strings.Contains(out, "\x1b") {
+			t.Fatalf("plain render at width %d has escape sequences", w)
+		}
+		for _, line := range strings.Split(strings.TrimSuffix(out, "\n"), "\n") {
+			if n := len([]rune(line)); n > w && !strings.HasPrefix(line, "…") {
+				t.Errorf("width %d: a line of %d columns: %q", w, n, line)
+			}
+		}
+	}
+}
+
+func TestTextMarksWhatMatters(t *testing.T) {
+	out := string(render(t, busy03(), TextOptions{Width: 160}))
+	for _, want := range []string{
+		"redis_client",     // a registered name names its lifeline
+		"supervisor <0.4>", // else its kind and pid
+		"call#1 command",   // calls are numbered and typed, without the package
+		"reply#1 string",   // and paired with their replies
+		"call#2 failed",    // an unanswered call says so
+		"⋮ 36 more cast",   // a long run is elided in its middle
+		"═ EXIT ═",         // signals are drawn apart
+		"✗ never received", // the status request nobody took
+		"12 earlier events were dropped",
+		"↺ flush", // a self-send
+	} {
+		if !strings.Contains(out, want) && !strings.Contains(out, strings.TrimPrefix(want, "redis.")) {
+			t.Errorf("the diagram lacks %q:\n%s", want, out)
+		}
+	}
+	one := string(render(t, failing01(), TextOptions{Width: 120}))
+	for _, want := range []string{"DOWN", "your code never took it; the test did", "test took DOWN", "zzExpectEmptyMailbox"} {
+		if !strings.Contains(one, want) {
+			t.Errorf("the 01.3 diagram lacks %q:\n%s", want, one)
+		}
+	}
+}
+
+func TestHTMLGolden(t *testing.T) {
+	var b bytes.Buffer
+	err := HTML(&b, `otpgo trace 01.3 <Monitors>`, []Section{
+		{Title: "TestMonitoredCrashGivesReason: failed", Log: failing01()},
+		{Title: "busy", Log: busy03()},
+		{Title: "nothing", Log: actor.TraceLog{}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	for _, banned := range []string{"<script", "http://", "https://", "<Monitors>"} {
+		if strings.Contains(strings.ReplaceAll(out, `xmlns="http://www.w3.org/2000/svg"`, ""), banned) {
+			t.Errorf("the page contains %q: it must be self-contained and escape its text", banned)
+		}
+	}
+	golden.RequireEqual(t, b.Bytes())
+}
+
+func TestFileRoundTrip(t *testing.T) {
+	log := busy03()
+	log.Events[0].Site = "x.y (a_test.go:1)"
+	var b bytes.Buffer
+	if err := Write(&b, log); err != nil {
+		t.Fatal(err)
+	}
+	back, err := Read(&b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if back.Dropped != log.Dropped || len(back.Events) != len(log.Events) {
+		t.Fatalf("read back %d events, dropped %d; want %d, %d", len(back.Events), back.Dropped, len(log.Events), log.Dropped)
+	}
+	for i := range log.Events {
+		if back.Events[i] != log.Events[i] {
+			t.Fatalf("event %d: read back %+v; want %+v", i, back.Events[i], log.Events[i])
+		}
+	}
+}
+
+func TestReadRefusesHostileFiles(t *testing.T) {
+	ok := `{"dropped":0}` + "\n"
+	for _, tc := range []struct{ name, data, want string }{
+		{"long line", ok + `{"seq":1,"kind":"send","value":"` + strings.Repeat("x", MaxLineBytes) + `"}` + "\n", "longer than"},
+		{"unknown kind", ok + `{"seq":1,"kind":"teleport"}` + "\n", "unknown event kind"},
+		{"unknown field", ok + `{"seq":1,"kind":"send","evil":1}` + "\n", "unknown field"},
+		{"nested", ok + `{"seq":1,"kind":"send","name":{"a":[[[[1]]]]}}` + "\n", "cannot unmarshal"},
+		{"trailing", ok + `{"seq":1,"kind":"send"} {"x":1}` + "\n", "data after"},
+		{"negative time", ok + `{"seq":1,"kind":"send","at_ns":-5}` + "\n", "negative"},
+		{"bad header", `[1,2]` + "\n", "header"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Read(strings.NewReader(tc.data))
+			if !errors.Is(err, ErrBadTrace) || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("Read = %v; want ErrBadTrace saying %q", err, tc.want)
+			}
+		})
+	}
+	// Too many events, without building a huge string: a reader that
+	// repeats one line.
+	line := []byte(`{"seq":1,"kind":"exit","pid":1}` + "\n")
+	r := &repeatReader{head: []byte(ok), line: line, n: MaxEvents + 1}
+	if _, err := Read(r); !errors.Is(err, ErrBadTrace) || !strings.Contains(err.Error(), "more than") {
+		t.Fatalf("Read of %d events = %v; want a refusal", MaxEvents+1, err)
+	}
+}
+
+type repeatReader struct {
+	head, line []byte
+	n          int
+	buf        []byte
+}
+
+func (r *repeatReader) Read(p []byte) (int, error) {
+	if len(r.buf) == 0 {
+		switch {
+		case r.head != nil:
+			r.buf, r.head = r.head, nil
+		case r.n > 0:
+			r.buf = r.line
+			r.n--
+		default:
+			return 0, io.EOF
+		}
+	}
+	n := copy(p, r.buf)
+	r.buf = r.buf[n:]
+	return n, nil
+}
+
+func FuzzRead(f *testing.F) {
+	var b bytes.Buffer
+	if err := Write(&b, busy03()); err != nil {
+		f.Fatal(err)
+	}
+	f.Add(b.Bytes())
+	f.Add([]byte(`{"dropped":1}` + "\n" + `{"seq":1,"kind":"down","pid":2,"peer":1,"msg":1}`))
+	f.Add([]byte("\n\n{}\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		log, err := Read(bytes.NewReader(data))
+		if err != nil {
+			return
+		}
+		// Whatever it accepts must render, as text and as a page.
+		if err := Text(&bytes.Buffer{}, log, TextOptions{Width: 60}); err != nil {
+			t.Fatal(err)
+		}
+		if err := HTML(&bytes.Buffer{}, "fuzz", []Section{{Log: log}}); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+// TestRecordFromEnv: the hooks a test binary runs write a trace file of
+// what its processes did, and an empty trace never replaces one.
+func TestRecordFromEnv(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "trace.jsonl")
+	t.Setenv(EnvFile, path)
+	t.Setenv(EnvDeadline, "")
+	RecordFromEnv()
+	defer actor.StopTrace()
+	if err := actor.Run(func(p *actor.Process) error {
+		actor.Send(p.Self(), "hello")
+		_, err := p.Receive(actor.Infinity)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := DumpFromEnv(); err != nil {
+		t.Fatal(err)
+	}
+	log, err := ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := make([]string, 0, len(log.Events))
+	for _, ev := range log.Events {
+		kinds = append(kinds, ev.Kind.String())
+	}
+	if got := strings.Join(kinds, " "); got != "spawn send receive exit" {
+		t.Fatalf("recorded %q; want spawn send receive exit", got)
+	}
+	actor.StartTrace(0) // a new, empty trace, as in a second test binary
+	if err := DumpFromEnv(); err != nil {
+		t.Fatal(err)
+	}
+	if again, err := ReadFile(path); err != nil || len(again.Events) != len(log.Events) {
+		t.Fatalf("an empty trace replaced the file: %d events, %v", len(again.Events), err)
+	}
+}
+
+func TestHookSourceNamesThePackage(t *testing.T) {
+	src := string(HookSource("concurrency"))
+	for _, want := range []string{"package concurrency\n", "func " + HookTest + "(t *testing.T)", "seqdiag.RecordFromEnv()"} {
+		if !strings.Contains(src, want) {
+			t.Errorf("hook source lacks %q:\n%s", want, src)
+		}
+	}
+}
+
+// bigTrace is 10,000 events of a busy system: 50 processes calling each
+// other in turn, so runs are short and little is elided.
+func bigTrace() actor.TraceLog {
+	var e evs
+	for i := range 10000 / 4 {
+		from, to := uint64(i%50+1), uint64((i*7)%50+1)
+		id := uint64(i + 1)
+		e.add(actor.TraceEvent{Kind: actor.TraceCall, PID: from, Peer: to, Type: "pkg.req", Value: fmt.Sprint(i), Msg: id, At: time.Duration(i) * time.Microsecond})
+		e.add(actor.TraceEvent{Kind: actor.TraceReceive, PID: to, Peer: from, Type: "call", Msg: id, At: time.Duration(i) * time.Microsecond})
+		e.add(actor.TraceEvent{Kind: actor.TraceReply, PID: to, Peer: from, Type: "int", Value: "1", Msg: id, At: time.Duration(i) * time.Microsecond})
+		e.add(actor.TraceEvent{Kind: actor.TraceSend, PID: from, Peer: to, Type: "pkg.note", Msg: 1 << 40, At: time.Duration(i) * time.Microsecond})
+	}
+	return actor.TraceLog{Events: e}
+}
+
+// BenchmarkText10k renders 10,000 events; BenchmarkRawLines10k, its
+// baseline, only formats each event on a line of its own.
+func BenchmarkText10k(b *testing.B) {
+	log := bigTrace()
+	var buf bytes.Buffer
+	for b.Loop() {
+		buf.Reset()
+		if err := Text(&buf, log, TextOptions{Width: 160}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkHTML10k(b *testing.B) {
+	log := bigTrace()
+	var buf bytes.Buffer
+	for b.Loop() {
+		buf.Reset()
+		if err := HTML(&buf, "bench", []Section{{Log: log}}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkRawLines10k(b *testing.B) {
+	log := bigTrace()
+	var buf bytes.Buffer
+	for b.Loop() {
+		buf.Reset()
+		for _, ev := range log.Events {
+			fmt.Fprintf(&buf, "%v %s %d -> %d %s %s\n", ev.At, ev.Kind, ev.PID, ev.Peer, ev.Type, ev.Value)
+		}
+	}
+}

@@ -1,0 +1,210 @@
+package seqdiag
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/otpgo/otpgo/internal/actor"
+)
+
+// TextOptions shape the terminal rendering.
+type TextOptions struct {
+	Width int   // columns; <= 0 means 100
+	Color bool  // ANSI colours (a terminal); false for a pipe
+	Names Names // optional names for pids
+}
+
+const (
+	timeCol    = 9  // "+123.4ms "
+	minLaneCol = 7  // narrower, and the notes column goes
+	maxLaneCol = 22 // wider wastes the notes column
+	minNotes   = 30 // room for a label moved out of a narrow arrow, and the message's value
+)
+
+const (
+	ansiReset  = "\x1b[0m"
+	ansiRed    = "\x1b[31m"
+	ansiYellow = "\x1b[1;33m"
+	ansiDim    = "\x1b[2m"
+	ansiCyan   = "\x1b[36m"
+	ansiBold   = "\x1b[1m"
+)
+
+// Text writes log as a sequence diagram in text, one row per event,
+// time going down, fitted to opt.Width: lane labels and arrow labels are
+// shortened in their middle, and long runs of alike rows are elided.
+func Text(w io.Writer, log actor.TraceLog, opt TextOptions) error {
+	d := build(log, opt.Names)
+	width := opt.Width
+	if width <= 0 {
+		width = 100
+	}
+	n := max(len(d.lanes), 1)
+	col := min((width-timeCol-minNotes)/n, maxLaneCol)
+	if col < minLaneCol {
+		// Too many lifelines for a notes column: the lanes take it all.
+		col = max((width-timeCol)/n, 3)
+	}
+	notesW := max(width-timeCol-n*col, 0)
+
+	bw := bufio.NewWriter(w)
+	paint := func(code, s string) string {
+		if !opt.Color || code == "" {
+			return s
+		}
+		return code + s + ansiReset
+	}
+	if d.dropped > 0 {
+		fmt.Fprintln(bw, paint(ansiYellow, fmt.Sprintf("… %d earlier events were dropped (the trace keeps the newest %d)", d.dropped, d.events)))
+	}
+	if len(d.rows) == 0 {
+		fmt.Fprintln(bw, "(no process events were recorded)")
+		return bw.Flush()
+	}
+
+	// Header: each lane's label centred over its lifeline.
+	head := make([]rune, timeCol+n*col)
+	for i := range head {
+		head[i] = ' '
+	}
+	for i, l := range d.lanes {
+		lab := []rune(elide(l.label, col-1))
+		start := timeCol + i*col + (col-len(lab))/2
+		copy(head[start:], lab)
+	}
+	fmt.Fprintln(bw, paint(ansiBold, clipRunes(strings.TrimRight(string(head), " "), width)))
+
+	alive := make([]bool, n)
+	for i := range alive {
+		alive[i] = true // a lane exists from its first row; before it, it is blank
+	}
+	born := make([]bool, n)
+	line := make([]rune, timeCol+n*col)
+	for _, r := range d.rows {
+		born[r.from], born[r.to] = true, true
+		for i := range line {
+			line[i] = ' '
+		}
+		copy(line, []rune(fmt.Sprintf("%8s ", "+"+roundDur(r.at))))
+		if r.style == styleElided {
+			copy(line, []rune("         "))
+		}
+		for i := range n {
+			if born[i] && alive[i] {
+				line[center(i, col)] = '│'
+			}
+		}
+		code := ""
+		switch r.style {
+		case styleSignal:
+			code = ansiRed
+		case styleReply:
+			code = ansiCyan
+		case styleControl, styleElided:
+			code = ansiDim
+		}
+		if r.lost {
+			code = ansiYellow
+		}
+		note := r.note
+		switch {
+		case r.style == styleElided:
+			lab := []rune(elide(fmt.Sprintf("⋮ %d more %s", r.elided, r.label), n*col))
+			copy(line[timeCol:], lab)
+		case r.from == r.to:
+			c := center(r.from, col)
+			mark := '●'
+			switch {
+			case r.end:
+				mark = '✖'
+			case r.style != styleMark:
+				mark = '↺' // a process sending to itself
+			}
+			line[c] = mark
+			// The mark's label goes right of the lifeline, up to the next
+			// one; what does not fit moves to the notes.
+			room := col - 2
+			if r.from == n-1 {
+				room = col - col/2 - 2
+			}
+			lab := []rune(elide(r.label, room))
+			if room >= 4 && len([]rune(r.label)) <= room {
+				copy(line[c+2:], lab)
+			} else {
+				note = strings.TrimSpace(r.label + " " + note)
+			}
+		default:
+			if !drawArrow(line, r, col) {
+				note = strings.TrimSpace(r.label + " " + note)
+			}
+		}
+		if r.lost {
+			note = "✗ " + note
+		}
+		text := strings.TrimRight(string(line), " ")
+		if note != "" && notesW > 10 {
+			pad := max(len([]rune(string(line)))-len([]rune(text)), 0)
+			text += strings.Repeat(" ", pad) + " " + cutEnd(note, notesW-1)
+		}
+		fmt.Fprintln(bw, paint(code, clipRunes(text, width)))
+		if r.end {
+			alive[r.from] = false
+		}
+	}
+	return bw.Flush()
+}
+
+func center(i, col int) int { return timeCol + i*col + col/2 }
+
+// drawArrow draws r's arrow between two lifelines on line, with its label
+// in the middle of the shaft; it reports false if the label had to be
+// shortened (the caller then shows it whole in the notes).
+func drawArrow(line []rune, r row, col int) bool {
+	a, b := center(r.from, col), center(r.to, col)
+	shaft := '─'
+	switch r.style {
+	case styleSignal:
+		shaft = '═'
+	case styleReply, styleControl:
+		shaft = '┄'
+	}
+	lo, hi := min(a, b), max(a, b)
+	for x := lo + 1; x < hi; x++ {
+		line[x] = shaft
+	}
+	if b > a {
+		line[b-1] = '▶'
+	} else {
+		line[b+1] = '◀'
+	}
+	room := hi - lo - 4
+	if room < 6 { // a label of one or two letters says nothing
+		return false
+	}
+	lab := []rune(" " + elide(r.label, room-2) + " ")
+	start := lo + 1 + (hi-lo-1-len(lab))/2
+	copy(line[start:], lab)
+	return len([]rune(r.label)) <= room-2
+}
+
+// clipRunes cuts s to n runes (the lane labels and lines are built to
+// fit; this is the guarantee).
+func clipRunes(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n])
+}
+
+// cutEnd shortens s to n runes by cutting its end: a note's start (the
+// label, "✗ never received") matters most.
+func cutEnd(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
