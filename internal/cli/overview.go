@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/otpgo/otpgo/internal/catalog"
+	"github.com/otpgo/otpgo/internal/session"
 	"github.com/otpgo/otpgo/internal/progress"
 )
 
@@ -58,7 +59,7 @@ func buildOverview(c *catalog.Course, st *progress.State) overview {
 		ov.Total += co.Total
 		ov.Chapters = append(ov.Chapters, co)
 	}
-	if next := c.NextPendingAfter(st.Frontier(), st.Done); next != nil {
+	if next := session.NextStep(c, st); next != nil {
 		ov.Next = next.ID
 	}
 	return ov

@@ -18,6 +18,7 @@ import (
 	"github.com/otpgo/otpgo/internal/catalog"
 	"github.com/otpgo/otpgo/internal/progress"
 	"github.com/otpgo/otpgo/internal/runner"
+	"github.com/otpgo/otpgo/internal/session"
 	"github.com/otpgo/otpgo/internal/tui/tuitest"
 )
 
@@ -465,7 +466,8 @@ func TestTestsFailingTheSameWayShareOneLine(t *testing.T) {
 	v := runner.Verdict{Status: runner.Failed, Detail: "3 of 3 tests failed", Tests: []runner.TestOutcome{
 		{Name: "TestAwait", Message: todo}, {Name: "TestTimeout", Message: todo}, {Name: "TestKill", Message: todo},
 	}}
-	got := tuitest.Plain(renderVerdict(step, v, 100))
+	rep := session.ReportOf(testCourse(t), []*catalog.Step{step}, []runner.Verdict{v}, nil, false)
+	got := tuitest.Plain(renderVerdict(rep.Steps[0], 100))
 	want := "✗ FAILED 3 of 3 tests failed\n" +
 		"  ✗ TestAwait\n" +
 		"      " + todo + "\n" +
