@@ -18,9 +18,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/otpgo/otpgo/internal/catalog"
-	"github.com/otpgo/otpgo/internal/session"
 	"github.com/otpgo/otpgo/internal/class"
 	"github.com/otpgo/otpgo/internal/runner"
+	"github.com/otpgo/otpgo/internal/session"
 )
 
 func init() { register(newClassCommand) }

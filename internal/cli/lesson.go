@@ -11,8 +11,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/otpgo/otpgo/internal/catalog"
-	"github.com/otpgo/otpgo/internal/session"
 	"github.com/otpgo/otpgo/internal/present"
+	"github.com/otpgo/otpgo/internal/session"
 )
 
 func init() { register(newLessonCommand) }

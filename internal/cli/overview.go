@@ -4,8 +4,8 @@ import (
 	"time"
 
 	"github.com/otpgo/otpgo/internal/catalog"
-	"github.com/otpgo/otpgo/internal/session"
 	"github.com/otpgo/otpgo/internal/progress"
+	"github.com/otpgo/otpgo/internal/session"
 )
 
 // overview is the course as the learner sees it: what is done, what is

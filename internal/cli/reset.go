@@ -153,4 +153,3 @@ func skeletonFiles(fsys fs.FS, ch *catalog.Chapter) ([]string, error) {
 	}
 	return out, nil
 }
-
