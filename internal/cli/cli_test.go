@@ -18,13 +18,12 @@ import (
 
 	"github.com/otpgo/otpgo/internal/progress"
 	"github.com/otpgo/otpgo/internal/runner"
-	"github.com/otpgo/otpgo/internal/tui/tuitest"
 )
 
 // Every test of the package, whoever wrote it, must leave no goroutine
 // behind: a spinner, a watcher or a runner stub that outlives its command
 // is a bug.
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m, tuitest.IgnoreTeatest()) }
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 // fixtureFS is a small course: chapter aa (two graded steps), rd (read
 // only), zz (coming).
