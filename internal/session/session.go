@@ -260,7 +260,7 @@ func (p *ResetPlan) Apply() (backup string, err error) {
 		saved++
 	}
 	for _, r := range p.todo {
-		if err := writeFileAtomic(p.s.WS.Path(r.rel), r.skeleton); err != nil {
+		if err := progress.WriteFileAtomic(p.s.WS.Path(r.rel), r.skeleton); err != nil {
 			return rel(p.s.WS, dir, saved), fmt.Errorf("reset %s: %w", r.rel, err)
 		}
 	}
@@ -298,29 +298,4 @@ func backupFile(ws *workspace.Workspace, backup, rel string) error {
 		return err
 	}
 	return os.WriteFile(dst, data, 0o644)
-}
-
-// writeFileAtomic replaces p with data via a temp file and a rename, so an
-// interrupted reset never leaves half a file.
-func writeFileAtomic(p string, data []byte) error {
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(p), ".otpgo-reset-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name()) // a no-op after the rename
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), p)
 }
