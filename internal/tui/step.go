@@ -114,7 +114,7 @@ func (m stepModel) keys() keyList {
 }
 
 func (m stepModel) canObserve() bool {
-	return m.env.opts.Observe != nil && m.step != nil && m.step.Chapter.ID == "06"
+	return m.env.opts.Observe != nil && m.step != nil && !m.step.Chapter.Graded()
 }
 
 // passed: the last check of this step passed.
@@ -490,7 +490,7 @@ func (m stepModel) bodyText() string {
 		parts = append(parts, "This step is not graded: read the lesson (l) and try it.")
 		if m.canObserve() {
 			parts = append(parts, "Press o to open the observer; q there brings you back.")
-		} else if s.Chapter.ID == "06" {
+		} else if !s.Chapter.Graded() {
 			parts = append(parts, "Run `otpgo observe` in another terminal.")
 		}
 	case m.verdict != nil:
