@@ -90,6 +90,10 @@ type Result struct {
 // machinery (cancelled, no toolchain); a failing step is a verdict.
 func (s *Session) Check(ctx context.Context, steps []*catalog.Step, opts check.Options) (Result, error) {
 	vs, err := s.Grader.Check(ctx, steps, opts)
+	var missing *runner.MissingDirError
+	if errors.As(err, &missing) && len(steps) > 0 {
+		return Result{}, fmt.Errorf("%w: restore it with `otpgo reset %s` or `git checkout -- %s`", err, steps[0].Chapter.ID, missing.Dir)
+	}
 	if err != nil {
 		return Result{}, err
 	}

@@ -228,3 +228,16 @@ func TestResetBacksUpThenRestoresAndSolutionReadsOurs(t *testing.T) {
 		t.Errorf("solution: %+v, %v", files, err)
 	}
 }
+
+// A chapter directory the learner deleted gets the advice to restore it
+// with otpgo reset of its chapter: the session's words, not the runner's.
+func TestMissingChapterDirSaysHowToRestoreIt(t *testing.T) {
+	s := newSession(t, runner.Run)
+	if err := os.RemoveAll(s.Dir(step(s, "aa.1").Chapter)); err != nil {
+		t.Fatal(err)
+	}
+	_, err := s.Check(context.Background(), []*catalog.Step{step(s, "aa.1")}, check.Options{})
+	if err == nil || !strings.Contains(err.Error(), "otpgo reset aa") {
+		t.Fatalf("error %v, want advice naming otpgo reset aa", err)
+	}
+}
