@@ -53,6 +53,10 @@ type Step struct {
 // grade it. Steps without tests (chapter 06) are read, not graded.
 func (s *Step) Gradable() bool { return len(s.Tests) > 0 }
 
+// Graded reports whether the chapter has files to grade. One without
+// (chapter 06) is read and tried in the observer, not checked.
+func (c *Chapter) Graded() bool { return c.Dir != "" }
+
 // ExercisePath is the path of a step file in the embedded tree (and,
 // relative to the workspace root, on disk): exercises/<dir>/<file>.
 func (c *Chapter) ExercisePath(file string) string {

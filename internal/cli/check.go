@@ -11,6 +11,7 @@ import (
 	"github.com/otpgo/otpgo/internal/catalog"
 	"github.com/otpgo/otpgo/internal/check"
 	"github.com/otpgo/otpgo/internal/runner"
+	"github.com/otpgo/otpgo/internal/session"
 )
 
 func init() { register(newCheckCommand) }
@@ -61,15 +62,11 @@ type checkTestJSON struct {
 }
 
 func runCheck(ctx context.Context, a *App, ids []string, f checkFlags) error {
-	c, targets, err := a.resolveAll(ids)
+	_, targets, err := a.resolveAll(ids)
 	if err != nil {
 		return err
 	}
-	g, err := a.Grader()
-	if err != nil {
-		return err
-	}
-	store, err := a.Progress()
+	sess, err := a.Session()
 	if err != nil {
 		return err
 	}
@@ -78,11 +75,10 @@ func runCheck(ctx context.Context, a *App, ids []string, f checkFlags) error {
 	}
 	var steps []*catalog.Step
 	if len(ids) == 0 {
-		st, err := store.Load()
+		next, err := sess.Next()
 		if err != nil {
 			return err
 		}
-		next := c.NextPendingAfter(st.Frontier(), st.Done)
 		if next == nil {
 			if f.json {
 				return writeJSON(a, []checkJSON{})
@@ -104,7 +100,7 @@ func runCheck(ctx context.Context, a *App, ids []string, f checkFlags) error {
 	}
 	act := a.startActivity(fmt.Sprintf("checking %s: compiling (on a cold build cache the long part; otpgo doctor --warm does it ahead)...", idList(steps)))
 	var once sync.Once
-	verdicts, err := g.Check(ctx, steps, check.Options{
+	res, err := sess.Check(ctx, steps, check.Options{
 		Race: race,
 		Progress: func(p runner.Phase) {
 			if p == runner.PhaseRunning {
@@ -119,20 +115,17 @@ func runCheck(ctx context.Context, a *App, ids []string, f checkFlags) error {
 		}
 		return err
 	}
-	if passed := check.PassedIDs(verdicts); len(passed) > 0 {
-		if err := store.MarkPassed(passed...); err != nil {
-			fmt.Fprintf(a.Err, "warning: could not record your progress: %v\n", err)
-		}
+	if res.RecordErr != nil {
+		fmt.Fprintf(a.Err, "warning: %v\n", res.RecordErr)
 	}
-	a.reportToClass(ctx, verdicts)
 	if f.json {
-		if err := writeJSON(a, verdictsJSON(steps, verdicts)); err != nil {
+		if err := writeJSON(a, verdictsJSON(steps, res.Verdicts)); err != nil {
 			return err
 		}
 	} else {
-		a.printVerdicts(c, steps, verdicts, f.verbose)
+		a.printVerdicts(session.ReportOf(sess.Course, steps, res.Verdicts, res.State, f.verbose), f.verbose)
 	}
-	if !check.AllPassed(verdicts) {
+	if !check.AllPassed(res.Verdicts) {
 		return errFailed
 	}
 	return nil
@@ -155,162 +148,37 @@ func verdictsJSON(steps []*catalog.Step, vs []runner.Verdict) []checkJSON {
 		j := checkJSON{Step: v.Step, Status: v.Status, Detail: v.Detail, Tests: []checkTestJSON{}}
 		if i < len(steps) {
 			j.Title = steps[i].Title
-			j.Files = exerciseFiles(steps[i])
+			j.Files = session.StepFiles(steps[i])
 		}
 		for _, t := range v.Tests {
-			j.Tests = append(j.Tests, checkTestJSON{Name: t.Name, Passed: t.Passed, Message: cleanMessage(t.Message)})
+			j.Tests = append(j.Tests, checkTestJSON{Name: t.Name, Passed: t.Passed, Message: session.CleanMessage(t.Message)})
 		}
 		out = append(out, j)
 	}
 	return out
 }
 
-// cleanMessage shows a hidden test file under its own name: the learner
-// has no zz_otpgo_hidden_x_test.go, and can read x_test.go in solutions/.
-func cleanMessage(s string) string {
-	return strings.ReplaceAll(s, runner.HiddenPrefix, "")
-}
-
-// maxMessageLines caps each failure message (a panic's stack, a hang's
-// goroutines) unless --verbose.
-const maxMessageLines = 20
-
 // printVerdicts explains each verdict so that it teaches: what failed,
 // where, and what to do next.
-func (a *App) printVerdicts(c *catalog.Course, steps []*catalog.Step, vs []runner.Verdict, verbose bool) {
+func (a *App) printVerdicts(rep *session.Report, verbose bool) {
 	s := a.style()
 	w := a.Out
-	passed := 0
-	var firstFailed *catalog.Step
-	for i, v := range vs {
-		step := steps[i]
-		if v.Status == runner.Passed {
-			passed++
-			fmt.Fprintf(w, "%s %s %s %s\n", s.green("✓"), s.bold(step.ID), step.Title, s.dim(fmt.Sprintf("(%d tests passed)", len(v.Tests))))
-			continue
-		}
-		if firstFailed == nil {
-			firstFailed = step
-		}
-		fmt.Fprintf(w, "%s %s %s: %s\n", s.red("✗"), s.bold(step.ID), step.Title, s.red(statusPhrase(v.Status)))
-		shown := ""
-		if v.Status != runner.BuildError { // then every test is "not run": the compiler's messages are the news
-			shown = a.printFailedTests(v, verbose)
-		}
-		// The detail adds to the tests' own messages for a build error, a
-		// hang (the stuck goroutines) or a crash; for a plain failure or a
-		// panic the messages above already say it all.
-		needDetail := shown == "" || v.Status == runner.BuildError || v.Status == runner.TimedOut || v.Status == runner.Crashed
-		if d := cleanMessage(strings.TrimSpace(v.Detail)); d != "" && needDetail && !strings.Contains(shown, firstLineOf(d)) {
-			fmt.Fprintln(w, indent(capLines(d, maxMessageLines, verbose), "    "))
-		} else if shown == "" {
-			fmt.Fprintln(w, "    "+statusAdvice(v.Status))
-		}
-		ok := 0
-		for _, t := range v.Tests {
-			if t.Passed {
-				ok++
-			}
-		}
-		if ok > 0 {
-			fmt.Fprintf(w, "    %s\n", s.dim(fmt.Sprintf("(%d of the step's tests passed)", ok)))
-		}
-		fmt.Fprintf(w, "    %s edit %s · %s · %s\n", s.dim("→"), strings.Join(exerciseFiles(step), ", "),
-			"otpgo hint "+step.ID, "otpgo lesson show "+step.ID)
-		a.traceAdvice(w, step, v)
-	}
+	a.printStepReports(rep, verbose, true)
 	fmt.Fprintln(w)
+	first := rep.Steps[0].Step
 	switch {
-	case passed == len(vs):
-		msg := fmt.Sprintf("All %d checked step(s) pass.", passed)
-		if passed == 1 {
-			msg = "Step " + steps[0].ID + " passes."
+	case rep.AllPassed():
+		msg := fmt.Sprintf("All %d checked step(s) pass.", rep.Passed)
+		if rep.Passed == 1 {
+			msg = "Step " + first.ID + " passes."
 		}
-		fmt.Fprintln(w, s.green(msg)+" Compare with ours: otpgo solution "+steps[0].ID+" --diff")
-		if st, err := a.State(); err == nil {
-			if next := c.NextPendingAfter(st.Frontier(), st.Done); next != nil {
-				fmt.Fprintf(w, "Next: %s %s: otpgo lesson show %s, then otpgo check %s\n", next.ID, next.Title, next.ID, next.ID)
-			} else {
-				fmt.Fprintln(w, "That was the last pending step. Well done.")
-			}
+		fmt.Fprintln(w, s.green(msg)+" Compare with ours: otpgo solution "+first.ID+" --diff")
+		if next := rep.Next; next != nil {
+			fmt.Fprintf(w, "Next: %s %s: otpgo lesson show %s, then otpgo check %s\n", next.ID, next.Title, next.ID, next.ID)
+		} else {
+			fmt.Fprintln(w, "That was the last pending step. Well done.")
 		}
 	default:
-		fmt.Fprintf(w, "%d of %d step(s) pass. Fix %s first, then run otpgo check %s again.\n", passed, len(vs), firstFailed.ID, firstFailed.ID)
+		fmt.Fprintf(w, "%d of %d step(s) pass. Fix %s first, then run otpgo check %s again.\n", rep.Passed, len(rep.Steps), rep.FirstFailed.ID, rep.FirstFailed.ID)
 	}
-}
-
-// printFailedTests prints the failed tests of a verdict: the first in
-// full, later ones that failed the same way (say, the same TODO panic)
-// as one line of names, others briefly; everything with --verbose. It
-// returns the text it showed, so the step's detail is not repeated.
-func (a *App) printFailedTests(v runner.Verdict, verbose bool) string {
-	s := a.style()
-	var shown strings.Builder
-	seen := map[string]bool{} // first lines already shown, test name masked
-	var same []string
-	first := true
-	for _, t := range v.Tests {
-		if t.Passed {
-			continue
-		}
-		msg := cleanMessage(strings.TrimSpace(t.Message))
-		key := strings.ReplaceAll(firstLineOf(msg), t.Name, "\x00")
-		if !verbose && msg != "" && seen[key] {
-			same = append(same, t.Name)
-			continue
-		}
-		seen[key] = true
-		limit := maxMessageLines
-		if !first {
-			limit = 6
-		}
-		first = false
-		fmt.Fprintf(a.Out, "    %s %s\n", s.red("✗"), s.bold(t.Name))
-		if msg != "" {
-			body := capLines(msg, limit, verbose)
-			fmt.Fprintln(a.Out, indent(body, "        "))
-			shown.WriteString(body + "\n")
-		}
-	}
-	if len(same) > 0 {
-		fmt.Fprintf(a.Out, "    %s %s\n", s.red("✗"), s.dim(fmt.Sprintf("%d more failed the same way: %s", len(same), strings.Join(same, ", "))))
-	}
-	return shown.String()
-}
-
-func statusPhrase(st runner.Status) string {
-	switch st {
-	case runner.Failed:
-		return "a test failed"
-	case runner.BuildError:
-		return "does not compile"
-	case runner.Panicked:
-		return "panicked"
-	case runner.TimedOut:
-		return "timed out (something never returned)"
-	case runner.Crashed:
-		return "crashed (the test program died)"
-	}
-	return st.String()
-}
-
-func statusAdvice(st runner.Status) string {
-	switch st {
-	case runner.TimedOut:
-		return "A call never returned: look for a receive or send nobody answers, or a loop that never ends."
-	case runner.Crashed:
-		return "The test program exited: does your code call os.Exit or log.Fatal?"
-	case runner.Panicked:
-		return "Your code panicked: is there still a TODO panic in it?"
-	}
-	return ""
-}
-
-// capLines keeps the first n lines of s unless all is set.
-func capLines(s string, n int, all bool) string {
-	lines := strings.Split(s, "\n")
-	if all || len(lines) <= n {
-		return s
-	}
-	return strings.Join(lines[:n], "\n") + fmt.Sprintf("\n... %d more lines (otpgo check -v shows them)", len(lines)-n)
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/otpgo/otpgo/internal/catalog"
 	"github.com/otpgo/otpgo/internal/class"
 	"github.com/otpgo/otpgo/internal/runner"
+	"github.com/otpgo/otpgo/internal/session"
 )
 
 func init() { register(newClassCommand) }
@@ -345,7 +346,7 @@ func (a *App) currentStep(id string) (*catalog.Step, error) {
 	if err != nil {
 		return nil, err
 	}
-	if s := c.NextPendingAfter(st.Frontier(), st.Done); s != nil {
+	if s := session.NextStep(c, st); s != nil {
 		return s, nil
 	}
 	return nil, errors.New("every step passes: name the step you need help with, --step gs.1")

@@ -10,6 +10,7 @@ import (
 	"github.com/otpgo/otpgo/internal/catalog"
 	"github.com/otpgo/otpgo/internal/present"
 	"github.com/otpgo/otpgo/internal/progress"
+	"github.com/otpgo/otpgo/internal/session"
 )
 
 func init() { register(newHintCommand) }
@@ -51,7 +52,7 @@ func runHint(a *App, args []string, all bool) error {
 	}
 	var step *catalog.Step
 	if len(args) == 0 {
-		if step = c.NextPendingAfter(st.Frontier(), st.Done); step == nil {
+		if step = session.NextStep(c, st); step == nil {
 			return fmt.Errorf("every written step passes, so there is no pending step to hint at; name one: otpgo hint gs.1")
 		}
 	} else {
@@ -96,13 +97,13 @@ func runHint(a *App, args []string, all bool) error {
 		}
 		return nil
 	}
-	level, err := store.NextHint(step.ID, n)
+	sess := &session.Session{Course: c, Store: store}
+	level, warn, err := sess.Hint(step)
 	if err != nil {
-		if errors.Is(err, progress.ErrNewerFormat) {
-			return err
-		}
-		notSaved(err)
-		level = min(st.HintsSeen(step.ID)+1, n)
+		return err
+	}
+	if warn != nil {
+		fmt.Fprintf(a.Err, "warning: %v\n", warn)
 	}
 	fmt.Fprintf(a.Out, "%s for %s %s:\n\n%s\n\n", s.cyan(fmt.Sprintf("Hint %d of %d", level, n)), s.bold(step.ID), step.Title, a.renderHint(step.Hints[level-1]))
 	if level < n {

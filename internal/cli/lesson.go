@@ -12,6 +12,7 @@ import (
 
 	"github.com/otpgo/otpgo/internal/catalog"
 	"github.com/otpgo/otpgo/internal/present"
+	"github.com/otpgo/otpgo/internal/session"
 )
 
 func init() { register(newLessonCommand) }
@@ -112,21 +113,12 @@ func listLessons(a *App, asJSON bool) error {
 		step, _ := c.Step(ov.Next)
 		fmt.Fprintf(w, "Next: read %s, edit %s, then %s\n",
 			s.bold("otpgo lesson show "+step.Chapter.ID),
-			strings.Join(exerciseFiles(step), ", "),
+			strings.Join(session.StepFiles(step), ", "),
 			s.bold("otpgo check "+step.ID))
 	} else if ov.Total > 0 {
 		fmt.Fprintln(w, "Every written step passes. More chapters are coming.")
 	}
 	return nil
-}
-
-// exerciseFiles are the step's files as paths from the checkout root.
-func exerciseFiles(s *catalog.Step) []string {
-	var out []string
-	for _, f := range s.Files {
-		out = append(out, s.Chapter.ExercisePath(f))
-	}
-	return out
 }
 
 func writeJSON(a *App, v any) error {
@@ -157,7 +149,7 @@ func stepHeader(s *catalog.Step) string {
 	fmt.Fprintf(&b, "# %s %s\n\n", s.ID, s.Title)
 	if s.Gradable() {
 		fmt.Fprintf(&b, "Edit: `%s`\n\nGrade: `otpgo check %s` · Stuck: `otpgo hint %s` · Whole lesson: `otpgo lesson show %s`\n\n",
-			strings.Join(exerciseFiles(s), "`, `"), s.ID, s.ID, s.Chapter.ID)
+			strings.Join(session.StepFiles(s), "`, `"), s.ID, s.ID, s.Chapter.ID)
 	} else {
 		fmt.Fprintf(&b, "This step is not graded. Whole lesson: `otpgo lesson show %s`\n\n", s.Chapter.ID)
 	}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/otpgo/otpgo/internal/catalog"
 	"github.com/otpgo/otpgo/internal/progress"
+	"github.com/otpgo/otpgo/internal/session"
 )
 
 // overview is the course as the learner sees it: what is done, what is
@@ -58,7 +59,7 @@ func buildOverview(c *catalog.Course, st *progress.State) overview {
 		ov.Total += co.Total
 		ov.Chapters = append(ov.Chapters, co)
 	}
-	if next := c.NextPendingAfter(st.Frontier(), st.Done); next != nil {
+	if next := session.NextStep(c, st); next != nil {
 		ov.Next = next.ID
 	}
 	return ov

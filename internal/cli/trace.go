@@ -20,6 +20,7 @@ import (
 	"github.com/otpgo/otpgo/internal/check"
 	"github.com/otpgo/otpgo/internal/runner"
 	"github.com/otpgo/otpgo/internal/seqdiag"
+	"github.com/otpgo/otpgo/internal/session"
 )
 
 func init() { register(newTraceCommand) }
@@ -234,13 +235,13 @@ func (a *App) printTraces(ctx context.Context, title string, runs []tracedTest, 
 		}
 		verdict := s.green("passed")
 		if !r.outcome.Passed {
-			verdict = s.red(statusPhrase(r.status))
+			verdict = s.red(session.StatusPhrase(r.status))
 			if r.status == runner.Passed || r.status == runner.Failed {
 				verdict = s.red("failed")
 			}
 		}
 		fmt.Fprintf(w, "%s %s: %s\n", s.bold("──"), s.bold(r.name), verdict)
-		if msg := firstLineOf(cleanMessage(strings.TrimSpace(r.outcome.Message))); msg != "" && !r.outcome.Passed {
+		if msg := firstLineOf(session.CleanMessage(strings.TrimSpace(r.outcome.Message))); msg != "" && !r.outcome.Passed {
 			fmt.Fprintf(w, "   %s\n", msg)
 		}
 		if r.err != nil {

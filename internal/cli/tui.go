@@ -3,10 +3,8 @@ package cli
 import (
 	"context"
 	"fmt"
-	"io/fs"
 	"os"
 	"os/exec"
-	"path"
 
 	"github.com/spf13/cobra"
 
@@ -15,9 +13,9 @@ import (
 	"github.com/otpgo/otpgo/internal/class"
 	"github.com/otpgo/otpgo/internal/progress"
 	"github.com/otpgo/otpgo/internal/runner"
+	"github.com/otpgo/otpgo/internal/session"
 	"github.com/otpgo/otpgo/internal/tui"
 	"github.com/otpgo/otpgo/internal/warm"
-	"github.com/otpgo/otpgo/internal/workspace"
 )
 
 func init() { setDefaultAction(runTUI) }
@@ -61,7 +59,7 @@ func runTUI(a *App, cmd *cobra.Command) error {
 			ctx, cancel := context.WithCancel(ctx)
 			defer cancel()
 			defer context.AfterFunc(warmCtx, cancel)()
-			t, err := a.warmTarget(ctx, b.ws)
+			t, err := a.warmTarget(ctx, b.sess.WS)
 			if err != nil {
 				return err
 			}
@@ -91,35 +89,26 @@ func runTUI(a *App, cmd *cobra.Command) error {
 	return nil
 }
 
-// tuiBackend gives the app the same grader, progress store and reset as
-// the commands.
+// tuiBackend is the learner's session as the app calls it: one step at a
+// time, class notices dropped (they would garble the app's screen).
 type tuiBackend struct {
-	a      *App
-	ws     *workspace.Workspace
-	store  *progress.Store
-	grader *check.Grader
-	race   bool
+	a    *App
+	sess *session.Session
+	race bool
 	// stopWarm cancels the background warm-up; nil if none.
 	stopWarm context.CancelFunc
 }
 
 func newTUIBackend(ctx context.Context, a *App) (*tuiBackend, error) {
-	ws, err := a.Workspace()
+	sess, err := a.Session()
 	if err != nil {
 		return nil, err
 	}
-	store, err := a.Progress()
-	if err != nil {
-		return nil, err
-	}
-	g, err := a.Grader()
-	if err != nil {
-		return nil, err
-	}
-	return &tuiBackend{a: a, ws: ws, store: store, grader: g, race: a.RaceSupported(ctx)}, nil
+	sess.Recorded = func(ctx context.Context, vs []runner.Verdict) { _ = class.Report(ctx, sess.WS.StateDir(), vs...) }
+	return &tuiBackend{a: a, sess: sess, race: a.RaceSupported(ctx)}, nil
 }
 
-func (b *tuiBackend) Progress() (*progress.State, error) { return b.store.Load() }
+func (b *tuiBackend) Progress() (*progress.State, error) { return b.sess.Store.Load() }
 
 func (b *tuiBackend) Check(ctx context.Context, s *catalog.Step, phase func(runner.Phase)) (runner.Verdict, error) {
 	if b.stopWarm != nil {
@@ -128,72 +117,34 @@ func (b *tuiBackend) Check(ctx context.Context, s *catalog.Step, phase func(runn
 	if err := b.a.requireGo(ctx, "checking a step"); err != nil {
 		return runner.Verdict{}, err
 	}
-	vs, err := b.grader.Check(ctx, []*catalog.Step{s}, check.Options{Race: b.race, Progress: phase})
+	res, err := b.sess.Check(ctx, []*catalog.Step{s}, check.Options{Race: b.race, Progress: phase})
 	if err != nil {
 		return runner.Verdict{}, err
 	}
-	if len(vs) != 1 {
-		return runner.Verdict{}, fmt.Errorf("check %s: %d verdicts, want 1", s.ID, len(vs))
+	if len(res.Verdicts) != 1 {
+		return runner.Verdict{}, fmt.Errorf("check %s: %d verdicts, want 1", s.ID, len(res.Verdicts))
 	}
-	// The app owns the screen: a class notice would garble it, so it is dropped.
-	_ = class.Report(ctx, b.ws.StateDir(), vs...)
-	if vs[0].Status == runner.Passed {
-		if err := b.store.MarkPassed(s.ID); err != nil {
-			return vs[0], fmt.Errorf("%s passes, but recording your progress failed: %w", s.ID, err)
-		}
+	if res.RecordErr != nil {
+		return res.Verdicts[0], res.RecordErr
 	}
-	return vs[0], nil
+	return res.Verdicts[0], nil
 }
 
 func (b *tuiBackend) NextHint(s *catalog.Step) (int, error) {
-	return b.store.NextHint(s.ID, len(s.Hints))
-}
-
-func (b *tuiBackend) Solution(s *catalog.Step) ([]tui.File, error) {
-	var out []tui.File
-	for _, f := range s.Files {
-		data, err := fs.ReadFile(b.a.FS, s.Chapter.SolutionPath(f))
-		if err != nil {
-			return nil, fmt.Errorf("solution of %s: %w", s.ID, err)
-		}
-		out = append(out, tui.File{Name: f, Content: string(data)})
-	}
-	return out, nil
-}
-
-// Reset is `otpgo reset STEP --yes`, with the same helpers: files that
-// differ from the skeleton are backed up, then all of them restored;
-// nothing is written before every backup succeeded. The backup is "" when
-// there was nothing of the learner's to save (the files were missing).
-func (b *tuiBackend) Reset(s *catalog.Step) (string, error) {
-	todo, err := pendingRestores(b.a.FS, b.ws, exerciseFiles(s))
+	n, warn, err := b.sess.Hint(s)
 	if err != nil {
-		return "", err
+		return 0, err
 	}
-	if len(todo) == 0 {
-		return "", fmt.Errorf("nothing to reset: %s is already the original skeleton", fileListOf(s))
+	if warn != nil {
+		return n, warn
 	}
-	backup := b.ws.BackupDir(b.a.Now())
-	saved, err := restoreSkeletons(b.ws, backup, todo)
-	if saved == 0 {
-		return "", err
-	}
-	return b.ws.Rel(backup) + "/", err
+	return n, nil
 }
 
-func fileListOf(s *catalog.Step) string {
-	var out string
-	for i, f := range exerciseFiles(s) {
-		if i > 0 {
-			out += ", "
-		}
-		out += f
-	}
-	return out
-}
+func (b *tuiBackend) Solution(s *catalog.Step) ([]tui.File, error) { return b.sess.Solution(s) }
 
-func (b *tuiBackend) Dir(s *catalog.Step) string {
-	return b.ws.Path(path.Join("exercises", s.Chapter.Dir))
-}
+func (b *tuiBackend) Reset(s *catalog.Step) (string, error) { return b.sess.Reset(s) }
 
-func (b *tuiBackend) StateDir() string { return b.ws.StateDir() }
+func (b *tuiBackend) Dir(s *catalog.Step) string { return b.sess.Dir(s.Chapter) }
+
+func (b *tuiBackend) StateDir() string { return b.sess.WS.StateDir() }

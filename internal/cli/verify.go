@@ -14,6 +14,7 @@ import (
 	"github.com/otpgo/otpgo/internal/catalog"
 	"github.com/otpgo/otpgo/internal/check"
 	"github.com/otpgo/otpgo/internal/runner"
+	"github.com/otpgo/otpgo/internal/session"
 )
 
 func init() { register(newVerifyCommand) }
@@ -166,11 +167,11 @@ func (a *App) printVerifyTable(results []check.VerifyResult, race bool, count in
 			if r.Solution.Status != runner.Passed {
 				for _, t := range r.Solution.Tests {
 					if !t.Passed && t.Message != "" {
-						fmt.Fprintf(a.Out, "    %s:\n%s\n", t.Name, indent(capLines(strings.TrimSpace(t.Message), maxMessageLines, false), "      "))
+						fmt.Fprintf(a.Out, "    %s:\n%s\n", t.Name, indent(session.CapLines(strings.TrimSpace(t.Message), session.FirstFailureLines, false), "      "))
 					}
 				}
 				if d := strings.TrimSpace(r.Solution.Detail); d != "" {
-					fmt.Fprintln(a.Out, indent(capLines(d, maxMessageLines, false), "    "))
+					fmt.Fprintln(a.Out, indent(session.CapLines(d, session.FirstFailureLines, false), "    "))
 				}
 			}
 		}

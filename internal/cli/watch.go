@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"path"
 	"slices"
 	"strings"
 
@@ -11,7 +10,7 @@ import (
 
 	"github.com/otpgo/otpgo/internal/catalog"
 	"github.com/otpgo/otpgo/internal/check"
-	"github.com/otpgo/otpgo/internal/runner"
+	"github.com/otpgo/otpgo/internal/session"
 	"github.com/otpgo/otpgo/internal/watch"
 )
 
@@ -47,32 +46,23 @@ instead. --poll makes it poll from the start.`,
 }
 
 func runWatch(ctx context.Context, a *App, args []string, poll, noRace bool) error {
-	c, err := a.Course()
-	if err != nil {
-		return err
-	}
-	ws, err := a.Workspace()
-	if err != nil {
-		return err
-	}
-	store, err := a.Progress()
+	sess, err := a.Session()
 	if err != nil {
 		return err
 	}
 	var steps []*catalog.Step
 	if len(args) == 0 {
-		st, err := store.Load()
+		next, err := sess.Next()
 		if err != nil {
 			return err
 		}
-		next := c.NextPendingAfter(st.Frontier(), st.Done)
 		if next == nil {
 			fmt.Fprintln(a.Out, "Every written step passes: nothing to watch. Watch one again by ID (otpgo watch gs.1).")
 			return nil
 		}
 		steps = []*catalog.Step{next}
 	} else {
-		t, err := c.Resolve(args[0])
+		t, err := sess.Course.Resolve(args[0])
 		if err != nil {
 			return err
 		}
@@ -100,10 +90,10 @@ func runWatch(ctx context.Context, a *App, args []string, poll, noRace bool) err
 
 	modes := make(chan string, 4)
 	w, err := watch.New(watch.Options{
-		Dir:      ws.Path(path.Join("exercises", ch.Dir)),
+		Dir:      sess.Dir(ch),
 		Files:    files,
 		Poll:     poll,
-		ProbeDir: ws.StateDir(),
+		ProbeDir: sess.WS.StateDir(),
 		OnMode: func(m watch.Mode, why string) {
 			if m == watch.Poll {
 				select {
@@ -120,7 +110,6 @@ func runWatch(ctx context.Context, a *App, args []string, poll, noRace bool) err
 
 	s := a.style()
 	race := !noRace && a.RaceSupported(ctx)
-	g := &check.Grader{Root: ws.Root, FS: a.FS, Run: a.Run}
 	paths := make([]string, len(files))
 	for i, f := range files {
 		paths[i] = ch.ExercisePath(f)
@@ -130,18 +119,15 @@ func runWatch(ctx context.Context, a *App, args []string, poll, noRace bool) err
 	runOnce := func(why string) error {
 		fmt.Fprintf(a.Out, "\n%s %s\n", s.dim(a.Now().Format("15:04:05")), s.dim("checking "+idList(steps)+" ("+why+")"))
 		act := a.startActivity("compiling and testing...")
-		vs, err := g.Check(ctx, steps, check.Options{Race: race})
+		res, err := sess.Check(ctx, steps, check.Options{Race: race})
 		act.stopActivity()
 		if err != nil {
 			return err
 		}
-		if passed := check.PassedIDs(vs); len(passed) > 0 {
-			if err := store.MarkPassed(passed...); err != nil {
-				fmt.Fprintf(a.Err, "warning: could not record your progress: %v\n", err)
-			}
+		if res.RecordErr != nil {
+			fmt.Fprintf(a.Err, "warning: %v\n", res.RecordErr)
 		}
-		a.reportToClass(ctx, vs)
-		a.printWatchVerdicts(c, steps, vs)
+		a.printWatchVerdicts(session.ReportOf(sess.Course, steps, res.Verdicts, res.State, false))
 		return nil
 	}
 
@@ -171,31 +157,16 @@ func runWatch(ctx context.Context, a *App, args []string, poll, noRace bool) err
 
 // printWatchVerdicts is printVerdicts for watch mode: the advice is to
 // save again, and a pass names the next step without moving to it.
-func (a *App) printWatchVerdicts(c *catalog.Course, steps []*catalog.Step, vs []runner.Verdict) {
+func (a *App) printWatchVerdicts(rep *session.Report) {
 	s := a.style()
 	w := a.Out
-	for i, v := range vs {
-		step := steps[i]
-		if v.Status == runner.Passed {
-			fmt.Fprintf(w, "%s %s %s %s\n", s.green("✓"), s.bold(step.ID), step.Title, s.dim(fmt.Sprintf("(%d tests passed)", len(v.Tests))))
-			continue
-		}
-		fmt.Fprintf(w, "%s %s %s: %s\n", s.red("✗"), s.bold(step.ID), step.Title, s.red(statusPhrase(v.Status)))
-		// As otpgo check shows it: tests that failed the same way (the
-		// same TODO) on one line, and the detail only where it adds news.
-		shown := ""
-		if v.Status != runner.BuildError {
-			shown = a.printFailedTests(v, false)
-		}
-		needDetail := shown == "" || v.Status == runner.BuildError || v.Status == runner.TimedOut || v.Status == runner.Crashed
-		if d := cleanMessage(strings.TrimSpace(v.Detail)); d != "" && needDetail && !strings.Contains(shown, firstLineOf(d)) {
-			fmt.Fprintln(w, indent(capLines(d, maxMessageLines, false), "    "))
-		} else if shown == "" {
-			fmt.Fprintln(w, "    "+statusAdvice(v.Status))
-		}
+	a.printStepReports(rep, false, false)
+	steps := make([]*catalog.Step, len(rep.Steps))
+	for i, sr := range rep.Steps {
+		steps[i] = sr.Step
 	}
-	if !check.AllPassed(vs) {
-		fmt.Fprintln(w, s.dim("Waiting for your next save... (otpgo hint "+firstFailed(steps, vs).ID+" for a hint)"))
+	if !rep.AllPassed() {
+		fmt.Fprintln(w, s.dim("Waiting for your next save... (otpgo hint "+rep.FirstFailed.ID+" for a hint)"))
 		return
 	}
 	msg := "All " + idList(steps) + " pass!"
@@ -203,30 +174,10 @@ func (a *App) printWatchVerdicts(c *catalog.Course, steps []*catalog.Step, vs []
 		msg = steps[0].ID + " passes!"
 	}
 	fmt.Fprintln(w, s.green(s.bold(msg)))
-	last := steps[len(steps)-1]
-	all := c.Steps()
-	for i, st := range all {
-		if st == last && i+1 < len(all) {
-			next := all[i+1]
-			fmt.Fprintf(w, "Next: %s %s. When you are ready: Ctrl-C, then %s (still watching %s until then)\n",
-				next.ID, next.Title, s.bold("otpgo watch "+next.ID), idList(steps))
-			return
-		}
+	if next := rep.Next; next != nil {
+		fmt.Fprintf(w, "Next: %s %s. When you are ready: Ctrl-C, then %s (still watching %s until then)\n",
+			next.ID, next.Title, s.bold("otpgo watch "+next.ID), idList(steps))
+		return
 	}
-	if st, err := a.State(); err == nil {
-		if p := c.NextPendingAfter(st.Frontier(), st.Done); p != nil {
-			fmt.Fprintf(w, "That was the last step of the course. Still to do: %s %s (Ctrl-C, then %s)\n", p.ID, p.Title, s.bold("otpgo watch "+p.ID))
-			return
-		}
-	}
-	fmt.Fprintln(w, "That was the last step of the course, and every step passes. Well done. (Ctrl-C stops watching.)")
-}
-
-func firstFailed(steps []*catalog.Step, vs []runner.Verdict) *catalog.Step {
-	for i, v := range vs {
-		if v.Status != runner.Passed {
-			return steps[i]
-		}
-	}
-	return steps[0]
+	fmt.Fprintln(w, "Every step passes. Well done. (Ctrl-C stops watching.)")
 }

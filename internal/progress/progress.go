@@ -310,20 +310,35 @@ func (s *Store) moveAside(why string) error {
 	return nil
 }
 
-// write replaces the file atomically: a temp file in the same directory,
-// synced, then renamed over the old one.
+// write replaces the file atomically (WriteFileAtomic).
 func (s *Store) write(st *State) error {
 	st.Version = Version
 	data, err := json.MarshalIndent(st, "", "  ")
 	if err != nil {
 		return fmt.Errorf("encode progress: %w", err)
 	}
-	tmp, err := os.CreateTemp(s.dir, FileName+".tmp-*")
+	return WriteFileAtomic(s.Path(), append(data, '\n'))
+}
+
+// WriteFileAtomic replaces the file at p with data (mode 0644): a temp
+// file in the same directory (created if missing), synced, then renamed
+// over p, so an interruption leaves the old file or the new one, never
+// half of one.
+func WriteFileAtomic(p string, data []byte) error {
+	dir := filepath.Dir(p)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("create %s: %w", dir, err)
+	}
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(p)+".tmp-*")
 	if err != nil {
 		return fmt.Errorf("create a temp file: %w", err)
 	}
 	defer os.Remove(tmp.Name()) // a no-op after a successful rename
-	if _, err := tmp.Write(append(data, '\n')); err != nil {
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write %s: %w", tmp.Name(), err)
+	}
+	if err := tmp.Chmod(0o644); err != nil {
 		tmp.Close()
 		return fmt.Errorf("write %s: %w", tmp.Name(), err)
 	}
@@ -334,8 +349,8 @@ func (s *Store) write(st *State) error {
 	if err := tmp.Close(); err != nil {
 		return fmt.Errorf("write %s: %w", tmp.Name(), err)
 	}
-	if err := renameOver(tmp.Name(), s.Path()); err != nil {
-		return fmt.Errorf("replace %s: %w", s.Path(), err)
+	if err := renameOver(tmp.Name(), p); err != nil {
+		return fmt.Errorf("replace %s: %w", p, err)
 	}
 	return nil
 }

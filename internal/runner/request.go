@@ -26,7 +26,7 @@ func normalize(req Request) (Request, error) {
 	}
 	req.Dir = dir
 	if fi, err := os.Stat(filepath.Join(req.Root, filepath.FromSlash(dir))); err != nil || !fi.IsDir() {
-		return req, fmt.Errorf("check: %s is missing from %s: restore it with `otpgo reset` or `git checkout -- %s`", dir, req.Root, dir)
+		return req, &MissingDirError{Dir: dir, Root: req.Root}
 	}
 	if len(req.Steps) == 0 {
 		return req, errors.New("runner: no steps to check")
@@ -91,4 +91,16 @@ func goraceWithoutSleep(gorace string) string {
 		return gorace
 	}
 	return strings.TrimSpace(gorace + " atexit_sleep_ms=0")
+}
+
+// MissingDirError is a Request whose package directory is not on disk
+// (the learner deleted or moved it). How to restore it is the caller's
+// advice to give.
+type MissingDirError struct {
+	Dir  string // relative to Root, slash-separated
+	Root string
+}
+
+func (e *MissingDirError) Error() string {
+	return fmt.Sprintf("check: %s is missing from %s", e.Dir, e.Root)
 }

@@ -6,21 +6,24 @@ import (
 	"github.com/otpgo/otpgo/internal/catalog"
 	"github.com/otpgo/otpgo/internal/progress"
 	"github.com/otpgo/otpgo/internal/runner"
+	"github.com/otpgo/otpgo/internal/session"
 )
 
 // Backend is everything the app does outside itself: grading, progress,
-// files. The CLI provides the real one (internal/cli/tui.go); tests use
-// a fake so no go test runs.
+// files. The real one is the learner's session (internal/session, wired
+// in internal/cli/tui.go); tests use a fake so no go test runs.
 // Methods are called from tea.Cmds, never from Update.
 type Backend interface {
 	// Progress is the learner's progress.
 	Progress() (*progress.State, error)
 	// Check grades one step. phase, if not nil, is told when compiling
 	// starts and when tests run. A failing step is a Verdict; the error
-	// is for the machinery (no go toolchain, cancelled).
+	// is for the machinery (no go toolchain, cancelled), except a
+	// *session.NotRecordedError, which comes with a true verdict.
 	Check(ctx context.Context, s *catalog.Step, phase func(runner.Phase)) (runner.Verdict, error)
 	// NextHint records that one more hint of s was shown and returns how
-	// many are shown now (1-based).
+	// many are shown now (1-based); with a *session.NotRecordedError the
+	// hints are still shown.
 	NextHint(s *catalog.Step) (int, error)
 	// Solution returns the solution of s's files, file by file.
 	Solution(s *catalog.Step) ([]File, error)
@@ -36,7 +39,4 @@ type Backend interface {
 }
 
 // File is one file's name and content.
-type File struct {
-	Name    string
-	Content string
-}
+type File = session.File

@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/otpgo/otpgo/internal/catalog"
+	"github.com/otpgo/otpgo/internal/session"
 )
 
 // homeModel is the home screen: every chapter and its steps, with progress.
@@ -48,14 +49,9 @@ func (m homeModel) keys() keyList {
 // done reports whether a step has passed.
 func (e *env) done(s *catalog.Step) bool { return e.state != nil && e.state.Done(s.ID) }
 
-// current is the step to work on next: the first gradable one not done
-// after the learner's frontier (see catalog.NextPendingAfter).
-func (e *env) current() *catalog.Step {
-	if e.state == nil {
-		return e.course.NextPending(func(string) bool { return false })
-	}
-	return e.course.NextPendingAfter(e.state.Frontier(), e.state.Done)
-}
+// current is the step to work on next, as every command names it
+// (session.NextStep).
+func (e *env) current() *catalog.Step { return session.NextStep(e.course, e.state) }
 
 // refresh follows progress: on first load the cursor goes to the current
 // step, so the learner lands where they left off.

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"errors"
 	"fmt"
 	"os/exec"
 	"strings"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/otpgo/otpgo/internal/catalog"
 	"github.com/otpgo/otpgo/internal/runner"
+	"github.com/otpgo/otpgo/internal/session"
 	"github.com/otpgo/otpgo/internal/watch"
 )
 
@@ -134,7 +136,7 @@ func (m stepModel) traceKey() key.Binding {
 }
 
 func (m stepModel) canObserve() bool {
-	return m.env.opts.Observe != nil && m.step != nil && m.step.Chapter.ID == "06"
+	return m.env.opts.Observe != nil && m.step != nil && !m.step.Chapter.Graded()
 }
 
 // passed: the last check of this step passed.
@@ -282,7 +284,11 @@ func (m stepModel) Update(msg tea.Msg) (stepModel, tea.Cmd) {
 		if msg.step == m.step {
 			m.checks++
 			m.verdict, m.checkErr = &msg.verdict, msg.err
-			if msg.err != nil {
+			var notSaved *session.NotRecordedError
+			if errors.As(msg.err, &notSaved) {
+				m.checkErr = nil // the verdict stands; only its record failed
+				m.status, m.statusBad = "warning: "+notSaved.Error(), true
+			} else if msg.err != nil {
 				m.verdict = nil
 				m.status, m.statusBad = msg.err.Error(), true
 			}
@@ -331,8 +337,10 @@ func (m stepModel) Update(msg tea.Msg) (stepModel, tea.Cmd) {
 
 	case hintMsg:
 		if msg.err != nil {
+			// A hint that could not be recorded is still shown (n > 0).
 			m.status, m.statusBad = msg.err.Error(), true
-		} else if msg.step == m.step {
+		}
+		if msg.n > 0 && msg.step == m.step {
 			m.hints = msg.n
 			m = m.resize()
 			m.body.GotoBottom()
@@ -470,7 +478,7 @@ func (m stepModel) key(k tea.KeyPressMsg) (stepModel, tea.Cmd) {
 		if next := m.next(); next != nil {
 			return m, navigate(openStepMsg{next})
 		}
-		m.status, m.statusBad = "that was the last step of the course", false
+		m.status, m.statusBad = "every step passes: nothing left to do", false
 		return m.resize(), nil
 	case key.Matches(k, keyTrace):
 		if c := m.traceCmd(); c != nil {
@@ -492,15 +500,13 @@ func (m stepModel) key(k tea.KeyPressMsg) (stepModel, tea.Cmd) {
 	return m, nil
 }
 
-// next is the step after this one in course order.
+// next is the step to go on to, as every command names it
+// (session.NextStep); a pass shown here counts before progress reloads.
 func (m stepModel) next() *catalog.Step {
-	steps := m.env.course.Steps()
-	for i, s := range steps {
-		if s == m.step && i+1 < len(steps) {
-			return steps[i+1]
-		}
+	if m.passed() {
+		return session.NextStep(m.env.course, m.env.state, m.step.ID)
 	}
-	return nil
+	return session.NextStep(m.env.course, m.env.state)
 }
 
 // bodyText is the scrolling part: verdict, hints, solution.
@@ -516,22 +522,20 @@ func (m stepModel) bodyText() string {
 		parts = append(parts, "This step is not graded: read the lesson (l) and try it.")
 		if m.canObserve() {
 			parts = append(parts, "Press o to open the observer; q there brings you back.")
-		} else if s.Chapter.ID == "06" {
+		} else if !s.Chapter.Graded() {
 			parts = append(parts, "Run `otpgo observe` in another terminal.")
 		}
 	case m.verdict != nil:
-		parts = append(parts, renderVerdict(s, *m.verdict, w))
+		rep := session.ReportOf(m.env.course, []*catalog.Step{s}, []runner.Verdict{*m.verdict}, m.env.state, false)
+		parts = append(parts, renderVerdict(rep.Steps[0], w))
 		if m.traceCmd() != nil {
 			parts = append(parts, "Press t to see the messages your processes exchanged in the first failed test, as a sequence diagram.")
 		}
 		if m.passed() {
-			if next := m.next(); next != nil {
+			if next := rep.Next; next != nil {
 				parts = append(parts, passStyle.Render(fmt.Sprintf("Well done! Next: %s %s (press n when you are ready).", next.ID, next.Title)))
-			} else if p := m.env.current(); p != nil && p != s {
-				parts = append(parts, passStyle.Render("Well done! That was the last step of the course.")+
-					fmt.Sprintf(" Still to do: %s %s (esc, then pick it).", p.ID, p.Title))
 			} else {
-				parts = append(parts, passStyle.Render("Well done! That was the last step of the course."))
+				parts = append(parts, passStyle.Render("Well done! Every step passes."))
 			}
 		}
 	case m.env.done(s):

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -18,6 +19,7 @@ import (
 	"github.com/otpgo/otpgo/internal/catalog"
 	"github.com/otpgo/otpgo/internal/progress"
 	"github.com/otpgo/otpgo/internal/runner"
+	"github.com/otpgo/otpgo/internal/session"
 	"github.com/otpgo/otpgo/internal/tui/tuitest"
 )
 
@@ -71,6 +73,8 @@ type fakeBackend struct {
 	slowProgress bool
 	hints        map[string]int
 	resets       int
+	// readOnly: progress cannot be saved (a read-only or full disk).
+	readOnly bool
 }
 
 func newFake(t *testing.T) *fakeBackend {
@@ -130,6 +134,9 @@ func (f *fakeBackend) callCount() int {
 func (f *fakeBackend) NextHint(s *catalog.Step) (int, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if f.readOnly {
+		return min(f.hints[s.ID]+1, len(s.Hints)), session.HintNotSaved(s, errors.New("read-only file system"))
+	}
 	f.hints[s.ID] = min(f.hints[s.ID]+1, len(s.Hints))
 	return f.hints[s.ID], nil
 }
@@ -465,12 +472,31 @@ func TestTestsFailingTheSameWayShareOneLine(t *testing.T) {
 	v := runner.Verdict{Status: runner.Failed, Detail: "3 of 3 tests failed", Tests: []runner.TestOutcome{
 		{Name: "TestAwait", Message: todo}, {Name: "TestTimeout", Message: todo}, {Name: "TestKill", Message: todo},
 	}}
-	got := tuitest.Plain(renderVerdict(step, v, 100))
+	rep := session.ReportOf(testCourse(t), []*catalog.Step{step}, []runner.Verdict{v}, nil, false)
+	got := tuitest.Plain(renderVerdict(rep.Steps[0], 100))
 	want := "✗ FAILED 3 of 3 tests failed\n" +
 		"  ✗ TestAwait\n" +
 		"      " + todo + "\n" +
 		"  ✗ 2 more failed the same way: TestTimeout, TestKill"
 	if got != want {
 		t.Fatalf("verdict:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+// A learner who asks for a hint gets it even when progress cannot be
+// saved, with a warning, as otpgo hint does.
+func TestHintShowsWhenProgressCannotBeSaved(t *testing.T) {
+	h := start(t, Options{NoWatch: true}, 100, 30)
+	h.fake.mu.Lock()
+	h.fake.readOnly = true
+	h.fake.mu.Unlock()
+	h.waitSelected("01.1 Parallel each")
+	h.key("down")
+	h.key("enter")
+	h.wait("press enter to check")
+	h.key("h")
+	screen := h.wait("1/2 A task is a pid.")
+	if !strings.Contains(screen, "could not record which hints of 01.2") {
+		t.Errorf("no warning that the hint was not recorded:\n%s", screen)
 	}
 }

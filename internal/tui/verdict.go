@@ -7,15 +7,17 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/otpgo/otpgo/internal/catalog"
 	"github.com/otpgo/otpgo/internal/runner"
+	"github.com/otpgo/otpgo/internal/session"
 )
 
-// renderVerdict explains a verdict: the headline, then each test, with the
-// values the test got in red and the ones it wanted in green, and file:line
-// references to the learner's files made to stand out.
-func renderVerdict(s *catalog.Step, v runner.Verdict, width int) string {
+// renderVerdict explains a step's verdict as the session grouped it: the
+// headline, then each test, with the values the test got in red and the
+// ones it wanted in green, and file:line references to the learner's
+// files made to stand out.
+func renderVerdict(sr session.StepReport, width int) string {
 	var b strings.Builder
+	s, v := sr.Step, sr.Verdict
 	files := s.Files
 	switch v.Status {
 	case runner.Passed:
@@ -26,35 +28,27 @@ func renderVerdict(s *catalog.Step, v runner.Verdict, width int) string {
 		return b.String()
 	case runner.BuildError:
 		fmt.Fprintf(&b, "%s %s", failStyle.Render("✗ DOES NOT COMPILE"), dimStyle.Render("(no test ran)"))
-		b.WriteString("\n\n" + indent(highlight(v.Detail, files), "  ", width))
+		b.WriteString("\n\n" + indent(highlight(session.CleanMessage(v.Detail), files), "  ", width))
 		return b.String()
 	}
-	b.WriteString(indent(failStyle.Render("✗ "+strings.ToUpper(v.Status.String()))+" "+v.Detail, "", width))
-	// Tests that failed the same way (a skeleton's TODO fails them all)
-	// are one line of names after the first, as otpgo check shows them.
-	seen := map[string]bool{}
-	var same []string
+	b.WriteString(indent(failStyle.Render("✗ "+strings.ToUpper(v.Status.String()))+" "+session.CleanMessage(v.Detail), "", width))
 	for _, t := range v.Tests {
 		if t.Passed {
 			fmt.Fprintf(&b, "\n  %s %s", passStyle.Render("✓"), t.Name)
-			continue
-		}
-		msg := strings.TrimSpace(t.Message)
-		first, _, _ := strings.Cut(msg, "\n")
-		key := strings.ReplaceAll(first, t.Name, "\x00")
-		if msg != "" && seen[key] {
-			same = append(same, t.Name)
-			continue
-		}
-		seen[key] = true
-		fmt.Fprintf(&b, "\n  %s %s", failStyle.Render("✗"), t.Name)
-		if msg != "" {
-			b.WriteString("\n" + indent(highlight(msg, files), "      ", width))
 		}
 	}
-	if len(same) > 0 {
-		b.WriteString("\n" + indent(fmt.Sprintf("  %s %s", failStyle.Render("✗"),
-			dimStyle.Render(fmt.Sprintf("%d more failed the same way: %s", len(same), strings.Join(same, ", ")))), "", width))
+	for _, f := range sr.Failures {
+		fmt.Fprintf(&b, "\n  %s %s", failStyle.Render("✗"), f.Name)
+		if f.Message != "" {
+			b.WriteString("\n" + indent(highlight(f.Message, files), "      ", width))
+		}
+		if len(f.Same) > 0 {
+			b.WriteString("\n" + indent(fmt.Sprintf("  %s %s", failStyle.Render("✗"),
+				dimStyle.Render(fmt.Sprintf("%d more failed the same way: %s", len(f.Same), strings.Join(f.Same, ", ")))), "", width))
+		}
+	}
+	if sr.Advice != "" {
+		b.WriteString("\n" + indent("  "+sr.Advice, "", width))
 	}
 	return b.String()
 }

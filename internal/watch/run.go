@@ -1,23 +1,6 @@
 package watch
 
-import (
-	"context"
-	"sync"
-)
-
-// Run calls check once per Change until ctx is done, one check at a time.
-// Saves made during a check are merged into the single Change the watcher
-// holds, so however many there were, exactly one more check follows.
-func Run(ctx context.Context, w *Watcher, check func(context.Context, Change)) error {
-	for {
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case c := <-w.Changes():
-			check(ctx, c)
-		}
-	}
-}
+import "sync"
 
 // Queue keeps checks from overlapping for a caller that runs them on its
 // own (a UI running each check in the background): a request during a check

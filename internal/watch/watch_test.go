@@ -169,7 +169,7 @@ func TestSaveDuringCheckQueuesExactlyOneMore(t *testing.T) {
 		done := make(chan struct{})
 		go func() {
 			defer close(done)
-			Run(ctx, w, func(ctx context.Context, c Change) {
+			checkEach(ctx, w, func(ctx context.Context, c Change) {
 				mu.Lock()
 				checks++
 				n := checks
@@ -370,5 +370,18 @@ func TestQueue(t *testing.T) {
 	}
 	if q.Running() {
 		t.Fatal("queue still running after the last check")
+	}
+}
+
+// checkEach is how a caller consumes Changes: one check at a time until
+// ctx is done.
+func checkEach(ctx context.Context, w *Watcher, check func(context.Context, Change)) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case c := <-w.Changes():
+			check(ctx, c)
+		}
 	}
 }
