@@ -82,10 +82,44 @@ func shortFunc(fn string) string {
 			}
 		}
 	}
-	if i := strings.LastIndexByte(fn, '/'); i >= 0 {
+	// The package path ends before the first '[' (type arguments) or '('
+	// (a method's receiver): a '/' after that is inside a type argument
+	// (pkg.(*table[string,example.com/x.entry]).insert), not the path.
+	end := len(fn)
+	if i := strings.IndexAny(fn, "[("); i >= 0 {
+		end = i
+	}
+	if i := strings.LastIndexByte(fn[:end], '/'); i >= 0 {
 		fn = fn[i+1:]
 	}
-	return fn
+	return elideTypeArgs(fn)
+}
+
+// elideTypeArgs writes a generic's type arguments as [...], as Go's own
+// tracebacks do: the race detector spells them out in full (go.shape.struct
+// { v int; until int64 }), which hides the function's name.
+func elideTypeArgs(fn string) string {
+	if !strings.Contains(fn, "[") {
+		return fn
+	}
+	var b strings.Builder
+	depth := 0
+	for _, r := range fn {
+		switch {
+		case r == '[':
+			if depth == 0 {
+				b.WriteString("[...]")
+			}
+			depth++
+		case r == ']':
+			if depth > 0 {
+				depth--
+			}
+		case depth == 0:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
 
 // testFuncRE matches a top-level test function's declaration.

@@ -82,7 +82,7 @@ func (s *session) message(rec *record) string {
 		}
 		lines = append(lines, text)
 	}
-	lines = trimFrames(&s.paths, lines)
+	lines = trimFrames(&s.paths, explainRaces(&s.paths, lines))
 	msg := strings.ReplaceAll(strings.Trim(strings.Join(lines, "\n"), "\n"), HiddenPrefix, "")
 	if rec.cut {
 		msg += fmt.Sprintf("\n[output cut: otpgo keeps %d KiB per test]", perTestLimit>>10)
