@@ -66,6 +66,7 @@ func runTUI(a *App, cmd *cobra.Command) error {
 			_, err = warm.Build(ctx, t, progress)
 			return err
 		},
+		RaiseHand: raiseHandFor(b.sess.WS.StateDir()),
 		Trace: func(step, test string) *exec.Cmd {
 			s, ok := c.Step(step)
 			if !ok || !usesActor(a.FS, s.Chapter) {
@@ -148,3 +149,14 @@ func (b *tuiBackend) Reset(s *catalog.Step) (string, error) { return b.sess.Rese
 func (b *tuiBackend) Dir(s *catalog.Step) string { return b.sess.Dir(s.Chapter) }
 
 func (b *tuiBackend) StateDir() string { return b.sess.WS.StateDir() }
+
+// raiseHandFor is the app's "!" key: nil unless this checkout has joined a
+// class. It shares no code; `otpgo class help --share` does.
+func raiseHandFor(stateDir string) func(step string) (string, error) {
+	if _, ok := class.Joined(stateDir); !ok {
+		return nil
+	}
+	return func(step string) (string, error) {
+		return class.RaiseHand(context.Background(), stateDir, step, "stuck on "+step+" (raised from the app)", "", false)
+	}
+}

@@ -48,6 +48,10 @@ type Options struct {
 	// messages (`otpgo trace STEP TEST`), or returns nil when the step's
 	// chapter has no processes to draw; the app hands it the terminal.
 	Trace func(step, test string) *exec.Cmd
+	// RaiseHand, if set (the learner has joined a class), puts the learner
+	// at the top of the trainer's board, stuck on step; it returns a line
+	// to show when the trainer could not be reached.
+	RaiseHand func(step string) (notice string, err error)
 }
 
 // warmMsg is the warm-up's latest progress; final when it has ended.

@@ -30,6 +30,7 @@ var (
 	keyNext     = key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "next step"))
 	keyObserve  = key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "open the observer"))
 	keyTrace    = key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "see the messages"))
+	keyHand     = key.NewBinding(key.WithKeys("!"), key.WithHelp("!", "raise your hand"))
 	keyYes      = key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "yes"))
 )
 

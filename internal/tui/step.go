@@ -76,6 +76,11 @@ type (
 	}
 	observeDoneMsg struct{ err error }
 	traceDoneMsg   struct{ err error }
+	handMsg        struct {
+		step   string
+		notice string
+		err    error
+	}
 )
 
 func newStep(e *env) stepModel {
@@ -108,7 +113,7 @@ func (m stepModel) keys() keyList {
 		short: []key.Binding{keyCheck, keyWatchS, keyHint, sol, next, keyLesson, keyBack, help, keyQuit},
 		full: [][]key.Binding{
 			{keyCheck, keyWatch, keyHint, sol},
-			{keyReset, next, keyLesson, keyBack, m.traceKey()},
+			{keyReset, next, keyLesson, keyBack, m.traceKey(), m.handKey()},
 			{keyUp, keyDown, keyPgUp, keyPgDown},
 			{help, keyQuit},
 		},
@@ -132,6 +137,13 @@ func (m stepModel) traceCmd() *exec.Cmd {
 func (m stepModel) traceKey() key.Binding {
 	k := keyTrace
 	k.SetEnabled(m.traceCmd() != nil)
+	return k
+}
+
+// handKey is enabled when the learner is in a class.
+func (m stepModel) handKey() key.Binding {
+	k := keyHand
+	k.SetEnabled(m.env.opts.RaiseHand != nil)
 	return k
 }
 
@@ -374,6 +386,17 @@ func (m stepModel) Update(msg tea.Msg) (stepModel, tea.Cmd) {
 		}
 		return m.resize(), nil
 
+	case handMsg:
+		switch {
+		case msg.err != nil:
+			m.status, m.statusBad = msg.err.Error(), true
+		case msg.notice != "":
+			m.status, m.statusBad = msg.notice, true
+		default:
+			m.status, m.statusBad = "hand raised on "+msg.step+": the trainer sees you at the top of the board (otpgo class help --share also shows them your changes)", false
+		}
+		return m.resize(), nil
+
 	case traceDoneMsg:
 		if msg.err != nil {
 			m.status, m.statusBad = fmt.Sprintf("otpgo trace stopped: %v", msg.err), true
@@ -480,6 +503,14 @@ func (m stepModel) key(k tea.KeyPressMsg) (stepModel, tea.Cmd) {
 		}
 		m.status, m.statusBad = "every step passes: nothing left to do", false
 		return m.resize(), nil
+	case key.Matches(k, keyHand):
+		if raise := m.env.opts.RaiseHand; raise != nil {
+			id := s.ID
+			return m, func() tea.Msg {
+				notice, err := raise(id)
+				return handMsg{step: id, notice: notice, err: err}
+			}
+		}
 	case key.Matches(k, keyTrace):
 		if c := m.traceCmd(); c != nil {
 			return m, tea.ExecProcess(c, func(err error) tea.Msg { return traceDoneMsg{err} })

@@ -500,3 +500,26 @@ func TestHintShowsWhenProgressCannotBeSaved(t *testing.T) {
 		t.Errorf("no warning that the hint was not recorded:\n%s", screen)
 	}
 }
+
+// In a class, ! on a step raises the learner's hand for that step and
+// says so; outside a class the key does nothing.
+func TestRaiseHandFromTheApp(t *testing.T) {
+	raised := make(chan string, 1)
+	h := start(t, Options{NoWatch: true, RaiseHand: func(step string) (string, error) {
+		raised <- step
+		return "", nil
+	}}, 100, 30)
+	h.waitSelected("01.1 Parallel each")
+	h.key("enter")
+	h.wait("press enter to check")
+	h.key("!")
+	select {
+	case step := <-raised:
+		if step != "01.1" {
+			t.Errorf("hand raised on %q, want 01.1", step)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("! did not raise a hand within 5s")
+	}
+	h.wait("hand raised on 01.1")
+}
