@@ -8,7 +8,6 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"path"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -308,13 +307,12 @@ func usesActor(fsys fs.FS, ch *catalog.Chapter) bool {
 	if ch == nil || ch.Dir == "" {
 		return false
 	}
-	dir := path.Join("exercises", ch.Dir)
-	entries, err := fs.ReadDir(fsys, dir)
+	entries, err := fs.ReadDir(fsys, ch.ExercisePath(""))
 	if err != nil {
 		return false
 	}
 	for _, e := range entries {
-		if data, err := fs.ReadFile(fsys, path.Join(dir, e.Name())); err == nil &&
+		if data, err := fs.ReadFile(fsys, ch.ExercisePath(e.Name())); err == nil &&
 			bytes.Contains(data, []byte(`"github.com/otpgo/otpgo/internal/actor"`)) {
 			return true
 		}
