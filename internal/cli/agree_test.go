@@ -84,16 +84,7 @@ func TestCheckWatchAndAppAgree(t *testing.T) {
 	})
 	t.Run("app", func(t *testing.T) {
 		h := agreeFixture(t)
-		env := h.envFor(h.root).withDefaults()
-		a := &App{Env: env, Out: env.Stdout, Err: env.Stderr}
-		b, err := newTUIBackend(context.Background(), a)
-		if err != nil {
-			t.Fatal(err)
-		}
-		c, err := a.Course()
-		if err != nil {
-			t.Fatal(err)
-		}
+		c, b := h.appBackend()
 		// A real program, not teatest, whose goroutine would outlive the
 		// test and trip the other tests' leak checks.
 		rec := tuitest.Record(tui.New(tui.Options{Course: c, Backend: b, Start: "aa.1", NoWatch: true, LessonStyle: "notty"}))
@@ -108,9 +99,8 @@ func TestCheckWatchAndAppAgree(t *testing.T) {
 				m.Model.(tui.App).Close()
 			}
 		}()
-		tm := struct{ Send func(tea.Msg) }{p.Send}
 		rec.WaitFor(t, 5*time.Second, "the step", tuitest.Contains("press enter to check"))
-		tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
+		p.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
 		screen := rec.WaitFor(t, 5*time.Second, "the failure", tuitest.Contains("FAILED"))
 		for _, want := range []string{agreedGroup, "one_test.go:4"} {
 			if !strings.Contains(screen, want) {
@@ -120,7 +110,7 @@ func TestCheckWatchAndAppAgree(t *testing.T) {
 		if strings.Contains(screen, runner.HiddenPrefix) {
 			t.Errorf("the hidden-file prefix shows:\n%s", screen)
 		}
-		tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
+		p.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
 		rec.WaitFor(t, 5*time.Second, "the next step after a pass", tuitest.Contains(agreedNext))
 	})
 }

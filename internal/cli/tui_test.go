@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/otpgo/otpgo/internal/catalog"
 )
 
 func TestNoArgumentsWithoutATerminalListsTheLessons(t *testing.T) {
@@ -27,20 +29,27 @@ func TestPollFlagIsAccepted(t *testing.T) {
 	h.mustContain("stdout", h.out(), "aa.1")
 }
 
-// The app's reset (x, then y) saves the learner's file and restores the
-// skeleton, like otpgo reset; a missing file is restored with nothing to save.
-func TestTUIResetBacksUpThenRestores(t *testing.T) {
-	h := newHarness(t)
+// appBackend is the course and the backend the app gets in h's checkout.
+func (h *harness) appBackend() (*catalog.Course, *tuiBackend) {
+	h.t.Helper()
 	env := h.envFor(h.root).withDefaults()
 	a := &App{Env: env, Out: env.Stdout, Err: env.Stderr}
 	b, err := newTUIBackend(context.Background(), a)
 	if err != nil {
-		t.Fatal(err)
+		h.t.Fatal(err)
 	}
 	c, err := a.Course()
 	if err != nil {
-		t.Fatal(err)
+		h.t.Fatal(err)
 	}
+	return c, b
+}
+
+// The app's reset (x, then y) saves the learner's file and restores the
+// skeleton, like otpgo reset; a missing file is restored with nothing to save.
+func TestTUIResetBacksUpThenRestores(t *testing.T) {
+	h := newHarness(t)
+	c, b := h.appBackend()
 	step := c.Steps()[0] // aa.1, one.go
 	mine := "package aa\n\nfunc One() int { return 1 } // my work\n"
 	h.write("exercises/aa_pkg/one.go", mine)
