@@ -16,10 +16,13 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/otpgo/otpgo/internal/runner"
 )
 
-// DefaultTimeout is the `go test -timeout` of a step that names none.
-const DefaultTimeout = 10 * time.Second
+// DefaultTimeout is the `go test -timeout` of a step that names none: the
+// runner's, so the fact lives in one place.
+const DefaultTimeout = runner.DefaultTimeout
 
 // Course is every chapter, in course order.
 type Course struct {

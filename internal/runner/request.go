@@ -50,7 +50,7 @@ func normalize(req Request) (Request, error) {
 		req.Count = 1
 	}
 	if req.Timeout <= 0 {
-		req.Timeout = defaultTimeout
+		req.Timeout = DefaultTimeout
 	}
 	return req, nil
 }

@@ -128,7 +128,9 @@ type limits struct {
 
 var defaultLimits = limits{compile: 5 * time.Minute, grace: 5 * time.Second}
 
-const defaultTimeout = 10 * time.Second
+// DefaultTimeout is the `go test -timeout` of a Request that names none,
+// and of a course step that names none (catalog.DefaultTimeout).
+const DefaultTimeout = 10 * time.Second
 
 // Run runs the tests of req.Steps in one `go test -json` of req.Dir, with
 // each req.Overlay file injected as <Root>/<Dir>/zz_otpgo_hidden_<name>,
