@@ -1,0 +1,280 @@
+package runner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// The state of one Run and the code that drives it: go test invoked,
+// the tests it never reached run again, a dead binary explained.
+
+// session is the state of one Run over its invocations of go test.
+type session struct {
+	req      Request
+	paths    paths
+	records  map[string]*record
+	declared map[string]bool // top-level Test functions the hidden tests declare
+	order    []string        // every test, in the order the steps list them
+	stored   int             // output bytes kept over all records
+	pkgLines []string        // package-level output (init, TestMain), capped
+	build    string          // the compiler's messages, if the package did not build
+	after    string          // why the binary failed although every test passed
+	running  func()          // called when a test starts
+	limits   limits
+}
+
+// run is Run within lim (tests pass shorter limits).
+func run(ctx context.Context, req Request, lim limits) ([]Verdict, error) {
+	req, err := normalize(req)
+	if err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("check %s: %w", req.Dir, err)
+	}
+	tool, err := toolchain(ctx)
+	if err != nil {
+		return nil, err
+	}
+	tmp, err := os.MkdirTemp("", "otpgo-overlay-")
+	if err != nil {
+		return nil, fmt.Errorf("check %s: overlay: %w", req.Dir, err)
+	}
+	defer os.RemoveAll(tmp)
+	pkgAbs := filepath.Join(req.Root, filepath.FromSlash(req.Dir))
+	overlay, err := writeOverlay(tmp, pkgAbs, req.Overlay)
+	if err != nil {
+		return nil, fmt.Errorf("check %s: overlay: %w", req.Dir, err)
+	}
+
+	s := &session{
+		req:      req,
+		paths:    paths{root: req.Root, dir: req.Dir, pkgAbs: pkgAbs},
+		records:  map[string]*record{},
+		declared: declaredTests(req.Overlay),
+		limits:   lim,
+	}
+	for _, st := range req.Steps {
+		for _, name := range st.Tests {
+			if s.records[name] == nil {
+				s.records[name] = &record{name: name}
+				s.order = append(s.order, name)
+			}
+		}
+	}
+	var once bool
+	s.running = func() {
+		if !once && req.Progress != nil {
+			once = true
+			req.Progress(PhaseRunning)
+		}
+	}
+	if req.Progress != nil {
+		req.Progress(PhaseCompiling)
+	}
+	env := append(append(os.Environ(), req.Env...), "PWD="+req.Root)
+	if req.Race {
+		env = append(env, "GORACE="+goraceWithoutSleep(os.Getenv("GORACE")))
+	}
+	tests := s.order
+	for len(tests) > 0 {
+		iv, err := s.invoke(ctx, tool.path, overlay, env, tests)
+		if err != nil {
+			return nil, err
+		}
+		if iv.buildFail {
+			s.build = buildDetail(iv, req.Dir)
+			break
+		}
+		tests = s.settle(iv, req.Timeout)
+	}
+	return s.verdicts(req.Count), nil
+}
+
+// invoke runs go test once for tests and reads its stream to the end.
+func (s *session) invoke(ctx context.Context, goPath, overlay string, env, tests []string) (*invocation, error) {
+	req := s.req
+	args := []string{"test", "-json", "-overlay", overlay,
+		"-run", runPattern(tests), "-timeout", req.Timeout.String()}
+	if req.Count > 1 {
+		// -count=1 is left out on purpose: it would disable the test cache.
+		args = append(args, "-count", strconv.Itoa(req.Count))
+	}
+	if req.Race {
+		args = append(args, "-race")
+	}
+	args = append(args, "./"+req.Dir)
+
+	p, err := startProc(req.Root, goPath, filepath.Dir(overlay), args, env)
+	if err != nil {
+		return nil, fmt.Errorf("check %s: %w", req.Dir, err)
+	}
+	iv := &invocation{s: s, p: p, tests: tests}
+	watchdog := time.AfterFunc(s.limits.compile, func() { p.kill(killDeadline) })
+	defer watchdog.Stop()
+	iv.onStart = func() {
+		iv.binStarted = true
+		watchdog.Reset(req.Timeout + s.limits.grace)
+	}
+	stopCancel := context.AfterFunc(ctx, func() { p.kill(killCancel) })
+	defer stopCancel()
+
+	reaped := make(chan error, 1)
+	go func() { reaped <- p.reap() }()
+	readErr := iv.read(p.stdout)
+	if errors.Is(readErr, os.ErrClosed) {
+		readErr = nil // the pipe grace ran out: the stream is over
+	}
+	if readErr != nil {
+		p.kill(killAbort) // nobody reads the pipe any more: don't let go test block on it
+	}
+	waitErr := <-reaped
+	p.close()
+	stderr := p.stderrText()
+
+	switch why := p.killedFor(); {
+	case why == killCancel:
+		return nil, fmt.Errorf("check %s: %w", req.Dir, context.Cause(ctx))
+	case why == killDeadline && !iv.binStarted:
+		return nil, fmt.Errorf("check %s: go test did not finish compiling within %s; is the machine overloaded? Try again", req.Dir, s.limits.compile)
+	case readErr != nil:
+		return nil, fmt.Errorf("check %s: reading go test output: %w", req.Dir, readErr)
+	}
+	if !iv.pkgDone && !iv.buildFail && !iv.binStarted && p.killedFor() == notKilled && waitErr != nil {
+		// go test itself failed (go.mod, toolchain download, flags).
+		msg := strings.TrimSpace(stderr)
+		if msg == "" {
+			msg = waitErr.Error()
+		}
+		return nil, fmt.Errorf("check %s: go test failed before running anything: %s", req.Dir, msg)
+	}
+	return iv, nil
+}
+
+// settle turns the end of an invocation into results for the tests that
+// were running when the binary ended, and returns the tests to run again:
+// those that never started because the binary died before reaching them.
+func (s *session) settle(iv *invocation, timeout time.Duration) (rerun []string) {
+	why := iv.p.killedFor()
+	var running []*record
+	for _, name := range iv.tests {
+		if r := s.records[name]; r.running {
+			running = append(running, r)
+		}
+	}
+	if r := iv.panicRec; r != nil && iv.trace != nil {
+		r.res.short = panicShort(r.name+" panicked", iv.trace.value())
+		r.res.msg = joinMsg(r.res.msg, iv.trace.render())
+	}
+	// Only the package-level result proves that the binary ran to its end.
+	died := len(running) > 0 || why != notKilled || iv.trace != nil || !iv.pkgDone
+	for _, r := range running {
+		r.running = false
+		if r.res != nil && r.res.kind != kindFail {
+			continue
+		}
+		r.res = s.death(iv, r, why, timeout)
+	}
+	var pending []*record
+	for _, name := range iv.tests {
+		if r := s.records[name]; r.started == 0 && r.res == nil {
+			pending = append(pending, r)
+		}
+	}
+	if !died && iv.pkgFailed && s.after == "" && allPassed(s, iv.tests) {
+		// Every test passed, yet the binary failed: TestMain, or a race or
+		// a goroutine of the learner's that outlived its test.
+		s.after = joinMsg("every test passed, but the test binary failed after them (in TestMain, or in a goroutine your code left running):",
+			strings.Join(trimFrames(&s.paths, s.pkgLines), "\n"))
+	}
+	switch {
+	case len(pending) == 0:
+		return nil
+	case !died:
+		for _, r := range pending {
+			r.res = &result{kind: kindMissing, msg: s.neverRan(r.name)}
+		}
+		return nil
+	case iv.progressed:
+		// The binary died in an earlier test; the others deserve a run.
+		for _, r := range pending {
+			rerun = append(rerun, r.name)
+		}
+		return rerun
+	}
+	// Died before any test started: init, a package variable or TestMain.
+	res := s.death(iv, nil, why, timeout)
+	for _, r := range pending {
+		r.res = res
+	}
+	return nil
+}
+
+func allPassed(s *session, tests []string) bool {
+	for _, name := range tests {
+		if r := s.records[name]; r.res != nil || r.started == 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// death explains how the binary ended while r was running (r is nil when
+// no test had started).
+func (s *session) death(iv *invocation, r *record, why killReason, timeout time.Duration) *result {
+	subject := "the package"
+	when := "before any test started (in an init function, a package-level variable or TestMain)"
+	prior := ""
+	if r != nil {
+		subject = r.name
+		when = "while " + r.name + " was running"
+		prior = s.message(r)
+	} else if len(s.pkgLines) > 0 {
+		prior = strings.Join(s.pkgLines, "\n")
+	}
+	res := &result{}
+	var explain, dump string
+	switch {
+	case why == killFlood && (r == nil || iv.flooder == r.name || iv.flooder == ""):
+		res.kind = kindFlood
+		res.short = fmt.Sprintf("%s printed more than %d MiB of output; otpgo stopped it", subject, floodLimit>>20)
+		explain = "Is something printing in a loop? It began with:"
+		prior = head(prior, 10, 160)
+	case why == killFlood:
+		res.kind = kindNotRun
+		res.short = fmt.Sprintf("not finished: otpgo stopped the tests because %s printed too much", iv.flooder)
+	case why == killDeadline:
+		res.kind = kindTimeout
+		res.short = fmt.Sprintf("otpgo killed the test binary after %s, %s", timeout+s.limits.grace, when)
+		explain = "go test's own -timeout did not stop it: is TestMain or an init function stuck?"
+	case iv.trace != nil && iv.trace.timedOut():
+		res.kind = kindTimeout
+		res.short = fmt.Sprintf("%s did not finish within %s (the step's timeout)", subject, timeout)
+		explain = iv.trace.stuckHint()
+		dump = iv.trace.render()
+	case iv.trace != nil && iv.trace.fatal():
+		res.kind = kindCrash
+		res.short = fmt.Sprintf("the Go runtime stopped the program %s: %s", when, iv.trace.value())
+		dump = iv.trace.render()
+	case iv.trace != nil:
+		res.kind = kindPanic
+		where := "a goroutine"
+		if r == nil {
+			where = "the package"
+		}
+		res.short = panicShort(where+" panicked "+when, iv.trace.value())
+		dump = iv.trace.render()
+	default:
+		res.kind = kindCrash
+		res.short = fmt.Sprintf("the test binary exited %s without reporting a result", when)
+		explain = "Does your code call os.Exit, syscall.Exit or log.Fatal? Only main should end a program."
+	}
+	res.msg = joinMsg(joinMsg(joinMsg(res.short, explain), prior), dump)
+	return res
+}
