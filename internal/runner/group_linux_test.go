@@ -257,3 +257,47 @@ func TestToolchainProbeObeysCancel(t *testing.T) {
 	}
 	waitGone(t, pids)
 }
+
+// Run's overlay directory holds the hidden tests: it must be gone once Run
+// returns, whether the step passed or the learner pressed Ctrl-C mid-test.
+// Not parallel: TMPDIR is per process.
+func TestRunRemovesItsOverlayOnEveryExit(t *testing.T) {
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp) // os.MkdirTemp("", ...) in Run lands here
+	noOverlay := func(after string) {
+		t.Helper()
+		if left, _ := filepath.Glob(filepath.Join(tmp, "otpgo-overlay-*")); len(left) > 0 {
+			t.Fatalf("after %s the overlay directory is still there: %v", after, left)
+		}
+	}
+	f := newFixture(t, addLearner)
+
+	hidden, _ := pidFixture(t, false)
+	vs := f.run(f.request(hidden, time.Minute, Step{ID: "1", Tests: []string{"TestSpawn"}}))
+	wantStatus(t, vs[0], Passed)
+	noOverlay("a pass")
+
+	hidden, pidFile := pidFixture(t, true)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	errc := make(chan error, 1)
+	go func() {
+		_, err := run(ctx, f.request(hidden, time.Minute, Step{ID: "1", Tests: []string{"TestSpawn"}}), defaultLimits)
+		errc <- err
+	}()
+	deadline := time.Now().Add(2 * time.Minute)
+	for {
+		if _, err := os.Stat(pidFile); err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the fixture test never started")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	cancel()
+	if err := <-errc; !errors.Is(err, context.Canceled) {
+		t.Fatalf("Run after cancel returned %v, want context.Canceled", err)
+	}
+	noOverlay("a cancel")
+}
