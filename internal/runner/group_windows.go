@@ -3,10 +3,13 @@
 package runner
 
 import (
+	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"strconv"
 	"syscall"
+	"time"
 )
 
 // group is go test's process tree on Windows: a new console process group,
@@ -23,8 +26,17 @@ func startGroup(tmp string) (*group, error) {
 	return &group{taskkill: taskkillTree}, nil
 }
 
+// taskkillLimit bounds one taskkill: kill must return even if taskkill
+// hangs, since Run waits for it on cancel.
+const taskkillLimit = 10 * time.Second
+
 func taskkillTree(pid int) error {
-	return exec.Command("taskkill", "/T", "/F", "/PID", strconv.Itoa(pid)).Run()
+	ctx, cancel := context.WithTimeout(context.Background(), taskkillLimit)
+	defer cancel()
+	if err := exec.CommandContext(ctx, "taskkill", "/T", "/F", "/PID", strconv.Itoa(pid)).Run(); err != nil {
+		return fmt.Errorf("taskkill %d: %w", pid, err)
+	}
+	return nil
 }
 
 // join makes cmd, not yet started, the root of the group.
