@@ -130,6 +130,9 @@ func (v *validator) loadChapter(id, title string) *Chapter {
 		}
 		ch.Steps = append(ch.Steps, s)
 	}
+	if pkg != nil && pkg.exercises != nil && pkg.solutions != nil {
+		v.checkCheckpoints(file, ch)
+	}
 	return ch
 }
 
