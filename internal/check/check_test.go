@@ -1,8 +1,10 @@
 package check
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"io/fs"
 	"maps"
 	"os"
 	"path/filepath"
@@ -115,7 +117,7 @@ func TestVerifyRequests(t *testing.T) {
 	c := course(t)
 	gs1, _ := c.Step("gs.1")
 	g := &Grader{Root: "/mirror", FS: otpgo.FS}
-	skel, sol, err := g.verifyRequests(gs1, Options{Race: true}, 3)
+	skel, sol, _, err := g.verifyRequests(gs1, Options{Race: true}, 3)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -160,7 +162,7 @@ func TestMirrorIsPristine(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dst, "old", "gone.go"), nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if err := syncMirror(root, otpgo.FS, dst); err != nil {
+	if err := syncMirror(root, otpgo.FS, dst, nil); err != nil {
 		t.Fatal(err)
 	}
 	got, err := os.ReadFile(filepath.Join(dst, "exercises", "gs_genserver", "genserver.go"))
@@ -187,8 +189,10 @@ func TestVerifyFlagsMismatches(t *testing.T) {
 	// and solution fails (both wrong).
 	g := &Grader{Root: "/r", FS: otpgo.FS, Run: func(_ context.Context, req runner.Request) ([]runner.Verdict, error) {
 		id := req.Steps[0].ID
-		skeleton := strings.HasPrefix(req.Dir, "exercises/")
-		pass := skeleton == (id == "gs.2")
+		pass := strings.HasPrefix(req.Dir, "solutions/") != (id == "gs.2")
+		if req.Dir == "_otpgo_checkpoints/gs_genserver/gs.1" {
+			pass = true // gs.1 done: passes gs.1 (right) and gs.2 (wrong: before the step)
+		}
 		v := runner.Verdict{Step: id, Status: runner.Failed, Tests: []runner.TestOutcome{{Name: "TestX", Message: "x_test.go:3: wrong"}}}
 		if pass {
 			v = runner.Verdict{Step: id, Status: runner.Passed}
@@ -211,10 +215,114 @@ func TestVerifyFlagsMismatches(t *testing.T) {
 	if !rs[0].OK {
 		t.Errorf("gs.1 should verify: %+v", rs[0])
 	}
-	if rs[1].OK || !strings.Contains(rs[1].Problem, "skeleton") || !strings.Contains(rs[1].Problem, "TestX") {
+	if rs[1].OK || !strings.Contains(rs[1].Problem, "checkpoint gs.1") || !strings.Contains(rs[1].Problem, "PASSES") || !strings.Contains(rs[1].Problem, "TestX") {
 		t.Errorf("gs.2 problem = %q; want both the passing skeleton and the failing solution named", rs[1].Problem)
 	}
 	if len(seen) != 2 {
 		t.Errorf("OnResult saw %v", seen)
+	}
+}
+
+// fakeCourseRun grades as the real course should: a step passes on its
+// chapter's solution, and on checkpoint k when it is one of the first k
+// steps, except the (step, checkpoint dir) pairs in broken, which fail.
+func fakeCourseRun(t *testing.T, broken map[[2]string]bool) RunFunc {
+	c := course(t)
+	return func(_ context.Context, req runner.Request) ([]runner.Verdict, error) {
+		var out []runner.Verdict
+		for _, rs := range req.Steps {
+			s, _ := c.Step(rs.ID)
+			ch := s.Chapter
+			pass := strings.HasPrefix(req.Dir, "solutions/")
+			for k := 1; k < len(ch.Steps); k++ {
+				if req.Dir == checkpointDir(ch, k) {
+					pass = s.Checkpoint() <= k
+				}
+			}
+			if broken[[2]string{rs.ID, req.Dir}] {
+				pass = false
+			}
+			v := runner.Verdict{Step: rs.ID, Status: runner.Passed}
+			if !pass {
+				v = runner.Verdict{Step: rs.ID, Status: runner.Failed, Tests: []runner.TestOutcome{{Name: "TestOf" + rs.ID, Message: "x_test.go:3: TODO"}}}
+			}
+			out = append(out, v)
+		}
+		return out, nil
+	}
+}
+
+// TestVerifyChecksEveryCheckpoint: each step of 02 runs on the checkpoint
+// before it (must fail), its own (with every earlier step: must pass) and
+// the solution; a checkpoint that breaks an earlier step is a mismatch
+// naming the checkpoint, the step and where the checkpoint is written.
+func TestVerifyChecksEveryCheckpoint(t *testing.T) {
+	c := course(t)
+	ch, _ := c.Chapter("02")
+	var mu sync.Mutex
+	var dirs []string
+	run := fakeCourseRun(t, nil)
+	g := &Grader{Root: "/r", FS: otpgo.FS, Run: func(ctx context.Context, req runner.Request) ([]runner.Verdict, error) {
+		mu.Lock()
+		var ids []string
+		for _, s := range req.Steps {
+			ids = append(ids, s.ID)
+		}
+		dirs = append(dirs, req.Dir+" "+strings.Join(ids, ","))
+		mu.Unlock()
+		return run(ctx, req)
+	}}
+	rs, err := g.verify(context.Background(), ch.Steps, VerifyOptions{Parallel: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rs {
+		if !r.OK {
+			t.Errorf("%s: %s", r.Step, r.Problem)
+		}
+	}
+	for _, want := range []string{
+		"exercises/02_cache 02.1",
+		"_otpgo_checkpoints/02_cache/02.1 02.1",
+		"_otpgo_checkpoints/02_cache/02.1 02.2",
+		"_otpgo_checkpoints/02_cache/02.2 02.1,02.2",
+		"_otpgo_checkpoints/02_cache/02.2 02.3",
+		"solutions/02_cache 02.3",
+	} {
+		if !slices.Contains(dirs, want) {
+			t.Errorf("no run of %q; runs: %q", want, dirs)
+		}
+	}
+
+	g.Run = fakeCourseRun(t, map[[2]string]bool{{"02.1", "_otpgo_checkpoints/02_cache/02.2"}: true})
+	rs, err = g.verify(context.Background(), ch.Steps, VerifyOptions{Parallel: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rs[0].OK || rs[1].OK || !rs[2].OK {
+		t.Fatalf("OK = %v %v %v; want only 02.2 (whose checkpoint breaks 02.1) to mismatch", rs[0].OK, rs[1].OK, rs[2].OK)
+	}
+	for _, want := range []string{"checkpoint 02.2", "step 02.1", "TestOf02.1", "solutions/02_cache/_checkpoints/02.2/cache.go"} {
+		if !strings.Contains(rs[1].Problem, want) {
+			t.Errorf("02.2 problem %q does not mention %q", rs[1].Problem, want)
+		}
+	}
+}
+
+// TestCheckpointTreesHoldEveryIntermediateState: the mirror gets one
+// package per intermediate checkpoint, and 02.1's cache.go is the overlay.
+func TestCheckpointTreesHoldEveryIntermediateState(t *testing.T) {
+	c := course(t)
+	ch, _ := c.Chapter("02")
+	files, err := checkpointTrees(otpgo.FS, ch.Steps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := fs.ReadFile(otpgo.FS, "solutions/02_cache/_checkpoints/02.1/cache.go")
+	if got := files["_otpgo_checkpoints/02_cache/02.1/cache.go"]; len(want) == 0 || !bytes.Equal(got, want) {
+		t.Errorf("checkpoint 02.1's cache.go is not the overlay")
+	}
+	if _, ok := files["_otpgo_checkpoints/02_cache/02.3/cache.go"]; ok {
+		t.Error("the last checkpoint is solutions/02_cache: no copy of it")
 	}
 }

@@ -44,9 +44,11 @@ func DefaultMirrorDir(root string) string {
 }
 
 // syncMirror makes dst a copy of the checkout at root with the course
-// trees of fsys, writing only files that changed and deleting the rest. It
-// holds a lock so two verifies of one checkout don't write over each other.
-func syncMirror(root string, fsys fs.FS, dst string) error {
+// trees of fsys, plus extra (slash path in dst -> content: verify's
+// checkpoint packages), writing only files that changed and deleting the
+// rest. It holds a lock so two verifies of one checkout don't write over
+// each other.
+func syncMirror(root string, fsys fs.FS, dst string, extra map[string][]byte) error {
 	if err := os.MkdirAll(dst, 0o755); err != nil {
 		return fmt.Errorf("mirror: %w", err)
 	}
@@ -110,6 +112,11 @@ func syncMirror(root string, fsys fs.FS, dst string) error {
 			})
 			if err != nil && !errors.Is(err, fs.ErrNotExist) {
 				return fmt.Errorf("mirror course %s: %w", top, err)
+			}
+		}
+		for rel, data := range extra {
+			if err := put(rel, data); err != nil {
+				return fmt.Errorf("mirror %s: %w", rel, err)
 			}
 		}
 		// Delete what is no longer in the checkout or the course.

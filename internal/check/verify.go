@@ -3,8 +3,10 @@ package check
 import (
 	"context"
 	"fmt"
+	"io/fs"
 	"path"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -36,22 +38,35 @@ const (
 
 // VerifyResult is the outcome of verifying one step.
 type VerifyResult struct {
-	Step     string         `json:"step"`
-	OK       bool           `json:"ok"`
-	Problem  string         `json:"problem,omitempty"` // why not OK
-	Skeleton runner.Verdict `json:"skeleton"`          // must not pass
-	Solution runner.Verdict `json:"solution"`          // must pass
-	Elapsed  time.Duration  `json:"elapsed_ns"`
+	Step string `json:"step"`
+	OK   bool   `json:"ok"`
+	// Problem says why not OK.
+	Problem string `json:"problem,omitempty"`
+	// Skeleton is the step's tests on the state before the step: the
+	// checkpoint of the step before it, the untouched skeleton for a
+	// chapter's first step. It must fail, on a TODO, not a build error.
+	Skeleton runner.Verdict `json:"skeleton"`
+	// Solution is the step's tests on the chapter's solution: must pass.
+	Solution runner.Verdict `json:"solution"`
+	// Checkpoint is every step up to this one on this step's checkpoint
+	// (none for a chapter's last step, whose checkpoint is the solution):
+	// each must pass.
+	Checkpoint []runner.Verdict `json:"checkpoint,omitempty"`
+	Elapsed    time.Duration    `json:"elapsed_ns"`
 }
 
-// Verify proves, for each gradable step, that the course's untouched
-// skeleton FAILS the step's tests and its solution PASSES them.
-// Both run in a mirror of the checkout whose content/, exercises/ and
-// solutions/ come from the course FS, so nothing the learner edited or
-// added matters: the skeleton in exercises/<dir> with the hidden tests
-// injected, the solution in solutions/<dir> with its own tests. Steps run
-// in parallel, bounded by opts.Parallel. Results come back in step order.
-// The error is for the machinery only (no Go, cancelled).
+// Verify proves, for each gradable step N of a chapter, that checkpoint
+// N-1 (the untouched skeleton for N = 1) FAILS the step's tests on a TODO,
+// that checkpoint N PASSES the tests of every step up to N, and that the
+// course's solution PASSES the step's tests (opts.Count times). All run in
+// a mirror of the checkout whose content/, exercises/ and solutions/ come
+// from the course FS, so nothing the learner edited or added matters:
+// the skeleton in exercises/<dir> and each intermediate checkpoint in a
+// package directory of its own with the hidden tests injected, the
+// solution in solutions/<dir> with its own tests. Steps run in parallel,
+// bounded by opts.Parallel. Results come back in step order. The error is
+// for the machinery only (no Go, cancelled, a checkpoint that cannot be
+// built from the course).
 func (g *Grader) Verify(ctx context.Context, steps []*catalog.Step, opts VerifyOptions) ([]VerifyResult, error) {
 	if opts.Count <= 0 {
 		opts.Count = 3
@@ -62,7 +77,11 @@ func (g *Grader) Verify(ctx context.Context, steps []*catalog.Step, opts VerifyO
 	if opts.MirrorDir == "" {
 		opts.MirrorDir = DefaultMirrorDir(g.Root)
 	}
-	if err := syncMirror(g.Root, g.FS, opts.MirrorDir); err != nil {
+	extra, err := checkpointTrees(g.FS, steps)
+	if err != nil {
+		return nil, fmt.Errorf("verify: %w", err)
+	}
+	if err := syncMirror(g.Root, g.FS, opts.MirrorDir, extra); err != nil {
 		return nil, fmt.Errorf("verify: %w", err)
 	}
 	mirror := *g
@@ -123,7 +142,7 @@ func (g *Grader) verifyStep(ctx context.Context, s *catalog.Step, opts VerifyOpt
 		return res, fmt.Errorf("step %s has no tests", s.ID)
 	}
 
-	skelReq, solReq, err := g.verifyRequests(s, Options{Race: opts.Race}, opts.Count)
+	skelReq, solReq, atReq, err := g.verifyRequests(s, Options{Race: opts.Race}, opts.Count)
 	if err != nil {
 		return res, err
 	}
@@ -139,41 +158,128 @@ func (g *Grader) verifyStep(ctx context.Context, s *catalog.Step, opts VerifyOpt
 	if err != nil {
 		return res, err
 	}
+	if len(atReq.Steps) > 0 {
+		if res.Checkpoint, err = g.run(ctx, atReq); err != nil {
+			return res, err
+		}
+	}
 	res.Skeleton, res.Solution = skel[0], sol[0]
 	res.Elapsed = time.Since(start)
 
 	var problems []string
+	n := s.Checkpoint()
+	before := fmt.Sprintf("the untouched skeleton in exercises/%s", ch.Dir)
+	if n > 1 {
+		prev := ch.Steps[n-2].ID
+		before = fmt.Sprintf("checkpoint %s (the files when %s is done, see %s)", prev, prev, checkpointSources(ch, n-1))
+	}
 	switch res.Skeleton.Status {
 	case runner.Passed:
-		problems = append(problems, fmt.Sprintf("the untouched skeleton in exercises/%s PASSES; the tests prove nothing", ch.Dir))
+		problems = append(problems, fmt.Sprintf("%s PASSES %s's tests; they prove nothing", before, s.ID))
 	case runner.BuildError:
-		problems = append(problems, fmt.Sprintf("the skeleton in exercises/%s does not compile with the hidden tests: %s", ch.Dir, firstLine(res.Skeleton.Detail)))
+		problems = append(problems, fmt.Sprintf("%s does not compile with the hidden tests (it must fail %s on a TODO): %s", before, s.ID, firstLine(res.Skeleton.Detail)))
 	}
 	if res.Solution.Status != runner.Passed {
 		problems = append(problems, fmt.Sprintf("the solution in solutions/%s %s: %s", ch.Dir, res.Solution.Status, whyFailed(res.Solution)))
+	}
+	for _, v := range res.Checkpoint {
+		if v.Status != runner.Passed {
+			problems = append(problems, fmt.Sprintf("checkpoint %s (the files when %s is done, see %s) %s step %s: %s", s.ID, s.ID, checkpointSources(ch, n), v.Status, v.Step, whyFailed(v)))
+		}
 	}
 	res.OK = len(problems) == 0
 	res.Problem = strings.Join(problems, "; ")
 	return res, nil
 }
 
-// verifyRequests returns the two requests verify runs for step s in the
-// mirror at g.Root: the skeleton in exercises/<dir> with the hidden tests
-// injected (count 1), and the solution in solutions/<dir> with its own
-// tests (count times).
-func (g *Grader) verifyRequests(s *catalog.Step, opts Options, count int) (skeleton, solution runner.Request, err error) {
+// verifyRequests returns the requests verify runs for step s (checkpoint
+// n) in the mirror at g.Root, each with the hidden tests injected but the
+// solution's: before, checkpoint n-1 (exercises/<dir> for n = 1) on s's
+// tests (count 1); solution, solutions/<dir> with its own tests (count
+// times); at, checkpoint n on every step up to s (count 1), with no steps
+// for the chapter's last step, whose checkpoint is the solution.
+func (g *Grader) verifyRequests(s *catalog.Step, opts Options, count int) (before, solution, at runner.Request, err error) {
 	steps := []*catalog.Step{s}
 	ch, err := oneChapter(steps)
 	if err != nil {
-		return skeleton, solution, err
+		return before, solution, at, err
 	}
 	hidden, err := hiddenTests(g.FS, ch)
 	if err != nil {
-		return skeleton, solution, err
+		return before, solution, at, err
 	}
-	skeleton = g.request(path.Join("exercises", ch.Dir), hidden, steps, Options{Race: opts.Race, Count: 1})
+	n := s.Checkpoint()
+	before = g.request(checkpointDir(ch, n-1), hidden, steps, Options{Race: opts.Race, Count: 1})
 	solution = g.request(path.Join("solutions", ch.Dir), nil, steps, Options{Race: opts.Race, Count: count})
-	return skeleton, solution, nil
+	if n < len(ch.Steps) {
+		var upTo []*catalog.Step
+		for _, e := range ch.Steps[:n] {
+			if e.Gradable() {
+				upTo = append(upTo, e)
+			}
+		}
+		at = g.request(checkpointDir(ch, n), hidden, upTo, Options{Race: opts.Race, Count: 1})
+	}
+	return before, solution, at, nil
+}
+
+// checkpointTree is where, in the mirror, verify writes each intermediate
+// checkpoint as a package directory of its own: <tree>/<dir>/<step ID>/.
+// The "_" keeps `go build ./...` in the mirror away from it.
+const checkpointTree = "_otpgo_checkpoints"
+
+// checkpointDir is the mirror's package directory holding checkpoint k of
+// ch: the skeleton's for 0, the solution's for the last.
+func checkpointDir(ch *catalog.Chapter, k int) string {
+	switch {
+	case k == 0:
+		return path.Join("exercises", ch.Dir)
+	case k >= len(ch.Steps):
+		return path.Join("solutions", ch.Dir)
+	}
+	return path.Join(checkpointTree, ch.Dir, ch.Steps[k-1].ID)
+}
+
+// checkpointTrees returns the files of every intermediate checkpoint of
+// the chapters of steps, keyed by their path in the mirror.
+func checkpointTrees(fsys fs.FS, steps []*catalog.Step) (map[string][]byte, error) {
+	out := map[string][]byte{}
+	done := map[*catalog.Chapter]bool{}
+	for _, s := range steps {
+		ch := s.Chapter
+		if done[ch] {
+			continue
+		}
+		done[ch] = true
+		for k := 1; k < len(ch.Steps); k++ {
+			files, err := ch.CheckpointFiles(fsys, k)
+			if err != nil {
+				return nil, err
+			}
+			for f, data := range files {
+				out[path.Join(checkpointDir(ch, k), f)] = data
+			}
+		}
+	}
+	return out, nil
+}
+
+// checkpointSources names where checkpoint k's own states are authored,
+// for a message: the overlays of steps up to k, or the skeleton and the
+// solution when it has none.
+func checkpointSources(ch *catalog.Chapter, k int) string {
+	var dirs []string
+	for _, s := range ch.Steps[:k] {
+		for _, f := range s.Files {
+			if p := ch.CheckpointPath(k, f); strings.Contains(p, "/"+catalog.CheckpointDir+"/") && !slices.Contains(dirs, p) {
+				dirs = append(dirs, p)
+			}
+		}
+	}
+	if len(dirs) == 0 {
+		return fmt.Sprintf("solutions/%s for the files of steps up to %s, exercises/%s for the rest", ch.Dir, ch.Steps[k-1].ID, ch.Dir)
+	}
+	return strings.Join(dirs, ", ") + fmt.Sprintf(" over solutions/%s and exercises/%s", ch.Dir, ch.Dir)
 }
 
 func firstLine(s string) string {

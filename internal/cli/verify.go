@@ -25,12 +25,16 @@ func newVerifyCommand(a *App) *cobra.Command {
 	var count, parallel int
 	cmd := &cobra.Command{
 		Use:   "verify [ID...]",
-		Short: "Prove every step's tests fail on the skeleton and pass on the solution",
-		Long: `For authors and CI. For every graded step (or the chapters and steps given),
-run its hidden tests against the untouched skeleton, which must FAIL them,
-and against the solution, which must PASS them (with -race, -count=3).
-Both come from the copy embedded in this binary, so your own edits in
-exercises/ do not matter. Steps run in parallel, bounded by the CPUs.
+		Short: "Prove every step's tests fail before the step and pass on its checkpoint and the solution",
+		Long: `For authors and CI. For every graded step N of a chapter (or the chapters
+and steps given), run its hidden tests against checkpoint N-1, the files as
+they stand when the step before is done (the untouched skeleton for a
+chapter's first step), which must FAIL them on a TODO, not a build error;
+run the tests of every step up to N against checkpoint N, which must PASS
+them; and run N's tests against the solution, which must PASS them (with
+-race, -count=3). All of it comes from the copy embedded in this binary, so
+your own edits in exercises/ do not matter. Steps run in parallel, bounded
+by the CPUs.
 
 Exit code 0 when every step verifies, 1 on any mismatch.`,
 		GroupID:           groupTools,
@@ -150,7 +154,7 @@ func (a *App) printVerifyTable(results []check.VerifyResult, race bool, count in
 		solHeader += ", -race"
 	}
 	solHeader += ")"
-	fmt.Fprintf(tw, "STEP\tSKELETON (must fail)\t%s\tTIME\tRESULT\n", solHeader)
+	fmt.Fprintf(tw, "STEP\tBEFORE (must fail)\tCHECKPOINT (must pass)\t%s\tTIME\tRESULT\n", solHeader)
 	bad := 0
 	for _, r := range results {
 		res := s.green("ok")
@@ -158,7 +162,7 @@ func (a *App) printVerifyTable(results []check.VerifyResult, race bool, count in
 			res = s.red("MISMATCH")
 			bad++
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%.1fs\t%s\n", r.Step, r.Skeleton.Status, r.Solution.Status, r.Elapsed.Seconds(), res)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%.1fs\t%s\n", r.Step, r.Skeleton.Status, checkpointColumn(r), r.Solution.Status, r.Elapsed.Seconds(), res)
 	}
 	tw.Flush()
 	for _, r := range results {
@@ -177,4 +181,22 @@ func (a *App) printVerifyTable(results []check.VerifyResult, race bool, count in
 		}
 	}
 	fmt.Fprintf(a.Out, "\nverify: %d step(s) ok, %d mismatched, in %.1fs\n", len(results)-bad, bad, elapsed.Seconds())
+}
+
+// checkpointColumn sums up a step's checkpoint run: "passed", the first
+// status that is not, or "(solution)" for a chapter's last step, whose
+// checkpoint is the solution.
+func checkpointColumn(r check.VerifyResult) string {
+	if len(r.Checkpoint) == 0 {
+		return "(solution)"
+	}
+	for _, v := range r.Checkpoint {
+		if v.Status != runner.Passed {
+			return v.Step + " " + v.Status.String()
+		}
+	}
+	if len(r.Checkpoint) == 1 {
+		return "passed (1 step)"
+	}
+	return fmt.Sprintf("passed (%d steps)", len(r.Checkpoint))
 }
