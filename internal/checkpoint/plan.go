@@ -1,0 +1,235 @@
+package checkpoint
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+
+	"github.com/otpgo/otpgo/internal/catalog"
+)
+
+// Write is one file a plan puts in place.
+type Write struct {
+	File string // relative to the chapter's Dir
+	Data []byte
+	// From says where Data comes from, for the learner: "your copy from
+	// passing 02.1", "checkpoint 02.1 (reference)", "the skeleton".
+	From string
+	// Reference is true when Data is the course's, not the learner's own.
+	Reference bool
+}
+
+// Plan is what `reset STEP` or `catchup STEP` will do to a chapter.
+type Plan struct {
+	Chapter *catalog.Chapter
+	Step    *catalog.Step
+	Writes  []Write  // every file the plan sets, in file order
+	Keep    []string // files left as they are: the learner's own code
+	Clear   []string // steps whose progress goes (reset): they were built on what is replaced
+	Given   []string // steps to record as given (catchup): caught up, not passed
+	// Passed is set when Step itself is already passed: the plan replaces
+	// the learner's own passing code, so a command asks first.
+	Passed bool
+}
+
+// Reset plans `otpgo reset STEP`: each file of step goes back to how it
+// stood when step began. That is the learner's own copy from passing the
+// previous step that changed the file, or, if they never passed it (or
+// the copy is gone), the reference checkpoint of that step; the skeleton
+// when no earlier step changes the file. Progress of step, and of every
+// later step that changes one of its files, is cleared.
+func Reset(fsys fs.FS, own Store, step *catalog.Step, passed func(stepID string) bool) (*Plan, error) {
+	ch := step.Chapter
+	if !step.Gradable() || ch.Dir == "" {
+		return nil, fmt.Errorf("%s has no files to reset", step.ID)
+	}
+	ref, err := ch.CheckpointFiles(fsys, step.Checkpoint()-1)
+	if err != nil {
+		return nil, err
+	}
+	p := &Plan{Chapter: ch, Step: step, Passed: passed(step.ID)}
+	for _, f := range step.Files {
+		w := Write{File: f, Data: ref[f], Reference: true, From: "the skeleton"}
+		if before := touchingBefore(step, f); len(before) > 0 {
+			prev := before[len(before)-1]
+			w.From = fmt.Sprintf("checkpoint %s (reference: you have not passed %s)", prev.ID, prev.ID)
+			if passed(prev.ID) {
+				data, ok, err := own.Own(prev.ID, f)
+				switch {
+				case err != nil:
+					return nil, err
+				case ok:
+					w = Write{File: f, Data: data, From: "your copy from passing " + prev.ID}
+				default:
+					w.From = fmt.Sprintf("checkpoint %s (reference: otpgo kept no copy of your pass)", prev.ID)
+				}
+			}
+		}
+		p.Writes = append(p.Writes, w)
+	}
+	p.Clear = append(p.Clear, step.ID)
+	for _, later := range ch.Steps[step.Checkpoint():] {
+		if slices.ContainsFunc(later.Files, func(f string) bool { return slices.Contains(step.Files, f) }) {
+			p.Clear = append(p.Clear, later.ID)
+		}
+	}
+	return p, nil
+}
+
+// Catchup plans `otpgo catchup STEP`: the learner's files of the chapter
+// become checkpoint STEP-1 wherever a step before STEP is not passed.
+// A file that only passed steps (or no step before STEP) changed stays as
+// the learner has it; a file that an unpassed step changes gets its
+// reference state at checkpoint STEP-1, which holds the earlier steps'
+// code too. Every unpassed step before STEP is to be recorded as given.
+func Catchup(fsys fs.FS, step *catalog.Step, passed func(stepID string) bool) (*Plan, error) {
+	ch := step.Chapter
+	if ch.Dir == "" {
+		return nil, fmt.Errorf("%s has no files to catch up", step.ID)
+	}
+	n := step.Checkpoint()
+	ref, err := ch.CheckpointFiles(fsys, n-1)
+	if err != nil {
+		return nil, err
+	}
+	p := &Plan{Chapter: ch, Step: step, Passed: passed(step.ID)}
+	for _, e := range ch.Steps[:n-1] {
+		if e.Gradable() && !passed(e.ID) {
+			p.Given = append(p.Given, e.ID)
+		}
+	}
+	for _, f := range sortedKeys(ref) {
+		before := touchingBefore(step, f)
+		if len(before) == 0 {
+			continue // no earlier step changes it: the learner's, whatever it holds
+		}
+		if !slices.ContainsFunc(before, func(s *catalog.Step) bool { return !passed(s.ID) }) {
+			p.Keep = append(p.Keep, f)
+			continue
+		}
+		last := before[len(before)-1]
+		p.Writes = append(p.Writes, Write{File: f, Data: ref[f], Reference: true, From: fmt.Sprintf("checkpoint %s", last.ID)})
+	}
+	return p, nil
+}
+
+// Result is what Apply did.
+type Result struct {
+	Written   []string // files replaced or created, relative to the workspace root
+	Unchanged []string // files that already held the planned content
+	BackupDir string   // where the replaced files were saved; "" if none were
+}
+
+// ReadOnlyError says a file the plan must replace is read-only, so the
+// plan was not applied at all.
+type ReadOnlyError struct{ Path string }
+
+func (e *ReadOnlyError) Error() string {
+	return fmt.Sprintf("%s is read-only, so otpgo will not replace it; make it writable (chmod u+w %s) and run the command again. Nothing was changed", e.Path, e.Path)
+}
+
+// Apply carries plan out in the workspace at root: it first copies every
+// file it will replace to backupDir (keeping the layout), whatever the
+// file holds, even code that no longer compiles; only once every copy is
+// saved does it write, each file through a temp file and a rename, so a
+// file is never half-written. It stops between files when ctx is done; the
+// error then says which files were written, and the backup holds the rest
+// of the learner's versions.
+func Apply(ctx context.Context, root string, plan *Plan, backupDir string) (Result, error) {
+	var res Result
+	type job struct {
+		rel, abs string
+		data     []byte
+		exists   bool
+	}
+	var jobs []job
+	for _, w := range plan.Writes {
+		rel := filepath.ToSlash(plan.Chapter.ExercisePath(w.File))
+		abs := filepath.Join(root, filepath.FromSlash(rel))
+		info, err := os.Lstat(abs)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			jobs = append(jobs, job{rel: rel, abs: abs, data: w.Data})
+			continue
+		case err != nil:
+			return res, fmt.Errorf("%s: %w (nothing was changed)", rel, err)
+		case !info.Mode().IsRegular():
+			return res, fmt.Errorf("%s is not a regular file; move it away and run the command again (nothing was changed)", rel)
+		case info.Mode().Perm()&0o200 == 0:
+			return res, &ReadOnlyError{Path: rel}
+		}
+		cur, err := readLimited(abs)
+		if err != nil {
+			return res, fmt.Errorf("%w (nothing was changed)", err)
+		}
+		if bytes.Equal(cur, w.Data) {
+			res.Unchanged = append(res.Unchanged, rel)
+			continue
+		}
+		jobs = append(jobs, job{rel: rel, abs: abs, data: w.Data, exists: true})
+	}
+	for _, j := range jobs {
+		if !j.exists {
+			continue
+		}
+		if err := ctx.Err(); err != nil {
+			return res, fmt.Errorf("stopped before changing anything: %w", err)
+		}
+		if err := copyFile(j.abs, filepath.Join(backupDir, filepath.FromSlash(j.rel))); err != nil {
+			return res, fmt.Errorf("back up %s: %w (nothing was changed)", j.rel, err)
+		}
+		res.BackupDir = backupDir
+	}
+	for _, j := range jobs {
+		if err := ctx.Err(); err != nil {
+			return res, fmt.Errorf("stopped after writing %d of %d files (%v); your versions are in %s: %w", len(res.Written), len(jobs), res.Written, backupDir, err)
+		}
+		if err := WriteFileAtomic(j.abs, j.data); err != nil {
+			return res, fmt.Errorf("write %s: %w; %d of %d files were written (%v), and your versions are in %s", j.rel, err, len(res.Written), len(jobs), res.Written, backupDir)
+		}
+		res.Written = append(res.Written, j.rel)
+	}
+	return res, nil
+}
+
+// copyFile copies src to dst, creating dst's directory.
+func copyFile(src, dst string) error {
+	data, err := readLimited(src)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+		return err
+	}
+	return WriteFileAtomic(dst, data)
+}
+
+// WriteFileAtomic replaces p with data via a temp file in p's directory
+// and a rename, so an interruption never leaves half a file.
+func WriteFileAtomic(p string, data []byte) error {
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(p), ".otpgo-write-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name()) // fails harmlessly after the rename
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Chmod(0o644); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), p)
+}
