@@ -60,6 +60,9 @@ type StepState struct {
 	LastPassedAt *time.Time `json:"last_passed_at,omitempty"`
 	// HintsSeen is how many hints of the ladder were shown (0 = none).
 	HintsSeen int `json:"hints_seen,omitempty"`
+	// GivenAt is when `otpgo catchup` put the step's reference code in
+	// place for the learner (see given.go); nil if it never did.
+	GivenAt *time.Time `json:"given_at,omitempty"`
 }
 
 // Done reports whether the step has ever passed.
