@@ -233,3 +233,18 @@ func WriteFileAtomic(p string, data []byte) error {
 	}
 	return os.Rename(tmp.Name(), p)
 }
+
+// Pending returns the writes of plan whose file, in the workspace at root,
+// is missing or differs from what the plan puts there: what a command
+// lists before asking. A file that cannot be read counts as pending, so
+// Apply reports the problem.
+func Pending(root string, plan *Plan) []Write {
+	var out []Write
+	for _, w := range plan.Writes {
+		cur, err := readLimited(filepath.Join(root, filepath.FromSlash(plan.Chapter.ExercisePath(w.File))))
+		if err != nil || !bytes.Equal(cur, w.Data) {
+			out = append(out, w)
+		}
+	}
+	return out
+}

@@ -5,6 +5,7 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -26,6 +27,8 @@ func agreeFixture(t *testing.T) *harness {
 		  {"id": "aa.2", "title": "Second", "files": ["two.go"], "tests": ["TestThree"], "hints": ["a", "b"]},
 		  {"id": "aa.3", "title": "Third", "files": ["two.go"], "tests": ["TestFour"], "hints": ["c", "d"]}
 		]}`)
+	// two.go as aa.2 leaves it: aa.3 changes it again.
+	h.fsys["solutions/aa_pkg/_checkpoints/aa.2/two.go"] = &fstest.MapFile{Data: h.fsys["solutions/aa_pkg/two.go"].Data}
 	h.fsys["solutions/aa_pkg/aa_test.go"].Data = []byte("package aa\n\nimport \"testing\"\n\n" +
 		"func TestOne(t *testing.T) {}\nfunc TestTwo(t *testing.T) {}\nfunc TestThree(t *testing.T) {}\nfunc TestFour(t *testing.T) {}\n")
 	if code := h.exec("check", "aa.2"); code != ExitOK {

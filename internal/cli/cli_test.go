@@ -411,7 +411,7 @@ func TestSolutionOnlyAfterPass(t *testing.T) {
 	if code := h.exec("solution", "aa.1", "--force"); code != ExitOK {
 		t.Fatalf("solution --force: exit %d", code)
 	}
-	h.mustContain("solution --force", h.out(), "solutions/aa_pkg/one.go", "return 1")
+	h.mustContain("solution --force", h.out(), "--- exercises/aa_pkg/one.go before aa.1", "+++ exercises/aa_pkg/one.go as of aa.1", "+func One() int { return 1 }")
 
 	if err := progress.Open(filepath.Join(h.root, ".otpgo")).MarkPassed("aa.1"); err != nil {
 		t.Fatal(err)
@@ -419,7 +419,7 @@ func TestSolutionOnlyAfterPass(t *testing.T) {
 	if code := h.exec("solution", "aa.1", "--diff"); code != ExitOK {
 		t.Fatalf("solution --diff: exit %d: %s", code, h.errOut())
 	}
-	h.mustContain("--diff", h.out(), "--- exercises/aa_pkg/one.go (yours)", "+++ solutions/aa_pkg/one.go (ours)", `-func One() int { panic("TODO(aa.1)") }`, "+func One() int { return 1 }")
+	h.mustContain("--diff", h.out(), "--- exercises/aa_pkg/one.go (yours)", "+++ exercises/aa_pkg/one.go as of aa.1 (ours)", `-func One() int { panic("TODO(aa.1)") }`, "+func One() int { return 1 }")
 }
 
 func TestResetBacksUpThenRestores(t *testing.T) {
@@ -600,13 +600,18 @@ func TestCompletion(t *testing.T) {
 
 func TestVerify(t *testing.T) {
 	h := newHarness(t)
-	// Skeleton runs (exercises/) fail, solution runs pass: all good.
+	// Skeleton runs (exercises/) fail, solution runs pass, checkpoint aa.1
+	// passes aa.1 and fails aa.2: all good.
 	h.run = func(_ context.Context, req runner.Request) ([]runner.Verdict, error) {
-		st := runner.Passed
-		if strings.HasPrefix(req.Dir, "exercises/") {
-			st = runner.Failed
+		var vs []runner.Verdict
+		for _, s := range req.Steps {
+			st := runner.Passed
+			if strings.HasPrefix(req.Dir, "exercises/") || req.Dir == "_otpgo_checkpoints/aa_pkg/aa.1" && s.ID == "aa.2" {
+				st = runner.Failed
+			}
+			vs = append(vs, runner.Verdict{Step: s.ID, Status: st})
 		}
-		return []runner.Verdict{{Step: req.Steps[0].ID, Status: st}}, nil
+		return vs, nil
 	}
 	t.Setenv("XDG_CACHE_HOME", t.TempDir()) // where the mirror goes
 	if code := h.exec("verify"); code != ExitOK {

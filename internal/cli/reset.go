@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -10,7 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/otpgo/otpgo/internal/catalog"
-	"github.com/otpgo/otpgo/internal/session"
+	"github.com/otpgo/otpgo/internal/checkpoint"
 )
 
 func init() { register(newResetCommand) }
@@ -21,11 +22,18 @@ func newResetCommand(a *App) *cobra.Command {
 	var all, yes bool
 	cmd := &cobra.Command{
 		Use:   "reset ID | --all",
-		Short: "Put the original skeleton back (your files are backed up first)",
-		Long: `Restore the original skeleton of a step's files (gs.1), a chapter's files
-(gs), or every chapter's (--all). Your current files are first copied to
-.otpgo/backup/<timestamp>/, so nothing is lost. Files you added yourself are
-left alone, and so is your progress.
+		Short: "Undo a step (your files are backed up first), or put a chapter's skeleton back",
+		Long: `Undo one step (02.2): each file of the step goes back to how it stood when
+the step began: your own copy from passing the step before that changed the
+file, or that step's reference code if you never passed it (reset says
+which). The progress of the step, and of later steps that change the same
+files, is cleared.
+
+A chapter (gs), or every chapter (--all), goes back to the original
+skeleton; progress is left alone.
+
+Your current files are first copied to .otpgo/backup/<timestamp>/, so
+nothing is lost. Files you added yourself are left alone.
 
 On a terminal reset asks before it writes; elsewhere it needs --yes.`,
 		Example: `  otpgo reset gs.1
@@ -39,7 +47,7 @@ On a terminal reset asks before it writes; elsewhere it needs --yes.`,
 			case !all && len(args) != 1:
 				return usageError{cmd: cmd, err: errors.New("say what to reset: a step (gs.1), a chapter (gs), or --all")}
 			}
-			return runReset(a, args, all, yes)
+			return runReset(cmd.Context(), a, args, all, yes)
 		},
 	}
 	cmd.Flags().BoolVar(&all, "all", false, "reset every chapter")
@@ -55,7 +63,7 @@ type restore struct {
 	existed  bool
 }
 
-func runReset(a *App, args []string, all, yes bool) error {
+func runReset(ctx context.Context, a *App, args []string, all, yes bool) error {
 	c, err := a.Course()
 	if err != nil {
 		return err
@@ -83,7 +91,7 @@ func runReset(a *App, args []string, all, yes bool) error {
 		}
 		what = t.ID()
 		if t.Step != nil {
-			rels = session.StepFiles(t.Step)
+			return runResetStep(ctx, a, t.Step, yes)
 		} else if t.Chapter.Dir != "" {
 			if rels, err = skeletonFiles(a.FS, t.Chapter); err != nil {
 				return err
@@ -152,4 +160,52 @@ func skeletonFiles(fsys fs.FS, ch *catalog.Chapter) ([]string, error) {
 		return nil, fmt.Errorf("reset %s: %w", ch.ID, err)
 	}
 	return out, nil
+}
+
+// runResetStep undoes one step: see the command's help.
+func runResetStep(ctx context.Context, a *App, step *catalog.Step, yes bool) error {
+	step, ws, err := a.resolveStepFor("reset", step.ID)
+	if err != nil {
+		return err
+	}
+	store, err := a.Progress()
+	if err != nil {
+		return err
+	}
+	st, err := store.Load()
+	if err != nil {
+		return err
+	}
+	plan, err := checkpoint.Reset(a.FS, checkpoint.Store{Root: ws.Root, StateDir: ws.StateDir()}, step, st.Done)
+	if err != nil {
+		return err
+	}
+	var lines []string
+	for _, w := range checkpoint.Pending(ws.Root, plan) {
+		lines = append(lines, fmt.Sprintf("%s  <- %s", step.Chapter.ExercisePath(w.File), w.From))
+	}
+	if len(lines) == 0 {
+		fmt.Fprintf(a.Out, "Nothing to reset: the files of %s already stand as they did when it began.\n", step.ID)
+		return nil
+	}
+	ok, err := a.confirmWrite("reset "+step.ID, lines, yes)
+	if err != nil || !ok {
+		return err
+	}
+	if err := a.applyPlan(ctx, ws, plan); err != nil {
+		return err
+	}
+	var cleared []string
+	for _, id := range plan.Clear {
+		if st.Settled(id) {
+			cleared = append(cleared, id)
+		}
+	}
+	if len(cleared) > 0 {
+		if err := store.Clear(cleared...); err != nil {
+			return fmt.Errorf("your files are reset, but clearing the progress of %s failed: %w", strings.Join(cleared, ", "), err)
+		}
+		fmt.Fprintf(a.Out, "Cleared the progress of %s: their code is gone from these files.\n", strings.Join(cleared, ", "))
+	}
+	return nil
 }

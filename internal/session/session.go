@@ -17,6 +17,7 @@ import (
 
 	"github.com/otpgo/otpgo/internal/catalog"
 	"github.com/otpgo/otpgo/internal/check"
+	"github.com/otpgo/otpgo/internal/checkpoint"
 	"github.com/otpgo/otpgo/internal/progress"
 	"github.com/otpgo/otpgo/internal/runner"
 	"github.com/otpgo/otpgo/internal/workspace"
@@ -52,7 +53,7 @@ func NextStep(c *catalog.Course, st *progress.State, passed ...string) *catalog.
 				return true
 			}
 		}
-		return st != nil && st.Done(id)
+		return st != nil && st.Settled(id) // a given (caught-up) step is not pending
 	}
 	after := ""
 	if st != nil {
@@ -101,6 +102,8 @@ func (s *Session) Check(ctx context.Context, steps []*catalog.Step, opts check.O
 	if passed := check.PassedIDs(vs); len(passed) > 0 {
 		if err := s.Store.MarkPassed(passed...); err != nil {
 			r.RecordErr = &NotRecordedError{What: "your progress", Err: err}
+		} else {
+			r.RecordErr = s.keepCheckpoints(passed)
 		}
 	}
 	if s.Recorded != nil {
@@ -110,6 +113,24 @@ func (s *Session) Check(ctx context.Context, steps []*catalog.Step, opts check.O
 		r.State = st
 	}
 	return r, nil
+}
+
+// keepCheckpoints copies the files of each passed step to the learner's
+// own checkpoints (.otpgo/checkpoints/), for a later reset of the step
+// after it. A copy that cannot be saved is a warning: without it, that
+// reset uses the reference code and says so.
+func (s *Session) keepCheckpoints(passed []string) *NotRecordedError {
+	own := checkpoint.Store{Root: s.WS.Root, StateDir: s.WS.StateDir()}
+	for _, id := range passed {
+		step, ok := s.Course.Step(id)
+		if !ok || step.Chapter.Dir == "" {
+			continue
+		}
+		if _, err := own.Save(step); err != nil {
+			return &NotRecordedError{What: "a copy of your " + id + " code (a later otpgo reset will use the reference code instead)", Err: err}
+		}
+	}
+	return nil
 }
 
 // Hint records that one more hint of step was shown and returns which

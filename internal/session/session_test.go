@@ -30,12 +30,14 @@ func courseFS() fstest.MapFS {
 			  {"id": "aa.2", "title": "Second", "files": ["two.go"], "tests": ["TestFour"], "hints": ["n", "a"]},
 			  {"id": "aa.3", "title": "Third", "files": ["two.go"], "tests": ["TestFive"], "hints": ["n", "a"]}
 			]}`)},
-		"content/aa/lesson.md":        {Data: []byte("# Alpha\n\n## Step aa.1: first\n\n## Step aa.2: second\n\n## Step aa.3: third\n")},
-		"exercises/aa_pkg/one.go":     {Data: []byte("package aa\n\nfunc One() int { panic(\"TODO\") }\n")},
-		"exercises/aa_pkg/two.go":     {Data: []byte("package aa\n")},
-		"solutions/aa_pkg/one.go":     {Data: []byte("package aa\n\nfunc One() int { return 1 }\n")},
-		"solutions/aa_pkg/two.go":     {Data: []byte("package aa\n")},
-		"solutions/aa_pkg/aa_test.go": {Data: []byte("package aa\n\nimport \"testing\"\n\nfunc TestOne(t *testing.T) {}\nfunc TestTwo(t *testing.T) {}\nfunc TestThree(t *testing.T) {}\nfunc TestFour(t *testing.T) {}\nfunc TestFive(t *testing.T) {}\n")},
+		"content/aa/lesson.md":    {Data: []byte("# Alpha\n\n## Step aa.1: first\n\n## Step aa.2: second\n\n## Step aa.3: third\n")},
+		"exercises/aa_pkg/one.go": {Data: []byte("package aa\n\nfunc One() int { panic(\"TODO\") }\n")},
+		"exercises/aa_pkg/two.go": {Data: []byte("package aa\n")},
+		"solutions/aa_pkg/one.go": {Data: []byte("package aa\n\nfunc One() int { return 1 }\n")},
+		"solutions/aa_pkg/two.go": {Data: []byte("package aa\n")},
+		// two.go as aa.2 leaves it: aa.3 changes it again.
+		"solutions/aa_pkg/_checkpoints/aa.2/two.go": {Data: []byte("package aa\n")},
+		"solutions/aa_pkg/aa_test.go":               {Data: []byte("package aa\n\nimport \"testing\"\n\nfunc TestOne(t *testing.T) {}\nfunc TestTwo(t *testing.T) {}\nfunc TestThree(t *testing.T) {}\nfunc TestFour(t *testing.T) {}\nfunc TestFive(t *testing.T) {}\n")},
 	}
 }
 
