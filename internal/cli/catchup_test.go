@@ -83,6 +83,10 @@ func TestCatchupGivesTheStepsBefore(t *testing.T) {
 	if st.Status("aa.1") != progress.Given || st.Status("aa.2") != progress.Given || st.Status("aa.3") != progress.Pending {
 		t.Errorf("statuses %v %v %v; want given, given, pending", st.Status("aa.1"), st.Status("aa.2"), st.Status("aa.3"))
 	}
+	if code := h.exec("lesson", "list"); code != ExitOK {
+		t.Fatalf("lesson list: exit %d", code)
+	}
+	h.mustContain("lesson list", h.out(), "aa.1   First  given (caught up)  shares files with aa.3", "aa.3   Third  shares files with aa.1  ← next")
 	// A bare check now goes to aa.3, not back to the given steps.
 	h.run = func(_ context.Context, req runner.Request) ([]runner.Verdict, error) {
 		return []runner.Verdict{{Step: req.Steps[0].ID, Status: runner.Failed}}, nil

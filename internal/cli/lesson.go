@@ -100,8 +100,16 @@ func listLessons(a *App, asJSON bool) error {
 				mark = s.dim("○")
 			case so.Done:
 				mark = s.green("✓")
+			case so.Given:
+				mark = s.cyan("≈")
 			}
 			line := fmt.Sprintf("     %s %-6s %s", mark, so.ID, so.Title)
+			if so.Given {
+				line += "  " + s.dim("given (caught up)")
+			}
+			if len(so.SharesWith) > 0 {
+				line += "  " + s.dim("shares files with "+strings.Join(so.SharesWith, ", "))
+			}
 			if so.ID == ov.Next {
 				line += "  " + s.cyan("← next")
 			}

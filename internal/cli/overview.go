@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"slices"
 	"time"
 
 	"github.com/otpgo/otpgo/internal/catalog"
@@ -28,13 +29,18 @@ type chapterOverview struct {
 }
 
 type stepOverview struct {
-	ID        string     `json:"id"`
-	Title     string     `json:"title"`
-	Graded    bool       `json:"graded"`
-	Done      bool       `json:"done"`
-	PassedAt  *time.Time `json:"passed_at,omitempty"`
-	HintsSeen int        `json:"hints_seen"`
-	Hints     int        `json:"hints"`
+	ID     string `json:"id"`
+	Title  string `json:"title"`
+	Graded bool   `json:"graded"`
+	Done   bool   `json:"done"`
+	Given  bool   `json:"given,omitempty"` // caught up (otpgo catchup), not passed
+	Status string `json:"status"`          // passed, given or pending
+	// SharesWith lists the other steps that change one of this step's
+	// files (02.2 rewrites 02.1's cache.go).
+	SharesWith []string   `json:"shares_with,omitempty"`
+	PassedAt   *time.Time `json:"passed_at,omitempty"`
+	HintsSeen  int        `json:"hints_seen"`
+	Hints      int        `json:"hints"`
 }
 
 func buildOverview(c *catalog.Course, st *progress.State) overview {
@@ -47,6 +53,16 @@ func buildOverview(c *catalog.Course, st *progress.State) overview {
 				so.PassedAt = ss.PassedAt
 			}
 			so.Done = st.Done(s.ID)
+			so.Given = st.Status(s.ID) == progress.Given
+			so.Status = st.Status(s.ID).String()
+			for _, ids := range s.SharesFiles() {
+				for _, id := range ids {
+					if !slices.Contains(so.SharesWith, id) {
+						so.SharesWith = append(so.SharesWith, id)
+					}
+				}
+			}
+			slices.Sort(so.SharesWith)
 			if so.Graded {
 				co.Total++
 				if so.Done {
