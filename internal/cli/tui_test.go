@@ -79,3 +79,37 @@ func TestTUIResetBacksUpThenRestores(t *testing.T) {
 		t.Fatalf("a missing one.go was not restored: %q", got)
 	}
 }
+
+// The app's solution of a step is that step's checkpoint, and its reset
+// undoes the step only, keeping the learner's own code of the step before.
+func TestTUIStepwiseSolutionAndReset(t *testing.T) {
+	h := sharedHarness(t)
+	env := h.envFor(h.root).withDefaults()
+	a := &App{Env: env, Out: env.Stdout, Err: env.Stderr}
+	b, err := newTUIBackend(context.Background(), a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := a.Course()
+	if err != nil {
+		t.Fatal(err)
+	}
+	aa1, _ := c.Step("aa.1")
+	aa3, _ := c.Step("aa.3")
+	files, err := b.Solution(aa1)
+	if err != nil || len(files) != 1 || strings.Contains(files[0].Content, "return 3") || !strings.Contains(files[0].Content, "return 1") {
+		t.Fatalf("app solution of aa.1 = %+v, %v; want checkpoint aa.1's one.go", files, err)
+	}
+	mine := "package aa\n\nfunc One() int { return 1 } // mine\n\nfunc Three() int { panic(\"TODO(aa.3)\") }\n"
+	h.write("exercises/aa_pkg/one.go", mine)
+	if _, err := b.Check(context.Background(), aa1, nil); err != nil { // passAll: keeps a copy
+		t.Fatal(err)
+	}
+	h.write("exercises/aa_pkg/one.go", "package aa // aa.3 in progress\n")
+	if _, err := b.Reset(aa3); err != nil {
+		t.Fatal(err)
+	}
+	if got := h.read("exercises/aa_pkg/one.go"); got != mine {
+		t.Fatalf("after the app's reset of aa.3, one.go = %q; want your aa.1 code", got)
+	}
+}

@@ -180,15 +180,17 @@ type File struct {
 	Content string
 }
 
-// Solution returns our solution of step's files, file by file.
+// Solution returns step's files as they stand when step is done
+// (checkpoint N), file by file: not the chapter's end, so later steps'
+// code stays hidden.
 func (s *Session) Solution(step *catalog.Step) ([]File, error) {
-	var out []File
-	for _, f := range step.Files {
-		data, err := fs.ReadFile(s.FS, step.Chapter.SolutionPath(f))
-		if err != nil {
-			return nil, fmt.Errorf("solution of %s: %w", step.ID, err)
-		}
-		out = append(out, File{Name: f, Content: string(data)})
+	changes, err := checkpoint.StepChange(s.FS, step)
+	if err != nil {
+		return nil, fmt.Errorf("solution of %s: %w", step.ID, err)
+	}
+	out := make([]File, 0, len(changes))
+	for _, c := range changes {
+		out = append(out, File{Name: c.File, Content: string(c.After)})
 	}
 	return out, nil
 }
@@ -299,17 +301,46 @@ func rel(ws *workspace.Workspace, dir string, saved int) string {
 	return ws.Rel(dir) + "/"
 }
 
-// Reset is PlanReset of step's files then Apply; it fails without writing
-// when they already are the skeleton.
+// Reset undoes step, as `otpgo reset STEP --yes` does: each of its files
+// goes back to how it stood when step began (the learner's own copy from
+// passing the step before that changed it, else that step's reference; see
+// checkpoint.Reset), after a backup; then the progress of step, and of
+// later steps that change the same files, is cleared. It fails without
+// writing when the files already stand so. The backup is "" when there was
+// nothing of the learner's to save.
 func (s *Session) Reset(step *catalog.Step) (backup string, err error) {
-	p, err := s.PlanReset(StepFiles(step))
+	st, err := s.Store.Load()
 	if err != nil {
 		return "", err
 	}
-	if p.Empty() {
-		return "", fmt.Errorf("nothing to reset: %s is already the original skeleton", strings.Join(p.Files(), ", "))
+	plan, err := checkpoint.Reset(s.FS, checkpoint.Store{Root: s.WS.Root, StateDir: s.WS.StateDir()}, step, st.Done)
+	if err != nil {
+		return "", err
 	}
-	return p.Apply()
+	if len(checkpoint.Pending(s.WS.Root, plan)) == 0 {
+		return "", fmt.Errorf("nothing to reset: %s already stand as they did when %s began", strings.Join(StepFiles(step), ", "), step.ID)
+	}
+	now := time.Now
+	if s.Now != nil {
+		now = s.Now
+	}
+	res, err := checkpoint.Apply(context.Background(), s.WS.Root, plan, s.WS.BackupDir(now()))
+	if res.BackupDir != "" {
+		backup = s.WS.Rel(res.BackupDir) + "/"
+	}
+	if err != nil {
+		return backup, err
+	}
+	var cleared []string
+	for _, id := range plan.Clear {
+		if st.Settled(id) {
+			cleared = append(cleared, id)
+		}
+	}
+	if err := s.Store.Clear(cleared...); err != nil {
+		return backup, fmt.Errorf("files reset, but clearing the progress of %s failed: %w", strings.Join(cleared, ", "), err)
+	}
+	return backup, nil
 }
 
 // backupFile copies <root>/rel to <backup>/rel, keeping the layout.

@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/otpgo/otpgo/internal/catalog"
+	"github.com/otpgo/otpgo/internal/progress"
 	"github.com/otpgo/otpgo/internal/session"
 )
 
@@ -223,6 +224,8 @@ func (m homeModel) itemLine(it homeItem, selected bool, cur *catalog.Step) strin
 			mark, right = dimStyle.Render("○"), dimStyle.Render("try it")
 		case e.done(s):
 			mark = passStyle.Render("✓")
+		case e.state != nil && e.state.Status(s.ID) == progress.Given:
+			mark, right = accentStyle.Render("≈"), dimStyle.Render("given")
 		case s == cur:
 			mark, right = accentStyle.Render("●"), accentStyle.Render("next")
 		default:
