@@ -87,6 +87,8 @@ func Reset(fsys fs.FS, own Store, step *catalog.Step, passed func(stepID string)
 // the learner has it; a file that an unpassed step changes gets its
 // reference state at checkpoint STEP-1, which holds the earlier steps'
 // code too. Every unpassed step before STEP is to be recorded as given.
+// Callers pass "passed or given" as passed: a given step's code is in
+// place already, and the learner may be working on top of it.
 func Catchup(fsys fs.FS, step *catalog.Step, passed func(stepID string) bool) (*Plan, error) {
 	ch := step.Chapter
 	if ch.Dir == "" {

@@ -59,12 +59,14 @@ func runCatchup(ctx context.Context, a *App, id string, yes bool) error {
 		fmt.Fprintf(a.Out, "%s is the first step of chapter %s: there is nothing before it to catch up on. Start with otpgo lesson show %s.\n", step.ID, step.Chapter.ID, step.ID)
 		return nil
 	}
-	plan, err := checkpoint.Catchup(a.FS, step, st.Done)
+	// A given step counts as done: its code is in place already, and the
+	// learner may be working on top of it.
+	plan, err := checkpoint.Catchup(a.FS, step, st.Settled)
 	if err != nil {
 		return err
 	}
 	if len(plan.Writes) == 0 && len(plan.Given) == 0 {
-		fmt.Fprintf(a.Out, "Nothing to catch up: you passed every step before %s. Go on with otpgo check %s.\n", step.ID, step.ID)
+		fmt.Fprintf(a.Out, "Nothing to catch up: you passed or caught up every step before %s. Go on with otpgo check %s.\n", step.ID, step.ID)
 		return nil
 	}
 	what := fmt.Sprintf("catch up to %s", step.ID)
@@ -73,7 +75,7 @@ func runCatchup(ctx context.Context, a *App, id string, yes bool) error {
 		lines = append(lines, fmt.Sprintf("%s  <- %s", step.Chapter.ExercisePath(w.File), w.From))
 	}
 	if len(lines) > 0 && plan.Passed {
-		lines = append(lines, fmt.Sprintf("(you already passed %s: your own code in these files is replaced, after a backup)", step.ID))
+		lines = append(lines, fmt.Sprintf("(%s is already passed or given: your own code in these files is replaced, after a backup)", step.ID))
 	}
 	if len(lines) > 0 {
 		ok, err := a.confirmWrite(what, lines, yes)
@@ -85,7 +87,7 @@ func runCatchup(ctx context.Context, a *App, id string, yes bool) error {
 		}
 	}
 	for _, f := range plan.Keep {
-		fmt.Fprintf(a.Out, "Kept your %s: you passed every step before %s that changes it.\n", step.Chapter.ExercisePath(f), step.ID)
+		fmt.Fprintf(a.Out, "Kept your %s: every step before %s that changes it is passed or given.\n", step.Chapter.ExercisePath(f), step.ID)
 	}
 	if len(plan.Given) > 0 {
 		if err := store.MarkGiven(plan.Given...); err != nil {

@@ -97,6 +97,7 @@ func TestCatchupGivesTheStepsBefore(t *testing.T) {
 	if code := h.exec("catchup", "aa.3"); code != ExitOK {
 		t.Fatalf("second catchup: exit %d: %s", code, h.errOut())
 	}
+	h.mustContain("second catchup", h.out(), "Nothing to catch up")
 }
 
 func TestCatchupBadInput(t *testing.T) {

@@ -146,6 +146,8 @@ func (b *tuiBackend) Solution(s *catalog.Step) ([]tui.File, error) { return b.se
 
 func (b *tuiBackend) Reset(s *catalog.Step) (string, error) { return b.sess.Reset(s) }
 
+func (b *tuiBackend) Catchup(s *catalog.Step) (string, error) { return b.sess.Catchup(s) }
+
 func (b *tuiBackend) Dir(s *catalog.Step) string { return b.sess.Dir(s.Chapter) }
 
 func (b *tuiBackend) StateDir() string { return b.sess.WS.StateDir() }

@@ -113,3 +113,35 @@ func TestTUIStepwiseSolutionAndReset(t *testing.T) {
 		t.Fatalf("after the app's reset of aa.3, one.go = %q; want your aa.1 code", got)
 	}
 }
+
+// The app's catch-up writes checkpoint aa.2 where an unpassed earlier step
+// changed a file, and records those steps as given.
+func TestTUICatchup(t *testing.T) {
+	h := sharedHarness(t)
+	env := h.envFor(h.root).withDefaults()
+	a := &App{Env: env, Out: env.Stdout, Err: env.Stderr}
+	b, err := newTUIBackend(context.Background(), a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := a.Course()
+	if err != nil {
+		t.Fatal(err)
+	}
+	aa3, _ := c.Step("aa.3")
+	msg, err := b.Catchup(aa3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"caught up to aa.3", "exercises/aa_pkg/one.go", "given: aa.1, aa.2", ".otpgo/backup/"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("summary %q lacks %q", msg, want)
+		}
+	}
+	if got := h.read("exercises/aa_pkg/one.go"); got != string(h.fsys["solutions/aa_pkg/_checkpoints/aa.1/one.go"].Data) {
+		t.Errorf("one.go = %q; want checkpoint aa.1's", got)
+	}
+	if msg, err := b.Catchup(aa3); err != nil || !strings.Contains(msg, "nothing to catch up") {
+		t.Errorf("second catch-up = %q, %v; want nothing to do", msg, err)
+	}
+}

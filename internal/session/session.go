@@ -343,6 +343,52 @@ func (s *Session) Reset(step *catalog.Step) (backup string, err error) {
 	return backup, nil
 }
 
+// Catchup is `otpgo catchup STEP --yes` in one call, for the app (which
+// asked first): the reference code of the earlier steps of step's chapter
+// not passed or given goes in place (after a backup; see
+// checkpoint.Catchup) and those steps are recorded as given. It returns
+// what it did, in a line.
+func (s *Session) Catchup(step *catalog.Step) (string, error) {
+	if step.Checkpoint() == 1 {
+		return "", fmt.Errorf("%s is the first step of chapter %s: nothing before it to catch up on", step.ID, step.Chapter.ID)
+	}
+	st, err := s.Store.Load()
+	if err != nil {
+		return "", err
+	}
+	plan, err := checkpoint.Catchup(s.FS, step, st.Settled) // a given step's code is already in place
+	if err != nil {
+		return "", err
+	}
+	var res checkpoint.Result
+	if len(checkpoint.Pending(s.WS.Root, plan)) > 0 {
+		now := time.Now
+		if s.Now != nil {
+			now = s.Now
+		}
+		if res, err = checkpoint.Apply(context.Background(), s.WS.Root, plan, s.WS.BackupDir(now())); err != nil {
+			return "", err // it names the files written and the backup
+		}
+	}
+	if len(res.Written) == 0 && len(plan.Given) == 0 {
+		return fmt.Sprintf("nothing to catch up: you passed or caught up every step before %s", step.ID), nil
+	}
+	if err := s.Store.MarkGiven(plan.Given...); err != nil {
+		return "", fmt.Errorf("files caught up, but recording %s as given failed: %w", strings.Join(plan.Given, ", "), err)
+	}
+	msg := "caught up to " + step.ID
+	if len(res.Written) > 0 {
+		msg += ": wrote " + strings.Join(res.Written, ", ")
+	}
+	if len(plan.Given) > 0 {
+		msg += "; given: " + strings.Join(plan.Given, ", ")
+	}
+	if res.BackupDir != "" {
+		msg += "; your versions are in " + s.WS.Rel(res.BackupDir) + "/"
+	}
+	return msg, nil
+}
+
 // backupFile copies <root>/rel to <backup>/rel, keeping the layout.
 func backupFile(ws *workspace.Workspace, backup, rel string) error {
 	data, err := os.ReadFile(ws.Path(rel))

@@ -27,11 +27,16 @@ type Backend interface {
 	NextHint(s *catalog.Step) (int, error)
 	// Solution returns the solution of s's files, file by file.
 	Solution(s *catalog.Step) ([]File, error)
-	// Reset puts the skeleton of s's files back, after saving the
-	// learner's versions; it returns where they were saved, relative to
+	// Reset undoes s: its files go back to how they stood when s began
+	// (see internal/checkpoint), after saving the learner's versions; it returns where they were saved, relative to
 	// the workspace root ("" if there was nothing to save), also with an
 	// error that came after saving them.
 	Reset(s *catalog.Step) (backup string, err error)
+	// Catchup is `otpgo catchup s --yes`: the reference code of every
+	// earlier step of s's chapter not passed goes in place (after a
+	// backup) and those steps are recorded as given. summary says what
+	// changed and where the backup is.
+	Catchup(s *catalog.Step) (summary string, err error)
 	// Dir is the absolute directory of s's files, for watch mode.
 	Dir(s *catalog.Step) string
 	// StateDir is the workspace's .otpgo directory (watch mode's probe).

@@ -27,6 +27,7 @@ var (
 	keyHint     = key.NewBinding(key.WithKeys("h"), key.WithHelp("h", "hint"))
 	keySolution = key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "solution"))
 	keyReset    = key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "reset"))
+	keyCatchup  = key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "catch up to here"))
 	keyNext     = key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "next step"))
 	keyObserve  = key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "open the observer"))
 	keyTrace    = key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "see the messages"))

@@ -43,7 +43,7 @@ type stepModel struct {
 
 	hints     int
 	solution  []File
-	confirm   bool // reset asked, waiting for y
+	confirm   string // "reset" or "catchup": asked, waiting for y
 	status    string
 	statusBad bool
 }
@@ -68,6 +68,12 @@ type (
 		step  *catalog.Step
 		files []File
 		err   error
+	}
+	// catchupMsg is Backend.Catchup's answer.
+	catchupMsg struct {
+		step    *catalog.Step
+		summary string
+		err     error
 	}
 	resetMsg struct {
 		step   *catalog.Step
@@ -113,7 +119,7 @@ func (m stepModel) keys() keyList {
 		short: []key.Binding{keyCheck, keyWatchS, keyHint, sol, next, keyLesson, keyBack, help, keyQuit},
 		full: [][]key.Binding{
 			{keyCheck, keyWatch, keyHint, sol},
-			{keyReset, next, keyLesson, keyBack, m.traceKey(), m.handKey()},
+			{keyReset, keyCatchup, next, keyLesson, keyBack, m.traceKey(), m.handKey()},
 			{keyUp, keyDown, keyPgUp, keyPgDown},
 			{help, keyQuit},
 		},
@@ -171,7 +177,7 @@ func (m stepModel) open(s *catalog.Step) (stepModel, tea.Cmd) {
 	stop := m.watch.stopCmd()
 	m.step = s
 	m.verdict, m.checkErr, m.checks = nil, nil, 0
-	m.solution, m.confirm, m.status, m.statusBad = nil, false, "", false
+	m.solution, m.confirm, m.status, m.statusBad = nil, "", "", false
 	m.watch, m.watchMode = nil, ""
 	m.watchOn = s.Gradable() && !m.env.opts.NoWatch
 	m.hints = 0
@@ -195,7 +201,7 @@ func (m stepModel) init() tea.Cmd {
 func (m stepModel) leave() (stepModel, tea.Cmd) {
 	stop := m.watch.stopCmd()
 	m.watch = nil
-	m.confirm = false
+	m.confirm = ""
 	return m, stop
 }
 
@@ -377,9 +383,9 @@ func (m stepModel) Update(msg tea.Msg) (stepModel, tea.Cmd) {
 		case msg.err != nil:
 			m.status, m.statusBad = msg.err.Error(), true
 		case msg.backup == "":
-			m.status, m.statusBad = files+" is back to the skeleton (it was missing: nothing of yours to save)", false
+			m.status, m.statusBad = fmt.Sprintf("%s undone: its files (%s) stand as when it began (nothing of yours to save)", msg.step.ID, files), false
 		default:
-			m.status, m.statusBad = fmt.Sprintf("%s is back to the skeleton; your version is in %s", files, msg.backup), false
+			m.status, m.statusBad = fmt.Sprintf("%s undone: its files (%s) stand as when it began; your version is in %s", msg.step.ID, files, msg.backup), false
 		}
 		if msg.err == nil && msg.step == m.step {
 			m.verdict, m.solution = nil, nil
@@ -403,6 +409,14 @@ func (m stepModel) Update(msg tea.Msg) (stepModel, tea.Cmd) {
 		}
 		return m, nil
 
+	case catchupMsg:
+		if msg.err != nil {
+			m.status, m.statusBad = msg.err.Error(), true
+		} else {
+			m.status, m.statusBad = msg.summary, false
+		}
+		return m.resize(), nil
+
 	case observeDoneMsg:
 		if msg.err != nil {
 			m.status, m.statusBad = fmt.Sprintf("the observer stopped: %v", msg.err), true
@@ -424,17 +438,24 @@ func (m stepModel) key(k tea.KeyPressMsg) (stepModel, tea.Cmd) {
 		return m, nil
 	}
 	b, s := m.env.backend, m.step
-	if m.confirm {
-		m.confirm = false
-		if key.Matches(k, keyYes) {
-			m.status, m.statusBad = "resetting…", false
+	if asked := m.confirm; asked != "" {
+		m.confirm = ""
+		switch {
+		case !key.Matches(k, keyYes):
+			m.status, m.statusBad = asked+" cancelled: nothing changed", false
+			return m.resize(), nil
+		case asked == "catchup":
+			m.status, m.statusBad = "catching up…", false
 			return m.resize(), func() tea.Msg {
-				dir, err := b.Reset(s)
-				return resetMsg{step: s, backup: dir, err: err}
+				summary, err := b.Catchup(s)
+				return catchupMsg{step: s, summary: summary, err: err}
 			}
 		}
-		m.status, m.statusBad = "reset cancelled: nothing changed", false
-		return m.resize(), nil
+		m.status, m.statusBad = "resetting…", false
+		return m.resize(), func() tea.Msg {
+			dir, err := b.Reset(s)
+			return resetMsg{step: s, backup: dir, err: err}
+		}
 	}
 	switch {
 	case key.Matches(k, keyQuit):
@@ -490,8 +511,15 @@ func (m stepModel) key(k tea.KeyPressMsg) (stepModel, tea.Cmd) {
 		if !s.Gradable() {
 			return m, nil
 		}
-		m.confirm = true
-		m.status, m.statusBad = fmt.Sprintf("Reset %s to the skeleton? Your version is saved in .otpgo/backup/ first. y: reset, any other key: keep it", strings.Join(s.Files, ", ")), false
+		m.confirm = "reset"
+		m.status, m.statusBad = fmt.Sprintf("Undo %s? Its files (%s) go back to how they stood when it began. Your version is saved in .otpgo/backup/ first. y: reset, any other key: keep it", s.ID, strings.Join(s.Files, ", ")), false
+		return m.resize(), nil
+	case key.Matches(k, keyCatchup):
+		if !s.Gradable() {
+			return m, nil
+		}
+		m.confirm = "catchup"
+		m.status, m.statusBad = fmt.Sprintf("Catch up to %s? The steps before it that you have not passed get their reference code, marked given. Your versions are saved in .otpgo/backup/ first. y: catch up, any other key: keep it", s.ID), false
 		return m.resize(), nil
 	case key.Matches(k, keyNext):
 		if s.Gradable() && !m.solved() {
@@ -640,7 +668,7 @@ func (m stepModel) View() string {
 	status := m.status
 	if m.statusBad {
 		status = failStyle.Render(status)
-	} else if m.confirm {
+	} else if m.confirm != "" {
 		status = warnStyle.Render(status)
 	}
 	return spread(title, right, e.width) + "\n" +

@@ -75,6 +75,7 @@ type fakeBackend struct {
 	resets       int
 	// readOnly: progress cannot be saved (a read-only or full disk).
 	readOnly bool
+	catchups int
 }
 
 func newFake(t *testing.T) *fakeBackend {
@@ -150,6 +151,13 @@ func (f *fakeBackend) Reset(s *catalog.Step) (string, error) {
 	f.resets++
 	f.mu.Unlock()
 	return ".otpgo/backup/20260102-030405/", nil
+}
+
+func (f *fakeBackend) Catchup(s *catalog.Step) (string, error) {
+	f.mu.Lock()
+	f.catchups++
+	f.mu.Unlock()
+	return "caught up to " + s.ID + "; your versions are in .otpgo/backup/20260102-030405/", nil
 }
 
 func (f *fakeBackend) Dir(*catalog.Step) string { return f.dir }
@@ -306,12 +314,12 @@ func TestResetAsksFirst(t *testing.T) {
 	h := start(t, Options{NoWatch: true, Start: "01.2"}, 100, 30)
 	h.wait("01.2 Async")
 	h.key("x")
-	h.wait("Reset async.go to the skeleton?")
+	h.wait("Undo 01.2? Its files (async.go) go back to how they stood when it began")
 	h.key("n")
 	h.wait("reset cancelled: nothing changed")
 	h.key("x")
 	h.key("y")
-	h.wait("async.go is back to the skeleton; your version is in .otpgo/backup/20260102-030405/")
+	h.wait("01.2 undone: its files (async.go) stand as when it began")
 	h.fake.mu.Lock()
 	defer h.fake.mu.Unlock()
 	if h.fake.resets != 1 {
@@ -522,4 +530,20 @@ func TestRaiseHandFromTheApp(t *testing.T) {
 		t.Fatal("! did not raise a hand within 5s")
 	}
 	h.wait("hand raised on 01.1")
+}
+func TestCatchupAsksFirst(t *testing.T) {
+	h := start(t, Options{NoWatch: true, Start: "01.2"}, 100, 30)
+	h.wait("01.2 Async")
+	h.key("c")
+	h.wait("Catch up to 01.2?")
+	h.key("n")
+	h.wait("catchup cancelled: nothing changed")
+	h.key("c")
+	h.key("y")
+	h.wait("caught up to 01.2; your versions are in .otpgo/backup/")
+	h.fake.mu.Lock()
+	defer h.fake.mu.Unlock()
+	if h.fake.catchups != 1 {
+		t.Fatalf("%d catch-ups after one confirmed and one cancelled", h.fake.catchups)
+	}
 }
