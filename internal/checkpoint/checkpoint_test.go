@@ -295,3 +295,24 @@ func TestApplyRefusesReadOnlyAndStopsOnCancel(t *testing.T) {
 		t.Errorf("Apply with a cancelled context = %v; want context.Canceled and nothing changed", err)
 	}
 }
+
+// FuzzOwnStaysInside: whatever step ID and file name reach Own (they
+// come from the catalog, but .otpgo/ is hostile ground), it never reads
+// outside .otpgo/checkpoints/.
+func FuzzOwnStaysInside(f *testing.F) {
+	for _, seed := range [][2]string{{"02.1", "cache.go"}, {"..", "x"}, {"02.1", "../../secret"}, {"/etc", "passwd"}, {"a\\..\\..", "b"}, {"", ""}} {
+		f.Add(seed[0], seed[1])
+	}
+	root := f.TempDir()
+	st := Store{Root: root, StateDir: filepath.Join(root, "ws", ".otpgo")}
+	secret := filepath.Join(root, "secret")
+	if err := os.WriteFile(secret, []byte("secret"), 0o644); err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, stepID, file string) {
+		data, ok, err := st.Own(stepID, file)
+		if ok && bytes.Contains(data, []byte("secret")) {
+			t.Fatalf("Own(%q, %q) read outside the checkpoints: %q, %v", stepID, file, data, err)
+		}
+	})
+}
