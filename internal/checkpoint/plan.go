@@ -11,6 +11,7 @@ import (
 	"slices"
 
 	"github.com/otpgo/otpgo/internal/catalog"
+	"github.com/otpgo/otpgo/internal/progress"
 )
 
 // Write is one file a plan puts in place.
@@ -139,7 +140,7 @@ func (e *ReadOnlyError) Error() string {
 // file it will replace to backupDir (keeping the layout), whatever the
 // file holds, even code that no longer compiles; only once every copy is
 // saved does it write, each file through a temp file and a rename, so a
-// file is never half-written. It stops between files when ctx is done; the
+// file is never half-written (progress.WriteFileAtomic). It stops between files when ctx is done; the
 // error then says which files were written, and the backup holds the rest
 // of the learner's versions.
 func Apply(ctx context.Context, root string, plan *Plan, backupDir string) (Result, error) {
@@ -191,7 +192,7 @@ func Apply(ctx context.Context, root string, plan *Plan, backupDir string) (Resu
 		if err := ctx.Err(); err != nil {
 			return res, fmt.Errorf("stopped after writing %d of %d files (%v); your versions are in %s: %w", len(res.Written), len(jobs), res.Written, backupDir, err)
 		}
-		if err := WriteFileAtomic(j.abs, j.data); err != nil {
+		if err := progress.WriteFileAtomic(j.abs, j.data); err != nil {
 			return res, fmt.Errorf("write %s: %w; %d of %d files were written (%v), and your versions are in %s", j.rel, err, len(res.Written), len(jobs), res.Written, backupDir)
 		}
 		res.Written = append(res.Written, j.rel)
@@ -208,32 +209,7 @@ func copyFile(src, dst string) error {
 	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
 		return err
 	}
-	return WriteFileAtomic(dst, data)
-}
-
-// WriteFileAtomic replaces p with data via a temp file in p's directory
-// and a rename, so an interruption never leaves half a file.
-func WriteFileAtomic(p string, data []byte) error {
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(p), ".otpgo-write-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name()) // fails harmlessly after the rename
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), p)
+	return progress.WriteFileAtomic(dst, data)
 }
 
 // Pending returns the writes of plan whose file, in the workspace at root,
