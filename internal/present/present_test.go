@@ -49,12 +49,13 @@ func fixtureChapter(t testing.TB) (*catalog.Chapter, fstest.MapFS) {
 		"content/xx/chapter.json": {Data: []byte(`{"id": "xx", "title": "Terms cache", "dir": "xx_cache", "summary": "s", "steps": [
 			{"id": "xx.1", "title": "A cache server", "files": ["cache.go"], "tests": ["TestA"], "hints": ["a", "b"]},
 			{"id": "xx.2", "title": "TTL", "files": ["ttl.go", "cache.go"], "tests": ["TestB"], "hints": ["a", "b"]}]}`)},
-		"content/xx/lesson.md":             {Data: []byte(fixtureLesson)},
-		"exercises/xx_cache/cache.go":      {Data: []byte("package cache\n\n// Start starts the cache.\nfunc Start() {\n\tpanic(\"TODO(xx.1): start the server\")\n}\n")},
-		"exercises/xx_cache/ttl.go":        {Data: []byte("package cache\n\n// PutTTL stores a value that expires.\nfunc PutTTL() {}\n")},
-		"solutions/xx_cache/cache.go":      {Data: []byte("package cache\n\nfunc Start() {}\n")},
-		"solutions/xx_cache/ttl.go":        {Data: []byte("package cache\n\nfunc PutTTL() {}\n")},
-		"solutions/xx_cache/cache_test.go": {Data: []byte("package cache\n\nimport \"testing\"\n\nfunc TestA(t *testing.T) {}\nfunc TestB(t *testing.T) {}\n")},
+		"content/xx/lesson.md":                          {Data: []byte(fixtureLesson)},
+		"exercises/xx_cache/cache.go":                   {Data: []byte("package cache\n\n// Start starts the cache.\nfunc Start() {\n\tpanic(\"TODO(xx.1): start the server\")\n}\n")},
+		"exercises/xx_cache/ttl.go":                     {Data: []byte("package cache\n\n// PutTTL stores a value that expires.\nfunc PutTTL() {}\n")},
+		"solutions/xx_cache/cache.go":                   {Data: []byte("package cache\n\nfunc Start() {}\n")},
+		"solutions/xx_cache/ttl.go":                     {Data: []byte("package cache\n\nfunc PutTTL() {}\n")},
+		"solutions/xx_cache/_checkpoints/xx.1/cache.go": {Data: []byte("package cache\n\nfunc Start() {}\n")},
+		"solutions/xx_cache/cache_test.go":              {Data: []byte("package cache\n\nimport \"testing\"\n\nfunc TestA(t *testing.T) {}\nfunc TestB(t *testing.T) {}\n")},
 	}
 	c, err := catalog.Load(fsys)
 	if err != nil {
