@@ -15,15 +15,16 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/otpgo/otpgo/internal/gocmd"
-	"github.com/otpgo/otpgo/internal/procgroup"
 )
 
 // entry says how to start one chapter's tree: the exercise's directory and
@@ -179,7 +180,11 @@ func relative(s, root string, replace map[string]string) string {
 	return strings.Join(keep, "\n")
 }
 
-// StartError is a tree that did not start (or a program that failed).
+// ExitStartFailed is the generated program's exit status when the
+// learner's tree did not start; the reason is on its stderr.
+const ExitStartFailed = 3
+
+// StartError is a learner's tree that did not start.
 type StartError struct {
 	Chapter string
 	Reason  string
@@ -189,13 +194,17 @@ func (e *StartError) Error() string {
 	return fmt.Sprintf("otpgo observe --mine %s: %s\notpgo check %s says which step is not done yet.", e.Chapter, e.Reason, e.Chapter)
 }
 
-// Run runs a built program on the terminal (stdin, stdout) in its own
-// process group, ended when ctx is done. Its stderr is kept (capped) and
-// reported if it fails.
-func Run(ctx context.Context, chapter, bin string, stdin, stdout *os.File) error {
+// Run runs a built program on the terminal (stdin, stdout) until it exits,
+// and reports its stderr (capped) if it failed. The program stays in
+// otpgo's process group, unlike the builds: a full-screen program must be
+// in the terminal's foreground group, or its first read of the terminal
+// stops it (SIGTTIN). It is a single process, so there is no tree to end:
+// ctx done sends it SIGTERM, which restores the terminal and stops the
+// learner's tree, and kills it if it is still there waitDelay later.
+func Run(ctx context.Context, chapter, bin string, stdin io.Reader, stdout io.Writer) error {
 	c := exec.CommandContext(ctx, bin)
-	procgroup.Bind(c)
-	c.WaitDelay = 2 * time.Second
+	c.Cancel = func() error { return c.Process.Signal(syscall.SIGTERM) }
+	c.WaitDelay = waitDelay
 	c.Stdin, c.Stdout = stdin, stdout
 	var errOut capped
 	errOut.max = maxStderr
@@ -208,11 +217,18 @@ func Run(ctx context.Context, chapter, bin string, stdin, stdout *os.File) error
 		return nil
 	}
 	reason := strings.TrimSpace(errOut.String())
-	if reason == "" {
-		reason = err.Error()
+	var ee *exec.ExitError
+	if errors.As(err, &ee) && ee.ExitCode() == ExitStartFailed {
+		return &StartError{Chapter: chapter, Reason: reason}
 	}
-	return &StartError{Chapter: chapter, Reason: reason}
+	if reason != "" {
+		return fmt.Errorf("otpgo observe --mine %s: the observing program failed (%w):\n%s", chapter, err, reason)
+	}
+	return fmt.Errorf("otpgo observe --mine %s: the observing program failed: %w", chapter, err)
 }
+
+// waitDelay is how long a program asked to stop has before it is killed.
+const waitDelay = 5 * time.Second
 
 // capped is a buffer that keeps the first max bytes and counts the rest.
 type capped struct {

@@ -18,12 +18,9 @@ import (
 	"github.com/alicebob/miniredis/v2"
 
 	"github.com/otpgo/otpgo/internal/actor"
+	"github.com/otpgo/otpgo/internal/mine"
 	"github.com/otpgo/otpgo/internal/observer"
 )
-
-// ExitStartFailed is the generated program's exit status when the
-// learner's tree did not start; its reason is the last line on stderr.
-const ExitStartFailed = 3
 
 // stopTimeout bounds how long the learner's root may take to stop.
 const stopTimeout = 10 * time.Second
@@ -91,7 +88,7 @@ func Main(start StartFunc) {
 	}
 	fmt.Fprintln(os.Stderr, err)
 	if errors.As(err, new(startError)) {
-		os.Exit(ExitStartFailed)
+		os.Exit(mine.ExitStartFailed)
 	}
 	os.Exit(1)
 }
