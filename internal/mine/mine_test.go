@@ -1,12 +1,14 @@
 package mine
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -99,32 +101,109 @@ func TestUnknownChapterListsTheChoices(t *testing.T) {
 	}
 }
 
+// solved lays chapter's solution over its exercise, as a learner who
+// finished it has it.
+func solved(t *testing.T, root, chapter string) map[string]string {
+	t.Helper()
+	e := entries[chapter]
+	overlay := map[string]string{}
+	files, err := filepath.Glob(filepath.Join(root, "solutions", e.dir, "*.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		if !strings.HasSuffix(f, "_test.go") {
+			overlay[filepath.Join(root, "exercises", e.dir, filepath.Base(f))] = f
+		}
+	}
+	return overlay
+}
+
 // Every chapter's generated program compiles against the reference
 // solution: the entry points in the table exist with those signatures.
 func TestEveryEntryPointMatchesItsSolution(t *testing.T) {
 	root := checkout(t)
 	for _, ch := range Chapters() {
 		t.Run(ch, func(t *testing.T) {
-			e := entries[ch]
-			dir := t.TempDir()
-			overlay := map[string]string{}
-			files, err := filepath.Glob(filepath.Join(root, "solutions", e.dir, "*.go"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, f := range files {
-				if strings.HasSuffix(f, "_test.go") {
-					continue
-				}
-				overlay[filepath.Join(root, "exercises", e.dir, filepath.Base(f))] = f
-			}
 			ctx, cancel := context.WithTimeout(context.Background(), buildWait)
 			defer cancel()
-			if _, err := Build(ctx, root, dir, ch, overlay); err != nil {
+			if _, err := Build(ctx, root, t.TempDir(), ch, solved(t, root, ch)); err != nil {
 				t.Fatal(err)
 			}
 		})
 	}
+}
+
+// otpgo interrupted while the learner's tree runs: the program is asked to
+// stop (SIGTERM), and stops in order, handing the terminal back (it shows
+// the cursor again), rather than being killed with the terminal raw.
+func TestInterruptedProgramStopsInOrder(t *testing.T) {
+	root := checkout(t)
+	buildCtx, cancelBuild := context.WithTimeout(context.Background(), buildWait)
+	defer cancelBuild()
+	bin, err := Build(buildCtx, root, t.TempDir(), "04", solved(t, root, "04"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A pipe nobody writes to stands for a terminal with no key pressed.
+	keys, keysW, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer keys.Close()
+	defer keysW.Close()
+	// The program enters the alternate screen once the tree is up (with no
+	// terminal to ask the size of, it draws no tree).
+	screen := &watched{want: enterAlt, seen: make(chan struct{})}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- Run(ctx, "04", bin, keys, screen) }()
+	select {
+	case <-screen.seen:
+	case err := <-done:
+		t.Fatalf("the program ended before taking the screen: %v\n%q", err, screen.String())
+	case <-time.After(time.Minute):
+		t.Fatalf("the program never took the screen:\n%q", screen.String())
+	}
+	cancel()
+	if err := <-done; !errors.Is(err, context.Canceled) {
+		t.Errorf("Run after cancel: %v, want context.Canceled", err)
+	}
+	if out := screen.String(); !strings.Contains(out[strings.Index(out, enterAlt):], leaveAlt) {
+		t.Errorf("the program did not give the terminal back (it never left the alternate screen): %q", out)
+	}
+}
+
+// The escape sequences that enter and leave the alternate screen.
+const (
+	enterAlt = "\x1b[?1049h"
+	leaveAlt = "\x1b[?1049l"
+)
+
+// watched is a screen that signals once want has been drawn.
+type watched struct {
+	mu   sync.Mutex
+	buf  bytes.Buffer
+	want string
+	seen chan struct{}
+	once sync.Once
+}
+
+func (w *watched) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.buf.Write(p)
+	if strings.Contains(w.buf.String(), w.want) {
+		w.once.Do(func() { close(w.seen) })
+	}
+	return len(p), nil
+}
+
+func (w *watched) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.buf.String()
 }
 
 func TestCappedKeepsTheStartAndCountsTheRest(t *testing.T) {
