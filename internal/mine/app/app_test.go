@@ -1,0 +1,156 @@
+package app
+
+import (
+	"errors"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/exp/teatest/v2"
+	"go.uber.org/goleak"
+
+	supervision "github.com/otpgo/otpgo/solutions/04_supervision"
+
+	"github.com/otpgo/otpgo/internal/actor"
+	"github.com/otpgo/otpgo/internal/observer"
+	"github.com/otpgo/otpgo/internal/tui/tuitest"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m, tuitest.IgnoreTeatest()) }
+
+// The program otpgo observe --mine 04 compiles, driven in-process: chapter
+// 04's reference tree (what a learner who finished it has) is shown, and
+// killing its "cache" restarts exactly what rest_for_one says: cache and
+// api, not conn, not metrics.
+func TestMine04ShowsTheTreeAndAKillRestartsPerItsStrategy(t *testing.T) {
+	events := make(chan supervision.Event, 256)
+	feed := observer.NewFeed(actor.Subscribe)
+	defer feed.Close()
+	root, err := Start(func() (actor.PID, error) {
+		return supervision.StartApp(func(e supervision.Event) { events <- e }, supervision.Intensity{MaxRestarts: 3, Within: 5 * time.Second})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		if err := actor.Stop(root, actor.Shutdown, 5*time.Second); err != nil {
+			t.Error(err)
+		}
+	}()
+	rec := tuitest.Record(Model(feed))
+	tm := teatest.NewTestModel(t, rec, teatest.WithInitialTermSize(120, 40))
+	defer func() {
+		tm.Send(tea.KeyPressMsg{Code: 'q', Text: "q"})
+		tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
+	}()
+	rec.WaitFor(t, 5*time.Second, "the learner's tree", func(s string) bool {
+		for _, l := range []string{"pipeline", "conn", "cache", "api", "metrics"} {
+			if rowOf(s, l) == "" {
+				return false
+			}
+		}
+		return true
+	})
+	drain(events)
+
+	before := selectRow(t, rec, tm, "cache")
+	oldPID := pidRe.FindString(before)
+	tm.Send(tea.KeyPressMsg{Code: 'k', Text: "k"})
+
+	screen := rec.WaitFor(t, 5*time.Second, "cache restarted with a new pid", func(s string) bool {
+		pid := pidRe.FindString(rowOf(s, "cache"))
+		return pid != "" && pid != oldPID && strings.HasSuffix(rowOf(s, "api"), " 1")
+	})
+	for _, l := range []string{"conn", "metrics"} {
+		if row := rowOf(screen, l); !strings.HasSuffix(row, " 0") {
+			t.Errorf("rest_for_one after cache: %s must not restart, yet its row is %q", l, row)
+		}
+	}
+	var got []string
+	deadline := time.After(5 * time.Second)
+	for len(got) < 3 {
+		select {
+		case e := <-events:
+			got = append(got, e.Kind.String()+" "+e.ID)
+		case <-deadline:
+			t.Fatalf("events after the kill: %q, want api's termination and cache and api started", got)
+		}
+	}
+	want := []string{"terminated api", "started cache", "started api"}
+	if strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("events after killing cache: %q, want %q", got, want)
+	}
+}
+
+func drain(c chan supervision.Event) {
+	for {
+		select {
+		case <-c:
+		default:
+			return
+		}
+	}
+}
+
+// A skeleton's TODO panics in the caller: Start says so instead of
+// crashing the program.
+func TestStartReportsAPanickingTree(t *testing.T) {
+	_, err := Start(func() (actor.PID, error) { panic("TODO(04.5): start a OneForOne root") })
+	if err == nil || !strings.Contains(err.Error(), "TODO(04.5)") {
+		t.Fatalf("Start of a panicking tree: %v, want the panic's value", err)
+	}
+	_, err = Start(func() (actor.PID, error) { return actor.PID{}, errors.New("no children") })
+	if err == nil || !strings.Contains(err.Error(), "no children") {
+		t.Fatalf("Start of a failing tree: %v, want its error", err)
+	}
+}
+
+var pidRe = regexp.MustCompile(`<0\.\d+>`)
+
+// rowOf finds the table line of label.
+func rowOf(screen, label string) string {
+	for _, l := range strings.Split(screen, "\n") {
+		if strings.Contains(l, " "+label+" ") && pidRe.MatchString(l) {
+			return l
+		}
+	}
+	return ""
+}
+
+// selectRow moves the cursor down until the selected row is label.
+func selectRow(t *testing.T, rec tuitest.Recorder, tm *teatest.TestModel, label string) string {
+	t.Helper()
+	for range 20 {
+		line := selectedLine(rec.Screen())
+		if rowLabel(line) == label {
+			return line
+		}
+		before := rowLabel(line)
+		tm.Send(tea.KeyPressMsg{Code: tea.KeyDown})
+		rec.WaitFor(t, 5*time.Second, "the cursor to move", func(s string) bool {
+			l := rowLabel(selectedLine(s))
+			return l != "" && l != before
+		})
+	}
+	t.Fatalf("never selected %s; screen:\n%s", label, rec.Screen())
+	return ""
+}
+
+func rowLabel(line string) string {
+	f := strings.Fields(strings.TrimLeft(line, "▸ │├└─"))
+	if len(f) == 0 {
+		return ""
+	}
+	return f[0]
+}
+
+func selectedLine(screen string) string {
+	for _, l := range strings.Split(screen, "\n") {
+		if strings.HasPrefix(l, "▸") {
+			return l
+		}
+	}
+	return ""
+}
