@@ -56,8 +56,15 @@ type Model struct {
 	haveSnap bool
 	demoDown bool
 	selected string // Row.Key of the selection: survives restarts
-	cursor   int
-	offset   int
+	// sel is the selected row as last seen, and onRow whether the
+	// cursor's row is it in this snapshot. A refresh can drop the row
+	// for a moment (a supervisor restarting it): then the actions go to
+	// the process the learner chose, never to the row that took its
+	// place at the cursor.
+	sel    selection
+	onRow  bool
+	cursor int
+	offset int
 
 	events  []logEntry
 	labels  map[actor.PID]string // unnamed supervisors seen in snapshots, by pid
@@ -191,16 +198,10 @@ func (m Model) key(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		}
 		m.clamp()
 	case key.Matches(msg, m.keys.Kill):
-		if m.selectionGone() {
-			return m, nil
-		}
 		if r, ok := m.current(); ok {
 			return m, kill(r)
 		}
 	case key.Matches(msg, m.keys.Crash):
-		if m.selectionGone() {
-			return m, nil
-		}
 		if r, ok := m.current(); ok {
 			return m, crash(r, m.opts.Demo)
 		}
@@ -256,8 +257,18 @@ func (m *Model) move(d int) {
 	m.clamp()
 }
 
+// follow records whether the cursor's row is the selected process and,
+// if so, remembers it for when a later refresh lacks it.
+func (m *Model) follow() {
+	m.onRow = m.selected != "" && m.cursor < len(m.snap.Rows) && m.snap.Key(m.cursor) == m.selected
+	if m.onRow {
+		m.sel = m.rowAt(m.cursor)
+	}
+}
+
 // clamp keeps the cursor on a row and the row on screen.
 func (m *Model) clamp() {
+	defer m.follow()
 	n := len(m.snap.Rows)
 	if n == 0 {
 		m.cursor, m.offset = 0, 0
@@ -277,30 +288,26 @@ func (m *Model) clamp() {
 	m.offset = min(max(m.offset, 0), max(n-h, 0))
 }
 
-// selectionGone reports, and says in the status line, that the selected
-// process is missing from the latest snapshot (its supervisor is restarting
-// it): the cursor then sits on the row that took its place, and acting on
-// that row would hit a process the user never chose.
-func (m *Model) selectionGone() bool {
-	if m.selected == "" || m.snap.Key(m.cursor) == m.selected {
-		return false
-	}
-	name := m.selected[strings.LastIndexByte(m.selected, '/')+1:]
-	m.status = name + " is not in the tree right now (its supervisor may be restarting it): nothing done; wait for it, or move to another row"
-	return true
-}
-
 // selection is what the actions need to know about the selected row.
 type selection struct {
 	Row
 	key, pid string
 }
 
+// current is the selection: the cursor's row, or, while the selected
+// process has no row in this snapshot, that process as last seen.
 func (m Model) current() (selection, bool) {
-	if m.cursor < 0 || m.cursor >= len(m.snap.Rows) {
-		return selection{}, false
+	switch {
+	case m.onRow:
+		return m.rowAt(m.cursor), true
+	case m.sel.key != "" && m.sel.key == m.selected:
+		return m.sel, true
 	}
-	return selection{Row: m.snap.Rows[m.cursor], key: m.snap.Key(m.cursor), pid: m.snap.PIDText(m.cursor)}, true
+	return selection{}, false
+}
+
+func (m Model) rowAt(i int) selection {
+	return selection{Row: m.snap.Rows[i], key: m.snap.Key(i), pid: m.snap.PIDText(i)}
 }
 
 // notRunning says why the selection can't be killed or crashed. The row

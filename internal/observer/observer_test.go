@@ -409,38 +409,58 @@ func TestRestartTheDemoAfterItStopped(t *testing.T) {
 	}
 }
 
-// TestKillNeverHitsANeighbour: when the selected process vanishes from a
-// refresh (its supervisor is restarting it), the cursor is left on the row
-// that took its place. k must not kill that neighbour: the trainer chose
-// worker b, not whatever now sits where b was.
-func TestKillNeverHitsANeighbour(t *testing.T) {
-	tree := func(ids ...string) Snapshot {
-		root := actor.TreeNode{ProcessInfo: actor.ProcessInfo{Name: "app", Kind: "supervisor"}}
-		for _, id := range ids {
-			root.Children = append(root.Children, actor.TreeNode{ProcessInfo: actor.ProcessInfo{ChildID: id, Kind: "server"}})
-		}
-		return Build([]actor.TreeNode{root}, nil, func(actor.ProcessInfo) string { return "" })
-	}
-	var m tea.Model = New(Options{Snapshot: func() Snapshot { return tree("a", "b", "c") }})
-	m, _ = m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
-	m, _ = m.Update(snapshotMsg{snap: tree("a", "b", "c")})
-	m, _ = m.Update(tea.KeyPressMsg{Code: tea.KeyDown})
-	m, _ = m.Update(tea.KeyPressMsg{Code: tea.KeyDown})
-	if got := m.(Model).selected; got != "app/b" {
-		t.Fatalf("selected %q after two downs, want app/b", got)
-	}
-	// b is being restarted: the refresh shows a and c only.
-	m, _ = m.Update(snapshotMsg{snap: tree("a", "c")})
-	m, cmd := m.Update(tea.KeyPressMsg{Code: 'k', Text: "k"})
-	if cmd != nil {
-		t.Fatalf("k while b is away returned a command (it would kill %q, the row under the cursor)", m.(Model).snap.Key(m.(Model).cursor))
-	}
-	if st := m.(Model).status; !strings.Contains(st, "b") || !strings.Contains(st, "nothing") {
-		t.Errorf("status %q: want it to say b is not there and nothing was killed", st)
-	}
-	// b is back: the cursor follows it, and k acts on it.
-	m, _ = m.Update(snapshotMsg{snap: tree("a", "b", "c")})
-	if _, cmd = m.Update(tea.KeyPressMsg{Code: 'k', Text: "k"}); cmd == nil {
-		t.Fatal("k on b, back in the tree, did nothing")
+// TestKillFollowsTheSelectedProcess: a refresh between the cursor move and
+// k must not retarget k to whatever row now sits at the cursor's index.
+// The selection follows the process: to its new row when the tree was
+// reordered, and to the process itself when its row is gone for a refresh
+// (a supervisor between stopping a child and publishing its restart).
+func TestKillFollowsTheSelectedProcess(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		after []string // children of app in the refresh after the move
+	}{
+		{"reordered", []string{"c", "b", "a"}},
+		{"row gone", []string{"a", "c"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			pids := map[string]actor.PID{}
+			for _, id := range []string{"a", "b", "c"} {
+				pids[id] = actor.Spawn(func(p *actor.Process) error { _, err := p.Receive(actor.Infinity); return err })
+			}
+			t.Cleanup(func() {
+				for _, pid := range pids {
+					actor.Exit(pid, actor.Kill)
+				}
+			})
+			snap := func(ids ...string) Snapshot {
+				root := actor.TreeNode{ProcessInfo: actor.ProcessInfo{Name: "app", Kind: "supervisor"}}
+				for _, id := range ids {
+					root.Children = append(root.Children, actor.TreeNode{ProcessInfo: actor.ProcessInfo{PID: pids[id], ChildID: id, Kind: "server"}})
+				}
+				return Build([]actor.TreeNode{root}, nil, nil)
+			}
+			var m tea.Model = New(Options{Refresh: time.Hour})
+			m, _ = m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+			m, _ = m.Update(snapshotMsg{snap: snap("a", "b", "c")})
+			m, _ = m.Update(down())
+			m, _ = m.Update(down()) // app, a, b: b is selected
+			if line := selectedLine(tuitest.Plain(m.View().Content)); rowLabel(line) != "b" {
+				t.Fatalf("selected %q, want b", line)
+			}
+			m, _ = m.Update(snapshotMsg{snap: snap(tc.after...)})
+			if line := selectedLine(tuitest.Plain(m.View().Content)); line != "" && rowLabel(line) != "b" {
+				t.Errorf("after the refresh the marker is on %q, not b", line)
+			}
+			_, cmd := m.Update(tea.KeyPressMsg{Code: 'k', Text: "k"})
+			if cmd == nil {
+				t.Fatal("k did nothing")
+			}
+			status := cmd()
+			for id, pid := range pids {
+				if alive := actor.Alive(pid); alive == (id == "b") {
+					t.Errorf("after k (%v): %s alive=%v; only b should be killed", status, id, alive)
+				}
+			}
+		})
 	}
 }

@@ -149,12 +149,16 @@ func (m Model) render() string {
 			line("")
 			continue
 		}
-		line(m.renderRow(i, i == m.cursor, cols, wName))
+		line(m.renderRow(i, m.onRow && i == m.cursor, cols, wName))
 	}
 
 	// Detail of the selection.
 	if r, ok := m.current(); ok {
-		line(dimStyle.Render(detail(r)))
+		d := detail(r)
+		if !m.onRow {
+			d += " · not in the tree this refresh"
+		}
+		line(dimStyle.Render(d))
 	} else if m.haveSnap && m.demoDown {
 		line(badStyle.Render("the demo application stopped: press r to start it again"))
 	} else {
