@@ -189,7 +189,11 @@ func startObserved(t *testing.T, prefix string) (*Demo, tuitest.Recorder, *teate
 			t.Error(err)
 		}
 	})
-	rec.WaitFor(t, 5*time.Second, "the demo tree", tuitest.Contains(prefix+"worker-4"))
+	// The whole tree: a half-started demo shows its workers as
+	// unsupervised rows below it, and the rows move when it is done.
+	rec.WaitFor(t, 5*time.Second, "the demo tree", func(s string) bool {
+		return treeRowOf(s, prefix+"worker-4") != "" && treeRowOf(s, prefix+"load") != ""
+	})
 	return demo, rec, tm
 }
 
@@ -202,11 +206,11 @@ func selectRow(t *testing.T, rec tuitest.Recorder, tm *teatest.TestModel, label 
 			return line
 		}
 		// Compare labels, not lines: a refresh changes the numbers of
-		// the selected line without moving the cursor.
+		// the selected line without moving the cursor. A refresh never
+		// moves the marker to another process, so a new label is this
+		// key press landed, and the next one starts from there.
 		before := rowLabel(line)
 		tm.Send(down())
-		// A frame without a selected line (drawn mid-refresh) is not a move:
-		// taking it for one sends a second down and overshoots the row.
 		rec.WaitFor(t, 5*time.Second, "the cursor to move", func(s string) bool {
 			l := rowLabel(selectedLine(s))
 			return l != "" && l != before
@@ -247,6 +251,17 @@ func rowOf(screen, label string) string {
 	return ""
 }
 
+// treeRowOf finds the line of label drawn under its supervisor, not the
+// unsupervised row a restarted child has until its supervisor publishes it.
+func treeRowOf(screen, label string) string {
+	for _, l := range strings.Split(screen, "\n") {
+		if strings.Contains(l, "─ "+label+" ") && pidRe.MatchString(l) {
+			return l
+		}
+	}
+	return ""
+}
+
 func TestKillAWorkerAndItComesBack(t *testing.T) {
 	_, rec, tm := startObserved(t, "kill.")
 	before := selectRow(t, rec, tm, "kill.worker-2")
@@ -254,13 +269,14 @@ func TestKillAWorkerAndItComesBack(t *testing.T) {
 	tm.Send(tea.KeyPressMsg{Code: 'k', Text: "k"})
 
 	screen := rec.WaitFor(t, 5*time.Second, "worker-2 restarted with a new pid", func(s string) bool {
-		row := rowOf(s, "kill.worker-2")
+		row := treeRowOf(s, "kill.worker-2")
 		pid := pidRe.FindString(row)
 		return pid != "" && pid != oldPID && strings.HasSuffix(row, " 1") &&
+			treeRowOf(s, "kill.worker-4") != "" &&
 			strings.Contains(s, "restarted") && strings.Contains(s, "killed")
 	})
 	// one_for_all: its siblings were restarted with it.
-	if row := rowOf(screen, "kill.worker-1"); !strings.HasSuffix(row, " 1") {
+	if row := treeRowOf(screen, "kill.worker-1"); !strings.HasSuffix(row, " 1") {
 		t.Errorf("pool is one_for_all, yet worker-1 shows no restart: %q", row)
 	}
 	if !strings.Contains(screen, "killed kill.worker-2 "+oldPID) {
@@ -271,10 +287,10 @@ func TestKillAWorkerAndItComesBack(t *testing.T) {
 func TestCrashTheSourceRestartsTheRestForOne(t *testing.T) {
 	_, rec, tm := startObserved(t, "crash.")
 	selectRow(t, rec, tm, "crash.source")
-	aggBefore := pidRe.FindString(rowOf(rec.Screen(), "crash.aggregator"))
+	aggBefore := pidRe.FindString(treeRowOf(rec.Screen(), "crash.aggregator"))
 	tm.Send(tea.KeyPressMsg{Code: 'c', Text: "c"})
 	rec.WaitFor(t, 5*time.Second, "the panic in the log and the aggregator restarted", func(s string) bool {
-		agg := pidRe.FindString(rowOf(s, "crash.aggregator"))
+		agg := pidRe.FindString(treeRowOf(s, "crash.aggregator"))
 		return strings.Contains(s, "panic: crashed on purpose") && agg != "" && agg != aggBefore
 	})
 }
@@ -355,39 +371,47 @@ func bigTree(b *testing.B, n int) func() {
 func TestRestartIntensityMovesTheFailureUp(t *testing.T) {
 	_, rec, tm := startObserved(t, "max.")
 	selectRow(t, rec, tm, "max.worker-1")
-	poolPID := pidRe.FindString(rowOf(rec.Screen(), "pool"))
+	poolPID := pidRe.FindString(treeRowOf(rec.Screen(), "pool"))
 	// pool allows 5 restarts in 10s: the 6th failure makes it give up,
 	// and demo, one level up, restarts pool with fresh workers.
-	// Press k on each new worker-1 until pool gives up. The tree restarts
-	// under the cursor, so a press can land while worker-1 is away or
-	// already dead; such a press is answered and the next worker-1 gets
-	// its own. A pid pressed without an answer for a while is pressed
-	// again. Polling with a deadline: the run ends when pool has given up.
-	gaveUp := func(s string) bool {
+	// Each kill is counted by the status line naming the pid it killed:
+	// a status left over from the previous press can't be mistaken for it.
+	last := ""
+	for kills := 0; kills < 6; {
+		// Wait for the selection to show a worker-1 the test has not
+		// pressed k on yet: the pid is read from the marked row, the one
+		// k acts on, not from a new worker-1 not yet in the tree.
+		selected := func(s string) string {
+			if l := selectedLine(s); rowLabel(l) == "max.worker-1" {
+				return pidRe.FindString(l)
+			}
+			return ""
+		}
+		pid := selected(rec.WaitFor(t, 5*time.Second, "a new worker-1", func(s string) bool {
+			p := selected(s)
+			return p != "" && p != last
+		}))
+		last = pid
+		tm.Send(tea.KeyPressMsg{Code: 'k', Text: "k"})
+		screen := rec.WaitFor(t, 5*time.Second, fmt.Sprintf("k on %s to be answered", pid), func(s string) bool {
+			return strings.Contains(s, "killed max.worker-1 "+pid) || strings.Contains(s, "max.worker-1 "+pid+" has already exited")
+		})
+		// The row may show a worker that exited since the last refresh
+		// (the one_for_all restart still under way): then press again.
+		if strings.Contains(screen, "killed max.worker-1 "+pid) {
+			kills++
+		}
+	}
+	screen := rec.WaitFor(t, 5*time.Second, "pool to give up and demo to restart it", func(s string) bool {
+		// "pool", not "supervisor": the log names an unnamed supervisor
+		// by its child id, from the tree.
 		return strings.Contains(s, " pool: max restart intensity: child \"worker-1\" exited with killed, more than 5") &&
-			pidRe.FindString(rowOf(s, "pool")) != poolPID
-	}
-	pressed := map[string]time.Time{}
-	deadline := time.Now().Add(30 * time.Second)
-	for s := rec.Screen(); !gaveUp(s); s = rec.Screen() {
-		if time.Now().After(deadline) {
-			t.Fatalf("pool did not give up within 30s of pressing k on each new worker-1; the screen was:\n%s", s)
-		}
-		pid := pidRe.FindString(rowOf(s, "max.worker-1"))
-		if at, seen := pressed[pid]; pid != "" && strings.Contains(selectedLine(s), "max.worker-1") &&
-			(!seen || time.Since(at) > time.Second) {
-			pressed[pid] = time.Now()
-			tm.Send(tea.KeyPressMsg{Code: 'k', Text: "k"})
-		}
-		time.Sleep(10 * time.Millisecond) // polling interval, not a wait for an event
-	}
-	// "pool", not "supervisor": the log names an unnamed supervisor by its
-	// child id, from the tree.
-	screen := rec.WaitFor(t, 5*time.Second, "pool to give up and demo to restart it", gaveUp)
+			pidRe.FindString(treeRowOf(s, "pool")) != poolPID
+	})
 	if row := rowOf(screen, "max.demo"); !strings.HasSuffix(row, " 1") {
 		t.Errorf("demo restarted pool, yet its RESTARTS is not 1: %q", row)
 	}
-	if row := rowOf(screen, "pool"); !strings.HasSuffix(row, " 1") {
+	if row := treeRowOf(screen, "pool"); !strings.HasSuffix(row, " 1") {
 		t.Errorf("the new pool should show 1 restart (by demo): %q", row)
 	}
 }
@@ -402,7 +426,7 @@ func TestRestartTheDemoAfterItStopped(t *testing.T) {
 	rec.WaitFor(t, 5*time.Second, "the stopped demo", tuitest.Contains("press r to start it again"))
 	tm.Send(tea.KeyPressMsg{Code: 'r', Text: "r"})
 	rec.WaitFor(t, 5*time.Second, "the demo running again", func(s string) bool {
-		return strings.Contains(s, "the demo application is running again") && rowOf(s, "root.worker-4") != ""
+		return strings.Contains(s, "the demo application is running again") && treeRowOf(s, "root.worker-4") != ""
 	})
 	if !demo.Running() {
 		t.Fatal("r did not start the demo again")

@@ -152,16 +152,17 @@ func (m Model) render() string {
 		line(m.renderRow(i, m.onRow && i == m.cursor, cols, wName))
 	}
 
-	// Detail of the selection.
-	if r, ok := m.current(); ok {
-		d := detail(r)
-		if !m.onRow {
-			d += " · not in the tree this refresh"
-		}
-		line(dimStyle.Render(d))
-	} else if m.haveSnap && m.demoDown {
+	// Detail of the selection; a stopped demo matters more than a
+	// selection that is not in the table.
+	r, ok := m.current()
+	switch {
+	case ok && m.onRow:
+		line(dimStyle.Render(detail(r)))
+	case m.haveSnap && m.demoDown:
 		line(badStyle.Render("the demo application stopped: press r to start it again"))
-	} else {
+	case ok:
+		line(dimStyle.Render(detail(r) + " · not in the tree this refresh"))
+	default:
 		line("")
 	}
 
