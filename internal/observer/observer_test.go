@@ -488,3 +488,16 @@ func TestKillFollowsTheSelectedProcess(t *testing.T) {
 		})
 	}
 }
+
+// TestLongPIDsAreNotTruncated: after a day of restarts pids have seven
+// digits; the PID column must show them whole.
+func TestLongPIDsAreNotTruncated(t *testing.T) {
+	s := fixedSnapshot()
+	s.Rows[3].PIDText = "<0.9999999>"
+	m := New(Options{Snapshot: func() Snapshot { return s }, Refresh: time.Hour})
+	mm, _ := m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	mm, _ = mm.Update(snapshotMsg{snap: s})
+	if screen := tuitest.Plain(mm.View().Content); !strings.Contains(screen, "<0.9999999> ") {
+		t.Fatalf("a seven-digit pid was cut:\n%s", screen)
+	}
+}

@@ -34,13 +34,18 @@ type column struct {
 }
 
 var columns = []column{
-	{"PID", 9, false, func(_ *Row, pid string) string { return pad(orDash(pid), 9) }},
+	// PID fits <0.9999999>: a class's demo passes <0.99999> within the
+	// hour, and a truncated pid can't be told from its neighbour's.
+	{"PID", pidWidth, false, func(_ *Row, pid string) string { return pad(orDash(pid), pidWidth) }},
 	{"KIND", 11, false, func(r *Row, _ string) string { return pad(r.Kind, 11) }},
 	{"STATUS", 8, false, statusCell},
 	{"MBOX", 7, true, mboxCell},
 	{"MSGS", 9, true, func(r *Row, _ string) string { return lpad(strconv.FormatUint(r.MessagesIn, 10), 9) }},
 	{"RESTARTS", 9, true, restartsCell},
 }
+
+// pidWidth is the PID column's width, one space included.
+const pidWidth = 12
 
 // minName is the narrowest PROCESS column before columns are dropped.
 const minName = 24
