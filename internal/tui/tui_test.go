@@ -378,11 +378,42 @@ func TestUngradedStepAndComingChapter(t *testing.T) {
 	golden.RequireEqual(t, h.quit())
 }
 
+// sizeCounter closes sized once the program has delivered its two initial
+// WindowSizeMsgs: teatest sends one, and bubbletea's Run sends another
+// from a goroutine, which can land after a resize the test sends and
+// undo it.
+type sizeCounter struct {
+	tea.Model
+	n     *int
+	sized chan struct{}
+}
+
+func (c sizeCounter) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if _, ok := msg.(tea.WindowSizeMsg); ok {
+		if *c.n++; *c.n == 2 {
+			close(c.sized)
+		}
+	}
+	m, cmd := c.Model.Update(msg)
+	return sizeCounter{Model: m, n: c.n, sized: c.sized}, cmd
+}
+
 func TestResizeReflows(t *testing.T) {
-	h := start(t, Options{}, 100, 30)
-	h.wait("Parallel each")
-	h.tm.Send(tea.WindowSizeMsg{Width: 50, Height: 12})
-	h.rec.WaitFor(t, 5*time.Second, "a 50-column layout", func(s string) bool {
+	opts := Options{Course: testCourse(t), Backend: newFake(t), LessonStyle: "notty"}
+	rec := tuitest.Record(New(opts))
+	sized := make(chan struct{})
+	tm := teatest.NewTestModel(t, sizeCounter{Model: rec, n: new(int), sized: sized}, teatest.WithInitialTermSize(100, 30))
+	t.Cleanup(func() {
+		tm.Send(tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl})
+		tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
+	})
+	select {
+	case <-sized:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the program never delivered its initial window sizes")
+	}
+	tm.Send(tea.WindowSizeMsg{Width: 50, Height: 12})
+	rec.WaitFor(t, 5*time.Second, "a 50-column layout", func(s string) bool {
 		lines := strings.Split(s, "\n")
 		if len(lines) != 12 {
 			return false
