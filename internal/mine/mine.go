@@ -167,6 +167,11 @@ func Build(ctx context.Context, root, dir, chapter string, overlay map[string]st
 func relative(s, root string, replace map[string]string) string {
 	for at, file := range replace {
 		s = strings.ReplaceAll(s, file, at)
+		// go prints a path relative to its working directory when that is
+		// shorter (a checkout and the temp dir under the same parent).
+		if rel, err := filepath.Rel(root, file); err == nil && !filepath.IsAbs(rel) {
+			s = strings.ReplaceAll(s, rel, at)
+		}
 	}
 	s = strings.ReplaceAll(s, root+string(filepath.Separator), "")
 	var keep []string
