@@ -44,7 +44,7 @@ func fixture() fstest.MapFS {
 		"exercises/aa_pkg/two.go":         {Data: []byte("package aa\n")},
 		"solutions/aa_pkg/one.go":         {Data: []byte("package aa\n")},
 		"solutions/aa_pkg/two.go":         {Data: []byte("package aa\n")},
-		"solutions/aa_pkg/hidden_test.go": {Data: []byte("package aa\nimport \"testing\"\nfunc TestOne(t *testing.T) {}\nfunc TestTwo(t *testing.T) {}\nfunc TestTwoMore(t *testing.T) {}\nfunc helper() {}\n")},
+		"solutions/aa_pkg/hidden_test.go": {Data: []byte("package aa\nimport \"testing\"\nfunc TestOne(t *testing.T) {}\nfunc TestTwo(t *testing.T) {}\nfunc TestTwoMore(t *testing.T) {}\nfunc zzHelper() {}\n")},
 	}
 }
 
@@ -162,6 +162,12 @@ func TestValidationPointsAtTheFile(t *testing.T) {
 		{"external test package", func(m fstest.MapFS) {
 			replace(m, "solutions/aa_pkg/hidden_test.go", "package aa\n", "package aa_test\n")
 		}, "solutions/aa_pkg/hidden_test.go", "must be in the code's package"},
+		{"unprefixed hidden helper", func(m fstest.MapFS) {
+			replace(m, "solutions/aa_pkg/hidden_test.go", "func zzHelper()", "func helper()")
+		}, "solutions/aa_pkg/hidden_test.go", "helper has no hidden prefix"},
+		{"unprefixed hidden type", func(m fstest.MapFS) {
+			m["solutions/aa_pkg/more_test.go"] = &fstest.MapFile{Data: []byte("package aa\nimport \"testing\"\ntype pop struct{}\nfunc Testify(t *testing.T) {}\n")}
+		}, "solutions/aa_pkg/more_test.go", "pop has no hidden prefix"},
 		{"broken course.json", func(m fstest.MapFS) { m["content/course.json"].Data = []byte("{") }, "content/course.json", "invalid JSON"},
 		{"chapter id mismatch", func(m fstest.MapFS) { replace(m, "content/aa/chapter.json", `"id": "aa",`, `"id": "ab",`) }, "content/aa/chapter.json", `want "aa"`},
 	}

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 )
 
 //go:generate go run gen_actornames.go
@@ -251,6 +252,7 @@ func (v *validator) testFuncs(dir string, files map[string]bool, pkg string) map
 		if pkg != "" && f.Name.Name != pkg {
 			v.addf(p, "package %s; hidden tests must be in the code's package %s (not an external _test package) so they can be injected into exercises/", f.Name.Name, pkg)
 		}
+		v.checkHiddenNames(p, f)
 		for _, d := range f.Decls {
 			fd, ok := d.(*ast.FuncDecl)
 			if !ok || fd.Recv != nil || !strings.HasPrefix(fd.Name.Name, "Test") || fd.Name.Name == "TestMain" {
@@ -260,6 +262,57 @@ func (v *validator) testFuncs(dir string, files map[string]bool, pkg string) map
 		}
 	}
 	return tests
+}
+
+// HiddenNamePrefixes are the prefixes a top-level name of a hidden test
+// file must start with. The hidden tests are compiled into the learner's
+// package, so any other name could clash with one the learner chose, and
+// the learner would get a build error for a name they cannot see.
+var HiddenNamePrefixes = []string{"zz", "hidden"}
+
+// checkHiddenNames reports every top-level name of the hidden test file p
+// that lacks a hidden prefix. The test functions go test looks for are
+// exempt: the learner's own tests are never compiled beside them.
+func (v *validator) checkHiddenNames(p string, f *ast.File) {
+	check := func(id *ast.Ident) {
+		n := id.Name
+		if n == "_" || n == "TestMain" || slices.ContainsFunc(HiddenNamePrefixes, func(pre string) bool { return strings.HasPrefix(n, pre) }) {
+			return
+		}
+		v.addf(p, "top-level name %s has no hidden prefix; rename it to zz%s%s so it cannot clash with a name the learner picks", n, strings.ToUpper(n[:1]), n[1:])
+	}
+	for _, d := range f.Decls {
+		switch d := d.(type) {
+		case *ast.FuncDecl:
+			if d.Recv != nil || isTestingFunc(d.Name.Name) {
+				continue
+			}
+			check(d.Name)
+		case *ast.GenDecl:
+			for _, s := range d.Specs {
+				switch s := s.(type) {
+				case *ast.TypeSpec:
+					check(s.Name)
+				case *ast.ValueSpec:
+					for _, id := range s.Names {
+						check(id)
+					}
+				}
+			}
+		}
+	}
+}
+
+// isTestingFunc reports whether go test treats a function so named as a
+// test, benchmark, fuzz test or example (a prefix followed by nothing or a
+// non-lowercase rune, as go test requires).
+func isTestingFunc(name string) bool {
+	for _, pre := range []string{"Test", "Benchmark", "Fuzz", "Example"} {
+		if rest, ok := strings.CutPrefix(name, pre); ok && (rest == "" || !unicode.IsLower([]rune(rest)[0])) {
+			return true
+		}
+	}
+	return false
 }
 
 func (v *validator) loadStep(file string, ch *Chapter, i int, sf stepFile, pkg *packageInfo) *Step {

@@ -12,23 +12,23 @@ import (
 	"go.uber.org/goleak"
 )
 
-// errTestBoom is the reason tests crash workers with.
-var errTestBoom = errors.New("boom")
+// zzErrTestBoom is the reason tests crash workers with.
+var zzErrTestBoom = errors.New("boom")
 
-// testWait bounds every wait in these tests.
-const testWait = time.Second
+// zzTestWait bounds every wait in these tests.
+const zzTestWait = time.Second
 
-// eventLog is a Sink that keeps every event, in order.
-type eventLog struct {
+// zzEventLog is a Sink that keeps every event, in order.
+type zzEventLog struct {
 	mu      sync.Mutex
 	events  []Event
 	changed chan struct{} // closed and replaced on every event
 }
 
-func newEventLog() *eventLog { return &eventLog{changed: make(chan struct{})} }
+func zzNewEventLog() *zzEventLog { return &zzEventLog{changed: make(chan struct{})} }
 
 // sink is the Sink handed to the code under test.
-func (r *eventLog) sink(e Event) {
+func (r *zzEventLog) sink(e Event) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.events = append(r.events, e)
@@ -37,16 +37,16 @@ func (r *eventLog) sink(e Event) {
 }
 
 // mark returns how many events have been recorded so far.
-func (r *eventLog) mark() int {
+func (r *zzEventLog) mark() int {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return len(r.events)
 }
 
 // since waits until at least n events were recorded after mark, or
-// testWait passes, and returns every event recorded after mark.
-func (r *eventLog) since(mark, n int) []Event {
-	deadline := time.NewTimer(testWait)
+// zzTestWait passes, and returns every event recorded after mark.
+func (r *zzEventLog) since(mark, n int) []Event {
+	deadline := time.NewTimer(zzTestWait)
 	defer deadline.Stop()
 	for {
 		r.mu.Lock()
@@ -64,36 +64,38 @@ func (r *eventLog) since(mark, n int) []Event {
 	}
 }
 
-// wantEvent is one expected event: kind, id and, for Terminated, the reason
+// zzWantEvent is one expected event: kind, id and, for Terminated, the reason
 // (errors.Is).
-type wantEvent struct {
+type zzWantEvent struct {
 	kind   EventKind
 	id     string
 	reason error
 }
 
-func wantStarted(id string) wantEvent                  { return wantEvent{Started, id, nil} }
-func wantTerminated(id string, reason error) wantEvent { return wantEvent{Terminated, id, reason} }
+func zzWantStarted(id string) zzWantEvent { return zzWantEvent{Started, id, nil} }
+func zzWantTerminated(id string, reason error) zzWantEvent {
+	return zzWantEvent{Terminated, id, reason}
+}
 
-func (w wantEvent) String() string {
+func (w zzWantEvent) String() string {
 	if w.kind == Terminated {
 		return fmt.Sprintf("terminated %s: %v", w.id, w.reason)
 	}
 	return fmt.Sprintf("started %s", w.id)
 }
 
-func (w wantEvent) matches(e Event) bool {
+func (w zzWantEvent) matches(e Event) bool {
 	if e.Kind != w.kind || e.ID != w.id {
 		return false
 	}
 	return w.kind != Terminated || errors.Is(e.Reason, w.reason)
 }
 
-// expectEvents waits for len(ws) events after mark, lets flush wait for
+// zzExpectEvents waits for len(ws) events after mark, lets flush wait for
 // any late ones (a call to the supervisor, answered only once it has finished
 // restarting), and fails with both lists unless the events are exactly
 // ws, in order. advice is added to the failure.
-func expectEvents(t *testing.T, r *eventLog, mark int, flush func(), what, advice string, ws ...wantEvent) []Event {
+func zzExpectEvents(t *testing.T, r *zzEventLog, mark int, flush func(), what, advice string, ws ...zzWantEvent) []Event {
 	t.Helper()
 	got := r.since(mark, len(ws))
 	if flush != nil && len(got) == len(ws) {
@@ -123,9 +125,9 @@ func expectEvents(t *testing.T, r *eventLog, mark int, flush func(), what, advic
 	return got
 }
 
-// childPIDs returns sup's children's pids by id, failing if sup does not
+// zzChildPIDs returns sup's children's pids by id, failing if sup does not
 // answer like a supervisor.
-func childPIDs(t *testing.T, sup actor.PID) map[string]actor.PID {
+func zzChildPIDs(t *testing.T, sup actor.PID) map[string]actor.PID {
 	t.Helper()
 	kids, err := actor.WhichChildren(sup)
 	if err != nil {
@@ -138,8 +140,8 @@ func childPIDs(t *testing.T, sup actor.PID) map[string]actor.PID {
 	return m
 }
 
-// childIDList lists sup's children's ids in start order.
-func childIDList(t *testing.T, sup actor.PID) []string {
+// zzChildIDList lists sup's children's ids in start order.
+func zzChildIDList(t *testing.T, sup actor.PID) []string {
 	t.Helper()
 	kids, err := actor.WhichChildren(sup)
 	if err != nil {
@@ -152,9 +154,9 @@ func childIDList(t *testing.T, sup actor.PID) []string {
 	return ids
 }
 
-// syncSup returns a func that waits until sup has handled every message
+// zzSyncSup returns a func that waits until sup has handled every message
 // sent to it before the call: a restart in progress is finished then.
-func syncSup(t *testing.T, sup actor.PID) func() {
+func zzSyncSup(t *testing.T, sup actor.PID) func() {
 	return func() {
 		t.Helper()
 		if _, err := actor.WhichChildren(sup); err != nil {
@@ -163,42 +165,42 @@ func syncSup(t *testing.T, sup actor.PID) func() {
 	}
 }
 
-// leakHint says what usually leaks in this chapter.
-const leakHint = "a process the test started (or its supervisor started) is still running: a supervisor stops all its children when it stops"
+// zzLeakHint says what usually leaks in this chapter.
+const zzLeakHint = "a process the test started (or its supervisor started) is still running: a supervisor stops all its children when it stops"
 
-// verifyNoLeaks checks that no goroutine is left once the test is over.
+// zzVerifyNoLeaks checks that no goroutine is left once the test is over.
 // Call it first: cleanups run last-in first-out, so whatever the test
 // started (and registered with stopAtEnd) is stopped before the check,
 // even when the test fails halfway.
-func verifyNoLeaks(t *testing.T) {
+func zzVerifyNoLeaks(t *testing.T) {
 	t.Helper()
 	// Only this test's leaks: a goroutine leaked by an earlier failing
 	// test is that test's failure, not this one's.
 	before := goleak.IgnoreCurrent()
 	t.Cleanup(func() {
 		if err := goleak.Find(before); err != nil {
-			t.Errorf("goroutines were left running after the test (%s):\n%v", leakHint, err)
+			t.Errorf("goroutines were left running after the test (%s):\n%v", zzLeakHint, err)
 		}
 	})
 }
 
-// stopAtEnd stops pid when the test ends, unless it is already gone.
-func stopAtEnd(t *testing.T, pid actor.PID) {
+// zzStopAtEnd stops pid when the test ends, unless it is already gone.
+func zzStopAtEnd(t *testing.T, pid actor.PID) {
 	t.Helper()
-	t.Cleanup(func() { stopSup(t, pid) })
+	t.Cleanup(func() { zzStopSup(t, pid) })
 }
 
-// stopSup stops a supervisor or server and waits for it to exit.
-func stopSup(t *testing.T, pid actor.PID) {
+// zzStopSup stops a supervisor or server and waits for it to exit.
+func zzStopSup(t *testing.T, pid actor.PID) {
 	t.Helper()
 	if err := actor.Stop(pid, actor.Shutdown, 2*time.Second); err != nil && !errors.Is(err, actor.NoProc) {
 		t.Errorf("stopping %v: %v", pid, err)
 	}
 }
 
-// watchExit watches pid from a small process and delivers its exit reason
+// zzWatchExit watches pid from a small process and delivers its exit reason
 // on the returned channel. The watcher exits once it has delivered.
-func watchExit(t *testing.T, pid actor.PID) <-chan error {
+func zzWatchExit(t *testing.T, pid actor.PID) <-chan error {
 	t.Helper()
 	down := make(chan error, 1)
 	ready := make(chan struct{})

@@ -13,15 +13,15 @@ import (
 
 // 04.5: restart intensity.
 
-// startTestApp starts StartApp(in) and checks its shape: root children
+// zzStartTestApp starts StartApp(in) and checks its shape: root children
 // pipeline (a supervisor of conn, cache, api) and metrics.
-func startTestApp(t *testing.T, r *eventLog, in Intensity) (root, pipeline actor.PID) {
+func zzStartTestApp(t *testing.T, r *zzEventLog, in Intensity) (root, pipeline actor.PID) {
 	t.Helper()
 	root, err := StartApp(r.sink, in)
 	if err != nil {
 		t.Fatalf("StartApp: %v", err)
 	}
-	stopAtEnd(t, root)
+	zzStopAtEnd(t, root)
 	kids, err := actor.WhichChildren(root)
 	if err != nil {
 		t.Fatalf("StartApp must return the root supervisor: WhichChildren: %v", err)
@@ -37,59 +37,59 @@ func startTestApp(t *testing.T, r *eventLog, in Intensity) (root, pipeline actor
 		t.Fatalf("the root's \"pipeline\" child is not marked as a supervisor: set Supervisor: true in its ChildSpec (it then gets an infinite shutdown timeout, as a supervisor needs)")
 	}
 	pipeline = kids[0].PID
-	if got := childIDList(t, pipeline); !slices.Equal(got, []string{"conn", "cache", "api"}) {
+	if got := zzChildIDList(t, pipeline); !slices.Equal(got, []string{"conn", "cache", "api"}) {
 		t.Fatalf("the pipeline supervisor's children are %q, want [conn cache api]", got)
 	}
-	expectEvents(t, r, 0, syncSup(t, root), "after StartApp returned",
+	zzExpectEvents(t, r, 0, zzSyncSup(t, root), "after StartApp returned",
 		"\nThe root starts the pipeline (which starts conn, cache, api) and then metrics.",
-		wantStarted("conn"), wantStarted("cache"), wantStarted("api"), wantStarted("metrics"))
+		zzWantStarted("conn"), zzWantStarted("cache"), zzWantStarted("api"), zzWantStarted("metrics"))
 	return root, pipeline
 }
 
-// crashTestConn crashes the pipeline's conn and checks the ordinary
+// zzCrashTestConn crashes the pipeline's conn and checks the ordinary
 // rest_for_one restart that follows. n counts crashes, for messages.
-func crashTestConn(t *testing.T, r *eventLog, root, pipeline actor.PID, n int) {
+func zzCrashTestConn(t *testing.T, r *zzEventLog, root, pipeline actor.PID, n int) {
 	t.Helper()
-	_, mark := crashTestChild(t, r, pipeline, "conn")
-	expectEvents(t, r, mark, syncSup(t, root), fmt.Sprintf("after conn crashed (crash %d)", n),
+	_, mark := zzCrashTestChild(t, r, pipeline, "conn")
+	zzExpectEvents(t, r, mark, zzSyncSup(t, root), fmt.Sprintf("after conn crashed (crash %d)", n),
 		"\nThe pipeline is rest_for_one: conn's crash restarts conn, cache and api. metrics, under the root, must not move.",
-		wantTerminated("conn", errTestBoom), wantTerminated("api", actor.Shutdown), wantTerminated("cache", actor.Shutdown),
-		wantStarted("conn"), wantStarted("cache"), wantStarted("api"))
+		zzWantTerminated("conn", zzErrTestBoom), zzWantTerminated("api", actor.Shutdown), zzWantTerminated("cache", actor.Shutdown),
+		zzWantStarted("conn"), zzWantStarted("cache"), zzWantStarted("api"))
 }
 
 func TestAppStartsTree(t *testing.T) {
-	verifyNoLeaks(t)
-	r := newEventLog()
-	root, pipeline := startTestApp(t, r, Intensity{MaxRestarts: 2, Within: time.Minute})
+	zzVerifyNoLeaks(t)
+	r := zzNewEventLog()
+	root, pipeline := zzStartTestApp(t, r, Intensity{MaxRestarts: 2, Within: time.Minute})
 
 	// Crashing conn cannot tell rest_for_one from one_for_all (both
 	// restart everything); a later child can.
-	before := childPIDs(t, pipeline)
-	_, mark := crashTestChild(t, r, pipeline, "cache")
-	expectEvents(t, r, mark, syncSup(t, pipeline), "after the pipeline's cache crashed",
+	before := zzChildPIDs(t, pipeline)
+	_, mark := zzCrashTestChild(t, r, pipeline, "cache")
+	zzExpectEvents(t, r, mark, zzSyncSup(t, pipeline), "after the pipeline's cache crashed",
 		"\nThe app's pipeline must be the rest_for_one supervisor of 04.4: cache's crash restarts cache and api and leaves conn alone. "+
 			"Start it from PipelineSpec(sink, in) instead of writing a new spec.",
-		wantTerminated("cache", errTestBoom), wantTerminated("api", actor.Shutdown),
-		wantStarted("cache"), wantStarted("api"))
-	checkRestarted(t, pipeline, before, "cache", "api")
+		zzWantTerminated("cache", zzErrTestBoom), zzWantTerminated("api", actor.Shutdown),
+		zzWantStarted("cache"), zzWantStarted("api"))
+	zzCheckRestarted(t, pipeline, before, "cache", "api")
 
 	mark = r.mark()
-	stopSup(t, root)
-	expectEvents(t, r, mark, nil, "after the root supervisor stopped",
+	zzStopSup(t, root)
+	zzExpectEvents(t, r, mark, nil, "after the root supervisor stopped",
 		"\nThe root stops metrics first, then the pipeline, which stops api, cache, conn.",
-		wantTerminated("metrics", actor.Shutdown),
-		wantTerminated("api", actor.Shutdown), wantTerminated("cache", actor.Shutdown), wantTerminated("conn", actor.Shutdown))
+		zzWantTerminated("metrics", actor.Shutdown),
+		zzWantTerminated("api", actor.Shutdown), zzWantTerminated("cache", actor.Shutdown), zzWantTerminated("conn", actor.Shutdown))
 }
 
 func TestTooManyRestartsTakePipelineDown(t *testing.T) {
-	verifyNoLeaks(t)
-	r := newEventLog()
-	root, pipeline := startTestApp(t, r, Intensity{MaxRestarts: 2, Within: time.Minute})
-	metrics := childPIDs(t, root)["metrics"]
-	down := watchExit(t, pipeline)
+	zzVerifyNoLeaks(t)
+	r := zzNewEventLog()
+	root, pipeline := zzStartTestApp(t, r, Intensity{MaxRestarts: 2, Within: time.Minute})
+	metrics := zzChildPIDs(t, root)["metrics"]
+	down := zzWatchExit(t, pipeline)
 
 	for n := 1; n <= 2; n++ {
-		crashTestConn(t, r, root, pipeline, n)
+		zzCrashTestConn(t, r, root, pipeline, n)
 		select {
 		case reason := <-down:
 			t.Fatalf("the pipeline supervisor exited (%v) after %d crash(es) within a minute, but Intensity{MaxRestarts: 2, Within: time.Minute} allows 2 restarts: pass MaxRestarts and Within to its SupervisorSpec", reason, n)
@@ -98,20 +98,20 @@ func TestTooManyRestartsTakePipelineDown(t *testing.T) {
 	}
 
 	mark := r.mark()
-	Crash(childPIDs(t, pipeline)["conn"], errTestBoom)
+	Crash(zzChildPIDs(t, pipeline)["conn"], zzErrTestBoom)
 	select {
 	case reason := <-down:
 		if !errors.Is(reason, actor.Shutdown) || !errors.Is(reason, actor.ErrMaxRestarts) {
 			t.Fatalf("the pipeline supervisor exited with %v, want actor.Shutdown (matching actor.ErrMaxRestarts), the reason a supervisor that reached its restart intensity exits with, as in Erlang and Elixir", reason)
 		}
-	case <-time.After(testWait):
+	case <-time.After(zzTestWait):
 		t.Fatalf("after 3 crashes within a minute, the pipeline supervisor is still running: with Intensity{MaxRestarts: 2, Within: time.Minute} the third restart is one too many. Set MaxRestarts and Within in the pipeline's SupervisorSpec")
 	}
-	expectEvents(t, r, mark, syncSup(t, root), "after conn's third crash",
+	zzExpectEvents(t, r, mark, zzSyncSup(t, root), "after conn's third crash",
 		"\nThe pipeline supervisor gives up: it stops api and cache and exits. Its parent, the one_for_one root, then starts a fresh pipeline (conn, cache, api) and leaves metrics alone.",
-		wantTerminated("conn", errTestBoom), wantTerminated("api", actor.Shutdown), wantTerminated("cache", actor.Shutdown),
-		wantStarted("conn"), wantStarted("cache"), wantStarted("api"))
-	after := childPIDs(t, root)
+		zzWantTerminated("conn", zzErrTestBoom), zzWantTerminated("api", actor.Shutdown), zzWantTerminated("cache", actor.Shutdown),
+		zzWantStarted("conn"), zzWantStarted("cache"), zzWantStarted("api"))
+	after := zzChildPIDs(t, root)
 	if after["pipeline"] == pipeline || after["pipeline"].IsZero() {
 		t.Fatalf("the root lists pipeline %v (was %v): the root should have restarted the pipeline supervisor", after["pipeline"], pipeline)
 	}
@@ -121,19 +121,19 @@ func TestTooManyRestartsTakePipelineDown(t *testing.T) {
 }
 
 func TestRestartsOutsideWithinAreForgiven(t *testing.T) {
-	verifyNoLeaks(t)
+	zzVerifyNoLeaks(t)
 	// The window is time itself. In a synctest bubble the clock is fake:
 	// time.Sleep moves it on as soon as every process is idle, so the
 	// test waits for no real time at all.
 	synctest.Test(t, func(t *testing.T) {
 		const within = 100 * time.Millisecond
-		r := newEventLog()
-		root, pipeline := startTestApp(t, r, Intensity{MaxRestarts: 1, Within: within})
+		r := zzNewEventLog()
+		root, pipeline := zzStartTestApp(t, r, Intensity{MaxRestarts: 1, Within: within})
 
-		crashTestConn(t, r, root, pipeline, 1)
+		zzCrashTestConn(t, r, root, pipeline, 1)
 		time.Sleep(2 * within)
-		crashTestConn(t, r, root, pipeline, 2)
-		if now := childPIDs(t, root)["pipeline"]; now != pipeline {
+		zzCrashTestConn(t, r, root, pipeline, 2)
+		if now := zzChildPIDs(t, root)["pipeline"]; now != pipeline {
 			t.Fatalf("the pipeline supervisor was replaced (%v -> %v) after two crashes %v apart, but Intensity{MaxRestarts: 1, Within: %v} only counts restarts within %v of each other: pass Within to its SupervisorSpec", pipeline, now, 2*within, within, within)
 		}
 	})

@@ -11,87 +11,87 @@ import (
 // 04.1: a worker that reports start and terminate.
 
 func TestWorkerReportsStart(t *testing.T) {
-	verifyNoLeaks(t)
-	r := newEventLog()
+	zzVerifyNoLeaks(t)
+	r := zzNewEventLog()
 	pid, err := StartWorker("w", r.sink)
 	if err != nil {
 		t.Fatalf("StartWorker: %v", err)
 	}
-	stopAtEnd(t, pid)
-	got := expectEvents(t, r, 0, nil, "after StartWorker(\"w\", sink) returned",
+	zzStopAtEnd(t, pid)
+	got := zzExpectEvents(t, r, 0, nil, "after StartWorker(\"w\", sink) returned",
 		"\nReport Started from Init: StartServer returns only once Init has run.",
-		wantStarted("w"))
+		zzWantStarted("w"))
 	if got[0].PID != pid {
 		t.Fatalf("the Started event carries PID %v, but StartWorker returned %v: report p.Self() from Init", got[0].PID, pid)
 	}
 }
 
 func TestWorkerReportsCrash(t *testing.T) {
-	verifyNoLeaks(t)
-	r := newEventLog()
+	zzVerifyNoLeaks(t)
+	r := zzNewEventLog()
 	pid, err := StartWorker("w", r.sink)
 	if err != nil {
 		t.Fatalf("StartWorker: %v", err)
 	}
-	stopAtEnd(t, pid)
-	down := watchExit(t, pid)
+	zzStopAtEnd(t, pid)
+	down := zzWatchExit(t, pid)
 	mark := r.mark()
-	Crash(pid, errTestBoom)
-	got := expectEvents(t, r, mark, nil, "after Crash(w, boom)",
+	Crash(pid, zzErrTestBoom)
+	got := zzExpectEvents(t, r, mark, nil, "after Crash(w, boom)",
 		"\nCrash must make one of the worker's handlers return the reason; the server then calls Terminate with it and exits. Either cast a message whose HandleCast returns it, "+
 			"or send an exit signal (actor.Exit(pid, reason)): the worker traps exits, so the signal arrives in HandleInfo as an actor.ExitMsg, and HandleInfo must return its Reason.",
-		wantTerminated("w", errTestBoom))
+		zzWantTerminated("w", zzErrTestBoom))
 	if got[0].PID != pid {
 		t.Fatalf("the Terminated event carries PID %v, want the worker's %v", got[0].PID, pid)
 	}
 	select {
 	case reason := <-down:
-		if !errors.Is(reason, errTestBoom) {
+		if !errors.Is(reason, zzErrTestBoom) {
 			t.Fatalf("the worker exited with reason %v, want boom: a supervisor restarts a child based on this reason", reason)
 		}
-	case <-time.After(testWait):
-		t.Fatalf("the worker reported Terminated but is still alive %v later", testWait)
+	case <-time.After(zzTestWait):
+		t.Fatalf("the worker reported Terminated but is still alive %v later", zzTestWait)
 	}
 }
 
 func TestWorkerTerminatesWhenSupervisorStops(t *testing.T) {
-	verifyNoLeaks(t)
-	r := newEventLog()
+	zzVerifyNoLeaks(t)
+	r := zzNewEventLog()
 	sup, err := actor.StartSupervisor(actor.SupervisorSpec{
 		Children: []actor.ChildSpec{Spec("a", r.sink), Spec("b", r.sink)},
 	})
 	if err != nil {
 		t.Fatalf("a supervisor with Spec(\"a\", sink) and Spec(\"b\", sink) failed to start: %v", err)
 	}
-	stopAtEnd(t, sup)
-	expectEvents(t, r, 0, nil, "after a supervisor with Spec(\"a\") and Spec(\"b\") started", "", wantStarted("a"), wantStarted("b"))
-	if ids := childIDList(t, sup); len(ids) != 2 || ids[0] != "a" || ids[1] != "b" {
+	zzStopAtEnd(t, sup)
+	zzExpectEvents(t, r, 0, nil, "after a supervisor with Spec(\"a\") and Spec(\"b\") started", "", zzWantStarted("a"), zzWantStarted("b"))
+	if ids := zzChildIDList(t, sup); len(ids) != 2 || ids[0] != "a" || ids[1] != "b" {
 		t.Fatalf("the supervisor's children are %q, want [a b]: Spec(id, sink) must use id as the ChildSpec's ID", ids)
 	}
 	mark := r.mark()
-	stopSup(t, sup)
-	expectEvents(t, r, mark, nil, "after their supervisor stopped",
+	zzStopSup(t, sup)
+	zzExpectEvents(t, r, mark, nil, "after their supervisor stopped",
 		"\nA supervisor stops a child with an exit signal (reason Shutdown). A process that does not trap exits dies at once and its Terminate never runs: call p.TrapExit(true) in Init. Children stop in reverse start order.",
-		wantTerminated("b", actor.Shutdown), wantTerminated("a", actor.Shutdown))
+		zzWantTerminated("b", actor.Shutdown), zzWantTerminated("a", actor.Shutdown))
 }
 
 func TestSpecRestartsWorker(t *testing.T) {
-	verifyNoLeaks(t)
-	r := newEventLog()
+	zzVerifyNoLeaks(t)
+	r := zzNewEventLog()
 	sup, err := actor.StartSupervisor(actor.SupervisorSpec{
 		Children: []actor.ChildSpec{Spec("a", r.sink)},
 	})
 	if err != nil {
 		t.Fatalf("a supervisor with Spec(\"a\", sink) failed to start: %v", err)
 	}
-	stopAtEnd(t, sup)
-	expectEvents(t, r, 0, nil, "after a supervisor with Spec(\"a\") started", "", wantStarted("a"))
-	old := childPIDs(t, sup)["a"]
+	zzStopAtEnd(t, sup)
+	zzExpectEvents(t, r, 0, nil, "after a supervisor with Spec(\"a\") started", "", zzWantStarted("a"))
+	old := zzChildPIDs(t, sup)["a"]
 	mark := r.mark()
-	Crash(old, errTestBoom)
-	got := expectEvents(t, r, mark, syncSup(t, sup), "after a crashed",
+	Crash(old, zzErrTestBoom)
+	got := zzExpectEvents(t, r, mark, zzSyncSup(t, sup), "after a crashed",
 		"\nSpec's child must be Permanent (the zero Restart) and its Start must start a fresh worker each time.",
-		wantTerminated("a", errTestBoom), wantStarted("a"))
+		zzWantTerminated("a", zzErrTestBoom), zzWantStarted("a"))
 	if got[1].PID == old {
 		t.Fatalf("the restarted worker reported the old pid %v", old)
 	}

@@ -32,7 +32,7 @@ func BenchmarkSize(b *testing.B) {
 		})
 	})
 	b.Run("baseline", func(b *testing.B) {
-		pid, err := actor.StartServer(&benchSizeServer{n: 4})
+		pid, err := actor.StartServer(&zzBenchSizeServer{n: 4})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -47,13 +47,13 @@ func BenchmarkSize(b *testing.B) {
 	})
 }
 
-// benchSizeServer is the baseline: a GenServer that owns the size, so
+// zzBenchSizeServer is the baseline: a GenServer that owns the size, so
 // every read is a Call queued in its one mailbox.
-type benchSizeServer struct {
+type zzBenchSizeServer struct {
 	actor.BaseServer
 	n int
 }
 
-func (s *benchSizeServer) HandleCall(p *actor.Process, req any, from actor.From) (any, error) {
+func (s *zzBenchSizeServer) HandleCall(p *actor.Process, req any, from actor.From) (any, error) {
 	return s.n, nil
 }

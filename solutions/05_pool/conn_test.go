@@ -14,23 +14,23 @@ import (
 // 05.1: a connection process around one go-redis client.
 
 func TestConnPing(t *testing.T) {
-	verifyNoLeaks(t)
-	srv := startTestRedis(t)
-	c := startTestConn(t, srv.Addr())
-	if v := mustDo(t, c, "PING"); v != "PONG" {
+	zzVerifyNoLeaks(t)
+	srv := zzStartTestRedis(t)
+	c := zzStartTestConn(t, srv.Addr())
+	if v := zzMustDo(t, c, "PING"); v != "PONG" {
 		t.Fatalf("Do(PING) = %#v, want \"PONG\"", v)
 	}
-	waitServerConns(t, srv, 1, "for one connection process")
+	zzWaitServerConns(t, srv, 1, "for one connection process")
 }
 
 func TestConnCommands(t *testing.T) {
-	verifyNoLeaks(t)
-	srv := startTestRedis(t)
-	c := startTestConn(t, srv.Addr())
-	if v := mustDo(t, c, "SET", "greeting", "hello"); v != "OK" {
+	zzVerifyNoLeaks(t)
+	srv := zzStartTestRedis(t)
+	c := zzStartTestConn(t, srv.Addr())
+	if v := zzMustDo(t, c, "SET", "greeting", "hello"); v != "OK" {
 		t.Fatalf("Do(SET greeting hello) = %#v, want \"OK\"", v)
 	}
-	if v := mustDo(t, c, "GET", "greeting"); v != "hello" {
+	if v := zzMustDo(t, c, "GET", "greeting"); v != "hello" {
 		t.Fatalf("Do(GET greeting) = %#v, want \"hello\"", v)
 	}
 	v, err := Do(c, "GET", "missing")
@@ -44,16 +44,16 @@ func TestConnCommands(t *testing.T) {
 	if !actor.Alive(c) {
 		t.Fatalf("the connection process died after Redis answered with an error: an error reply belongs to the caller; return it, do not stop the server")
 	}
-	if v := mustDo(t, c, "GET", "greeting"); v != "hello" {
+	if v := zzMustDo(t, c, "GET", "greeting"); v != "hello" {
 		t.Fatalf("after an error reply, Do(GET greeting) = %#v, want \"hello\"", v)
 	}
 }
 
 func TestConnUsesOneConnection(t *testing.T) {
-	verifyNoLeaks(t)
-	srv := startTestRedis(t)
-	seen := watchPeers(srv, "INCR")
-	c := startTestConn(t, srv.Addr())
+	zzVerifyNoLeaks(t)
+	srv := zzStartTestRedis(t)
+	seen := zzWatchPeers(srv, "INCR")
+	c := zzStartTestConn(t, srv.Addr())
 	var wg sync.WaitGroup
 	errs := make(chan error, 50)
 	for range 50 {
@@ -68,39 +68,39 @@ func TestConnUsesOneConnection(t *testing.T) {
 	for err := range errs {
 		t.Fatalf("Do(INCR hits) from 50 goroutines: %v", err)
 	}
-	if v := mustDo(t, c, "GET", "hits"); v != "50" {
+	if v := zzMustDo(t, c, "GET", "hits"); v != "50" {
 		t.Fatalf("after 50 INCRs, GET hits = %#v, want \"50\"", v)
 	}
 	if n := seen.counts(); len(n) != 1 {
-		t.Fatalf("50 concurrent commands reached the server over %s: one connection process must hold exactly one connection (redis.Options{PoolSize: 1})", describeCounts(n))
+		t.Fatalf("50 concurrent commands reached the server over %s: one connection process must hold exactly one connection (redis.Options{PoolSize: 1})", zzDescribeCounts(n))
 	}
 }
 
 func TestConnClosesOnStop(t *testing.T) {
-	verifyNoLeaks(t)
-	srv := startTestRedis(t)
-	c := startTestConn(t, srv.Addr())
-	mustDo(t, c, "PING")
-	stopTestProc(t, c)
-	waitServerConns(t, srv, 0, "after the connection process stopped: close the client when the process exits")
+	zzVerifyNoLeaks(t)
+	srv := zzStartTestRedis(t)
+	c := zzStartTestConn(t, srv.Addr())
+	zzMustDo(t, c, "PING")
+	zzStopTestProc(t, c)
+	zzWaitServerConns(t, srv, 0, "after the connection process stopped: close the client when the process exits")
 }
 
 func TestConnClosesWhenKilled(t *testing.T) {
-	verifyNoLeaks(t)
-	srv := startTestRedis(t)
-	c := startTestConn(t, srv.Addr())
-	mustDo(t, c, "PING")
+	zzVerifyNoLeaks(t)
+	srv := zzStartTestRedis(t)
+	c := zzStartTestConn(t, srv.Addr())
+	zzMustDo(t, c, "PING")
 	actor.Exit(c, actor.Kill)
-	waitServerConns(t, srv, 0, "after the connection process was killed. Kill skips Terminate, so closing the client there is not enough; tie the client to the process's life: context.AfterFunc(p.Context(), ...) runs however the process exits")
+	zzWaitServerConns(t, srv, 0, "after the connection process was killed. Kill skips Terminate, so closing the client there is not enough; tie the client to the process's life: context.AfterFunc(p.Context(), ...) runs however the process exits")
 }
 
 func TestConnFailsWithoutServer(t *testing.T) {
-	verifyNoLeaks(t)
-	addr := notRedisServer(t)
+	zzVerifyNoLeaks(t)
+	addr := zzNotRedisServer(t)
 	start := time.Now()
 	c, err := StartConn(addr)
 	if err == nil {
-		stopTestProc(t, c)
+		zzStopTestProc(t, c)
 		t.Fatalf("StartConn(%s) succeeded though nothing there speaks Redis: connect (PING) in Init, so a connection that cannot reach Redis fails to start and its supervisor knows at once", addr)
 	}
 	if !c.IsZero() && actor.Alive(c) {
@@ -111,11 +111,11 @@ func TestConnFailsWithoutServer(t *testing.T) {
 	}
 }
 
-// notRedisServer listens on 127.0.0.1 and hangs up on every connection, like a
+// zzNotRedisServer listens on 127.0.0.1 and hangs up on every connection, like a
 // Redis that is going down. (A port where nothing listens would do too,
 // but go-redis then starts a redial probe that outlives Close by a second,
 // which goleak would blame on the test.)
-func notRedisServer(t *testing.T) string {
+func zzNotRedisServer(t *testing.T) string {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

@@ -13,16 +13,16 @@ import (
 // 05.2: a supervised pool, found by name, sized by a read-mostly global.
 
 func TestPoolPing(t *testing.T) {
-	verifyNoLeaks(t)
-	srv := startTestRedis(t)
-	pool, sup := startTestPool(t, srv.Addr(), 3)
-	if v := mustCommand(t, pool, "PING"); v != "PONG" {
+	zzVerifyNoLeaks(t)
+	srv := zzStartTestRedis(t)
+	pool, sup := zzStartTestPool(t, srv.Addr(), 3)
+	if v := zzMustCommand(t, pool, "PING"); v != "PONG" {
 		t.Fatalf("Command(PING) = %#v, want \"PONG\"", v)
 	}
 	if n := Size(pool); n != 3 {
 		t.Fatalf("Size(%q) = %d after starting 3 connections: record the size in the global when the pool starts", pool, n)
 	}
-	pids := connPIDs(t, pool, 3)
+	pids := zzConnPIDs(t, pool, 3)
 	kids, err := actor.WhichChildren(sup)
 	if err != nil {
 		t.Fatalf("Start must return the pool's supervisor: WhichChildren: %v", err)
@@ -35,18 +35,18 @@ func TestPoolPing(t *testing.T) {
 			t.Fatalf("the supervisor's child %d is %v, but %q is %v: the supervisor's children must be the registered connections, in order", i, k.PID, ConnName(pool, i), pids[i])
 		}
 	}
-	waitServerConns(t, srv, 3, "for a pool of 3 (one client connection per connection process)")
+	zzWaitServerConns(t, srv, 3, "for a pool of 3 (one client connection per connection process)")
 }
 
 func TestPoolSpreadsOverConnections(t *testing.T) {
-	verifyNoLeaks(t)
-	srv := startTestRedis(t)
-	seen := watchPeers(srv, "INCR")
-	pool, _ := startTestPool(t, srv.Addr(), 2)
+	zzVerifyNoLeaks(t)
+	srv := zzStartTestRedis(t)
+	seen := zzWatchPeers(srv, "INCR")
+	pool, _ := zzStartTestPool(t, srv.Addr(), 2)
 	for range 200 {
-		mustCommand(t, pool, "INCR", "hits")
+		zzMustCommand(t, pool, "INCR", "hits")
 	}
-	if v := mustCommand(t, pool, "GET", "hits"); v != "200" {
+	if v := zzMustCommand(t, pool, "GET", "hits"); v != "200" {
 		t.Fatalf("after 200 INCRs through the pool, GET hits = %#v, want \"200\"", v)
 	}
 	counts := seen.counts()
@@ -54,7 +54,7 @@ func TestPoolSpreadsOverConnections(t *testing.T) {
 	case len(counts) == 1:
 		t.Fatalf("all 200 commands reached the server over one connection, but the pool has 2: Command must pick a connection at random on every call (rand.IntN(Size(pool))), not always the first")
 	case len(counts) != 2:
-		t.Fatalf("200 commands reached the server over %s, but the pool has 2 connections: each connection process holds one client (PoolSize: 1), and Command uses only the pool's connections", describeCounts(counts))
+		t.Fatalf("200 commands reached the server over %s, but the pool has 2 connections: each connection process holds one client (PoolSize: 1), and Command uses only the pool's connections", zzDescribeCounts(counts))
 	}
 	for _, n := range counts {
 		// Uniform choice: fewer than 40 of 200 on one side happens with
@@ -66,8 +66,8 @@ func TestPoolSpreadsOverConnections(t *testing.T) {
 }
 
 func TestCommandOnUnknownPool(t *testing.T) {
-	verifyNoLeaks(t)
-	_, err := commandNoPanic(t, "no-such-pool", "PING")
+	zzVerifyNoLeaks(t)
+	_, err := zzCommandNoPanic(t, "no-such-pool", "PING")
 	if !errors.Is(err, ErrNoPool) {
 		t.Fatalf("Command on a pool that was never started returned %v, want an error wrapping ErrNoPool", err)
 	}
@@ -77,9 +77,9 @@ func TestCommandOnUnknownPool(t *testing.T) {
 }
 
 func TestPoolsAreIndependent(t *testing.T) {
-	verifyNoLeaks(t)
-	srv := startTestRedis(t)
-	a, _ := startTestPool(t, srv.Addr(), 2)
+	zzVerifyNoLeaks(t)
+	srv := zzStartTestRedis(t)
+	a, _ := zzStartTestPool(t, srv.Addr(), 2)
 
 	// Commands on pool a read the size while other pools start: with
 	// -race, a plain map written by Start and read by Command is a data
@@ -110,7 +110,7 @@ func TestPoolsAreIndependent(t *testing.T) {
 			wg.Wait()
 			t.Fatalf("starting a second pool while the first serves: %v", err)
 		}
-		t.Cleanup(func() { stopTestProc(t, sup) })
+		t.Cleanup(func() { zzStopTestProc(t, sup) })
 		if n := Size(name); n != i+1 {
 			t.Errorf("Size(%q) = %d, want %d", name, n, i+1)
 		}
@@ -127,21 +127,21 @@ func TestPoolsAreIndependent(t *testing.T) {
 }
 
 func TestKilledConnectionIsReplaced(t *testing.T) {
-	verifyNoLeaks(t)
-	srv := startTestRedis(t)
-	pool, _ := startTestPool(t, srv.Addr(), 2)
-	old := connPIDs(t, pool, 2)
-	waitServerConns(t, srv, 2, "for a pool of 2")
+	zzVerifyNoLeaks(t)
+	srv := zzStartTestRedis(t)
+	pool, _ := zzStartTestPool(t, srv.Addr(), 2)
+	old := zzConnPIDs(t, pool, 2)
+	zzWaitServerConns(t, srv, 2, "for a pool of 2")
 
 	actor.Exit(old[0], actor.Kill)
-	deadline := time.Now().Add(testWait)
+	deadline := time.Now().Add(zzTestWait)
 	for {
 		pid, ok := actor.WhereIs(ConnName(pool, 0))
 		if ok && pid != old[0] && actor.Alive(pid) {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("%v after connection 0 was killed, no new process is registered as %q: the pool's supervisor should restart it (Permanent) under the same name", testWait, ConnName(pool, 0))
+			t.Fatalf("%v after connection 0 was killed, no new process is registered as %q: the pool's supervisor should restart it (Permanent) under the same name", zzTestWait, ConnName(pool, 0))
 		}
 		time.Sleep(time.Millisecond)
 	}
@@ -153,5 +153,5 @@ func TestKilledConnectionIsReplaced(t *testing.T) {
 			t.Fatalf("command %d after connection 0 was restarted failed: %v. A restarted process has a new pid: look connections up by name (actor.WhereIs) on every call, never keep their pids", i, err)
 		}
 	}
-	waitServerConns(t, srv, 2, "after connection 0 was killed and restarted: the killed process's client must be closed too (05.1)")
+	zzWaitServerConns(t, srv, 2, "after connection 0 was killed and restarted: the killed process's client must be closed too (05.1)")
 }

@@ -10,14 +10,14 @@ import (
 // 05.3: a clean stop.
 
 func TestStopClosesEveryConnection(t *testing.T) {
-	verifyNoLeaks(t)
-	srv := startTestRedis(t)
-	pool, sup := startTestPool(t, srv.Addr(), 3)
+	zzVerifyNoLeaks(t)
+	srv := zzStartTestRedis(t)
+	pool, sup := zzStartTestPool(t, srv.Addr(), 3)
 	for range 10 {
-		mustCommand(t, pool, "PING")
+		zzMustCommand(t, pool, "PING")
 	}
-	waitServerConns(t, srv, 3, "for a pool of 3")
-	pids := connPIDs(t, pool, 3)
+	zzWaitServerConns(t, srv, 3, "for a pool of 3")
+	pids := zzConnPIDs(t, pool, 3)
 
 	if err := Stop(pool); err != nil {
 		t.Fatalf("Stop(%q): %v", pool, err)
@@ -30,11 +30,11 @@ func TestStopClosesEveryConnection(t *testing.T) {
 			t.Fatalf("connection %d (%v) is still alive after Stop returned", i, pid)
 		}
 	}
-	waitServerConns(t, srv, 0, "after Stop: every connection process must close its client when it exits. The supervisor stops its children with an exit signal, and a process that does not trap exits dies without running Terminate; the process's context is cancelled either way")
+	zzWaitServerConns(t, srv, 0, "after Stop: every connection process must close its client when it exits. The supervisor stops its children with an exit signal, and a process that does not trap exits dies without running Terminate; the process's context is cancelled either way")
 	if n := Size(pool); n != 0 {
 		t.Fatalf("Size(%q) = %d after Stop: remove the pool from the global", pool, n)
 	}
-	if _, err := commandNoPanic(t, pool, "PING"); !errors.Is(err, ErrNoPool) {
+	if _, err := zzCommandNoPanic(t, pool, "PING"); !errors.Is(err, ErrNoPool) {
 		t.Fatalf("Command on a stopped pool returned %v, want an error wrapping ErrNoPool", err)
 	}
 	if err := Stop(pool); !errors.Is(err, ErrNoPool) {

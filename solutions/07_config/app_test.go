@@ -11,7 +11,7 @@ import (
 // 07.3: a restart reads the configuration again; the child spec's
 // arguments do not change.
 
-func startTestApp(t *testing.T, opts Options) (actor.PID, actor.PID) {
+func zzStartTestApp(t *testing.T, opts Options) (actor.PID, actor.PID) {
 	t.Helper()
 	sup, err := StartApp(opts)
 	if err != nil {
@@ -19,7 +19,7 @@ func startTestApp(t *testing.T, opts Options) (actor.PID, actor.PID) {
 	}
 	t.Cleanup(func() {
 		if actor.Alive(sup) {
-			stopTestProc(t, sup)
+			zzStopTestProc(t, sup)
 		}
 	})
 	pid, ok := actor.WhereIs(GreeterName)
@@ -30,10 +30,10 @@ func startTestApp(t *testing.T, opts Options) (actor.PID, actor.PID) {
 }
 
 func TestAppSupervisesGreeter(t *testing.T) {
-	verifyNoLeaks(t)
-	keepDefaultGreeting(t)
+	zzVerifyNoLeaks(t)
+	zzKeepDefaultGreeting(t)
 	t.Setenv(EnvGreeting, "Bonjour")
-	sup, pid := startTestApp(t, Options{})
+	sup, pid := zzStartTestApp(t, Options{})
 	kids, err := actor.WhichChildren(sup)
 	if err != nil {
 		t.Fatalf("StartApp must return a supervisor: WhichChildren: %v", err)
@@ -42,9 +42,9 @@ func TestAppSupervisesGreeter(t *testing.T) {
 		t.Fatalf("the process registered as %q is the app supervisor %v itself: register the greeter, its child (actor.Name in the child spec's Start), not the supervisor", GreeterName, sup)
 	}
 	if len(kids) != 1 || kids[0].PID != pid {
-		t.Fatalf("the app supervisor %v has children %s, want one child: the greeter, %v, the process registered as %q", sup, describeKids(kids), pid, GreeterName)
+		t.Fatalf("the app supervisor %v has children %s, want one child: the greeter, %v, the process registered as %q", sup, zzDescribeKids(kids), pid, GreeterName)
 	}
-	stopTestProc(t, sup)
+	zzStopTestProc(t, sup)
 	if actor.Alive(pid) {
 		t.Fatalf("the greeter %v is still alive after its supervisor stopped", pid)
 	}
@@ -54,21 +54,21 @@ func TestAppSupervisesGreeter(t *testing.T) {
 }
 
 func TestRestartReadsConfigAgain(t *testing.T) {
-	verifyNoLeaks(t)
-	keepDefaultGreeting(t)
+	zzVerifyNoLeaks(t)
+	zzKeepDefaultGreeting(t)
 	t.Setenv(EnvGreeting, "Bonjour")
-	_, pid := startTestApp(t, Options{})
-	if msg := mustGreet(t, pid, "Ann"); msg != "Bonjour, Ann!" {
+	_, pid := zzStartTestApp(t, Options{})
+	if msg := zzMustGreet(t, pid, "Ann"); msg != "Bonjour, Ann!" {
 		t.Fatalf("with %s=Bonjour, the app's greeter said %q, want \"Bonjour, Ann!\"", EnvGreeting, msg)
 	}
 	t.Setenv(EnvGreeting, "Hola")
-	if msg := mustGreet(t, pid, "Ann"); msg != "Bonjour, Ann!" {
+	if msg := zzMustGreet(t, pid, "Ann"); msg != "Bonjour, Ann!" {
 		t.Fatalf("the running greeter said %q after %s changed to Hola: it must keep what it read at start", msg, EnvGreeting)
 	}
 
 	actor.Exit(pid, actor.Kill)
-	restarted := waitRegistered(t, pid, "after the greeter was killed: is it supervised (Restart: Permanent)?")
-	if msg := mustGreet(t, restarted, "Ann"); msg != "Hola, Ann!" {
+	restarted := zzWaitRegistered(t, pid, "after the greeter was killed: is it supervised (Restart: Permanent)?")
+	if msg := zzMustGreet(t, restarted, "Ann"); msg != "Hola, Ann!" {
 		if msg == "Bonjour, Ann!" {
 			t.Fatalf("after %s changed to Hola and the greeter was restarted, it still says %q: the environment was read once, when the child spec was built, and the supervisor reuses those arguments on every restart. Put only Options in the child spec and let the greeter read the environment when it starts", EnvGreeting, msg)
 		}
@@ -77,23 +77,23 @@ func TestRestartReadsConfigAgain(t *testing.T) {
 }
 
 func TestRestartKeepsOptions(t *testing.T) {
-	verifyNoLeaks(t)
-	keepDefaultGreeting(t)
+	zzVerifyNoLeaks(t)
+	zzKeepDefaultGreeting(t)
 	t.Setenv(EnvGreeting, "Bonjour")
-	_, pid := startTestApp(t, Options{Greeting: "Salut"})
-	if msg := mustGreet(t, pid, "Ann"); msg != "Salut, Ann!" {
+	_, pid := zzStartTestApp(t, Options{Greeting: "Salut"})
+	if msg := zzMustGreet(t, pid, "Ann"); msg != "Salut, Ann!" {
 		t.Fatalf("StartApp(Options{Greeting: \"Salut\"}): the greeter said %q, want \"Salut, Ann!\"", msg)
 	}
 	t.Setenv(EnvGreeting, "Hola")
 	actor.Exit(pid, actor.Kill)
-	restarted := waitRegistered(t, pid, "after the greeter was killed: is it supervised (Restart: Permanent)?")
-	if msg := mustGreet(t, restarted, "Ann"); msg != "Salut, Ann!" {
+	restarted := zzWaitRegistered(t, pid, "after the greeter was killed: is it supervised (Restart: Permanent)?")
+	if msg := zzMustGreet(t, restarted, "Ann"); msg != "Salut, Ann!" {
 		t.Fatalf("the restarted greeter said %q, want \"Salut, Ann!\": the supervisor restarts a child with the same Options it was given", msg)
 	}
 }
 
-// describeKids lists a supervisor's children for a failure message.
-func describeKids(kids []actor.ChildInfo) string {
+// zzDescribeKids lists a supervisor's children for a failure message.
+func zzDescribeKids(kids []actor.ChildInfo) string {
 	if len(kids) == 0 {
 		return "none"
 	}

@@ -8,18 +8,18 @@ import (
 // 07.2: read at Start, kept for the process's life.
 
 func TestStartReadsEnvironment(t *testing.T) {
-	verifyNoLeaks(t)
-	keepDefaultGreeting(t)
+	zzVerifyNoLeaks(t)
+	zzKeepDefaultGreeting(t)
 	t.Setenv(EnvGreeting, "Bonjour")
-	setTestVersion(t, "1.2.3-test")
-	pid := startTestGreeter(t, Options{})
-	if msg := mustGreet(t, pid, "Ann"); msg != "Bonjour, Ann!" {
+	zzSetTestVersion(t, "1.2.3-test")
+	pid := zzStartTestGreeter(t, Options{})
+	if msg := zzMustGreet(t, pid, "Ann"); msg != "Bonjour, Ann!" {
 		if msg == DefaultGreeting+", Ann!" {
 			t.Fatalf("Greet said %q: that is DefaultGreeting, fixed when the program was loaded. %s was \"Bonjour\" when the greeter started: read the environment when the greeter starts (in Init)", msg, EnvGreeting)
 		}
 		t.Fatalf("with %s=Bonjour, Greet(\"Ann\") = %q, want \"Bonjour, Ann!\"", EnvGreeting, msg)
 	}
-	cfg := mustConfig(t, pid)
+	cfg := zzMustConfig(t, pid)
 	if cfg.Greeting != "Bonjour" {
 		t.Errorf("CurrentConfig().Greeting = %q, want \"Bonjour\" (what the greeter read at start)", cfg.Greeting)
 	}
@@ -29,49 +29,49 @@ func TestStartReadsEnvironment(t *testing.T) {
 }
 
 func TestOptionsWinOverEnvironment(t *testing.T) {
-	verifyNoLeaks(t)
-	keepDefaultGreeting(t)
+	zzVerifyNoLeaks(t)
+	zzKeepDefaultGreeting(t)
 	t.Setenv(EnvGreeting, "Bonjour")
-	pid := startTestGreeter(t, Options{Greeting: "Salut"})
-	if msg := mustGreet(t, pid, "Ann"); msg != "Salut, Ann!" {
+	pid := zzStartTestGreeter(t, Options{Greeting: "Salut"})
+	if msg := zzMustGreet(t, pid, "Ann"); msg != "Salut, Ann!" {
 		t.Fatalf("started with Options{Greeting: \"Salut\"} and %s=Bonjour, Greet(\"Ann\") = %q, want \"Salut, Ann!\": an explicit option wins over the environment", EnvGreeting, msg)
 	}
 }
 
 func TestNoEnvironmentFallsBackToDefault(t *testing.T) {
-	verifyNoLeaks(t)
-	keepDefaultGreeting(t)
-	unsetGreeting(t)
-	pid := startTestGreeter(t, Options{})
-	if msg, want := mustGreet(t, pid, "Ann"), DefaultGreeting+", Ann!"; msg != want {
+	zzVerifyNoLeaks(t)
+	zzKeepDefaultGreeting(t)
+	zzUnsetGreeting(t)
+	pid := zzStartTestGreeter(t, Options{})
+	if msg, want := zzMustGreet(t, pid, "Ann"), DefaultGreeting+", Ann!"; msg != want {
 		t.Fatalf("with %s unset, Greet(\"Ann\") = %q, want %q (DefaultGreeting)", EnvGreeting, msg, want)
 	}
 	t.Setenv(EnvGreeting, "")
-	pid2 := startTestGreeter(t, Options{})
-	if msg, want := mustGreet(t, pid2, "Ann"), DefaultGreeting+", Ann!"; msg != want {
+	pid2 := zzStartTestGreeter(t, Options{})
+	if msg, want := zzMustGreet(t, pid2, "Ann"), DefaultGreeting+", Ann!"; msg != want {
 		t.Fatalf("with %s set to \"\", Greet(\"Ann\") = %q, want %q: treat an empty value like an unset one", EnvGreeting, msg, want)
 	}
 }
 
 func TestRunningGreeterKeepsItsConfig(t *testing.T) {
-	verifyNoLeaks(t)
-	keepDefaultGreeting(t)
+	zzVerifyNoLeaks(t)
+	zzKeepDefaultGreeting(t)
 	t.Setenv(EnvGreeting, "Bonjour")
-	first := startTestGreeter(t, Options{})
-	if msg := mustGreet(t, first, "Ann"); msg != "Bonjour, Ann!" {
+	first := zzStartTestGreeter(t, Options{})
+	if msg := zzMustGreet(t, first, "Ann"); msg != "Bonjour, Ann!" {
 		t.Fatalf("with %s=Bonjour, Greet(\"Ann\") = %q, want \"Bonjour, Ann!\"", EnvGreeting, msg)
 	}
 
 	os.Setenv(EnvGreeting, "Hola") // the configuration changes at runtime
-	if msg := mustGreet(t, first, "Ann"); msg != "Bonjour, Ann!" {
+	if msg := zzMustGreet(t, first, "Ann"); msg != "Bonjour, Ann!" {
 		t.Fatalf("a greeter started with %s=Bonjour said %q after the variable changed to Hola: it reads the environment on every call. Read the configuration once when the process starts and keep it in its state (a restart picks up changes: 07.3)", EnvGreeting, msg)
 	}
-	if g := mustConfig(t, first).Greeting; g != "Bonjour" {
+	if g := zzMustConfig(t, first).Greeting; g != "Bonjour" {
 		t.Fatalf("after %s changed to Hola, CurrentConfig().Greeting of the running greeter = %q, want \"Bonjour\"", EnvGreeting, g)
 	}
 
-	second := startTestGreeter(t, Options{})
-	if msg := mustGreet(t, second, "Ann"); msg != "Hola, Ann!" {
+	second := zzStartTestGreeter(t, Options{})
+	if msg := zzMustGreet(t, second, "Ann"); msg != "Hola, Ann!" {
 		t.Fatalf("a greeter started after %s changed to Hola said %q, want \"Hola, Ann!\"", EnvGreeting, msg)
 	}
 }

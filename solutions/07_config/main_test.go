@@ -15,26 +15,26 @@ import (
 	"go.uber.org/goleak"
 )
 
-// initChildEnv marks a copy of this test binary started by loadedWith: it
+// zzInitChildEnv marks a copy of this test binary started by loadedWith: it
 // prints DefaultGreeting and exits. Package init runs once per program, so
 // the only way to see what init read under another environment is to start
 // the program again.
-const initChildEnv = "OTPGO_07_INIT_CHILD"
+const zzInitChildEnv = "OTPGO_07_INIT_CHILD"
 
-var initChildOut = regexp.MustCompile(`(?m)^DefaultGreeting=(".*")$`)
+var zzInitChildOut = regexp.MustCompile(`(?m)^DefaultGreeting=(".*")$`)
 
 func TestMain(m *testing.M) {
-	if os.Getenv(initChildEnv) == "1" {
+	if os.Getenv(zzInitChildEnv) == "1" {
 		fmt.Printf("DefaultGreeting=%q\n", DefaultGreeting)
 		os.Exit(0)
 	}
 	os.Exit(m.Run())
 }
 
-// loadedWith starts this test binary again with GREETER_GREETING set to
+// zzLoadedWith starts this test binary again with GREETER_GREETING set to
 // value (or unset if !set) and returns the DefaultGreeting it was loaded
 // with.
-func loadedWith(t *testing.T, value string, set bool) string {
+func zzLoadedWith(t *testing.T, value string, set bool) string {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
@@ -44,7 +44,7 @@ func loadedWith(t *testing.T, value string, set bool) string {
 			cmd.Env = append(cmd.Env, kv)
 		}
 	}
-	cmd.Env = append(cmd.Env, initChildEnv+"=1", "GORACE=atexit_sleep_ms=0")
+	cmd.Env = append(cmd.Env, zzInitChildEnv+"=1", "GORACE=atexit_sleep_ms=0")
 	if set {
 		cmd.Env = append(cmd.Env, EnvGreeting+"="+value)
 	}
@@ -54,7 +54,7 @@ func loadedWith(t *testing.T, value string, set bool) string {
 	if err != nil {
 		t.Fatalf("starting a fresh copy of the program failed (%v): did package init panic?\n%s", err, stderr.String())
 	}
-	m := initChildOut.FindSubmatch(out)
+	m := zzInitChildOut.FindSubmatch(out)
 	if m == nil {
 		t.Fatalf("a fresh copy of the program printed no DefaultGreeting:\n%s%s", out, stderr.String())
 	}
@@ -65,46 +65,46 @@ func loadedWith(t *testing.T, value string, set bool) string {
 	return s
 }
 
-// unsetGreeting removes GREETER_GREETING for the rest of the test (and
+// zzUnsetGreeting removes GREETER_GREETING for the rest of the test (and
 // restores it afterwards).
-func unsetGreeting(t *testing.T) {
+func zzUnsetGreeting(t *testing.T) {
 	t.Helper()
 	t.Setenv(EnvGreeting, "") // registers the restore
 	os.Unsetenv(EnvGreeting)
 }
 
-// setTestVersion sets Version as -ldflags -X would, until the test ends.
-func setTestVersion(t *testing.T, v string) {
+// zzSetTestVersion sets Version as -ldflags -X would, until the test ends.
+func zzSetTestVersion(t *testing.T, v string) {
 	t.Helper()
 	old := Version
 	Version = v
 	t.Cleanup(func() { Version = old })
 }
 
-// leakHint says what usually leaks in this chapter.
-const leakHint = "a process the test started is still running: a supervisor stops all its children when it stops"
+// zzLeakHint says what usually leaks in this chapter.
+const zzLeakHint = "a process the test started is still running: a supervisor stops all its children when it stops"
 
-// verifyNoLeaks checks that no goroutine is left once the test is over.
+// zzVerifyNoLeaks checks that no goroutine is left once the test is over.
 // Call it first: cleanups run last-in first-out, so every process the
 // helpers started is stopped before the check, even when the test fails
 // halfway.
-func verifyNoLeaks(t *testing.T) {
+func zzVerifyNoLeaks(t *testing.T) {
 	t.Helper()
 	// Only this test's leaks: a goroutine leaked by an earlier failing
 	// test is that test's failure, not this one's.
 	before := goleak.IgnoreCurrent()
 	t.Cleanup(func() {
 		if err := goleak.Find(before); err != nil {
-			t.Errorf("goroutines were left running after the test (%s):\n%v", leakHint, err)
+			t.Errorf("goroutines were left running after the test (%s):\n%v", zzLeakHint, err)
 		}
 	})
 }
 
-// keepDefaultGreeting fails the test if DefaultGreeting changes while it
+// zzKeepDefaultGreeting fails the test if DefaultGreeting changes while it
 // runs, saying what this test saw, and puts the value back so that a later
 // test reports only its own doing. Call it before starting a greeter: its
 // check then runs after the greeters are stopped.
-func keepDefaultGreeting(t *testing.T) {
+func zzKeepDefaultGreeting(t *testing.T) {
 	t.Helper()
 	before := DefaultGreeting
 	t.Cleanup(func() {
@@ -116,8 +116,8 @@ func keepDefaultGreeting(t *testing.T) {
 	})
 }
 
-// startTestGreeter starts a greeter, stopped when the test ends.
-func startTestGreeter(t *testing.T, opts Options) actor.PID {
+// zzStartTestGreeter starts a greeter, stopped when the test ends.
+func zzStartTestGreeter(t *testing.T, opts Options) actor.PID {
 	t.Helper()
 	pid, err := Start(opts)
 	if err != nil {
@@ -128,21 +128,21 @@ func startTestGreeter(t *testing.T, opts Options) actor.PID {
 	}
 	t.Cleanup(func() {
 		if actor.Alive(pid) {
-			stopTestProc(t, pid)
+			zzStopTestProc(t, pid)
 		}
 	})
 	return pid
 }
 
-// stopTestProc stops a server or supervisor and checks it exited.
-func stopTestProc(t *testing.T, pid actor.PID) {
+// zzStopTestProc stops a server or supervisor and checks it exited.
+func zzStopTestProc(t *testing.T, pid actor.PID) {
 	t.Helper()
 	if err := actor.Stop(pid, actor.Shutdown, 2*time.Second); err != nil {
 		t.Errorf("stopping %v: %v", pid, err)
 	}
 }
 
-func mustGreet(t *testing.T, pid actor.PID, name string) string {
+func zzMustGreet(t *testing.T, pid actor.PID, name string) string {
 	t.Helper()
 	msg, err := Greet(pid, name)
 	if err != nil {
@@ -151,7 +151,7 @@ func mustGreet(t *testing.T, pid actor.PID, name string) string {
 	return msg
 }
 
-func mustConfig(t *testing.T, pid actor.PID) Config {
+func zzMustConfig(t *testing.T, pid actor.PID) Config {
 	t.Helper()
 	cfg, err := CurrentConfig(pid)
 	if err != nil {
@@ -160,9 +160,9 @@ func mustConfig(t *testing.T, pid actor.PID) Config {
 	return cfg
 }
 
-// waitRegistered polls until a live process other than old is registered as
+// zzWaitRegistered polls until a live process other than old is registered as
 // GreeterName, or fails after a deadline.
-func waitRegistered(t *testing.T, old actor.PID, why string) actor.PID {
+func zzWaitRegistered(t *testing.T, old actor.PID, why string) actor.PID {
 	t.Helper()
 	deadline := time.Now().Add(2 * time.Second)
 	for {

@@ -8,8 +8,8 @@ import (
 // 07.1: link time and init time.
 
 func TestDescribeReportsVersion(t *testing.T) {
-	verifyNoLeaks(t)
-	setTestVersion(t, "1.2.3-test")
+	zzVerifyNoLeaks(t)
+	zzSetTestVersion(t, "1.2.3-test")
 	d := Describe()
 	if !strings.Contains(d, "1.2.3-test") {
 		t.Fatalf("Version was set to %q (as -ldflags -X would set it) but Describe() = %q: read Version when Describe runs, not into a copy made earlier", "1.2.3-test", d)
@@ -20,14 +20,14 @@ func TestDescribeReportsVersion(t *testing.T) {
 }
 
 func TestDefaultGreetingReadAtInit(t *testing.T) {
-	verifyNoLeaks(t)
-	if got := loadedWith(t, "Bonjour", true); got != "Bonjour" {
+	zzVerifyNoLeaks(t)
+	if got := zzLoadedWith(t, "Bonjour", true); got != "Bonjour" {
 		t.Fatalf("a program started with %s=Bonjour has DefaultGreeting %q: read the environment when the package is initialised (in the var's initializer or in func init)", EnvGreeting, got)
 	}
-	if got := loadedWith(t, "", false); got != FallbackGreeting {
+	if got := zzLoadedWith(t, "", false); got != FallbackGreeting {
 		t.Fatalf("a program started without %s has DefaultGreeting %q, want FallbackGreeting %q", EnvGreeting, got, FallbackGreeting)
 	}
-	if got := loadedWith(t, "", true); got != FallbackGreeting {
+	if got := zzLoadedWith(t, "", true); got != FallbackGreeting {
 		t.Fatalf("a program started with %s set to \"\" has DefaultGreeting %q, want FallbackGreeting %q: treat an empty value like an unset one", EnvGreeting, got, FallbackGreeting)
 	}
 }

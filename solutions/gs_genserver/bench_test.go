@@ -9,7 +9,7 @@ import (
 // server. Compare it with BenchmarkRawCall: the ratio is the price of the
 // behaviour (envelopes, interface dispatch, a reply channel per call).
 func BenchmarkCall(b *testing.B) {
-	s, err := Start(&counter{}, 0)
+	s, err := Start(&zzCounter{}, 0)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -9,15 +9,15 @@ import (
 	"time"
 )
 
-// counter is a test server: its state is an int.
-type counter struct {
+// zzCounter is a test server: its state is an int.
+type zzCounter struct {
 	initStarted chan struct{} // if set, Init signals here ...
 	gate        chan struct{} // ... then waits for this to close
 	castGate    chan struct{} // if set, HandleCast("block") waits for this
 	callGate    chan struct{} // if set, HandleCall("slow") waits for this
 }
 
-func (c *counter) Init(arg any) (any, error) {
+func (c *zzCounter) Init(arg any) (any, error) {
 	if c.initStarted != nil {
 		close(c.initStarted)
 		<-c.gate
@@ -28,7 +28,7 @@ func (c *counter) Init(arg any) (any, error) {
 	return arg, nil
 }
 
-func (c *counter) HandleCall(req any, state any) (any, any) {
+func (c *zzCounter) HandleCall(req any, state any) (any, any) {
 	n := state.(int)
 	switch req {
 	case "get":
@@ -50,7 +50,7 @@ func (c *counter) HandleCall(req any, state any) (any, any) {
 	return fmt.Sprintf("unexpected request %v", req), n
 }
 
-func (c *counter) HandleCast(msg any, state any) any {
+func (c *zzCounter) HandleCast(msg any, state any) any {
 	n := state.(int)
 	switch m := msg.(type) {
 	case int:
@@ -63,34 +63,34 @@ func (c *counter) HandleCast(msg any, state any) any {
 	return n
 }
 
-// infoCounter also implements HandleInfo: it keeps every plain message.
-type infoCounter struct{ counter }
+// zzInfoCounter also implements HandleInfo: it keeps every plain message.
+type zzInfoCounter struct{ zzCounter }
 
-type infoState struct {
+type zzInfoState struct {
 	n     int
 	infos []any
 }
 
-func (c *infoCounter) Init(arg any) (any, error) { return infoState{}, nil }
+func (c *zzInfoCounter) Init(arg any) (any, error) { return zzInfoState{}, nil }
 
-func (c *infoCounter) HandleCall(req any, state any) (any, any) {
-	st := state.(infoState)
+func (c *zzInfoCounter) HandleCall(req any, state any) (any, any) {
+	st := state.(zzInfoState)
 	return append([]any(nil), st.infos...), st
 }
 
-func (c *infoCounter) HandleCast(msg any, state any) any { return state }
+func (c *zzInfoCounter) HandleCast(msg any, state any) any { return state }
 
-func (c *infoCounter) HandleInfo(msg any, state any) any {
-	st := state.(infoState)
+func (c *zzInfoCounter) HandleInfo(msg any, state any) any {
+	st := state.(zzInfoState)
 	st.infos = append(st.infos, msg)
 	return st
 }
 
-func mustStart(t *testing.T, cb Callbacks, arg any, opts ...Option) *Server {
+func zzMustStart(t *testing.T, cb Callbacks, arg any, opts ...Option) *Server {
 	t.Helper()
 	var s *Server
 	var err error
-	if !within(t, time.Second, "Start did not return; does it wait for a signal that Init never sends?", func() {
+	if !zzWithin(t, time.Second, "Start did not return; does it wait for a signal that Init never sends?", func() {
 		s, err = Start(cb, arg, opts...)
 	}) {
 		t.FailNow()
@@ -105,8 +105,8 @@ func mustStart(t *testing.T, cb Callbacks, arg any, opts ...Option) *Server {
 }
 
 func TestStartWaitsForInit(t *testing.T) {
-	defer noLeaks(t)()
-	c := &counter{initStarted: make(chan struct{}), gate: make(chan struct{})}
+	defer zzNoLeaks(t)()
+	c := &zzCounter{initStarted: make(chan struct{}), gate: make(chan struct{})}
 	type result struct {
 		s   *Server
 		err error
@@ -141,7 +141,7 @@ func TestStartWaitsForInit(t *testing.T) {
 	if r.err != nil {
 		t.Fatalf("Start returned error %v; want nil", r.err)
 	}
-	defer stopServer(t, r.s)
+	defer zzStopServer(t, r.s)
 	got, err := r.s.Call("get", time.Second)
 	if err != nil {
 		t.Fatalf("Call(\"get\") returned error %v", err)
@@ -152,11 +152,11 @@ func TestStartWaitsForInit(t *testing.T) {
 }
 
 func TestStartReturnsInitError(t *testing.T) {
-	defer noLeaks(t)()
+	defer zzNoLeaks(t)()
 	boom := errors.New("cannot init")
 	var s *Server
 	var err error
-	if !within(t, time.Second, "Start did not return when Init failed", func() { s, err = Start(&counter{}, boom) }) {
+	if !zzWithin(t, time.Second, "Start did not return when Init failed", func() { s, err = Start(&zzCounter{}, boom) }) {
 		return
 	}
 	if err == nil {
@@ -174,9 +174,9 @@ func TestStartReturnsInitError(t *testing.T) {
 }
 
 func TestCallReplies(t *testing.T) {
-	defer noLeaks(t)()
-	s := mustStart(t, &counter{}, 0)
-	defer stopServer(t, s)
+	defer zzNoLeaks(t)()
+	s := zzMustStart(t, &zzCounter{}, 0)
+	defer zzStopServer(t, s)
 	got, err := s.Call("ping", time.Second)
 	if err != nil || got != "pong" {
 		t.Fatalf("Call(\"ping\") = %v, %v; want \"pong\", nil: the reply is what HandleCall returns", got, err)
@@ -211,10 +211,10 @@ func TestCallReplies(t *testing.T) {
 }
 
 func TestCastIsAsync(t *testing.T) {
-	defer noLeaks(t)()
-	c := &counter{castGate: make(chan struct{})}
-	s := mustStart(t, c, 0)
-	defer stopServer(t, s)
+	defer zzNoLeaks(t)()
+	c := &zzCounter{castGate: make(chan struct{})}
+	s := zzMustStart(t, c, 0)
+	defer zzStopServer(t, s)
 
 	s.Cast(5)
 	got, err := s.Call("get", time.Second)
@@ -226,7 +226,7 @@ func TestCastIsAsync(t *testing.T) {
 	}
 
 	// HandleCast("block") waits on castGate: Cast must not wait for it.
-	ok := within(t, time.Second, "Cast waited for HandleCast to finish; a cast must return as soon as the message is in the mailbox", func() {
+	ok := zzWithin(t, time.Second, "Cast waited for HandleCast to finish; a cast must return as soon as the message is in the mailbox", func() {
 		s.Cast("block")
 	})
 	close(c.castGate)
@@ -236,15 +236,15 @@ func TestCastIsAsync(t *testing.T) {
 }
 
 func TestCallTimeout(t *testing.T) {
-	defer noLeaks(t)()
-	c := &counter{callGate: make(chan struct{})}
-	s := mustStart(t, c, 0)
-	defer within(t, time.Second, "Stop did not return: the server never took the stop request. After the timed-out Call, "+
+	defer zzNoLeaks(t)()
+	c := &zzCounter{callGate: make(chan struct{})}
+	s := zzMustStart(t, c, 0)
+	defer zzWithin(t, time.Second, "Stop did not return: the server never took the stop request. After the timed-out Call, "+
 		"is its loop still stuck sending that call's reply, which nobody will ever receive? Give each call a buffered "+
 		"reply channel (make(chan any, 1)) so the send always completes", func() { _ = s.Stop() })
 
 	var err error
-	ok := within(t, time.Second, "Call(\"slow\", 20ms) did not time out; wait for the reply OR the timeout (select with a timer)", func() {
+	ok := zzWithin(t, time.Second, "Call(\"slow\", 20ms) did not time out; wait for the reply OR the timeout (select with a timer)", func() {
 		_, err = s.Call("slow", 20*time.Millisecond)
 	})
 	close(c.callGate) // let the server finish the slow call
@@ -258,7 +258,7 @@ func TestCallTimeout(t *testing.T) {
 	// The late reply to the timed-out call must neither block the server
 	// nor be taken as the answer to the next call.
 	var got any
-	if !within(t, time.Second, "after a timed-out Call the server is stuck; can it always deliver a reply nobody waits for? (a buffered reply channel)", func() {
+	if !zzWithin(t, time.Second, "after a timed-out Call the server is stuck; can it always deliver a reply nobody waits for? (a buffered reply channel)", func() {
 		got, err = s.Call("ping", time.Second)
 	}) {
 		return
@@ -276,9 +276,9 @@ func TestCallTimeout(t *testing.T) {
 }
 
 func TestUnknownMessageGoesToHandleInfo(t *testing.T) {
-	defer noLeaks(t)()
-	s := mustStart(t, &infoCounter{}, nil)
-	defer stopServer(t, s)
+	defer zzNoLeaks(t)()
+	s := zzMustStart(t, &zzInfoCounter{}, nil)
+	defer zzStopServer(t, s)
 
 	s.Send("hello")
 	s.Send(42)
@@ -293,10 +293,10 @@ func TestUnknownMessageGoesToHandleInfo(t *testing.T) {
 }
 
 func TestUnknownMessageIsLogged(t *testing.T) {
-	defer noLeaks(t)()
-	logger, logs := newTestLogger()
-	s := mustStart(t, &counter{}, 0, WithLogger(logger))
-	defer stopServer(t, s)
+	defer zzNoLeaks(t)()
+	logger, logs := zzNewTestLogger()
+	s := zzMustStart(t, &zzCounter{}, 0, WithLogger(logger))
+	defer zzStopServer(t, s)
 
 	s.Send("a-stranger")
 	got, err := s.Call("ping", time.Second)
@@ -313,37 +313,37 @@ func TestUnknownMessageIsLogged(t *testing.T) {
 }
 
 func TestCallToStoppedServer(t *testing.T) {
-	defer noLeaks(t)()
-	s := mustStart(t, &counter{}, 0)
+	defer zzNoLeaks(t)()
+	s := zzMustStart(t, &zzCounter{}, 0)
 	var err error
-	if !within(t, time.Second, "Stop did not return", func() { err = s.Stop() }) {
+	if !zzWithin(t, time.Second, "Stop did not return", func() { err = s.Stop() }) {
 		return
 	}
 	if err != nil {
 		t.Fatalf("Stop on a running server returned %v; want nil", err)
 	}
 
-	within(t, time.Second, "Call(req, 10s) on a stopped server is still waiting; it must fail at once with ErrNoProc, not wait for its timeout", func() {
+	zzWithin(t, time.Second, "Call(req, 10s) on a stopped server is still waiting; it must fail at once with ErrNoProc, not wait for its timeout", func() {
 		_, err = s.Call("ping", 10*time.Second)
 	})
 	if !errors.Is(err, ErrNoProc) {
 		t.Errorf("Call on a stopped server returned %v; want ErrNoProc", err)
 	}
-	within(t, time.Second, "Cast on a stopped server blocks; a cast to a dead server is dropped", func() { s.Cast(1) })
-	within(t, time.Second, "Send on a stopped server blocks; a send to a dead server is dropped", func() { s.Send("late") })
-	within(t, time.Second, "a second Stop blocks", func() { err = s.Stop() })
+	zzWithin(t, time.Second, "Cast on a stopped server blocks; a cast to a dead server is dropped", func() { s.Cast(1) })
+	zzWithin(t, time.Second, "Send on a stopped server blocks; a send to a dead server is dropped", func() { s.Send("late") })
+	zzWithin(t, time.Second, "a second Stop blocks", func() { err = s.Stop() })
 	if !errors.Is(err, ErrNoProc) {
 		t.Errorf("Stop on a stopped server returned %v; want ErrNoProc", err)
 	}
 }
 
 func TestCallToCrashedServer(t *testing.T) {
-	defer noLeaks(t)()
-	logger, _ := newTestLogger()
-	s := mustStart(t, &counter{}, 0, WithLogger(logger))
+	defer zzNoLeaks(t)()
+	logger, _ := zzNewTestLogger()
+	s := zzMustStart(t, &zzCounter{}, 0, WithLogger(logger))
 
 	var err error
-	if !within(t, 2*time.Second, "Call(\"boom\", 10s) hangs after HandleCall panicked; a Call must notice that the server died (select on a channel closed when the loop exits)", func() {
+	if !zzWithin(t, 2*time.Second, "Call(\"boom\", 10s) hangs after HandleCall panicked; a Call must notice that the server died (select on a channel closed when the loop exits)", func() {
 		_, err = s.Call("boom", 10*time.Second)
 	}) {
 		return
@@ -351,7 +351,7 @@ func TestCallToCrashedServer(t *testing.T) {
 	if err == nil {
 		t.Fatal("HandleCall panicked but Call returned no error")
 	}
-	within(t, time.Second, "Call on a crashed server is still waiting", func() {
+	zzWithin(t, time.Second, "Call on a crashed server is still waiting", func() {
 		_, err = s.Call("ping", 10*time.Second)
 	})
 	if !errors.Is(err, ErrNoProc) {

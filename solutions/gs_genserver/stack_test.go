@@ -9,11 +9,11 @@ import (
 	"time"
 )
 
-func mustStartStack(t *testing.T, initial []int, opts ...Option) *Server {
+func zzMustStartStack(t *testing.T, initial []int, opts ...Option) *Server {
 	t.Helper()
 	var s *Server
 	var err error
-	if !within(t, time.Second, "StartStack did not return", func() { s, err = StartStack(initial, opts...) }) {
+	if !zzWithin(t, time.Second, "StartStack did not return", func() { s, err = StartStack(initial, opts...) }) {
 		t.FailNow()
 	}
 	if err != nil || s == nil {
@@ -22,27 +22,27 @@ func mustStartStack(t *testing.T, initial []int, opts ...Option) *Server {
 	return s
 }
 
-// pop pops with a deadline so a broken Pop fails the test instead of hanging it.
-func pop(t *testing.T, s *Server) (int, error) {
+// zzPop pops with a deadline so a broken Pop fails the test instead of hanging it.
+func zzPop(t *testing.T, s *Server) (int, error) {
 	t.Helper()
 	var v int
 	var err error
-	if !within(t, time.Second, "Pop did not return", func() { v, err = Pop(s) }) {
+	if !zzWithin(t, time.Second, "Pop did not return", func() { v, err = Pop(s) }) {
 		t.FailNow()
 	}
 	return v, err
 }
 
 func TestStackPushPop(t *testing.T) {
-	defer noLeaks(t)()
-	s := mustStartStack(t, nil)
-	defer stopServer(t, s)
+	defer zzNoLeaks(t)()
+	s := zzMustStartStack(t, nil)
+	defer zzStopServer(t, s)
 
 	Push(s, 1)
 	Push(s, 2)
 	Push(s, 3)
 	for _, want := range []int{3, 2, 1} {
-		got, err := pop(t, s)
+		got, err := zzPop(t, s)
 		if err != nil {
 			t.Fatalf("Pop returned error %v; want %d", err, want)
 		}
@@ -50,20 +50,20 @@ func TestStackPushPop(t *testing.T) {
 			t.Fatalf("pushed 1, 2, 3 and Pop returned %d; want %d (last in, first out)", got, want)
 		}
 	}
-	if _, err := pop(t, s); !errors.Is(err, ErrEmpty) {
+	if _, err := zzPop(t, s); !errors.Is(err, ErrEmpty) {
 		t.Fatalf("Pop on an emptied stack returned %v; want ErrEmpty", err)
 	}
 }
 
 func TestStackInitial(t *testing.T) {
-	defer noLeaks(t)()
-	s := mustStartStack(t, []int{1, 2})
-	defer stopServer(t, s)
+	defer zzNoLeaks(t)()
+	s := zzMustStartStack(t, []int{1, 2})
+	defer zzStopServer(t, s)
 
 	Push(s, 3)
 	var got []int
 	for range 3 {
-		v, err := pop(t, s)
+		v, err := zzPop(t, s)
 		if err != nil {
 			t.Fatalf("Pop returned error %v after StartStack([1 2]) and Push(3)", err)
 		}
@@ -75,24 +75,24 @@ func TestStackInitial(t *testing.T) {
 }
 
 func TestStackEmptyPopKeepsServer(t *testing.T) {
-	defer noLeaks(t)()
-	s := mustStartStack(t, nil)
-	defer stopServer(t, s)
+	defer zzNoLeaks(t)()
+	s := zzMustStartStack(t, nil)
+	defer zzStopServer(t, s)
 
-	if _, err := pop(t, s); !errors.Is(err, ErrEmpty) {
+	if _, err := zzPop(t, s); !errors.Is(err, ErrEmpty) {
 		t.Fatalf("Pop on an empty stack returned %v; want ErrEmpty (and the server must keep running)", err)
 	}
 	Push(s, 7)
-	v, err := pop(t, s)
+	v, err := zzPop(t, s)
 	if err != nil || v != 7 {
 		t.Fatalf("after a Pop on the empty stack, Push(7) then Pop gave %d, %v; want 7, nil: did popping an empty slice crash the server?", v, err)
 	}
 }
 
 func TestStackConcurrentPushes(t *testing.T) {
-	defer noLeaks(t)()
-	s := mustStartStack(t, nil)
-	defer stopServer(t, s)
+	defer zzNoLeaks(t)()
+	s := zzMustStartStack(t, nil)
+	defer zzStopServer(t, s)
 
 	const n = 50
 	var wg sync.WaitGroup
@@ -102,7 +102,7 @@ func TestStackConcurrentPushes(t *testing.T) {
 	wg.Wait()
 	var got []int
 	for range n {
-		v, err := pop(t, s)
+		v, err := zzPop(t, s)
 		if err != nil {
 			t.Fatalf("after %d concurrent Pushes, Pop #%d returned %v", n, len(got)+1, err)
 		}
@@ -114,19 +114,19 @@ func TestStackConcurrentPushes(t *testing.T) {
 			t.Fatalf("%d goroutines pushed 0..%d and the pops, sorted, were %v; every value must come back exactly once", n, n-1, got)
 		}
 	}
-	if _, err := pop(t, s); !errors.Is(err, ErrEmpty) {
+	if _, err := zzPop(t, s); !errors.Is(err, ErrEmpty) {
 		t.Fatalf("after popping everything, Pop returned %v; want ErrEmpty", err)
 	}
 }
 
 func TestStackUnknownMessageIsLogged(t *testing.T) {
-	defer noLeaks(t)()
-	logger, logs := newTestLogger()
-	s := mustStartStack(t, []int{9}, WithLogger(logger))
-	defer stopServer(t, s)
+	defer zzNoLeaks(t)()
+	logger, logs := zzNewTestLogger()
+	s := zzMustStartStack(t, []int{9}, WithLogger(logger))
+	defer zzStopServer(t, s)
 
 	s.Send("not-a-stack-op")
-	v, err := pop(t, s)
+	v, err := zzPop(t, s)
 	if err != nil || v != 9 {
 		t.Fatalf("after an unknown message, Pop = %d, %v; want 9, nil: the stack must survive messages it does not understand", v, err)
 	}
@@ -136,12 +136,12 @@ func TestStackUnknownMessageIsLogged(t *testing.T) {
 }
 
 func TestStackStopped(t *testing.T) {
-	defer noLeaks(t)()
-	s := mustStartStack(t, []int{1})
+	defer zzNoLeaks(t)()
+	s := zzMustStartStack(t, []int{1})
 	if err := s.Stop(); err != nil {
 		t.Fatalf("Stop returned %v", err)
 	}
-	if _, err := pop(t, s); !errors.Is(err, ErrNoProc) {
+	if _, err := zzPop(t, s); !errors.Is(err, ErrNoProc) {
 		t.Fatalf("Pop on a stopped stack returned %v; want ErrNoProc (the Call's error)", err)
 	}
 }
