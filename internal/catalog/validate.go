@@ -13,6 +13,8 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/otpgo/otpgo/internal/runner"
 )
 
 //go:generate go run gen_actornames.go
@@ -264,19 +266,13 @@ func (v *validator) testFuncs(dir string, files map[string]bool, pkg string) map
 	return tests
 }
 
-// HiddenNamePrefixes are the prefixes a top-level name of a hidden test
-// file must start with. The hidden tests are compiled into the learner's
-// package, so any other name could clash with one the learner chose, and
-// the learner would get a build error for a name they cannot see.
-var HiddenNamePrefixes = []string{"zz", "hidden"}
-
 // checkHiddenNames reports every top-level name of the hidden test file p
-// that lacks a hidden prefix. The test functions go test looks for are
+// that lacks a hidden prefix (runner.IsHiddenName). The test functions go test looks for are
 // exempt: the learner's own tests are never compiled beside them.
 func (v *validator) checkHiddenNames(p string, f *ast.File) {
 	check := func(id *ast.Ident) {
 		n := id.Name
-		if n == "_" || n == "TestMain" || slices.ContainsFunc(HiddenNamePrefixes, func(pre string) bool { return strings.HasPrefix(n, pre) }) {
+		if n == "_" || n == "TestMain" || runner.IsHiddenName(n) {
 			return
 		}
 		v.addf(p, "top-level name %s has no hidden prefix; rename it to zz%s%s so it cannot clash with a name the learner picks", n, strings.ToUpper(n[:1]), n[1:])

@@ -6,6 +6,7 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -13,6 +14,17 @@ import (
 // Request.Overlay), so it can't clash with a learner's file and can be
 // recognised in any message.
 const HiddenPrefix = "zz_otpgo_hidden_"
+
+// HiddenNamePrefixes are the prefixes every top-level name of a hidden test
+// starts with (catalog validation enforces it). The hidden tests are
+// compiled into the learner's package, so any other name could clash with
+// one the learner chose, a build error about a name they cannot see.
+var HiddenNamePrefixes = []string{"zz", "hidden"}
+
+// IsHiddenName reports whether name carries a hidden prefix.
+func IsHiddenName(name string) bool {
+	return slices.ContainsFunc(HiddenNamePrefixes, func(pre string) bool { return strings.HasPrefix(name, pre) })
+}
 
 // hiddenPathRE matches a path to an injected file in any form the tools
 // print it (absolute temp path, ./relative, bare name).

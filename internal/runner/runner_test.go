@@ -115,6 +115,29 @@ func TestSub(t *testing.T) {
 	wantNotContains(t, "detail", vs[0].Detail, os.TempDir(), HiddenPrefix)
 }
 
+// TestRunBuildErrorNameClash: a learner's name that a hidden test also
+// declares is a clash to rename, not an API that differs from the skeleton.
+func TestRunBuildErrorNameClash(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, addLearner+"\ntype pop struct{}\n")
+	vs := f.run(f.request(`package fx
+
+import "testing"
+
+func pop() int { return Add(1, 1) }
+
+func TestAdd(t *testing.T) {
+	if pop() != 2 {
+		t.Fatal("Add")
+	}
+}
+`, 5*time.Second, Step{ID: "1", Tests: []string{"TestAdd"}}))
+	wantStatus(t, vs[0], BuildError)
+	wantContains(t, "detail", vs[0].Detail, "pop redeclared",
+		"The hidden tests also declare pop: rename yours in exercises/fx (any name not starting with zz or hidden is free)")
+	wantNotContains(t, "detail", vs[0].Detail, "signatures differ", HiddenPrefix)
+}
+
 func TestRunVetErrorIsABuildError(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, `package fx
