@@ -18,6 +18,46 @@ var mistakes = []mistake{
 		pass: []string{"TestSharedStateGetAfterUpdate"},
 	},
 	{
+		// The lesson tags reports so nothing else is mistaken for one.
+		name: "01.1 any message counts as a report",
+		dir:  "01_concurrency", file: "each.go",
+		edits: [][2]string{{
+			"mine := func(m any) bool { d, ok := m.(done); return ok && d.ref == ref }",
+			"mine := func(any) bool { return true }",
+		}},
+		fail: map[string][]string{"TestParallelEachWaitsForAll": {
+			"ParallelEach returned while 1 of 4 calls was still running", "took a message that was not one of its reports",
+		}},
+	},
+	{
+		name: "01.1 waits for one report too few",
+		dir:  "01_concurrency", file: "each.go",
+		edits: [][2]string{{"for range items {", "for i := 1; i < len(items); i++ {"}},
+		fail: map[string][]string{"TestParallelEachWaitsForAll": {
+			"ParallelEach returned while 1 of 4 calls was still running", "one report per item",
+		}},
+	},
+	{
+		// Killed tasks' monitors fire: their Downs stay in the caller's mailbox.
+		name: "01.4 kills the rest without demonitoring",
+		dir:  "01_concurrency", file: "pmap.go",
+		edits: [][2]string{{"\t\t\t\tp.Demonitor(rest.mon, true)\n", ""}},
+		fail: map[string][]string{"TestParallelMapCrash": {
+			"found a leftover message in the caller's mailbox: actor.Down", "p.Demonitor(ref, true)",
+		}},
+	},
+	{
+		// Terminate does not run on a kill.
+		name: "03.1 closes the socket only in Terminate",
+		dir:  "03_redis", file: "blocking.go",
+		edits: [][2]string{{"\tcontext.AfterFunc(p.Context(), func() { conn.Close() })\n", "\t_ = context.AfterFunc\n"}},
+		appended: "\nfunc (s *blockingServer) Terminate(p *actor.Process, reason error) { s.conn.Close() }\n",
+		fail: map[string][]string{"TestBlockingClose": {
+			"after the client's process was killed", "Kill skips Terminate",
+		}},
+		pass: []string{"TestBlockingPing"},
+	},
+	{
 		name: "02.3 Put as a cast",
 		dir:  "02_cache", file: "cache.go",
 		edits: [][2]string{{

@@ -4,6 +4,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/otpgo/otpgo/internal/actor"
@@ -102,6 +103,9 @@ func TestParallelEachRunsConcurrently(t *testing.T) {
 
 func TestParallelEachWaitsForAll(t *testing.T) {
 	zzNoLeaks(t)
+	if !zzHeldReportIsAwaited(t) {
+		return
+	}
 	const n = 20
 	b := zzNewBarrier(n, time.Second)
 	defer b.cancel()
@@ -125,4 +129,63 @@ func TestParallelEachWaitsForAll(t *testing.T) {
 	}
 	// Let late calls finish before goleak looks.
 	zzEventually(2*time.Second, func() bool { return finished.Load() == b.arrived.Load() })
+}
+
+// zzHeldReportIsAwaited runs ParallelEach on 4 items, with a message that
+// is not a report already in the caller's mailbox, and holds item 0's call
+// until every goroutine is blocked (testing/synctest: no luck in timing).
+// ParallelEach must then still be waiting, and must leave the foreign
+// message where it was. It reports whether the checks passed.
+func zzHeldReportIsAwaited(t *testing.T) bool {
+	t.Helper()
+	const n = 4
+	ok := true
+	zzBubble(t, func(t *testing.T) {
+		release := make(chan struct{})
+		returned := make(chan struct{})
+		finished := make(chan struct{})
+		type foreign struct{ note string }
+		pid := actor.Spawn(func(p *actor.Process) error {
+			defer close(finished)
+			defer zzCatchPanic(t)
+			actor.Send(p.Self(), foreign{"not a report"})
+			err := ParallelEach(p, []int{0, 1, 2, 3}, func(_ *actor.Process, i int) {
+				if i == 0 {
+					<-release
+				}
+			})
+			close(returned)
+			if err != nil {
+				t.Errorf("ParallelEach returned %v, want nil", err)
+			}
+			if msg, err := p.Receive(0); err != nil {
+				ok = false
+				t.Errorf("ParallelEach took a message that was not one of its reports (a %T was waiting in the "+
+					"caller's mailbox before the call): tag each report with a Ref (actor.MakeRef) and receive only "+
+					"those, with p.ReceiveMatch", foreign{})
+			} else if _, is := msg.(foreign); !is {
+				ok = false
+				t.Errorf("ParallelEach left %s in the caller's mailbox", zzDescribe(msg))
+			}
+			return nil
+		})
+		synctest.Wait() // every call but item 0's has reported; item 0 is held
+		select {
+		case <-returned:
+			ok = false
+			t.Errorf("ParallelEach returned while 1 of %d calls was still running: it must receive one report per "+
+				"item, each tagged with its call's Ref so that no other message in the mailbox counts as one", n)
+		default:
+		}
+		close(release)
+		select {
+		case <-finished:
+		case <-time.After(time.Second): // fake time: passes only once everything is blocked
+			ok = false
+			t.Errorf("ParallelEach never returned, although every call had returned and reported")
+			actor.Exit(pid, actor.Kill)
+			<-finished
+		}
+	})
+	return ok && !t.Failed()
 }

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/otpgo/otpgo/internal/actor"
@@ -116,15 +117,7 @@ func zzInProcess(t *testing.T, limit time.Duration, stuck string, body func(p *a
 	var ranToEnd bool
 	pid := actor.Spawn(func(p *actor.Process) error {
 		defer close(finished)
-		defer func() {
-			if r := recover(); r != nil {
-				if s, ok := r.(string); ok && strings.HasPrefix(s, "TODO(") {
-					t.Errorf("%s", s)
-					return
-				}
-				t.Errorf("panic: %v\n%s", r, debug.Stack())
-			}
-		}()
+		defer zzCatchPanic(t)
 		body(p)
 		ranToEnd = true
 		return nil
@@ -145,6 +138,39 @@ func zzInProcess(t *testing.T, limit time.Duration, stuck string, body func(p *a
 			"when Receive returns an error, return it instead of waiting again")
 	}
 	return false
+}
+
+// zzCatchPanic, deferred, turns a panic (a TODO left in the skeleton) into
+// a failure with its message instead of the end of the test binary.
+func zzCatchPanic(t *testing.T) {
+	if r := recover(); r != nil {
+		if s, ok := r.(string); ok && strings.HasPrefix(s, "TODO(") {
+			t.Errorf("%s", s)
+			return
+		}
+		t.Errorf("panic: %v\n%s", r, debug.Stack())
+	}
+}
+
+// zzBubble runs f under testing/synctest, so a test can wait until every
+// goroutine is blocked (synctest.Wait) instead of hoping a timing holds. A
+// goroutine that never blocks (a busy loop) would stop the bubble for good:
+// a watchdog outside it turns that into a failure that says so.
+func zzBubble(t *testing.T, f func(t *testing.T)) {
+	t.Helper()
+	done := make(chan struct{})
+	defer close(done)
+	go func() {
+		timer := time.NewTimer(10 * time.Second)
+		defer timer.Stop()
+		select {
+		case <-done:
+		case <-timer.C:
+			panic(t.Name() + ": the test's goroutines never all blocked in 10s: is a loop polling " +
+				"(Receive with timeout 0, or no Receive at all) instead of waiting in Receive?")
+		}
+	}()
+	synctest.Test(t, f)
 }
 
 // zzEventually polls cond every millisecond until it holds or limit passes.

@@ -107,6 +107,11 @@ func TestParallelMapCrash(t *testing.T) {
 		if !errors.Is(err, zzErrBoom) {
 			t.Errorf("ParallelMap returned error %v when item 1 panicked, want one wrapping the panic (%v)", err, zzErrBoom)
 		}
+		// A kill fires the victim's monitors at once: a Down not flushed by
+		// then is already in the mailbox, so a zero wait is no gamble.
+		zzExpectEmptyMailbox(t, p, 0, "ParallelMap must leave the caller's mailbox as it found it. Each task you "+
+			"kill after the crash still has your monitor on it, whose Down arrives when it dies: remove the "+
+			"monitor and any Down already delivered with p.Demonitor(ref, true) as you kill it")
 	})
 	if ok && lastStarted.Load() && !zzWaitChan(lastDone, time.Second) {
 		t.Errorf("after item 1 crashed, the task for item 2 was still running 1s later: kill the tasks you " +

@@ -150,4 +150,20 @@ func TestBlockingClose(t *testing.T) {
 	if r.err == nil {
 		t.Fatalf("Command after Close returned (%#v, nil), want an error", r.v)
 	}
+
+	// A supervisor's brutal kill, or an exit signal, skips Terminate: the
+	// socket must still close.
+	k, err := StartBlocking(srv.Addr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := k.Command("PING"); err != nil {
+		t.Fatal(err)
+	}
+	actor.Exit(k.PID(), actor.Kill)
+	if !hiddenEventually(time.Second, func() bool { return srv.ConnCount() == 0 }) {
+		t.Fatalf("the server still has %d connection(s) 1s after the client's process was killed. Kill skips "+
+			"Terminate, so closing the socket there is not enough; tie it to the process's life: "+
+			"context.AfterFunc(p.Context(), ...) runs however the process ends", srv.ConnCount())
+	}
 }
