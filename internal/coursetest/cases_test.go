@@ -125,6 +125,20 @@ var mistakes = []mistake{
 		}},
 	},
 	{
+		// The worker traps exits, but a brutal kill skips Terminate anyway.
+		name: "04.2 caches stopped with BrutalKill",
+		dir:  "04_supervision", file: "one_for_one.go",
+		edits: [][2]string{{
+			"\t\tChildren: []actor.ChildSpec{\n\t\t\tSpec(\"users\", sink),\n\t\t\tSpec(\"orders\", sink),\n\t\t\tSpec(\"sessions\", sink),\n\t\t},",
+			"\t\tChildren: brutal(Spec(\"users\", sink), Spec(\"orders\", sink), Spec(\"sessions\", sink)),",
+		}},
+		appended: "\nfunc brutal(cs ...actor.ChildSpec) []actor.ChildSpec {\n\tfor i := range cs {\n\t\tcs[i].Shutdown = actor.BrutalKill\n\t}\n\treturn cs\n}\n",
+		fail: map[string][]string{"TestCachesStopInReverseOrder": {
+			"Shutdown: actor.BrutalKill is killed at once, and a kill skips Terminate",
+		}},
+		pass: []string{"TestCachesStartInOrder"},
+	},
+	{
 		// one_for_all restarts conn too when cache crashes.
 		name: "04.5 one_for_all pipeline",
 		dir:  "04_supervision", file: "intensity.go",
@@ -158,6 +172,19 @@ var mistakes = []mistake{
 		fail: map[string][]string{"TestAppSupervisesGreeter": {
 			`the process registered as "greeter" is the app supervisor`, "register the greeter, its child",
 		}},
+	},
+	{
+		// Unlinked, a crash never reaches the supervisor.
+		name: "sup.2 counter not linked to its supervisor",
+		dir:  "sup_supervisor", file: "counter.go",
+		edits: [][2]string{{
+			"return sup.StartLinkServer(&counter{n: initial}, actor.Name(name), actor.Kind(\"counter\"))",
+			"return actor.StartServer(&counter{n: initial}, actor.Name(name), actor.Kind(\"counter\"))",
+		}},
+		fail: map[string][]string{
+			"TestCountersStart":       {"is not linked to its supervisor", "sup.StartLinkServer"},
+			"TestCountersCrashMedium": {"is not linked to its supervisor", "sup.StartLinkServer"},
+		},
 	},
 	{
 		name: "gs.1 unbuffered reply channel",

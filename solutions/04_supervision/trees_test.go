@@ -1,6 +1,7 @@
 package supervision
 
 import (
+	"errors"
 	"slices"
 	"testing"
 
@@ -82,10 +83,24 @@ func TestCachesStopInReverseOrder(t *testing.T) {
 	zzVerifyNoLeaks(t)
 	r := zzNewEventLog()
 	sup := zzStartTestTree(t, r, "StartCaches", StartCaches, "users", "orders", "sessions")
+	// How the children died tells a brutal kill (Terminate skipped by
+	// design) from a worker that does not trap exits.
+	var exits []<-chan error
+	for _, pid := range zzChildPIDs(t, sup) {
+		exits = append(exits, zzWatchExit(t, pid))
+	}
 	mark := r.mark()
 	zzStopSup(t, sup)
-	zzExpectEvents(t, r, mark, nil, "after the caches' supervisor stopped",
-		"\nA supervisor stops its children in reverse start order; each must trap exits (04.1) for its Terminate to run.",
+	advice := "\nA supervisor stops its children in reverse start order; each must trap exits (04.1) for its Terminate to run."
+	for _, exit := range exits {
+		if reason := <-exit; errors.Is(reason, actor.Killed) {
+			advice = "\nThe supervisor killed its children (exit reason Killed) instead of asking them to stop: a child " +
+				"with Shutdown: actor.BrutalKill is killed at once, and a kill skips Terminate. Keep the worker's " +
+				"default shutdown (a timeout), which sends Shutdown and waits for Terminate to finish."
+			break
+		}
+	}
+	zzExpectEvents(t, r, mark, nil, "after the caches' supervisor stopped", advice,
 		zzWantTerminated("sessions", actor.Shutdown), zzWantTerminated("orders", actor.Shutdown), zzWantTerminated("users", actor.Shutdown))
 }
 

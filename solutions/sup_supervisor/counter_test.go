@@ -1,6 +1,7 @@
 package sup
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -17,6 +18,24 @@ func zzCounters(t *testing.T) actor.PID {
 		t.Fatalf("Start: %v", err)
 	}
 	return sup
+}
+
+// zzLinked fails the test unless the counter registered as name is linked
+// to sup: without the link its crash never reaches the supervisor, which
+// can then neither restart it nor stop it.
+func zzLinked(t *testing.T, sup actor.PID, name string) bool {
+	t.Helper()
+	pid, ok := actor.WhereIs(name)
+	if !ok {
+		return true // the registration check says so
+	}
+	if info, ok := actor.Info(pid); ok && slices.Contains(info.Links, sup) {
+		return true
+	}
+	t.Errorf("counter %q is not linked to its supervisor: start it with sup.StartLinkServer (not "+
+		"actor.StartServer), so that its exit reaches the supervisor as a signal; unlinked, a crash "+
+		"goes unnoticed and the supervisor cannot restart or stop it", name)
+	return false
 }
 
 // zzValue returns a counter's value, failing the test on an error.
@@ -39,6 +58,7 @@ func TestCountersStart(t *testing.T) {
 			t.Errorf("no process is registered as %q: start the counter with actor.Name(%q)", name, name)
 			continue
 		}
+		zzLinked(t, sup, name)
 		if got := zzValue(t, name); got != want {
 			t.Errorf("Value(%q) = %d, want %d", name, got, want)
 		}
@@ -64,6 +84,9 @@ func TestCountersCrashMedium(t *testing.T) {
 	old, ok := actor.WhereIs("medium")
 	if !ok {
 		t.Fatalf("no process is registered as \"medium\"")
+	}
+	if !zzLinked(t, sup, "medium") {
+		return
 	}
 	actor.Exit(old, zzErrCrash)
 	var now actor.PID

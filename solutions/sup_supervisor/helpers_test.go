@@ -115,7 +115,7 @@ func zzStop(t *testing.T, sup actor.PID) {
 	}
 	if err := actor.Stop(sup, actor.Shutdown, time.Second); err != nil {
 		t.Errorf("stopping the supervisor at the end of the test: %v (is Terminate waiting for a child "+
-			"that is already dead?)", err)
+			"that is already dead, or one that is not linked to it?)", err)
 		actor.Exit(sup, actor.Kill) // its links take the children down
 	}
 }
