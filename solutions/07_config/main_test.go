@@ -73,7 +73,8 @@ func zzUnsetGreeting(t *testing.T) {
 	os.Unsetenv(EnvGreeting)
 }
 
-// zzSetTestVersion sets Version as -ldflags -X would, until the test ends.
+// zzSetTestVersion sets Version while the program runs, until the test ends
+// (-ldflags -X sets it earlier, before init; Describe must be right in both).
 func zzSetTestVersion(t *testing.T, v string) {
 	t.Helper()
 	old := Version

@@ -12,7 +12,7 @@ func TestDescribeReportsVersion(t *testing.T) {
 	zzSetTestVersion(t, "1.2.3-test")
 	d := Describe()
 	if !strings.Contains(d, "1.2.3-test") {
-		t.Fatalf("Version was set to %q (as -ldflags -X would set it) but Describe() = %q: read Version when Describe runs, not into a copy made earlier", "1.2.3-test", d)
+		t.Fatalf("Version was set to %q while the program ran, but Describe() = %q: Describe must read Version when it is called, not a copy made earlier (at init, say)", "1.2.3-test", d)
 	}
 	if !strings.Contains(d, DefaultGreeting) {
 		t.Fatalf("Describe() = %q does not mention DefaultGreeting %q", d, DefaultGreeting)
