@@ -58,6 +58,19 @@ var mistakes = []mistake{
 		pass: []string{"TestBlockingPing"},
 	},
 	{
+		// Get reads the map while the server writes it.
+		name: "02.1 reads the cache's map without its owner",
+		dir:  "02_cache", file: "table.go",
+		edits: [][2]string{{
+			"\tt.mu.RLock()\n\tdefer t.mu.RUnlock()\n\tv, ok := t.m[k]",
+			"\tv, ok := t.m[k]",
+		}},
+		race: true,
+		fail: map[string][]string{"TestCacheConcurrent": {
+			"WARNING: DATA RACE", "Two goroutines shared the cache's map. In OTP it has one owner",
+		}},
+	},
+	{
 		name: "02.3 Put as a cast",
 		dir:  "02_cache", file: "cache.go",
 		edits: [][2]string{{

@@ -28,6 +28,9 @@ type mistake struct {
 	edits [][2]string
 	// appended is added at the end of the file (new methods).
 	appended string
+	// race runs the tests under the race detector, for a mistake that is
+	// a data race.
+	race bool
 	// fail maps each test that must fail to phrases its output must
 	// contain; pass lists tests that must pass despite the mistake.
 	fail map[string][]string
@@ -78,8 +81,12 @@ func grade(t *testing.T, m mistake) (passed map[string]bool, output map[string]s
 	// The test binary's own -timeout ends it; the context ends go itself.
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "go", "test", "-json", "-count=1", "-timeout=60s",
-		"-overlay="+ovPath, "-run=^("+strings.Join(names, "|")+")$", "./solutions/"+m.dir)
+	args := []string{"test", "-json", "-count=1", "-timeout=60s"}
+	if m.race {
+		args = append(args, "-race")
+	}
+	args = append(args, "-overlay="+ovPath, "-run=^("+strings.Join(names, "|")+")$", "./solutions/"+m.dir)
+	cmd := exec.CommandContext(ctx, "go", args...)
 	cmd.Dir = root
 	cmd.WaitDelay = 5 * time.Second
 	var stderr bytes.Buffer

@@ -284,3 +284,16 @@ func zzWaitChan(ch <-chan struct{}, limit time.Duration) bool {
 		return false
 	}
 }
+
+// zzOnRace adds why to the failure of t if the race detector reports a
+// data race while t runs: the report says where, why says which value was
+// shared and how OTP gives it one owner.
+func zzOnRace(t *testing.T, why string) {
+	t.Helper()
+	before := zzRaces()
+	t.Cleanup(func() {
+		if zzRaces() > before {
+			t.Errorf("%s", why)
+		}
+	})
+}

@@ -82,6 +82,9 @@ func TestSharedStateUpdateIsAsync(t *testing.T) {
 
 func TestSharedStateConcurrentUpdates(t *testing.T) {
 	zzNoLeaks(t)
+	zzOnRace(t, "Two goroutines shared the state itself. In OTP it has one owner: the loop keeps it in a local "+
+		"variable that nothing else can reach, Update sends the loop fn and Get asks it for a copy, so every "+
+		"read and change happens in the loop, one message at a time.")
 	const writers, each = 10, 100
 	zzInProcess(t, 2*time.Second, "Get never answered", func(p *actor.Process) {
 		s := StartSharedState(0)

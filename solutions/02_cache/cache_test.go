@@ -73,6 +73,9 @@ func TestCacheMissingKey(t *testing.T) {
 func TestCacheConcurrent(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	defer zzCatchTODO(t)
+	zzOnRace(t, "Two goroutines shared the cache's map. In OTP it has one owner: the server process alone reads "+
+		"and writes it, in HandleCall, and Put, Get and Update ask it with actor.Call. (02.3's table lets readers "+
+		"in directly, so there every read takes the lock that writes take.)")
 	c, err := Start[string, int]()
 	if err != nil {
 		t.Fatalf("Start: %v", err)

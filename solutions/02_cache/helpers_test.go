@@ -78,3 +78,16 @@ func zzStop[K comparable, V any](t *testing.T, c *Cache[K, V]) {
 }
 
 func zzKey(i int) string { return fmt.Sprintf("k%03d", i) }
+
+// zzOnRace adds why to the failure of t if the race detector reports a
+// data race while t runs: the report says where, why says which value was
+// shared and how OTP gives it one owner.
+func zzOnRace(t *testing.T, why string) {
+	t.Helper()
+	before := zzRaces()
+	t.Cleanup(func() {
+		if zzRaces() > before {
+			t.Errorf("%s", why)
+		}
+	})
+}

@@ -187,3 +187,16 @@ func zzDescribeCounts(counts []int) string {
 	}
 	return fmt.Sprintf("%d connection(s), commands per connection %v", len(counts), counts)
 }
+
+// zzOnRace adds why to the failure of t if the race detector reports a
+// data race while t runs: the report says where, why says which value was
+// shared and how OTP gives it one owner.
+func zzOnRace(t *testing.T, why string) {
+	t.Helper()
+	before := zzRaces()
+	t.Cleanup(func() {
+		if zzRaces() > before {
+			t.Errorf("%s", why)
+		}
+	})
+}

@@ -78,6 +78,10 @@ func TestCommandOnUnknownPool(t *testing.T) {
 
 func TestPoolsAreIndependent(t *testing.T) {
 	zzVerifyNoLeaks(t)
+	zzOnRace(t, "Start and Command shared the pool sizes: one wrote the map while the other read it. Erlang "+
+		"keeps such a read-mostly value in :persistent_term, which is never changed in place: build a new map "+
+		"with the change and swap it in whole (atomic.Pointer), so readers see the old map or the new one, "+
+		"never one being written.")
 	srv := zzStartTestRedis(t)
 	a, _ := zzStartTestPool(t, srv.Addr(), 2)
 
