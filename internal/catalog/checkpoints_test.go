@@ -20,7 +20,7 @@ func sharedFixture() fstest.MapFS {
 	replace(m, "content/aa/chapter.json", `"hints": ["h1", "h2", "h3"]}`,
 		`"hints": ["h1", "h2", "h3"]},
 			  {"id": "aa.3", "title": "three", "files": ["two.go"], "tests": ["TestThree"], "hints": ["h1", "h2"]}`)
-	replace(m, "solutions/aa_pkg/hidden_test.go", "func helper() {}", "func TestThree(t *testing.T) {}\nfunc helper() {}")
+	replace(m, "solutions/aa_pkg/hidden_test.go", "func zzHelper() {}", "func TestThree(t *testing.T) {}\nfunc zzHelper() {}")
 	m["exercises/aa_pkg/two.go"].Data = []byte("package aa // skeleton\n")
 	m["solutions/aa_pkg/two.go"].Data = []byte("package aa // aa.3 done\n")
 	m["solutions/aa_pkg/_checkpoints/aa.2/two.go"] = &fstest.MapFile{Data: []byte("package aa // aa.2 done\n")}

@@ -50,7 +50,7 @@ var mistakes = []mistake{
 		// Terminate does not run on a kill.
 		name: "03.1 closes the socket only in Terminate",
 		dir:  "03_redis", file: "blocking.go",
-		edits: [][2]string{{"\tcontext.AfterFunc(p.Context(), func() { conn.Close() })\n", "\t_ = context.AfterFunc\n"}},
+		edits:    [][2]string{{"\tcontext.AfterFunc(p.Context(), func() { conn.Close() })\n", "\t_ = context.AfterFunc\n"}},
 		appended: "\nfunc (s *blockingServer) Terminate(p *actor.Process, reason error) { s.conn.Close() }\n",
 		fail: map[string][]string{"TestBlockingClose": {
 			"after the client's process was killed", "Kill skips Terminate",
