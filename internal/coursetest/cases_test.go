@@ -200,6 +200,14 @@ var mistakes = []mistake{
 		},
 	},
 	{
+		// Right code whose names happen to match the hidden tests' old,
+		// unprefixed helpers: it must compile and pass.
+		name: "gs.2 a learner's names pop and within, passes",
+		dir:  "gs_genserver", file: "stack.go",
+		appended: "\ntype pop struct{}\n\nfunc within() {}\n",
+		pass:     []string{"TestStackPushPop"},
+	},
+	{
 		name: "gs.1 unbuffered reply channel",
 		dir:  "gs_genserver", file: "genserver.go",
 		edits: [][2]string{{"m := callMsg{req: req, reply: make(chan any, 1)}", "m := callMsg{req: req, reply: make(chan any)}"}},
