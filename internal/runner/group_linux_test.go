@@ -5,6 +5,7 @@ package runner
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -88,17 +89,24 @@ func alive(pid int) bool {
 	return i < 0 || i+2 >= len(s) || s[i+2] != 'Z'
 }
 
+// waitUntil polls cond until it holds, failing the test if it does not
+// within d: for what the kernel does asynchronously (a kill, a cleanup).
+func waitUntil(t *testing.T, d time.Duration, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(d)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("waited %v for %s", d, what)
+		}
+		time.Sleep(10 * time.Millisecond) // polling interval, not a wait for an event
+	}
+}
+
 // waitGone polls (SIGKILL is asynchronous) until no pid is alive.
 func waitGone(t *testing.T, pids []int) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
 	for _, pid := range pids {
-		for alive(pid) {
-			if time.Now().After(deadline) {
-				t.Fatalf("process %d is still running after Run returned", pid)
-			}
-			time.Sleep(10 * time.Millisecond)
-		}
+		waitUntil(t, 10*time.Second, fmt.Sprintf("process %d to be gone after Run returned", pid), func() bool { return !alive(pid) })
 	}
 }
 
@@ -114,16 +122,10 @@ func TestRunCancelKillsProcessGroup(t *testing.T) {
 		errc <- err
 	}()
 	// Wait until the test binary and its child are up, as Ctrl-C would.
-	deadline := time.Now().Add(2 * time.Minute)
-	for {
-		if _, err := os.Stat(pidFile); err == nil {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the fixture test never started")
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	waitUntil(t, 2*time.Minute, "the fixture test to start", func() bool {
+		_, err := os.Stat(pidFile)
+		return err == nil
+	})
 	pids := readPids(t, pidFile)
 	cancel()
 	err := <-errc
@@ -180,16 +182,10 @@ func TestRunSIGKILLOfOtpgoLeavesNothing(t *testing.T) {
 	}
 	defer helper.Wait()
 	defer helper.Process.Kill()
-	deadline := time.Now().Add(2 * time.Minute)
-	for {
-		if _, err := os.Stat(pidFile); err == nil {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the fixture test never started")
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	waitUntil(t, 2*time.Minute, "the fixture test to start", func() bool {
+		_, err := os.Stat(pidFile)
+		return err == nil
+	})
 	pids := readPids(t, pidFile)
 	t.Cleanup(func() {
 		for _, pid := range pids {
@@ -200,16 +196,10 @@ func TestRunSIGKILLOfOtpgoLeavesNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitGone(t, pids)
-	for {
+	waitUntil(t, 10*time.Second, "the overlay directory to go after otpgo was killed", func() bool {
 		left, _ := filepath.Glob(filepath.Join(tmp, "otpgo-overlay-*"))
-		if len(left) == 0 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the overlay directory is still there after otpgo was killed: %v", left)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+		return len(left) == 0
+	})
 }
 
 // Not parallel: it changes PATH. A go that hangs while asked its version,
@@ -230,16 +220,10 @@ func TestToolchainProbeObeysCancel(t *testing.T) {
 	defer cancel()
 	errc := make(chan error, 1)
 	go func() { _, err := lookupToolchain(ctx); errc <- err }()
-	deadline := time.Now().Add(time.Minute)
-	for {
-		if data, err := os.ReadFile(pidFile); err == nil && strings.HasSuffix(string(data), "\n") {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the fake go never started")
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	waitUntil(t, time.Minute, "the fake go to start", func() bool {
+		data, err := os.ReadFile(pidFile)
+		return err == nil && strings.HasSuffix(string(data), "\n")
+	})
 	pids := readPids(t, pidFile)
 	t.Cleanup(func() {
 		for _, pid := range pids {
@@ -285,16 +269,10 @@ func TestRunRemovesItsOverlayOnEveryExit(t *testing.T) {
 		_, err := run(ctx, f.request(hidden, time.Minute, Step{ID: "1", Tests: []string{"TestSpawn"}}), defaultLimits)
 		errc <- err
 	}()
-	deadline := time.Now().Add(2 * time.Minute)
-	for {
-		if _, err := os.Stat(pidFile); err == nil {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the fixture test never started")
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	waitUntil(t, 2*time.Minute, "the fixture test to start", func() bool {
+		_, err := os.Stat(pidFile)
+		return err == nil
+	})
 	cancel()
 	if err := <-errc; !errors.Is(err, context.Canceled) {
 		t.Fatalf("Run after cancel returned %v, want context.Canceled", err)
