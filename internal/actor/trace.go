@@ -403,28 +403,23 @@ func (r *recorder) reply(c *call, v any) {
 // traceDown records the DOWN for pid arriving at w (w.mu held).
 func traceDown(w *Process, d Down) {
 	if r := tracer.Load(); r != nil {
-		r.down(w, d)
+		r.signal(w, d.PID, d, TraceDown, "DOWN", d.Reason)
 	}
-}
-
-func (r *recorder) down(w *Process, d Down) {
-	r.mu.Lock()
-	id, _ := r.arrive(w, pidID(d.PID), d)
-	r.add(TraceEvent{Kind: TraceDown, PID: pidID(d.PID), Peer: w.id, Type: "DOWN", Msg: id, Reason: reasonText(d.Reason)})
-	r.mu.Unlock()
 }
 
 // traceExitMsg records the EXIT from `from` arriving at trapping p (p.mu held).
 func traceExitMsg(p *Process, m ExitMsg) {
 	if r := tracer.Load(); r != nil {
-		r.exitMsg(p, m)
+		r.signal(p, m.From, m, TraceExitMsg, "EXIT", m.Reason)
 	}
 }
 
-func (r *recorder) exitMsg(p *Process, m ExitMsg) {
+// signal records a DOWN or EXIT message (msg) from `from` arriving in to's
+// mailbox: both are messages the runtime sends on a process's behalf.
+func (r *recorder) signal(to *Process, from PID, msg any, kind TraceKind, typ string, reason error) {
 	r.mu.Lock()
-	id, _ := r.arrive(p, pidID(m.From), m)
-	r.add(TraceEvent{Kind: TraceExitMsg, PID: pidID(m.From), Peer: p.id, Type: "EXIT", Msg: id, Reason: reasonText(m.Reason)})
+	id, _ := r.arrive(to, pidID(from), msg)
+	r.add(TraceEvent{Kind: kind, PID: pidID(from), Peer: to.id, Type: typ, Msg: id, Reason: reasonText(reason)})
 	r.mu.Unlock()
 }
 
