@@ -366,3 +366,19 @@ func decodeStrict(data []byte, v any) error {
 	}
 	return nil
 }
+
+// MentionsStep reports whether id occurs in s not followed by a digit or
+// a dot, so a heading naming "02.10" is not taken for "02.1".
+func MentionsStep(s, id string) bool {
+	for i := 0; ; {
+		j := strings.Index(s[i:], id)
+		if j < 0 {
+			return false
+		}
+		end := i + j + len(id)
+		if end == len(s) || !strings.ContainsRune("0123456789.", rune(s[end])) {
+			return true
+		}
+		i = end
+	}
+}

@@ -197,3 +197,20 @@ func replace(m fstest.MapFS, name, old, new string) {
 	}
 	f.Data = []byte(strings.Replace(string(f.Data), old, new, 1))
 }
+
+func TestMentionsStep(t *testing.T) {
+	for _, tc := range []struct {
+		s, id string
+		want  bool
+	}{
+		{"## Step 02.1: a cache", "02.1", true},
+		{"## Step 02.10: later", "02.1", false},
+		{"see 02.1.", "02.1", false}, // 02.1. could begin 02.1.x
+		{"02.10 then 02.1", "02.1", true},
+		{"nothing", "02.1", false},
+	} {
+		if got := catalog.MentionsStep(tc.s, tc.id); got != tc.want {
+			t.Errorf("MentionsStep(%q, %q) = %v, want %v", tc.s, tc.id, got, tc.want)
+		}
+	}
+}

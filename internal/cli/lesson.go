@@ -183,7 +183,7 @@ func stepSection(lesson, stepID string) string {
 			continue
 		}
 		if start < 0 {
-			if containsWord(l, stepID) {
+			if catalog.MentionsStep(l, stepID) {
 				start, level = i, lv
 			}
 			continue
@@ -207,22 +207,6 @@ func headingLevel(line string) int {
 		return 0
 	}
 	return n
-}
-
-// containsWord reports whether id occurs in s not followed by a digit or
-// a dot, so "gs.1" does not match "gs.10".
-func containsWord(s, id string) bool {
-	for i := 0; ; {
-		j := strings.Index(s[i:], id)
-		if j < 0 {
-			return false
-		}
-		end := i + j + len(id)
-		if end == len(s) || !strings.ContainsRune("0123456789.", rune(s[end])) {
-			return true
-		}
-		i = end
-	}
 }
 
 // renderMarkdown prints a lesson: on a colour terminal rendered with

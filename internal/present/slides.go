@@ -64,25 +64,9 @@ func Split(lesson string, steps []*catalog.Step) []Slide {
 // stepNamed is the step whose ID the heading names, if any.
 func stepNamed(heading string, steps []*catalog.Step) *catalog.Step {
 	for _, s := range steps {
-		if containsID(heading, s.ID) {
+		if catalog.MentionsStep(heading, s.ID) {
 			return s
 		}
 	}
 	return nil
-}
-
-// containsID reports whether id occurs in s not followed by a digit or a
-// dot, so "02.1" does not match "02.10".
-func containsID(s, id string) bool {
-	for i := 0; ; {
-		j := strings.Index(s[i:], id)
-		if j < 0 {
-			return false
-		}
-		end := i + j + len(id)
-		if end == len(s) || !strings.ContainsRune("0123456789.", rune(s[end])) {
-			return true
-		}
-		i = end
-	}
 }
