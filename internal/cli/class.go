@@ -61,20 +61,22 @@ func (a *App) reportToClass(ctx context.Context, vs []runner.Verdict) {
 	}
 }
 
-func (a *App) classDir() (string, error) {
+// classLog is where the trainer's class lives in this checkout
+// (.otpgo/class) and the course as the board shows it: chapters with
+// graded steps.
+func (a *App) classLog() (dir string, chapters []class.ChapterInfo, err error) {
 	ws, err := a.Workspace()
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
-	return filepath.Join(ws.StateDir(), "class"), nil
-}
-
-// classChapters is the course as the board shows it: chapters with graded steps.
-func (a *App) classChapters() ([]class.ChapterInfo, error) {
 	c, err := a.Course()
 	if err != nil {
-		return nil, err
+		return "", nil, err
 	}
+	return filepath.Join(ws.StateDir(), "class"), boardChapters(c), nil
+}
+
+func boardChapters(c *catalog.Course) []class.ChapterInfo {
 	var out []class.ChapterInfo
 	for _, ch := range c.Chapters {
 		info := class.ChapterInfo{ID: ch.ID, Title: ch.Title}
@@ -85,7 +87,7 @@ func (a *App) classChapters() ([]class.ChapterInfo, error) {
 			out = append(out, info)
 		}
 	}
-	return out, nil
+	return out
 }
 
 func newClassStart(a *App) *cobra.Command {
@@ -115,11 +117,7 @@ log is kept aside).`,
 }
 
 func runClassStart(ctx context.Context, a *App, addr string, fresh, open bool, stuckAfter time.Duration, stuckAttempts int) error {
-	dir, err := a.classDir()
-	if err != nil {
-		return err
-	}
-	chapters, err := a.classChapters()
+	dir, chapters, err := a.classLog()
 	if err != nil {
 		return err
 	}
@@ -360,11 +358,7 @@ func newClassBoard(a *App) *cobra.Command {
 		Short: "The class board in the terminal (reads this checkout's class log)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			dir, err := a.classDir()
-			if err != nil {
-				return err
-			}
-			chapters, err := a.classChapters()
+			dir, chapters, err := a.classLog()
 			if err != nil {
 				return err
 			}
@@ -435,11 +429,7 @@ func newClassExport(a *App) *cobra.Command {
 		Short: "Write the class (per attendee and step: attempts, time, hints, result) to stdout",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			dir, err := a.classDir()
-			if err != nil {
-				return err
-			}
-			chapters, err := a.classChapters()
+			dir, chapters, err := a.classLog()
 			if err != nil {
 				return err
 			}
