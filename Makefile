@@ -25,7 +25,7 @@ test: lint tidy-check cross ## gofmt, vet, go.mod tidy, vet+build for Windows an
 	# benchmarks/ is its own module, so ./... above skips it: an actor API change must not break it silently.
 	cd benchmarks && $(GO) vet ./... && $(GO) test ./cmd/table
 
-verify: ## every step: the skeleton fails its tests, the solution passes them
+verify: ## every step: the skeleton fails its tests, the checkpoint and solution pass them, every mutant fails them
 	$(GO) run ./cmd/otpgo verify
 
 bench: ## benchmarks, with ratios to their baselines (the cold build of otpgo: make bench-coldbuild)

@@ -17,6 +17,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/otpgo/otpgo/internal/mutant"
 	"github.com/otpgo/otpgo/internal/runner"
 )
 
@@ -49,6 +50,9 @@ type Step struct {
 	Tests   []string // top-level Test functions in solutions/<dir>/*_test.go
 	Timeout time.Duration
 	Hints   []string // nudge first, near-answer last
+	// Mutants are the committed mistakes of the step, each checked to
+	// apply to its checkpoint when the course loads; verify runs them.
+	Mutants []*mutant.Mutant
 	Chapter *Chapter
 }
 

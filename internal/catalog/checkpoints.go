@@ -7,6 +7,8 @@ import (
 	"path"
 	"slices"
 	"strings"
+
+	"github.com/otpgo/otpgo/internal/mutant"
 )
 
 // A chapter's checkpoints are the states of its learner files: checkpoint
@@ -181,4 +183,80 @@ func stepByID(ch *Chapter, id string) *Step {
 		}
 	}
 	return nil
+}
+
+// loadMutants reads the chapter's mutants (solutions/<dir>/_mutants/<step
+// ID>/<name>.diff) onto their steps, and checks that each applies to its
+// step's checkpoint: a mutant whose spot moved is found when the course
+// loads, not when verify runs.
+func (v *validator) loadMutants(ch *Chapter) {
+	root := path.Join("solutions", ch.Dir, mutant.Dir)
+	checkpoints := map[int]map[string][]byte{}
+	_ = fs.WalkDir(v.fsys, root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if p != root || !errors.Is(err, fs.ErrNotExist) {
+				v.addf(p, "cannot read it: %v", err)
+			}
+			return nil
+		}
+		if d.IsDir() {
+			return nil
+		}
+		rel := strings.TrimPrefix(p, root+"/")
+		stepID, file, ok := strings.Cut(rel, "/")
+		name, isDiff := strings.CutSuffix(file, mutant.Ext)
+		s := stepByID(ch, stepID)
+		switch {
+		case !ok || strings.Contains(file, "/") || !isDiff:
+			v.addf(p, "not a mutant: mutants are %s/<step ID>/<name>%s", root, mutant.Ext)
+			return nil
+		case s == nil:
+			v.addf(p, "%s is not a step of chapter %s; the directories under %s are step IDs", stepID, ch.ID, root)
+			return nil
+		case !s.Gradable():
+			v.addf(p, "step %s has no tests, so no mistake of it can be caught", stepID)
+			return nil
+		}
+		data, err := readCourseFile(v.fsys, p, mutant.MaxSize)
+		if err != nil {
+			v.addf(p, "%v", err)
+			return nil
+		}
+		m, err := mutant.Parse(stepID, name, data)
+		if err != nil {
+			v.addf(p, "%v", err)
+			return nil
+		}
+		for _, t := range append(slices.Clone(m.Tests), m.Pass...) {
+			if !slices.Contains(s.Tests, t) {
+				v.addf(p, "%s is not one of step %s's tests (%s)", t, stepID, strings.Join(s.Tests, ", "))
+			}
+		}
+		n := s.Checkpoint()
+		if checkpoints[n] == nil {
+			files, err := ch.CheckpointFiles(v.fsys, n)
+			if err != nil {
+				return nil // checkCheckpoints has said why
+			}
+			checkpoints[n] = files
+		}
+		if _, err := m.Apply(checkpoints[n]); err != nil {
+			v.addf(p, "does not apply to checkpoint %s: %v", stepID, err)
+			return nil
+		}
+		s.Mutants = append(s.Mutants, m)
+		return nil
+	})
+}
+
+// readCourseFile reads a course file of at most limit bytes.
+func readCourseFile(fsys fs.FS, p string, limit int64) ([]byte, error) {
+	info, err := fs.Stat(fsys, p)
+	if err != nil {
+		return nil, err
+	}
+	if info.Size() > limit {
+		return nil, fmt.Errorf("%d bytes, over the %d it can be", info.Size(), limit)
+	}
+	return fs.ReadFile(fsys, p)
 }

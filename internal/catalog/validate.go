@@ -135,6 +135,7 @@ func (v *validator) loadChapter(id, title string) *Chapter {
 	}
 	if pkg != nil && pkg.exercises != nil && pkg.solutions != nil {
 		v.checkCheckpoints(file, ch)
+		v.loadMutants(ch)
 	}
 	return ch
 }

@@ -25,7 +25,23 @@ type VerifyOptions struct {
 	// MirrorDir is where the pristine copy of the checkout is kept (see
 	// mirror.go); "" means DefaultMirrorDir(Root).
 	MirrorDir string
+	// Mutants says whether the steps' mutants run: with the rest (the
+	// zero value), alone, or not at all.
+	Mutants MutantRuns
+	// OnMutant is called as each mutant finishes (any goroutine, one at a
+	// time, never at once with OnResult).
+	OnMutant func(MutantResult)
 }
+
+// MutantRuns says which of verify's runs include the mutants.
+type MutantRuns int
+
+// The choices of VerifyOptions.Mutants.
+const (
+	WithMutants MutantRuns = iota // the steps' checks and their mutants
+	OnlyMutants                   // the mutants alone (otpgo verify --mutants)
+	NoMutants                     // the steps' checks alone
+)
 
 // Side is which code a verify run grades.
 type Side string
@@ -45,14 +61,31 @@ type VerifyResult struct {
 	// Skeleton is the step's tests on the state before the step: the
 	// checkpoint of the step before it, the untouched skeleton for a
 	// chapter's first step. It must fail, on a TODO, not a build error.
-	Skeleton runner.Verdict `json:"skeleton"`
+	Skeleton runner.Verdict `json:"skeleton,omitzero"`
 	// Solution is the step's tests on the chapter's solution: must pass.
-	Solution runner.Verdict `json:"solution"`
+	Solution runner.Verdict `json:"solution,omitzero"`
 	// Checkpoint is every step up to this one on this step's checkpoint
 	// (none for a chapter's last step, whose checkpoint is the solution):
 	// each must pass.
 	Checkpoint []runner.Verdict `json:"checkpoint,omitempty"`
-	Elapsed    time.Duration    `json:"elapsed_ns"`
+	// Mutants is each of the step's mutants on its checkpoint: each must
+	// fail with its expected phrase. OK is false if one does not.
+	Mutants []MutantResult `json:"mutants,omitempty"`
+	Elapsed time.Duration  `json:"elapsed_ns"`
+}
+
+// MutantResult is the outcome of one mutant: the step's checkpoint with
+// the mistake applied, graded by the step's tests.
+type MutantResult struct {
+	Mutant  string `json:"mutant"` // <step>/<name>
+	Mistake string `json:"mistake"`
+	// OK is true when the tests rejected the mistake with every expected
+	// phrase (or the mutant was skipped, see Skipped).
+	OK      bool          `json:"ok"`
+	Skipped string        `json:"skipped,omitempty"` // why it did not run
+	Problem string        `json:"problem,omitempty"` // why not OK
+	Status  runner.Status `json:"status,omitempty"`
+	Elapsed time.Duration `json:"elapsed_ns"`
 }
 
 // Verify proves, for each gradable step N of a chapter, that checkpoint
@@ -94,13 +127,15 @@ func (g *Grader) verify(ctx context.Context, steps []*catalog.Step, opts VerifyO
 	defer cancel()
 
 	results := make([]VerifyResult, len(steps))
+	mutants := make([][]MutantResult, len(steps))
 	var (
-		mu       sync.Mutex // guards firstErr and OnResult calls
+		mu       sync.Mutex // guards firstErr and the On* calls
 		firstErr error
 		wg       sync.WaitGroup
 	)
 	sem := make(chan struct{}, opts.Parallel)
-	for i, s := range steps {
+	// spawn runs job in the pool; an error cancels the rest.
+	spawn := func(id string, job func() error) {
 		wg.Go(func() {
 			select {
 			case sem <- struct{}{}:
@@ -108,21 +143,52 @@ func (g *Grader) verify(ctx context.Context, steps []*catalog.Step, opts VerifyO
 				return
 			}
 			defer func() { <-sem }()
-			r, err := g.verifyStep(ctx, s, opts)
-			mu.Lock()
-			defer mu.Unlock()
-			if err != nil {
+			if err := job(); err != nil {
+				mu.Lock()
+				defer mu.Unlock()
 				if firstErr == nil {
-					firstErr = fmt.Errorf("verify %s: %w", s.ID, err)
+					firstErr = fmt.Errorf("verify %s: %w", id, err)
 					cancel()
 				}
-				return
-			}
-			results[i] = r
-			if opts.OnResult != nil {
-				opts.OnResult(r)
 			}
 		})
+	}
+	if opts.Mutants != OnlyMutants {
+		for i, s := range steps {
+			spawn(s.ID, func() error {
+				r, err := g.verifyStep(ctx, s, opts)
+				if err != nil {
+					return err
+				}
+				mu.Lock()
+				defer mu.Unlock()
+				results[i] = r
+				if opts.OnResult != nil {
+					opts.OnResult(r)
+				}
+				return nil
+			})
+		}
+	}
+	if opts.Mutants != NoMutants {
+		for i, s := range steps {
+			mutants[i] = make([]MutantResult, len(s.Mutants))
+			for j, m := range s.Mutants {
+				spawn(m.ID(), func() error {
+					r, err := g.verifyMutant(ctx, s, m, opts)
+					if err != nil {
+						return err
+					}
+					mu.Lock()
+					defer mu.Unlock()
+					mutants[i][j] = r
+					if opts.OnMutant != nil {
+						opts.OnMutant(r)
+					}
+					return nil
+				})
+			}
+		}
 	}
 	wg.Wait()
 	if firstErr != nil {
@@ -130,6 +196,19 @@ func (g *Grader) verify(ctx context.Context, steps []*catalog.Step, opts VerifyO
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
+	}
+	for i, s := range steps {
+		r := &results[i]
+		if opts.Mutants == OnlyMutants {
+			*r = VerifyResult{Step: s.ID, OK: true}
+		}
+		r.Mutants = mutants[i]
+		for _, m := range r.Mutants {
+			r.OK = r.OK && m.OK
+			if opts.Mutants == OnlyMutants {
+				r.Elapsed += m.Elapsed
+			}
+		}
 	}
 	return results, nil
 }
@@ -241,7 +320,8 @@ func checkpointDir(ch *catalog.Chapter, k int) string {
 }
 
 // checkpointTrees returns the files of every intermediate checkpoint of
-// the chapters of steps, keyed by their path in the mirror.
+// the chapters of steps, and of each of the steps' mutants, keyed by their
+// path in the mirror.
 func checkpointTrees(fsys fs.FS, steps []*catalog.Step) (map[string][]byte, error) {
 	out := map[string][]byte{}
 	done := map[*catalog.Chapter]bool{}
@@ -258,6 +338,24 @@ func checkpointTrees(fsys fs.FS, steps []*catalog.Step) (map[string][]byte, erro
 			}
 			for f, data := range files {
 				out[path.Join(checkpointDir(ch, k), f)] = data
+			}
+		}
+	}
+	for _, s := range steps {
+		if len(s.Mutants) == 0 {
+			continue
+		}
+		at, err := s.Chapter.CheckpointFiles(fsys, s.Checkpoint())
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range s.Mutants {
+			files, err := m.Apply(at)
+			if err != nil {
+				return nil, fmt.Errorf("mutant %s: %w", m.ID(), err)
+			}
+			for f, data := range files {
+				out[path.Join(mutantDir(s, m), f)] = data
 			}
 		}
 	}

@@ -647,6 +647,85 @@ func TestVerify(t *testing.T) {
 	}
 }
 
+func TestVerifyMutants(t *testing.T) {
+	h := newHarness(t)
+	h.fsys["solutions/aa_pkg/_mutants/aa.1/returns-two.diff"] = &fstest.MapFile{Data: []byte(`mistake: One returns two
+expect: One() = 2, want 1
+--- one.go
++++ one.go
+@@ @@
+-func One() int { return 1 }
++func One() int { return 2 }
+`)}
+	// The mutant's package fails TestOne with the expected message.
+	caught := func(_ context.Context, req runner.Request) ([]runner.Verdict, error) {
+		if !strings.HasPrefix(req.Dir, "_otpgo_mutants/aa_pkg/aa.1/returns-two") {
+			return passAll(nil, req)
+		}
+		return []runner.Verdict{{Step: "aa.1", Status: runner.Failed, Tests: []runner.TestOutcome{
+			{Name: "TestOne", Message: "one_test.go:9: One() = 2,\n\twant 1"}}}}, nil
+	}
+	h.run = caught
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	if code := h.exec("verify", "--mutants", "aa"); code != ExitOK {
+		t.Fatalf("verify --mutants: exit %d\n%s%s", code, h.out(), h.errOut())
+	}
+	h.mustContain("verify --mutants", h.out(), "aa.1/returns-two", "rejected", "1 mutants rejected")
+	if len(h.reqs) != 1 {
+		t.Fatalf("verify --mutants ran %d go tests; want the mutant's alone", len(h.reqs))
+	}
+	// The mistake applied: the mirror's mutant package holds it.
+	mirrored := false
+	for _, r := range h.reqs {
+		data, err := os.ReadFile(filepath.Join(r.Root, "_otpgo_mutants/aa_pkg/aa.1/returns-two/one.go"))
+		mirrored = mirrored || err == nil && strings.Contains(string(data), "return 2")
+	}
+	if !mirrored {
+		t.Error("the mutant's package in the mirror does not hold the mistake")
+	}
+
+	// A mutant the tests let through fails verify, which names it.
+	h.run = passAll
+	if code := h.exec("verify", "--mutants", "aa.1"); code != ExitFailed {
+		t.Fatalf("verify with a passing mutant: exit %d; want %d\n%s", code, ExitFailed, h.out())
+	}
+	h.mustContain("passing mutant", h.out(), "NOT REJECTED", "aa.1/returns-two (One returns two) PASSES the tests", "1 NOT rejected")
+	// The full verify counts it too, and --json lists each mutant.
+	if code := h.exec("verify", "--json"); code != ExitFailed {
+		t.Fatalf("verify --json with a passing mutant: exit %d", code)
+	}
+	var res struct {
+		OK      bool
+		Results []struct {
+			Step    string
+			Mutants []struct {
+				Mutant  string
+				OK      bool
+				Problem string
+			}
+		}
+	}
+	if err := json.Unmarshal(h.stdout.Bytes(), &res); err != nil {
+		t.Fatal(err, h.out())
+	}
+	if res.OK || len(res.Results) != 2 || len(res.Results[0].Mutants) != 1 || res.Results[0].Mutants[0].OK ||
+		!strings.Contains(res.Results[0].Mutants[0].Problem, "PASSES") {
+		t.Fatalf("verify --json = %+v", res)
+	}
+	// With the right failure but without the phrase, it is still a mismatch.
+	h.run = func(ctx context.Context, req runner.Request) ([]runner.Verdict, error) {
+		vs, err := caught(ctx, req)
+		if err == nil && len(vs[0].Tests) > 0 {
+			vs[0].Tests[0].Message = "TestOne failed"
+		}
+		return vs, err
+	}
+	if code := h.exec("verify", "--mutants", "aa.1"); code != ExitFailed {
+		t.Fatalf("verify with a mutant failing for another reason: exit %d", code)
+	}
+	h.mustContain("wrong message", h.out(), `failed without saying "One() = 2, want 1"`, "TestOne failed")
+}
+
 func TestUsageErrorsSayWhatToType(t *testing.T) {
 	h := newHarness(t)
 	for _, args := range [][]string{{"lesson", "show"}, {"check", "--frobnicate"}, {"frobnicate"}, {"reset"}} {

@@ -21,7 +21,7 @@ func init() { register(newVerifyCommand) }
 
 // newVerifyCommand builds `otpgo verify [ID...]`.
 func newVerifyCommand(a *App) *cobra.Command {
-	var noRace, asJSON bool
+	var noRace, asJSON, mutantsOnly bool
 	var count, parallel int
 	cmd := &cobra.Command{
 		Use:   "verify [ID...]",
@@ -32,7 +32,10 @@ they stand when the step before is done (the untouched skeleton for a
 chapter's first step), which must FAIL them on a TODO, not a build error;
 run the tests of every step up to N against checkpoint N, which must PASS
 them; and run N's tests against the solution, which must PASS them (with
--race, -count=3). All of it comes from the copy embedded in this binary, so
+-race, -count=3). Then every mutant of the step (a committed wrong
+solution, solutions/<dir>/_mutants/<step>/<name>.diff) on its checkpoint,
+which must FAIL the step's tests with the message the mutant names.
+--mutants runs only the mutants (for authors writing one). All of it comes from the copy embedded in this binary, so
 your own edits in exercises/ do not matter. Steps run in parallel, bounded
 by the CPUs.
 
@@ -40,19 +43,20 @@ Exit code 0 when every step verifies, 1 on any mismatch.`,
 		GroupID:           groupTools,
 		ValidArgsFunction: a.completeIDs(true),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runVerify(cmd.Context(), a, args, verifyFlags{noRace: noRace, json: asJSON, count: count, parallel: parallel})
+			return runVerify(cmd.Context(), a, args, verifyFlags{noRace: noRace, json: asJSON, mutantsOnly: mutantsOnly, count: count, parallel: parallel})
 		},
 	}
 	cmd.Flags().BoolVar(&noRace, "no-race", false, "run without the race detector")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the results as JSON")
+	cmd.Flags().BoolVar(&mutantsOnly, "mutants", false, "run only the steps' mutants (committed wrong solutions)")
 	cmd.Flags().IntVar(&count, "count", 3, "how many times the solution's tests run (go test -count)")
 	cmd.Flags().IntVar(&parallel, "parallel", runtime.NumCPU(), "steps verified at once")
 	return cmd
 }
 
 type verifyFlags struct {
-	noRace, json    bool
-	count, parallel int
+	noRace, json, mutantsOnly bool
+	count, parallel           int
 }
 
 func runVerify(ctx context.Context, a *App, ids []string, f verifyFlags) error {
@@ -96,23 +100,48 @@ func runVerify(ctx context.Context, a *App, ids []string, f verifyFlags) error {
 	if f.parallel < 1 {
 		f.parallel = 1
 	}
+	mode, nMutants := check.WithMutants, 0
+	if f.mutantsOnly {
+		mode = check.OnlyMutants
+	}
+	for _, s := range steps {
+		nMutants += len(s.Mutants)
+	}
+	if f.mutantsOnly && nMutants == 0 {
+		fmt.Fprintf(a.Out, "No mutants to run: a step's are in solutions/<dir>/_mutants/<step>/ (see docs/CONTRACTS.md).\n")
+		return nil
+	}
 	start := time.Now()
-	act := a.startActivity(fmt.Sprintf("verifying %d step(s), %d at a time (compiling; on a cold build cache the long part)...", len(steps), f.parallel))
+	what := fmt.Sprintf("%d step(s) and %d mutant(s)", len(steps), nMutants)
+	if f.mutantsOnly {
+		what = fmt.Sprintf("%d mutant(s)", nMutants)
+	}
+	act := a.startActivity(fmt.Sprintf("verifying %s, %d at a time (compiling; on a cold build cache the long part)...", what, f.parallel))
 	var mu sync.Mutex
-	done := 0
+	steped, muted := 0, 0
+	progress := func(last, mark string, took time.Duration) {
+		done := fmt.Sprintf("%d/%d steps, %d/%d mutants", steped, len(steps), muted, nMutants)
+		if f.mutantsOnly {
+			done = fmt.Sprintf("%d/%d mutants", muted, nMutants)
+		}
+		act.set(fmt.Sprintf("verified %s; last: %s %s (%.1fs)", done, last, mark, took.Seconds()))
+	}
 	results, err := g.Verify(ctx, steps, check.VerifyOptions{
 		Race:     race,
 		Count:    f.count,
 		Parallel: f.parallel,
+		Mutants:  mode,
 		OnResult: func(r check.VerifyResult) {
 			mu.Lock()
 			defer mu.Unlock()
-			done++
-			mark := "ok"
-			if !r.OK {
-				mark = "MISMATCH"
-			}
-			act.set(fmt.Sprintf("verified %d/%d: %s %s (%.1fs)", done, len(steps), r.Step, mark, r.Elapsed.Seconds()))
+			steped++
+			progress(r.Step, okMark(r.OK, "MISMATCH"), r.Elapsed)
+		},
+		OnMutant: func(r check.MutantResult) {
+			mu.Lock()
+			defer mu.Unlock()
+			muted++
+			progress(r.Mutant, okMark(r.OK, "NOT REJECTED"), r.Elapsed)
 		},
 	})
 	act.stopActivity()
@@ -138,7 +167,11 @@ func runVerify(ctx context.Context, a *App, ids []string, f verifyFlags) error {
 			return err
 		}
 	} else {
-		a.printVerifyTable(results, race, f.count, time.Since(start))
+		if !f.mutantsOnly {
+			a.printVerifyTable(results, race, f.count)
+		}
+		a.printMutants(results, f.mutantsOnly)
+		a.printVerifySummary(results, f.mutantsOnly, time.Since(start))
 	}
 	if bad > 0 {
 		return errFailed
@@ -146,7 +179,14 @@ func runVerify(ctx context.Context, a *App, ids []string, f verifyFlags) error {
 	return nil
 }
 
-func (a *App) printVerifyTable(results []check.VerifyResult, race bool, count int, elapsed time.Duration) {
+func okMark(ok bool, bad string) string {
+	if ok {
+		return "ok"
+	}
+	return bad
+}
+
+func (a *App) printVerifyTable(results []check.VerifyResult, race bool, count int) {
 	s := a.style()
 	tw := tabwriter.NewWriter(a.Out, 0, 0, 2, ' ', 0)
 	solHeader := fmt.Sprintf("SOLUTION (x%d", count)
@@ -155,18 +195,19 @@ func (a *App) printVerifyTable(results []check.VerifyResult, race bool, count in
 	}
 	solHeader += ")"
 	fmt.Fprintf(tw, "STEP\tBEFORE (must fail)\tCHECKPOINT (must pass)\t%s\tTIME\tRESULT\n", solHeader)
-	bad := 0
 	for _, r := range results {
 		res := s.green("ok")
-		if !r.OK {
+		switch {
+		case r.Problem != "":
 			res = s.red("MISMATCH")
-			bad++
+		case !r.OK:
+			res = s.red("A MUTANT PASSED") // listed below the table
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%.1fs\t%s\n", r.Step, r.Skeleton.Status, checkpointColumn(r), r.Solution.Status, r.Elapsed.Seconds(), res)
 	}
 	tw.Flush()
 	for _, r := range results {
-		if !r.OK {
+		if r.Problem != "" {
 			fmt.Fprintf(a.Out, "\n%s %s: %s\n", s.red("✗"), r.Step, r.Problem)
 			if r.Solution.Status != runner.Passed {
 				for _, t := range r.Solution.Tests {
@@ -180,7 +221,67 @@ func (a *App) printVerifyTable(results []check.VerifyResult, race bool, count in
 			}
 		}
 	}
-	fmt.Fprintf(a.Out, "\nverify: %d step(s) ok, %d mismatched, in %.1fs\n", len(results)-bad, bad, elapsed.Seconds())
+}
+
+// printMutants lists each mutant that was not rejected as it must be, and
+// with all, every mutant.
+func (a *App) printMutants(results []check.VerifyResult, all bool) {
+	s := a.style()
+	if all {
+		tw := tabwriter.NewWriter(a.Out, 0, 0, 2, ' ', 0)
+		fmt.Fprintf(tw, "MUTANT\tTESTS\tTIME\tRESULT\n")
+		for _, r := range results {
+			for _, m := range r.Mutants {
+				res, tests := s.green("rejected"), m.Status.String()
+				switch {
+				case m.Skipped != "":
+					res, tests = "skipped", "-"
+				case !m.OK:
+					res = s.red("NOT REJECTED")
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%.1fs\t%s\n", m.Mutant, tests, m.Elapsed.Seconds(), res)
+			}
+		}
+		tw.Flush()
+	}
+	for _, r := range results {
+		for _, m := range r.Mutants {
+			if !m.OK {
+				fmt.Fprintf(a.Out, "\n%s mutant %s (%s) %s\n", s.red("✗"), m.Mutant, m.Mistake, indent(m.Problem, "    ")[4:])
+			}
+		}
+	}
+}
+
+func (a *App) printVerifySummary(results []check.VerifyResult, mutantsOnly bool, elapsed time.Duration) {
+	var stepsBad, rejected, notRejected, skipped int
+	for _, r := range results {
+		if r.Problem != "" {
+			stepsBad++
+		}
+		for _, m := range r.Mutants {
+			switch {
+			case m.Skipped != "":
+				skipped++
+			case m.OK:
+				rejected++
+			default:
+				notRejected++
+			}
+		}
+	}
+	var parts []string
+	if !mutantsOnly {
+		parts = append(parts, fmt.Sprintf("%d step(s) ok, %d mismatched", len(results)-stepsBad, stepsBad))
+	}
+	parts = append(parts, fmt.Sprintf("%d mutants rejected", rejected))
+	if notRejected > 0 {
+		parts = append(parts, fmt.Sprintf("%d NOT rejected", notRejected))
+	}
+	if skipped > 0 {
+		parts = append(parts, fmt.Sprintf("%d skipped (no race detector)", skipped))
+	}
+	fmt.Fprintf(a.Out, "\nverify: %s, in %.1fs\n", strings.Join(parts, ", "), elapsed.Seconds())
 }
 
 // checkpointColumn sums up a step's checkpoint run: "passed", the first
