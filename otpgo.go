@@ -19,8 +19,8 @@ import "embed"
 // was built (see the package doc for when it is used). Paths are slash-separated: "content/course.json",
 // "exercises/gs_genserver/genserver.go", ...
 //
-// The _checkpoints overlays (see internal/catalog) are named apart: a "_"
+// The _checkpoints overlays and the _mutants (see internal/catalog) are named apart: a "_"
 // directory is left out of a plain directory pattern.
 //
-//go:embed content exercises solutions solutions/*/_checkpoints
+//go:embed content exercises solutions solutions/*/_checkpoints solutions/*/_mutants
 var FS embed.FS
