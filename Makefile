@@ -49,15 +49,15 @@ tidy-check: ## fail if `go mod tidy` would change go.mod or go.sum
 		echo "go.mod or go.sum is not tidy: run 'go mod tidy' and commit the result. What tidy would change:"; \
 		echo "$$diff"; exit 1; fi
 
-cross: ## go vet ./... and build ./cmd/otpgo for each of CROSS, in parallel
+cross: ## go vet ./... and build the launcher and the program for each of CROSS, in parallel
 	@logs="$$(mktemp -d)"; trap 'rm -rf "$$logs"' EXIT; pids=(); \
 	for p in $(CROSS); do \
 		( export GOOS="$${p%/*}" GOARCH="$${p#*/}"; \
-		  $(GO) vet ./... && $(GO) build -o /dev/null ./cmd/otpgo ) >"$$logs/$${p/\//-}" 2>&1 & pids+=("$$!"); \
+		  $(GO) vet ./... && $(GO) build ./cmd/otpgo ./internal/workshop ) >"$$logs/$${p/\//-}" 2>&1 & pids+=("$$!"); \
 	done; \
 	fail=0; i=0; for p in $(CROSS); do \
 		if ! wait "$${pids[$$i]}"; then \
-			echo "otpgo does not vet or build for $$p (GOOS=$${p%/*} GOARCH=$${p#*/} go vet ./... && go build ./cmd/otpgo):"; \
+			echo "otpgo does not vet or build for $$p (GOOS=$${p%/*} GOARCH=$${p#*/} go vet ./... && go build ./cmd/otpgo ./internal/workshop):"; \
 			cat "$$logs/$${p/\//-}"; fail=1; fi; \
 		i=$$((i+1)); \
 	done; \

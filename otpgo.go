@@ -10,7 +10,8 @@
 // grades with the checkout's own course instead (internal/catalog's
 // OpenSource), so an installed binary never grades with a stale copy; FS
 // serves outside a checkout, and for skeletons where git is missing. The
-// program is cmd/otpgo; the parts are described in docs/ARCHITECTURE.md.
+// program is internal/workshop, started by cmd/otpgo; the parts are
+// described in docs/ARCHITECTURE.md.
 package otpgo
 
 import "embed"

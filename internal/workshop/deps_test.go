@@ -1,0 +1,32 @@
+package main
+
+import (
+	"context"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+)
+
+// What a learner does not need to start otpgo stays out of its build: each
+// costs seconds of compiling on a cold cache, in front of a whole class.
+// The commands that need them build them on demand with go run.
+func TestBinaryLeavesOutWhatALearnerDoesNotNeedToStart(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, "go", "list", "-deps", ".").Output()
+	if err != nil {
+		t.Fatalf("go list -deps: %v", err)
+	}
+	deps := strings.Fields(string(out))
+	for _, banned := range []string{
+		"github.com/redis/go-redis/v9", // otpgo bench 03 runs ./internal/bench/redis03/table
+	} {
+		for _, d := range deps {
+			if d == banned || strings.HasPrefix(d, banned+"/") {
+				t.Errorf("otpgo imports %s", d)
+				break
+			}
+		}
+	}
+}
