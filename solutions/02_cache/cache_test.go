@@ -57,7 +57,12 @@ func TestCacheMissingKey(t *testing.T) {
 	}
 	defer zzStop(t, c)
 	if v, ok := c.Get("nope"); ok || v != "" {
-		t.Errorf("Get(nope) on an empty cache = (%q, %v), want (\"\", false)", v, ok)
+		t.Errorf("Get(nope) on an empty cache = (%q, %v), want (\"\", false): Get's reply must say whether the "+
+			"key was found (a small struct with the value and a found flag), since a stored zero value is no miss", v, ok)
+	}
+	if !actor.Alive(c.PID()) {
+		t.Fatalf("the server died when Get asked for a missing key: an error returned from HandleCall stops a " +
+			"GenServer. A miss is an ordinary reply (found = false); keep the error for a request you do not know")
 	}
 	got, err := c.Update("new", func(old string, found bool) string {
 		if found || old != "" {
@@ -73,7 +78,7 @@ func TestCacheMissingKey(t *testing.T) {
 func TestCacheConcurrent(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	defer zzCatchTODO(t)
-	zzOnRace(t, "Two goroutines shared the cache's map. In OTP it has one owner: the server process alone reads "+
+	zzShared(t, "Two goroutines shared the cache's map. In OTP it has one owner: the server process alone reads "+
 		"and writes it, in HandleCall, and Put, Get and Update ask it with actor.Call. (02.3's table lets readers "+
 		"in directly, so there every read takes the lock that writes take.)")
 	c, err := Start[string, int]()
