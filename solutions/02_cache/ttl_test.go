@@ -3,6 +3,8 @@ package cache
 import (
 	"fmt"
 	"runtime"
+	"strings"
+	"sync/atomic"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -14,14 +16,18 @@ import (
 // zzInBubble runs f under testing/synctest, where time is fake: time.Sleep
 // returns as soon as every goroutine of the test is blocked, and the
 // clock jumps ahead. A goroutine that never blocks (a busy loop) stops
-// the fake clock for good; a watchdog outside the bubble turns that hang
-// into a crash that says so.
+// the fake clock for good, and so does one that keeps sending itself
+// messages; a watchdog outside the bubble turns that hang into a crash
+// that says so.
 func zzInBubble(t *testing.T, f func(t *testing.T)) {
 	t.Helper()
 	done := make(chan struct{})
 	defer close(done)
-	go zzWatchProgress(t.Name(), done)
+	var test atomic.Pointer[string] // the goroutine id of the test's body
+	go zzWatchProgress(t.Name(), &test, done)
 	synctest.Test(t, func(t *testing.T) {
+		id := zzGoroutineID()
+		test.Store(&id)
 		defer zzCatchTODO(t)
 		f(t)
 	})
@@ -32,19 +38,38 @@ func zzInBubble(t *testing.T, f func(t *testing.T)) {
 // test's length: a slow machine is still making progress.
 const zzStall = 3 * time.Second
 
-// zzWatchProgress panics when no process has received a message for
-// zzStall (real time) before done is closed. A stuck fake clock shows as
-// exactly that: the test waits in Sleep or in a Call, the cache never
-// answers or ticks, and nothing moves.
-func zzWatchProgress(name string, done <-chan struct{}) {
+// zzWatchProgress panics when, before done is closed, either no process
+// has received a message for zzStall (real time), or the test's body (the
+// goroutine whose id test holds) has waited for the fake clock (time.Sleep
+// or synctest.Wait) for zzStall. A
+// stuck fake clock shows as one or the other: the test waits in Sleep or
+// in a Call, and either nothing moves at all, or the cache keeps sending
+// itself messages while the clock stands still. A fake Sleep, and a Wait,
+// last microseconds of real time.
+func zzWatchProgress(name string, test *atomic.Pointer[string], done <-chan struct{}) {
 	tick := time.NewTicker(50 * time.Millisecond)
 	defer tick.Stop()
 	last, since := zzProgress(), time.Now()
+	var asleep time.Time // when the test was first seen in time.Sleep; zero: not in it
+	var stacks []byte
 	for {
 		select {
 		case <-done:
 			return
 		case <-tick.C:
+		}
+		if id := test.Load(); id != nil && zzWaitsForClock(*id, &stacks) {
+			if asleep.IsZero() {
+				asleep = time.Now()
+			}
+		} else {
+			asleep = time.Time{}
+		}
+		if !asleep.IsZero() && time.Since(asleep) > zzStall {
+			panic(fmt.Sprintf("%s: the test's time.Sleep (or synctest.Wait) has not returned for %v: "+
+				"the test's fake clock is stuck because some goroutine of the cache never blocks. Is eviction "+
+				"a busy loop? A tick sent at once (actor.Send) is one too. Schedule one evict message per "+
+				"interval with actor.SendAfter and let the server wait for it.", name, zzStall))
 		}
 		if now := zzProgress(); now != last {
 			last, since = now, time.Now()
@@ -56,6 +81,33 @@ func zzWatchProgress(name string, done <-chan struct{}) {
 				"with actor.SendAfter and let the server wait for it.", name, zzStall))
 		}
 	}
+}
+
+// zzGoroutineID returns the id of the calling goroutine, as stack traces
+// print it.
+func zzGoroutineID() string {
+	buf := make([]byte, 64)
+	buf = buf[:runtime.Stack(buf, false)] // "goroutine 18 [running]:\n..."
+	fields := strings.Fields(string(buf))
+	if len(fields) < 2 {
+		return ""
+	}
+	return fields[1]
+}
+
+// zzWaitsForClock reports whether goroutine id is blocked in time.Sleep or
+// synctest.Wait; stacks is a buffer reused between calls.
+func zzWaitsForClock(id string, stacks *[]byte) bool {
+	if len(*stacks) == 0 {
+		*stacks = make([]byte, 1<<20)
+	}
+	all := string((*stacks)[:runtime.Stack(*stacks, true)])
+	_, g, ok := strings.Cut(all, "goroutine "+id+" [")
+	if !ok {
+		return false
+	}
+	_, top, _ := strings.Cut(g, "\n") // the frame on top of its stack
+	return strings.HasPrefix(top, "time.Sleep(") || strings.HasPrefix(top, "internal/synctest.Wait(")
 }
 
 // zzProgress sums, over every process, the messages received and the
@@ -96,12 +148,26 @@ func TestTTLExpiredNeverReturned(t *testing.T) {
 				"never be returned. Eviction only runs every interval (here 1h), so Get must also check "+
 				"the expiry time it stored", v)
 		}
+		got, err := c.Update("short", func(old int, found bool) int {
+			if found {
+				t.Errorf("Update(short)'s fn got (%v, true) 51ms after PutTTL with a 50ms TTL: an expired entry "+
+					"counts as missing, for Update as for Get, so fn must get (0, false)", old)
+			}
+			return 7
+		})
+		if err != nil || got != 7 {
+			t.Errorf("Update(short) = (%v, %v), want (7, nil)", got, err)
+		}
 		time.Sleep(2 * time.Minute)
 		if v, ok := c.Get("long"); ok {
 			t.Errorf("Get(long) returned %v after its 1m TTL", v)
 		}
 		if v, ok := c.Get("forever"); !ok || v != 3 {
 			t.Errorf("Get(forever) = (%v, %v), want (3, true): Put without a TTL never expires", v, ok)
+		}
+		if v, ok := c.Get("short"); !ok || v != 7 {
+			t.Errorf("Get(short) = (%v, %v) 2m after Update stored 7 in its expired entry, want (7, true): "+
+				"what Update stores in place of an expired entry is a new entry, which never expires", v, ok)
 		}
 	})
 }
@@ -133,6 +199,13 @@ func TestTTLEvictionFreesMemory(t *testing.T) {
 			synctest.Wait()                    // let the server finish its sweep
 			if got := c.Len(); got != 1 {
 				if round == 1 {
+					time.Sleep(DefaultEvictEvery)
+					synctest.Wait()
+					if c.Len() == 1 {
+						t.Fatalf("with EvictEvery(100ms), Len() dropped only after DefaultEvictEvery (%v): "+
+							"Start must apply its options to config{evictEvery: DefaultEvictEvery} and give "+
+							"the interval to the server", DefaultEvictEvery)
+					}
 					t.Fatalf("Len() is still %d, 50ms after %d keys expired, with EvictEvery(100ms): "+
 						"expired entries are hidden but never removed, so memory is never reclaimed. "+
 						"Schedule an evict message with actor.SendAfter in Init, delete expired entries "+
@@ -162,10 +235,10 @@ func TestTTLEvictionIsPeriodic(t *testing.T) {
 				t.Fatalf("PutTTL: %v", err)
 			}
 		}
-		time.Sleep(time.Minute)
+		time.Sleep(30 * time.Second) // before DefaultEvictEvery: an interval left at the default is not blamed here
 		synctest.Wait()
 		if got := c.Len(); got != n {
-			t.Errorf("Len() = %d a minute after %d keys expired, but the eviction interval is 1h: "+
+			t.Errorf("Len() = %d 30s after %d keys expired, but the eviction interval is 1h: "+
 				"entries must be removed by the periodic sweep, not by a timer or goroutine per key", got, n)
 		}
 		time.Sleep(time.Hour)
