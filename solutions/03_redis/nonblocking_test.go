@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/otpgo/otpgo/internal/actor"
 	"github.com/otpgo/otpgo/internal/redistest"
 	"github.com/otpgo/otpgo/internal/resp"
 )
@@ -32,6 +33,29 @@ func TestNonBlockingCommands(t *testing.T) {
 	c := hiddenStartNonBlocking(t, srv.Addr())
 	hiddenCheckBasics(t, c)
 	hiddenCheckRedisErrors(t, c)
+	if err := c.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	hiddenCheckReaderEnds(t, srv, "Close")
+	// A kill skips Terminate: the socket must close all the same.
+	k := hiddenStartNonBlocking(t, srv.Addr())
+	if _, err := k.Command("PING"); err != nil {
+		t.Fatal(err)
+	}
+	actor.Exit(k.PID(), actor.Kill)
+	hiddenCheckReaderEnds(t, srv, "the client's process was killed")
+}
+
+// hiddenCheckReaderEnds checks that srv's last client connection closed
+// after what ended the client's process.
+func hiddenCheckReaderEnds(t *testing.T, srv *redistest.Server, after string) {
+	t.Helper()
+	if !hiddenEventually(time.Second, func() bool { return srv.ConnCount() == 0 }) {
+		t.Fatalf("the server still has %d connection(s) 1s after %s: the reader is still running after its "+
+			"server ended, blocked in its Read. Go cannot kill a goroutine, and a kill skips Terminate: close "+
+			"the socket when the process ends, however it ends (context.AfterFunc(p.Context(), ...)), and the "+
+			"reader's Read fails", srv.ConnCount(), after)
+	}
 }
 
 func TestNonBlockingConcurrentCallers(t *testing.T) {
