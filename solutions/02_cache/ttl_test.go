@@ -38,10 +38,16 @@ func zzInBubble(t *testing.T, f func(t *testing.T)) {
 // test's length: a slow machine is still making progress.
 const zzStall = 3 * time.Second
 
+// zzClockStall is how long the test may wait for the fake clock (in
+// time.Sleep or synctest.Wait) before the watchdog calls the clock stuck.
+// A fake Sleep returns as soon as the bubble is idle: microseconds, or
+// milliseconds on a loaded machine, so a second is plenty.
+const zzClockStall = time.Second
+
 // zzWatchProgress panics when, before done is closed, either no process
 // has received a message for zzStall (real time), or the test's body (the
 // goroutine whose id test holds) has waited for the fake clock (time.Sleep
-// or synctest.Wait) for zzStall. A
+// or synctest.Wait) for zzClockStall. A
 // stuck fake clock shows as one or the other: the test waits in Sleep or
 // in a Call, and either nothing moves at all, or the cache keeps sending
 // itself messages while the clock stands still. A fake Sleep, and a Wait,
@@ -65,11 +71,11 @@ func zzWatchProgress(name string, test *atomic.Pointer[string], done <-chan stru
 		} else {
 			asleep = time.Time{}
 		}
-		if !asleep.IsZero() && time.Since(asleep) > zzStall {
+		if !asleep.IsZero() && time.Since(asleep) > zzClockStall {
 			panic(fmt.Sprintf("%s: the test's time.Sleep (or synctest.Wait) has not returned for %v: "+
 				"the test's fake clock is stuck because some goroutine of the cache never blocks. Is eviction "+
 				"a busy loop? A tick sent at once (actor.Send) is one too. Schedule one evict message per "+
-				"interval with actor.SendAfter and let the server wait for it.", name, zzStall))
+				"interval with actor.SendAfter and let the server wait for it.", name, zzClockStall))
 		}
 		if now := zzProgress(); now != last {
 			last, since = now, time.Now()
