@@ -217,15 +217,18 @@ func zzEnvWithout(prefix string) []string {
 }
 
 // zzLimitedBuffer keeps the first max bytes written to it and drops the
-// rest, reporting every write as complete so the child never blocks.
+// rest, reporting every write as complete so the child never blocks. (No
+// embedded bytes.Buffer: its ReadFrom would let io.Copy skip the limit.)
 type zzLimitedBuffer struct {
-	bytes.Buffer
+	buf bytes.Buffer
 	max int
 }
 
 func (b *zzLimitedBuffer) Write(p []byte) (int, error) {
-	if room := b.max - b.Len(); room > 0 {
-		b.Buffer.Write(p[:min(len(p), room)])
+	if room := b.max - b.buf.Len(); room > 0 {
+		b.buf.Write(p[:min(len(p), room)])
 	}
 	return len(p), nil
 }
+
+func (b *zzLimitedBuffer) String() string { return b.buf.String() }
