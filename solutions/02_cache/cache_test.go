@@ -158,4 +158,54 @@ func TestCacheStop(t *testing.T) {
 	if !zzWaitChan(done, time.Second) {
 		t.Fatalf("Put after Stop hung for 1s: actor.Call with a timeout returns an error for a dead server")
 	}
+	zzStopWaitsForExit(t)
+}
+
+// zzStopWaitsForExit checks that Stop, called while the server is busy in
+// an Update, returns only once that Update is done and the server gone.
+func zzStopWaitsForExit(t *testing.T) {
+	t.Helper()
+	c, err := Start[string, int]()
+	if err != nil {
+		t.Fatalf("Start: %v", err)
+	}
+	entered, release := make(chan struct{}), make(chan struct{})
+	var fnDone, stoppedEarly atomic.Bool
+	updated := zzGoSafe(t, func() {
+		_, _ = c.Update("slow", func(old int, _ bool) int {
+			close(entered)
+			zzWaitChan(release, 2*time.Second)
+			fnDone.Store(true)
+			return old + 1
+		})
+	})
+	if !zzWaitChan(entered, time.Second) {
+		t.Fatalf("Update's fn did not start within 1s")
+	}
+	stopped := zzGoSafe(t, func() {
+		if err := c.Stop(); err != nil {
+			t.Errorf("Stop: %v", err)
+		}
+		stoppedEarly.Store(!fnDone.Load())
+	})
+	// Either Stop returned at once (the mistake), or its request waits in
+	// the busy server's mailbox.
+	zzEventually(time.Second, func() bool {
+		select {
+		case <-stopped:
+			return true
+		default:
+		}
+		info, ok := actor.Info(c.PID())
+		return ok && info.MailboxLen > 0
+	})
+	close(release)
+	if !zzWaitChan(stopped, 2*time.Second) {
+		t.Fatalf("Stop did not return within 2s of the server finishing its Update")
+	}
+	<-updated
+	if stoppedEarly.Load() {
+		t.Errorf("Stop returned while the server was still busy in an Update: Stop must wait for the server to " +
+			"exit. Use actor.Stop, which waits for the exit (an exit signal or a cast returns at once)")
+	}
 }
