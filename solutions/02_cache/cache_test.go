@@ -169,6 +169,7 @@ func zzStopWaitsForExit(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Start: %v", err)
 	}
+	defer func() { _ = c.Stop() }() // if the test ends early; after a Stop, an error nobody needs
 	entered, release := make(chan struct{}), make(chan struct{})
 	var fnDone, stoppedEarly atomic.Bool
 	updated := zzGoSafe(t, func() {

@@ -46,17 +46,16 @@ const zzClockStall = time.Second
 
 // zzWatchProgress panics when, before done is closed, either no process
 // has received a message for zzStall (real time), or the test's body (the
-// goroutine whose id test holds) has waited for the fake clock (time.Sleep
-// or synctest.Wait) for zzClockStall. A
-// stuck fake clock shows as one or the other: the test waits in Sleep or
-// in a Call, and either nothing moves at all, or the cache keeps sending
-// itself messages while the clock stands still. A fake Sleep, and a Wait,
-// last microseconds of real time.
+// goroutine whose id test holds) has waited for the fake clock (in
+// time.Sleep or synctest.Wait) for zzClockStall. A stuck fake clock shows
+// as one or the other: the test waits in Sleep or in a Call, and either
+// nothing moves at all, or the cache keeps sending itself messages while
+// the clock stands still.
 func zzWatchProgress(name string, test *atomic.Pointer[string], done <-chan struct{}) {
 	tick := time.NewTicker(50 * time.Millisecond)
 	defer tick.Stop()
 	last, since := zzProgress(), time.Now()
-	var asleep time.Time // when the test was first seen in time.Sleep; zero: not in it
+	var asleep time.Time // when the test was first seen waiting for the clock; zero: not waiting
 	var stacks []byte
 	for {
 		select {
