@@ -117,6 +117,17 @@ func zzKeepDefaultGreeting(t *testing.T) {
 	})
 }
 
+// zzLoadedDefault sets DefaultGreeting to v for the rest of the test, as if
+// the program had been loaded with GREETER_GREETING=v. Call it after
+// zzKeepDefaultGreeting: cleanups run last-in first-out, so v is gone again
+// before that check runs.
+func zzLoadedDefault(t *testing.T, v string) {
+	t.Helper()
+	old := DefaultGreeting
+	DefaultGreeting = v
+	t.Cleanup(func() { DefaultGreeting = old })
+}
+
 // zzStartTestGreeter starts a greeter, stopped when the test ends.
 func zzStartTestGreeter(t *testing.T, opts Options) actor.PID {
 	t.Helper()
