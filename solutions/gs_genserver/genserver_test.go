@@ -364,7 +364,7 @@ func TestCallToCrashedServer(t *testing.T) {
 	s := zzMustStart(t, &zzCounter{}, 0, WithLogger(logger))
 
 	var err error
-	if !zzWithin(t, 2*time.Second, "Call(\"boom\", 10s) hangs after HandleCall panicked; a Call must notice that the server died (select on a channel closed when the loop exits)", func() {
+	if !zzWithin(t, time.Second, "Call(\"boom\", 10s) hangs after HandleCall panicked; a Call must notice that the server died (select on a channel closed when the loop exits)", func() {
 		_, err = s.Call("boom", 10*time.Second)
 	}) {
 		return
