@@ -44,6 +44,9 @@ func TestAppSupervisesGreeter(t *testing.T) {
 	if len(kids) != 1 || kids[0].PID != pid {
 		t.Fatalf("the app supervisor %v has children %s, want one child: the greeter, %v, the process registered as %q", sup, zzDescribeKids(kids), pid, GreeterName)
 	}
+	if kids[0].Restart == actor.Temporary {
+		t.Fatalf("the greeter's child spec says Restart: actor.Temporary: its supervisor would never restart it, so a restart could never pick up a new configuration. Leave Restart at its zero value, actor.Permanent")
+	}
 	zzStopTestProc(t, sup)
 	if actor.Alive(pid) {
 		t.Fatalf("the greeter %v is still alive after its supervisor stopped", pid)
@@ -70,7 +73,9 @@ func TestRestartReadsConfigAgain(t *testing.T) {
 	restarted := zzWaitRegistered(t, pid, "after the greeter was killed: is it supervised (Restart: Permanent)?")
 	if msg := zzMustGreet(t, restarted, "Ann"); msg != "Hola, Ann!" {
 		if msg == "Bonjour, Ann!" {
-			t.Fatalf("after %s changed to Hola and the greeter was restarted, it still says %q: the environment was read once, when the child spec was built, and the supervisor reuses those arguments on every restart. Put only Options in the child spec and let the greeter read the environment when it starts", EnvGreeting, msg)
+			t.Fatalf("after %s changed to Hola and the greeter was restarted, it still says %q: the environment was read once, when the child spec was built "+
+				"(or the Start closure wrote what it read into the Options it captured), and the supervisor reuses those arguments on every restart. "+
+				"Put only Options in the child spec, leave them unchanged, and let the greeter read the environment when it starts", EnvGreeting, msg)
 		}
 		t.Fatalf("the restarted greeter said %q, want \"Hola, Ann!\"", msg)
 	}

@@ -26,6 +26,11 @@ func TestStartReadsEnvironment(t *testing.T) {
 	if cfg.Version != "1.2.3-test" {
 		t.Errorf("CurrentConfig().Version = %q, but Version was %q when the greeter started", cfg.Version, "1.2.3-test")
 	}
+	zzSetTestVersion(t, "9.9.9-later")
+	if v := zzMustConfig(t, pid).Version; v != "1.2.3-test" {
+		t.Errorf("after Version changed to \"9.9.9-later\", CurrentConfig().Version of the running greeter = %q, want %q: "+
+			"Config is what the greeter read when it started; answer CurrentConfig from its state, not from the package variables of this moment", v, "1.2.3-test")
+	}
 }
 
 func TestOptionsWinOverEnvironment(t *testing.T) {
@@ -42,8 +47,15 @@ func TestNoEnvironmentFallsBackToDefault(t *testing.T) {
 	zzVerifyNoLeaks(t)
 	zzKeepDefaultGreeting(t)
 	zzUnsetGreeting(t)
+	// As if the program had been loaded with GREETER_GREETING=Howdy: the
+	// fallback is DefaultGreeting, whatever it is, not FallbackGreeting.
+	zzLoadedDefault(t, "Howdy")
 	pid := zzStartTestGreeter(t, Options{})
 	if msg, want := zzMustGreet(t, pid, "Ann"), DefaultGreeting+", Ann!"; msg != want {
+		if msg == FallbackGreeting+", Ann!" {
+			t.Fatalf("with %s unset and DefaultGreeting %q, Greet(\"Ann\") = %q: that is FallbackGreeting. Fall back to DefaultGreeting, "+
+				"what the program was loaded with (FallbackGreeting is only DefaultGreeting's own fallback, at init)", EnvGreeting, DefaultGreeting, msg)
+		}
 		t.Fatalf("with %s unset, Greet(\"Ann\") = %q, want %q (DefaultGreeting)", EnvGreeting, msg, want)
 	}
 	t.Setenv(EnvGreeting, "")
@@ -73,5 +85,9 @@ func TestRunningGreeterKeepsItsConfig(t *testing.T) {
 	second := zzStartTestGreeter(t, Options{})
 	if msg := zzMustGreet(t, second, "Ann"); msg != "Hola, Ann!" {
 		t.Fatalf("a greeter started after %s changed to Hola said %q, want \"Hola, Ann!\"", EnvGreeting, msg)
+	}
+	if msg := zzMustGreet(t, first, "Ann"); msg != "Bonjour, Ann!" {
+		t.Fatalf("once a second greeter had started with %s=Hola, the first one (started with Bonjour) said %q: "+
+			"each greeter keeps what it read in its own state (a field of its server struct), not in a package variable all greeters share", EnvGreeting, msg)
 	}
 }

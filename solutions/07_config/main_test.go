@@ -52,7 +52,12 @@ func zzLoadedWith(t *testing.T, value string, set bool) string {
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
 	if err != nil {
-		t.Fatalf("starting a fresh copy of the program failed (%v): did package init panic?\n%s", err, stderr.String())
+		env := EnvGreeting + " unset"
+		if set {
+			env = fmt.Sprintf("%s=%q", EnvGreeting, value)
+		}
+		t.Fatalf("a fresh copy of the program, started with %s, failed (%v): did the package panic before any test started? "+
+			"Init must not panic: it runs before every test and every program\n%s", env, err, stderr.String())
 	}
 	m := zzInitChildOut.FindSubmatch(out)
 	if m == nil {
@@ -101,20 +106,36 @@ func zzVerifyNoLeaks(t *testing.T) {
 	})
 }
 
-// zzKeepDefaultGreeting fails the test if DefaultGreeting changes while it
-// runs, saying what this test saw, and puts the value back so that a later
-// test reports only its own doing. Call it before starting a greeter: its
-// check then runs after the greeters are stopped.
+// zzKeepDefaultGreeting sets DefaultGreeting to FallbackGreeting for the
+// test, as if the program had been loaded without GREETER_GREETING, so that
+// the test does not depend on the environment it runs in (a greeting
+// exported in the learner's shell would make DefaultGreeting and the
+// environment agree). It fails the test if DefaultGreeting changes while
+// it runs, saying what this test saw, and puts the loaded value back. Call
+// it before starting a greeter: its check then runs after the greeters are
+// stopped.
 func zzKeepDefaultGreeting(t *testing.T) {
 	t.Helper()
-	before := DefaultGreeting
+	loaded := DefaultGreeting
+	DefaultGreeting = FallbackGreeting
 	t.Cleanup(func() {
-		if DefaultGreeting != before {
+		if DefaultGreeting != FallbackGreeting {
 			t.Errorf("DefaultGreeting changed from %q to %q during this test: it is what the program was loaded with "+
-				"and must never change. Keep the start-time greeting in the greeter's state, not in a package variable", before, DefaultGreeting)
-			DefaultGreeting = before
+				"and must never change. Keep the start-time greeting in the greeter's state, not in a package variable", FallbackGreeting, DefaultGreeting)
 		}
+		DefaultGreeting = loaded
 	})
+}
+
+// zzLoadedDefault sets DefaultGreeting to v for the rest of the test, as if
+// the program had been loaded with GREETER_GREETING=v. Call it after
+// zzKeepDefaultGreeting: cleanups run last-in first-out, so v is gone again
+// before that check runs.
+func zzLoadedDefault(t *testing.T, v string) {
+	t.Helper()
+	old := DefaultGreeting
+	DefaultGreeting = v
+	t.Cleanup(func() { DefaultGreeting = old })
 }
 
 // zzStartTestGreeter starts a greeter, stopped when the test ends.

@@ -222,7 +222,7 @@ func TestCastIsAsync(t *testing.T) {
 		t.Fatalf("Call after Cast returned error %v", err)
 	}
 	if got != 5 {
-		t.Fatalf("Cast(5) then Call(\"get\") = %v; want 5: casts go through HandleCast, in order with calls", got)
+		t.Fatalf("Cast(5) then Call(\"get\") = %v; want 5: casts go through HandleCast, in order with calls, and the loop must keep the state HandleCast returns", got)
 	}
 
 	// HandleCast("block") waits on castGate: Cast must not wait for it.
@@ -312,6 +312,16 @@ func TestUnknownMessageIsLogged(t *testing.T) {
 	}
 }
 
+// zzDeadTries is how often TestCallToStoppedServer calls and stops a dead
+// server: a wrong select takes the lucky case each time with probability
+// 1/2, so all of them with 2^-32 (while the dead server's mailbox has room
+// for the wrong case: the first wrong pick already fails the test).
+const zzDeadTries = 32
+
+// zzDeadSends is how many casts and sends TestCallToStoppedServer makes to a
+// dead server: more than any sensible mailbox holds.
+const zzDeadSends = 1000
+
 func TestCallToStoppedServer(t *testing.T) {
 	defer zzNoLeaks(t)()
 	s := zzMustStart(t, &zzCounter{}, 0)
@@ -323,17 +333,44 @@ func TestCallToStoppedServer(t *testing.T) {
 		t.Fatalf("Stop on a running server returned %v; want nil", err)
 	}
 
-	zzWithin(t, time.Second, "Call(req, 10s) on a stopped server is still waiting; it must fail at once with ErrNoProc, not wait for its timeout", func() {
-		_, err = s.Call("ping", 10*time.Second)
-	})
-	if !errors.Is(err, ErrNoProc) {
-		t.Errorf("Call on a stopped server returned %v; want ErrNoProc", err)
+	// A dead server's mailbox still has room, and a select with several
+	// ready cases picks one at random: a Call or Stop that takes the
+	// mailbox case may be lucky once, not zzDeadTries times in a row.
+	for range zzDeadTries {
+		if !zzWithin(t, time.Second, "Call(req, 10s) on a stopped server is still waiting; it must fail at once with ErrNoProc, not wait for its timeout "+
+			"(after sending, wait for the reply, the timeout OR the server's done channel)", func() {
+			_, err = s.Call("ping", 10*time.Second)
+		}) {
+			break
+		}
+		if !errors.Is(err, ErrNoProc) {
+			t.Errorf("Call on a stopped server returned %v; want ErrNoProc", err)
+			break
+		}
 	}
-	zzWithin(t, time.Second, "Cast on a stopped server blocks; a cast to a dead server is dropped", func() { s.Cast(1) })
-	zzWithin(t, time.Second, "Send on a stopped server blocks; a send to a dead server is dropped", func() { s.Send("late") })
-	zzWithin(t, time.Second, "a second Stop blocks", func() { err = s.Stop() })
-	if !errors.Is(err, ErrNoProc) {
-		t.Errorf("Stop on a stopped server returned %v; want ErrNoProc", err)
+	for range zzDeadTries {
+		if !zzWithin(t, time.Second, "a second Stop blocks", func() { err = s.Stop() }) {
+			break
+		}
+		if !errors.Is(err, ErrNoProc) {
+			t.Errorf("Stop on a stopped server returned %v; want ErrNoProc: check done first (a select with a default case), "+
+				"because a select whose send to the mailbox and <-done are both ready picks one at random", err)
+			break
+		}
+	}
+	// Many: a plain send to a dead server succeeds until its mailbox is
+	// full, then blocks for ever. After the Stops, since a full mailbox
+	// would hide a Stop that takes the mailbox case.
+	if zzWithin(t, time.Second, "Cast on a stopped server blocks; a cast to a dead server is dropped (select on the done channel too, not a plain send: the dead server's mailbox fills up)", func() {
+		for range zzDeadSends {
+			s.Cast(1)
+		}
+	}) {
+		zzWithin(t, time.Second, "Send on a stopped server blocks; a send to a dead server is dropped (select on the done channel too, not a plain send: the dead server's mailbox fills up)", func() {
+			for range zzDeadSends {
+				s.Send("late")
+			}
+		})
 	}
 }
 
@@ -343,7 +380,7 @@ func TestCallToCrashedServer(t *testing.T) {
 	s := zzMustStart(t, &zzCounter{}, 0, WithLogger(logger))
 
 	var err error
-	if !zzWithin(t, 2*time.Second, "Call(\"boom\", 10s) hangs after HandleCall panicked; a Call must notice that the server died (select on a channel closed when the loop exits)", func() {
+	if !zzWithin(t, time.Second, "Call(\"boom\", 10s) hangs after HandleCall panicked; a Call must notice that the server died (select on a channel closed when the loop exits)", func() {
 		_, err = s.Call("boom", 10*time.Second)
 	}) {
 		return

@@ -12,11 +12,21 @@ import (
 
 // zzNoLeaks fails the test if it leaves a goroutine running. Goroutines that
 // existed when the test started (say, one stuck in an earlier failed test)
-// are ignored so that one mistake is reported once.
+// are ignored, and a test that has already failed is not checked (what it
+// left running is stuck in the mistake it reported), so that one mistake is
+// reported once.
 func zzNoLeaks(t *testing.T) func() {
 	t.Helper()
 	opt := goleak.IgnoreCurrent()
-	return func() { goleak.VerifyNone(t, opt) }
+	return func() {
+		if t.Failed() {
+			return
+		}
+		if err := goleak.Find(opt); err != nil {
+			t.Errorf("goroutines were left running after the test: every server it started must have ended, its loop returned, "+
+				"once stopped, once a callback panicked, and when Init failed (Start returned the error):\n%v", err)
+		}
+	}
 }
 
 // zzWithin runs f and fails the test with msg if f has not returned after d.

@@ -41,14 +41,19 @@ func TestStackPushPop(t *testing.T) {
 	Push(s, 1)
 	Push(s, 2)
 	Push(s, 3)
+	last := 0
 	for _, want := range []int{3, 2, 1} {
 		got, err := zzPop(t, s)
 		if err != nil {
 			t.Fatalf("Pop returned error %v; want %d", err, want)
 		}
+		if got != want && got == last {
+			t.Fatalf("pushed 1, 2, 3 and Pop returned %d twice: a pop must remove the top, so HandleCall returns the stack without it as the new state", got)
+		}
 		if got != want {
 			t.Fatalf("pushed 1, 2, 3 and Pop returned %d; want %d (last in, first out)", got, want)
 		}
+		last = got
 	}
 	if _, err := zzPop(t, s); !errors.Is(err, ErrEmpty) {
 		t.Fatalf("Pop on an emptied stack returned %v; want ErrEmpty", err)
@@ -57,8 +62,12 @@ func TestStackPushPop(t *testing.T) {
 
 func TestStackInitial(t *testing.T) {
 	defer zzNoLeaks(t)()
-	s := zzMustStartStack(t, []int{1, 2})
+	initial := []int{1, 2}
+	s := zzMustStartStack(t, initial)
 	defer zzStopServer(t, s)
+	// The caller reuses its slice once StartStack has returned: the stack
+	// must not change with it.
+	initial[0], initial[1] = 98, 99
 
 	Push(s, 3)
 	var got []int
@@ -68,6 +77,10 @@ func TestStackInitial(t *testing.T) {
 			t.Fatalf("Pop returned error %v after StartStack([1 2]) and Push(3)", err)
 		}
 		got = append(got, v)
+	}
+	if slices.Equal(got, []int{3, 99, 98}) {
+		t.Fatalf("StartStack(initial), then the caller set its own initial to [98 99], and the stack popped %v: the server's state is the caller's slice. "+
+			"Copy the initial elements in Init, so that the server's state shares no memory with anyone", got)
 	}
 	if !slices.Equal(got, []int{3, 2, 1}) {
 		t.Fatalf("StartStack([1 2]), Push(3), then three Pops gave %v; want [3 2 1] (initial elements are bottom first)", got)
@@ -80,6 +93,10 @@ func TestStackEmptyPopKeepsServer(t *testing.T) {
 	defer zzStopServer(t, s)
 
 	if _, err := zzPop(t, s); !errors.Is(err, ErrEmpty) {
+		if errors.Is(err, ErrNoProc) {
+			t.Fatalf("Pop on an empty stack returned %v: the server died. Did HandleCall index the empty slice (a panic)? "+
+				"Check the length first and reply ErrEmpty, keeping the server running", err)
+		}
 		t.Fatalf("Pop on an empty stack returned %v; want ErrEmpty (and the server must keep running)", err)
 	}
 	Push(s, 7)

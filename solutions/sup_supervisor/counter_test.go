@@ -1,6 +1,8 @@
 package sup
 
 import (
+	"errors"
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -43,9 +45,22 @@ func zzValue(t *testing.T, name string) int {
 	t.Helper()
 	v, err := Value(name)
 	if err != nil {
-		t.Fatalf("Value(%q): %v", name, err)
+		t.Fatalf("Value(%q): %v%s", name, err, zzStalePID(name, err))
 	}
 	return v
+}
+
+// zzStalePID explains a call that found no process although a live one is
+// registered under name: the pid was looked up once and kept.
+func zzStalePID(name string, err error) string {
+	if !errors.Is(err, actor.NoProc) {
+		return ""
+	}
+	if pid, ok := actor.WhereIs(name); ok && actor.Alive(pid) {
+		return fmt.Sprintf(", though %v, alive, is registered as %q: look the counter up by name (actor.WhereIs) on every call, "+
+			"never keep its pid: a restarted counter, or one of another supervisor, is a new process", pid, name)
+	}
+	return ""
 }
 
 func TestCountersStart(t *testing.T) {
@@ -67,7 +82,8 @@ func TestCountersStart(t *testing.T) {
 		t.Errorf("Incr(small) on 1 = (%v, %v), want (2, nil)", got, err)
 	}
 	if got := zzValue(t, "small"); got != 2 {
-		t.Errorf("Value(small) after Incr = %d, want 2", got)
+		t.Errorf("Value(small) after Incr = %d, want 2: the increment was lost. HandleCall must change the counter's own "+
+			"state: a pointer receiver (func (c *counter)), not a value receiver, which changes a copy", got)
 	}
 }
 
@@ -78,7 +94,7 @@ func TestCountersCrashMedium(t *testing.T) {
 	defer zzStop(t, sup)
 	for _, name := range []string{"small", "medium", "medium", "large"} {
 		if _, err := Incr(name); err != nil {
-			t.Fatalf("Incr(%q): %v", name, err)
+			t.Fatalf("Incr(%q): %v%s", name, err, zzStalePID(name, err))
 		}
 	}
 	old, ok := actor.WhereIs("medium")

@@ -33,10 +33,23 @@ func zzCatchTODO(t *testing.T) {
 
 // zzLog records what the test children do, in order.
 type zzLog struct {
-	mu     sync.Mutex
-	events []string
-	pids   map[string]actor.PID // the latest pid of each child
+	mu      sync.Mutex
+	events  []string
+	pids    map[string]actor.PID // the latest pid of each child
+	reasons map[string]error     // why each child last stopped (its Terminate's reason)
+
+	// hold names a child whose Terminate waits up to zzHold for sup to
+	// exit, and records in supGone if it did: a supervisor that waits for
+	// each child's exit never exits while a child is still stopping.
+	hold    string
+	sup     actor.PID
+	supGone bool
 }
+
+// zzHold is how long the held child's Terminate gives its supervisor to
+// exit: a supervisor that does not wait for it exits at once, one that
+// waits never does, so the window only bounds the correct case's cost.
+const zzHold = 200 * time.Millisecond
 
 func (l *zzLog) add(format string, args ...any) {
 	l.mu.Lock()
@@ -70,7 +83,31 @@ func (w *zzWorker) Init(p *actor.Process) error {
 	return nil
 }
 
-func (w *zzWorker) Terminate(p *actor.Process, reason error) { w.log.add("stop %s", w.id) }
+func (w *zzWorker) Terminate(p *actor.Process, reason error) {
+	w.log.mu.Lock()
+	hold, sup := w.log.hold == w.id, w.log.sup
+	w.log.mu.Unlock()
+	if hold && zzEventually(zzHold, func() bool { return !actor.Alive(sup) }) {
+		w.log.mu.Lock()
+		w.log.supGone = true
+		w.log.mu.Unlock()
+	}
+	w.log.mu.Lock()
+	if w.log.reasons == nil {
+		w.log.reasons = map[string]error{}
+	}
+	w.log.reasons[w.id] = reason
+	w.log.mu.Unlock()
+	w.log.add("stop %s", w.id)
+}
+
+// reason returns why child id last stopped, and whether it did.
+func (l *zzLog) reason(id string) (error, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	r, ok := l.reasons[id]
+	return r, ok
+}
 
 // zzWorkerSpec is a child that logs "start <id> <arg>" each time it is
 // started, and its pid.

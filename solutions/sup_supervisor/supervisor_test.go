@@ -18,7 +18,9 @@ func TestSupervisorStartsChildrenInOrder(t *testing.T) {
 	log := &zzLog{}
 	var specs []ChildSpec
 	var want []string
-	for i, id := range []string{"a", "b", "c", "d", "e", "f", "g", "h"} {
+	// Sixteen: a map of eight may come out in insertion order one time in
+	// eight; of sixteen, practically never.
+	for i, id := range strings.Split("abcdefghijklmnop", "") {
 		specs = append(specs, zzWorkerSpec(id, i, log))
 		want = append(want, fmt.Sprintf("start %s %d", id, i))
 	}
@@ -31,7 +33,7 @@ func TestSupervisorStartsChildrenInOrder(t *testing.T) {
 		t.Fatalf("when Start returned, the children had done %q, want %q: start every child, in the "+
 			"order given (keep the specs in a slice, not a map), before Start returns (in Init)", got, want)
 	}
-	for _, id := range []string{"a", "h"} {
+	for _, id := range []string{"a", "p"} {
 		if !actor.Alive(log.pid(id)) {
 			t.Errorf("child %s is not alive after Start", id)
 		}
@@ -48,6 +50,19 @@ func TestSupervisorRestartsCrashedChild(t *testing.T) {
 	}
 	defer zzStop(t, sup)
 	a, b, c := log.pid("a"), log.pid("b"), log.pid("c")
+
+	// Messages that are not an exit from a child: a stray message, and an
+	// exit from a process that is not a child. The call after them is
+	// answered once they have been handled (BaseServer answers it).
+	stranger := actor.Spawn(func(*actor.Process) error { return nil })
+	actor.Send(sup, "a stray message")
+	actor.Send(sup, actor.ExitMsg{From: stranger, Reason: zzErrCrash})
+	_, _ = actor.Call(sup, "are you alive?", time.Second)
+	if !actor.Alive(sup) {
+		t.Fatalf("the supervisor died on a message that is not an exit from one of its children (a plain message, " +
+			"then an actor.ExitMsg from a process that is not a child): in HandleInfo, ignore anything else. Check the " +
+			"type assertion's ok, and slices.Index's -1, before using them")
+	}
 
 	actor.Exit(b, actor.Kill) // the workers trap exits: only Kill crashes them
 	if !zzEventually(time.Second, func() bool { n := log.pid("b"); return n != b && actor.Alive(n) }) {
@@ -88,8 +103,21 @@ func TestSupervisorStopStopsChildren(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Start: %v", err)
 	}
+	log.mu.Lock()
+	log.hold, log.sup = "c", sup // c, stopped first, watches whether the supervisor waits for it
+	log.mu.Unlock()
 	if err := Stop(sup); err != nil {
 		t.Fatalf("Stop: %v", err)
+	}
+	// c's Terminate has run by now if the supervisor waited for it;
+	// otherwise give it the time to see the supervisor gone.
+	zzEventually(zzHold+time.Second, func() bool { _, ok := log.reason("c"); return ok })
+	log.mu.Lock()
+	supGone := log.supGone
+	log.mu.Unlock()
+	if supGone {
+		t.Errorf("the supervisor exited while child c was still running its Terminate: Terminate must wait for " +
+			"each child's actor.ExitMsg (p.ReceiveMatch) before it stops the next one and returns")
 	}
 	for _, id := range []string{"a", "b", "c"} {
 		if actor.Alive(log.pid(id)) {
@@ -121,9 +149,13 @@ func TestSupervisorStartFailure(t *testing.T) {
 	if sup != (actor.PID{}) && actor.Alive(sup) {
 		t.Errorf("Start failed but the supervisor %v is alive", sup)
 	}
-	if actor.Alive(log.pid("a")) {
-		t.Errorf("Start failed but child a, started before \"bad\", is still alive: stop the children " +
-			"already started before returning the error")
+	// A child the supervisor stopped has run its Terminate, with Shutdown,
+	// before Start returns; the supervisor's own exit would take it down
+	// through the link too, but later, and as a crash.
+	if r, ok := log.reason("a"); !ok || !errors.Is(r, actor.Shutdown) {
+		t.Errorf("Start failed but child a, started before \"bad\", had not been stopped by the supervisor when Start returned "+
+			"(alive: %v, its Terminate's reason: %v): stop the children already started before returning the error, "+
+			"each with p.Exit(pid, actor.Shutdown), waiting for its actor.ExitMsg", actor.Alive(log.pid("a")), r)
 	}
 	if got := log.snapshot(); slices.Contains(got, "start c 3") {
 		t.Errorf("child c was started after \"bad\" failed: stop at the first failure")
