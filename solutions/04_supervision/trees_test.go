@@ -4,6 +4,7 @@ import (
 	"errors"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/otpgo/otpgo/internal/actor"
 )
@@ -168,4 +169,46 @@ func TestRestForOneEnds(t *testing.T) {
 		zzWantTerminated("conn", zzErrTestBoom), zzWantTerminated("api", actor.Shutdown), zzWantTerminated("cache", actor.Shutdown),
 		zzWantStarted("conn"), zzWantStarted("cache"), zzWantStarted("api"))
 	zzCheckRestarted(t, sup, before, "conn", "cache", "api")
+}
+
+func TestPipelineSpecZeroMeansNoRestart(t *testing.T) {
+	zzVerifyNoLeaks(t)
+	r := zzNewEventLog()
+	sup, err := actor.StartSupervisor(PipelineSpec(r.sink, Intensity{MaxRestarts: 0}))
+	if err != nil {
+		t.Fatalf("starting a supervisor from PipelineSpec(sink, Intensity{MaxRestarts: 0}): %v", err)
+	}
+	zzStopAtEnd(t, sup)
+	zzExpectEvents(t, r, 0, zzSyncSup(t, sup), "after a supervisor from PipelineSpec started",
+		"\nPipelineSpec's Children: conn, cache, api, in that order.",
+		zzWantStarted("conn"), zzWantStarted("cache"), zzWantStarted("api"))
+	down := zzWatchExit(t, sup)
+	_, mark := zzCrashTestChild(t, r, sup, "api")
+	// Either the supervisor exits (right) or api starts again (the
+	// mistake): whichever comes first, no waiting out a deadline.
+	const advice = "MaxRestarts: 0 means no restart at all (as max_restarts: 0), so PipelineSpec's SupervisorSpec.MaxRestarts must be new(in.MaxRestarts) even when it is 0; nil means the default"
+	deadline := time.NewTimer(zzTestWait)
+	defer deadline.Stop()
+	for exited := false; !exited; {
+		r.mu.Lock()
+		restarted := slices.ContainsFunc(r.events[mark:], func(e Event) bool { return e.Kind == Started })
+		changed := r.changed
+		r.mu.Unlock()
+		if restarted {
+			t.Fatalf("a supervisor from PipelineSpec(sink, Intensity{MaxRestarts: 0}) restarted api after it crashed: %s (%d restarts)", advice, actor.DefaultMaxRestarts)
+		}
+		select {
+		case reason := <-down:
+			if !errors.Is(reason, actor.ErrMaxRestarts) {
+				t.Fatalf("the pipeline supervisor exited with %v after api crashed, want actor.Shutdown matching actor.ErrMaxRestarts: with MaxRestarts 0 it gives up at the first crash", reason)
+			}
+			exited = true
+		case <-changed:
+		case <-deadline.C:
+			t.Fatalf("a supervisor from PipelineSpec(sink, Intensity{MaxRestarts: 0}) is still running %v after api crashed: %s", zzTestWait, advice)
+		}
+	}
+	zzExpectEvents(t, r, mark, nil, "after api crashed under MaxRestarts 0",
+		"\nMaxRestarts: 0 means no restart at all: the supervisor stops the others and exits instead of restarting api.",
+		zzWantTerminated("api", zzErrTestBoom), zzWantTerminated("cache", actor.Shutdown), zzWantTerminated("conn", actor.Shutdown))
 }
