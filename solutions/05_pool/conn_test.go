@@ -5,6 +5,7 @@ import (
 	"net"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -96,7 +97,7 @@ func TestConnClosesWhenKilled(t *testing.T) {
 
 func TestConnFailsWithoutServer(t *testing.T) {
 	zzVerifyNoLeaks(t)
-	addr := zzNotRedisServer(t)
+	addr, accepted := zzNotRedisServer(t)
 	start := time.Now()
 	c, err := StartConn(addr)
 	if err == nil {
@@ -109,18 +110,23 @@ func TestConnFailsWithoutServer(t *testing.T) {
 	if errors.Is(err, actor.ErrTimeout) {
 		t.Fatalf("StartConn(%s) timed out after %v instead of failing to connect: %v", addr, time.Since(start).Round(time.Millisecond), err)
 	}
+	if n := accepted.Load(); n != 1 {
+		t.Fatalf("StartConn(%s) connected %d times to a server that hangs up, before failing: go-redis retried on its own, which hides a failing Redis from the supervisor and delays the crash. Fail fast with redis.Options{MaxRetries: -1, DialerRetries: 1} and let the supervisor do the retrying", addr, n)
+	}
 }
 
 // zzNotRedisServer listens on 127.0.0.1 and hangs up on every connection, like a
-// Redis that is going down. (A port where nothing listens would do too,
-// but go-redis then starts a redial probe that outlives Close by a second,
-// which goleak would blame on the test.)
-func zzNotRedisServer(t *testing.T) string {
+// Redis that is going down, and counts the connections it accepted. (A port
+// where nothing listens would do too, but go-redis then starts a redial
+// probe that outlives Close by a second, which goleak would blame on the
+// test.)
+func zzNotRedisServer(t *testing.T) (addr string, accepted *atomic.Int32) {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatalf("listen: %v", err)
 	}
+	accepted = new(atomic.Int32)
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -129,9 +135,13 @@ func zzNotRedisServer(t *testing.T) string {
 			if err != nil {
 				return
 			}
+			// Counted before the hang-up: a client sees its attempt fail
+			// only once this connection is closed, so when StartConn
+			// returns, every attempt it made is counted.
+			accepted.Add(1)
 			c.Close()
 		}
 	}()
 	t.Cleanup(func() { l.Close(); <-done })
-	return l.Addr().String()
+	return l.Addr().String(), accepted
 }
