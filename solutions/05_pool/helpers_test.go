@@ -1,6 +1,7 @@
 package pool
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -129,6 +130,9 @@ func zzStartTestPool(t *testing.T, addr string, size int) (string, actor.PID) {
 	t.Helper()
 	name := "pool-" + t.Name()
 	sup, err := Start(Options{Name: name, Addr: addr, Size: size})
+	if errors.Is(err, actor.ErrAlreadyRegistered) {
+		t.Fatalf("Start(%d connections): %v\nTwo connections of one pool tried to register the same name: each child's Start must register its own ConnName(pool, i). Compute the name inside the loop, in a variable of that iteration, not in one variable the loop keeps changing: the closures run later, when the loop is over", size, err)
+	}
 	if err != nil {
 		t.Fatalf("Start(%d connections): %v", size, err)
 	}
