@@ -77,14 +77,15 @@ type TraceEvent struct {
 	Name   string        // spawn, register: the registered name; restart: the child's id
 	Type   string        // the message's Go type; spawn: the process kind
 	Value  string        // a short rendering of the message (at most traceValueMax bytes)
-	Msg    uint64        // pairs a send, call, DOWN or EXIT with its receive or drop, and a call with its reply
+	Msg    uint64        // the Seq of a send, call, DOWN or EXIT, on it and on its receive or drop; a call's on its reply
 	Wait   time.Duration // receive: time the message spent in the mailbox
 	Reason string        // exit, DOWN, EXIT, restart: the exit reason; reply: why the call failed
 	Site   string        // receive: where it was called from, "func (file.go:line)", outside this package
 }
 
 // TraceLog is what the recorder holds: the events, oldest first, and how
-// many older ones the ring buffer dropped.
+// many older ones the ring buffer dropped (with any still being written
+// when it was read).
 type TraceLog struct {
 	Events  []TraceEvent
 	Dropped uint64
