@@ -114,12 +114,17 @@ type recorder struct {
 	start   time.Time
 	firstID uint64 // processes with a lower id started before the trace: their mailboxes are not followed
 	ring    []traceSlot
+	_       cacheLine                            // every event writes seq: apart from what they only read,
 	seq     atomic.Uint64                        // the last Seq given
+	_       cacheLine                            // it does not make the other cores reload that
 	pending idTable[*mailboxMirror]              // by process id
 	gor     idTable[uint64]                      // goroutine id -> process id, to name a Send's sender
 	sites   [siteSlots]atomic.Pointer[siteEntry] // receive call stacks, symbolized (site)
 	later   sendTrace                            // what sendStart returns for a message rendered later
 }
+
+// cacheLine pads two fields written by different cores apart.
+type cacheLine [64]byte
 
 // traceSlot is one place in the ring. val, when set, is the message whose
 // rendering is ev.Value, done when the trace is read (valueLater). It is
@@ -200,6 +205,7 @@ func (t *idTable[V]) delete(id uint64) {
 // and receive share no lock the untraced ones do not share already.
 type mailboxMirror struct {
 	inbox    []pendingMsg // under the process's mu
+	_        cacheLine    // senders write inbox, the owner save and off: apart, neither slows the other
 	save     []pendingMsg // owner only; the messages are save[off:]
 	off      int
 	overflow atomic.Bool // past tracePendingMax: receives are no longer paired
