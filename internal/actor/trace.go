@@ -70,7 +70,7 @@ func ParseTraceKind(s string) (TraceKind, bool) {
 // (as in PID.String), so a trace outlives its processes and can be written out.
 type TraceEvent struct {
 	Seq    uint64        // order of recording, from 1
-	At     time.Duration // since StartTrace
+	At     time.Duration // since StartTrace; in a testing/synctest bubble, since the bubble's clock started
 	Kind   TraceKind
 	PID    uint64
 	Peer   uint64
@@ -294,7 +294,21 @@ func (r *recorder) snapshot() TraceLog {
 
 // now is the time since the trace started. Reading the clock is a good
 // part of a traced send's cost, so each event reads it once.
-func (r *recorder) now() time.Duration { return time.Since(r.start) }
+func (r *recorder) now() time.Duration {
+	if d := time.Since(r.start); d >= 0 {
+		return d
+	}
+	return bubbleTime()
+}
+
+// bubbleTime is the time inside a testing/synctest bubble, whose fake
+// clock starts at synctestEpoch, long before any trace: the time since
+// then is the time the test sees.
+func bubbleTime() time.Duration { return time.Since(synctestEpoch) }
+
+// synctestEpoch is where testing/synctest's fake clock starts (its
+// documentation says midnight UTC, 2000-01-01).
+var synctestEpoch = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // add records ev as happening now.
 func (r *recorder) add(ev TraceEvent) {

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/synctest"
+	"time"
 )
 
 // traceScenario does one of each traced thing from process main and
@@ -447,5 +449,37 @@ func TestTracePairsEachReceiveWithItsSend(t *testing.T) {
 	}
 	if len(sent) != 0 || i != senders*each || log.Dropped != 0 {
 		t.Errorf("%d sends never received, %d receives, %d events dropped", len(sent), i, log.Dropped)
+	}
+}
+
+// TestTraceTimesInsideSynctest: in a testing/synctest bubble the clock is
+// fake (it starts in 2000); times recorded there follow it from the
+// bubble's start, never negative, so a trace file of a test that uses
+// synctest is still readable, and a wait shows as the test saw it.
+func TestTraceTimesInsideSynctest(t *testing.T) {
+	StartTrace(0)
+	synctest.Test(t, func(t *testing.T) {
+		pid := Spawn(func(p *Process) error {
+			time.Sleep(time.Second) // fake: the bubble's clock jumps
+			_, err := p.Receive(Infinity)
+			return err
+		})
+		Send(pid, "late")
+		synctest.Wait()
+		time.Sleep(2 * time.Second)
+		synctest.Wait()
+	})
+	log := StopTrace()
+	var wait time.Duration
+	for _, ev := range log.Events {
+		if ev.At < 0 || ev.At > time.Hour {
+			t.Errorf("%v at %v: want the time since the bubble started", ev.Kind, ev.At)
+		}
+		if ev.Kind == TraceReceive {
+			wait = ev.Wait
+		}
+	}
+	if wait != time.Second {
+		t.Errorf("the message waited %v in the mailbox by the bubble's clock; want 1s", wait)
 	}
 }
