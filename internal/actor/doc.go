@@ -122,11 +122,19 @@
 //     priorities. A process that never calls Receive is never interrupted.
 //   - Tracing is global to the program (StartTrace), not per process as
 //     erlang:trace/3 is. A send's sender is the process whose goroutine
-//     called Send, found from the goroutine id, which Go only gives
-//     through runtime.Stack: a traced Send costs microseconds. A Send
-//     from a goroutine that is not a process (a test, a timer) has sender
-//     0. A Call's reply goes to the caller on a channel, not through its
-//     mailbox, so it has no receive event.
+//     called Send, found from the goroutine id, which Go has no API for
+//     (github.com/petermattis/goid reads it from the runtime); a
+//     receive's call site is found by following frame pointers on amd64
+//     and arm64 (elsewhere runtime.Callers, several times slower). A
+//     message of a pointer-free type without methods is rendered when the
+//     trace is read, any other at the send, so the trace shows the value
+//     as sent. Tracing on, a Call costs about 1.5 times an untraced one,
+//     and a Send with its receive about 4 times (BenchmarkCallTraced,
+//     BenchmarkSendTraced): an untraced Send is tens of nanoseconds, and
+//     each traced message records two events, each reading the clock. A
+//     Send from a goroutine that is not a process (a test, a timer) has
+//     sender 0. A Call's reply goes to the caller on a channel, not
+//     through its mailbox, so it has no receive event.
 //
 // # Time and tests
 //

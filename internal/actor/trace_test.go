@@ -3,9 +3,14 @@ package actor
 import (
 	"errors"
 	"fmt"
+	"runtime"
 	"slices"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
+	"testing/synctest"
+	"time"
 )
 
 // traceScenario does one of each traced thing from process main and
@@ -274,4 +279,207 @@ func BenchmarkCallTraced(b *testing.B) {
 	StartTrace(1 << 12)
 	defer StopTrace()
 	BenchmarkCall(b)
+}
+
+// TestCurGoroutineIsRuntimeStacks checks the goid module's reading of
+// the goroutine id against the header of runtime.Stack, which Go
+// documents, on several goroutines: a Go release that moved the field
+// would fail here rather than name the wrong senders.
+func TestCurGoroutineIsRuntimeStacks(t *testing.T) {
+	fromStack := func() uint64 {
+		var buf [64]byte
+		b := buf[:runtime.Stack(buf[:], false)]
+		f := strings.Fields(strings.TrimPrefix(string(b), "goroutine "))
+		id, err := strconv.ParseUint(f[0], 10, 64)
+		if err != nil {
+			t.Errorf("runtime.Stack header %q: %v", b, err)
+		}
+		return id
+	}
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			if got, want := curGoroutine(), fromStack(); got != want {
+				t.Errorf("curGoroutine() = %d; runtime.Stack says %d", got, want)
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// TestStackPCsAreRuntimeCallers checks the frame-pointer walk against
+// runtime.Callers: the same functions, in the same order.
+func TestStackPCsAreRuntimeCallers(t *testing.T) {
+	var fast, slow []string
+	deepStack(5, func() {
+		var pcs sitePCs
+		n := stackPCs(pcs[:])
+		fast = frameFuncs(pcs[:n])
+		var all [len(pcs) + 1]uintptr
+		n = runtime.Callers(1, all[:])
+		slow = frameFuncs(all[:n])
+	})
+	if len(fast) < 6 || len(slow) < len(fast) || !slices.Equal(fast, slow[:len(fast)]) {
+		t.Errorf("frame pointers found\n%v\nruntime.Callers found\n%v", fast, slow)
+	}
+}
+
+//go:noinline
+func deepStack(n int, f func()) {
+	if n == 0 {
+		f()
+		return
+	}
+	deepStack(n-1, f)
+}
+
+func frameFuncs(pcs []uintptr) []string {
+	var out []string
+	frames := runtime.CallersFrames(pcs)
+	for {
+		f, more := frames.Next()
+		out = append(out, f.Function)
+		if !more {
+			return out
+		}
+	}
+}
+
+// TestTraceValueAsSent: a message is shown as it was when sent, and one
+// the sender changes afterwards is read by no other goroutine (run with
+// -race): values that could change are rendered at once, only immutable
+// copies later.
+func TestTraceValueAsSent(t *testing.T) {
+	type inertMsg struct {
+		N    int
+		Name string
+	}
+	type withSlice struct{ Items []int }
+	StartTrace(0)
+	got := make(chan any, 4)
+	pid := Spawn(func(p *Process) error {
+		for range 4 {
+			m, err := p.Receive(Infinity)
+			if err != nil {
+				return err
+			}
+			got <- m
+		}
+		return nil
+	})
+	items := []int{1, 2}
+	counts := map[string]int{"a": 1}
+	Send(pid, withSlice{items})
+	Send(pid, counts)
+	Send(pid, inertMsg{7, "x"})
+	Send(pid, &inertMsg{8, "y"})
+	items[0] = 99 // the sender keeps writing what it sent
+	counts["a"] = 2
+	for range 4 {
+		<-got
+	}
+	eventually(t, "the receiver exited", func() bool { return !Alive(pid) })
+	var values []string
+	for _, ev := range StopTrace().Events {
+		if ev.Kind == TraceSend {
+			values = append(values, ev.Type+" "+ev.Value)
+		}
+	}
+	want := []string{"actor.withSlice {Items:[1 2]}", "map[string]int map[a:1]",
+		"actor.inertMsg {N:7 Name:x}", "*actor.inertMsg &{N:8 Name:y}"}
+	if !slices.Equal(values, want) {
+		t.Errorf("sends recorded as\n%q\nwant\n%q", values, want)
+	}
+	noProcessesLeft(t)
+}
+
+// TestTracePairsEachReceiveWithItsSend: many senders, one receiver that
+// takes messages out of order (selective receive) and in order; each
+// receive names the send that put its message in the mailbox.
+func TestTracePairsEachReceiveWithItsSend(t *testing.T) {
+	type m struct{ From, N int }
+	const senders, each = 4, 200
+	StartTrace(0)
+	var took []any // written by the receiver, read after it exited
+	pid := Spawn(func(p *Process) error {
+		// First the last message of sender 0, wherever it is, then all the rest.
+		x, err := p.ReceiveMatch(func(x any) bool { return x == m{0, each - 1} }, Infinity)
+		if err != nil {
+			return err
+		}
+		took = append(took, x)
+		for range senders*each - 1 {
+			x, err := p.Receive(Infinity)
+			if err != nil {
+				return err
+			}
+			took = append(took, x)
+		}
+		return nil
+	})
+	var wg sync.WaitGroup
+	for s := range senders {
+		wg.Go(func() {
+			for n := range each {
+				Send(pid, m{s, n})
+			}
+		})
+	}
+	wg.Wait()
+	eventually(t, "the receiver took every message", func() bool { return !Alive(pid) })
+	noProcessesLeft(t) // the receiver's writes to took happen before this returns
+	log := StopTrace()
+	sent := make(map[uint64]string)
+	i := 0
+	for _, ev := range log.Events {
+		switch ev.Kind {
+		case TraceSend:
+			sent[ev.Msg] = ev.Value
+		case TraceReceive:
+			v, ok := sent[ev.Msg]
+			if !ok {
+				t.Fatalf("receive %+v names no send", ev)
+			}
+			if want := fmt.Sprintf("%+v", took[i]); v != want {
+				t.Fatalf("receive %d took %s but names the send of %s", i, want, v)
+			}
+			delete(sent, ev.Msg)
+			i++
+		}
+	}
+	if len(sent) != 0 || i != senders*each || log.Dropped != 0 {
+		t.Errorf("%d sends never received, %d receives, %d events dropped", len(sent), i, log.Dropped)
+	}
+}
+
+// TestTraceTimesInsideSynctest: in a testing/synctest bubble the clock is
+// fake (it starts in 2000); times recorded there follow it from the
+// bubble's start, never negative, so a trace file of a test that uses
+// synctest is still readable, and a wait shows as the test saw it.
+func TestTraceTimesInsideSynctest(t *testing.T) {
+	StartTrace(0)
+	synctest.Test(t, func(t *testing.T) {
+		pid := Spawn(func(p *Process) error {
+			time.Sleep(time.Second) // fake: the bubble's clock jumps
+			_, err := p.Receive(Infinity)
+			return err
+		})
+		Send(pid, "late")
+		synctest.Wait()
+		time.Sleep(2 * time.Second)
+		synctest.Wait()
+	})
+	log := StopTrace()
+	var wait time.Duration
+	for _, ev := range log.Events {
+		if ev.At < 0 || ev.At > time.Hour {
+			t.Errorf("%v at %v: want the time since the bubble started", ev.Kind, ev.At)
+		}
+		if ev.Kind == TraceReceive {
+			wait = ev.Wait
+		}
+	}
+	if wait != time.Second {
+		t.Errorf("the message waited %v in the mailbox by the bubble's clock; want 1s", wait)
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -499,5 +500,51 @@ func TestLongPIDsAreNotTruncated(t *testing.T) {
 	mm, _ = mm.Update(snapshotMsg{snap: s})
 	if screen := tuitest.Plain(mm.View().Content); !strings.Contains(screen, "<0.9999999> ") {
 		t.Fatalf("a seven-digit pid was cut:\n%s", screen)
+	}
+}
+
+// A supervisor written by hand (a GenServer of kind "supervisor", as in
+// chapter sup) is not one the runtime knows; its children are the
+// processes it started and is linked to, drawn under it. One it started
+// without a link (here, monitored) is not its child.
+func TestBuildDrawsAHandRolledSupervisorsLinkedChildren(t *testing.T) {
+	idle := func(p *actor.Process) error { _, err := p.Receive(actor.Infinity); return err }
+	ready := make(chan actor.PID)
+	sup := actor.Spawn(func(p *actor.Process) error {
+		p.SpawnLink(idle, actor.Name("apples"))
+		inner := make(chan struct{})
+		p.SpawnLink(func(q *actor.Process) error {
+			q.SpawnLink(idle, actor.Name("plums"))
+			close(inner)
+			return idle(q)
+		}, actor.Name("inner"), actor.Kind("supervisor"))
+		<-inner
+		stray, _ := p.SpawnMonitor(idle, actor.Name("stray"))
+		ready <- stray
+		return idle(p)
+	}, actor.Name("counters"), actor.Kind("supervisor"))
+	stray := <-ready
+	defer func() {
+		actor.Exit(sup, actor.Kill) // its linked children go with it
+		actor.Exit(stray, actor.Kill)
+		deadline := time.Now().Add(5 * time.Second)
+		for actor.NumProcesses() > 0 && time.Now().Before(deadline) {
+			runtime.Gosched()
+		}
+	}()
+	s := Build(actor.Tree(), actor.Processes(), nil)
+	var got []string
+	for i, r := range s.Rows {
+		got = append(got, s.Key(i)+" |"+s.Prefix(i)+r.Label)
+	}
+	want := []string{
+		"counters |counters",
+		"counters/apples |├─ apples",
+		"counters/inner |└─ inner",
+		"counters/inner/plums |   └─ plums",
+		"~stray |stray",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("rows:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }

@@ -1,6 +1,7 @@
 package observer
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/otpgo/otpgo/internal/actor"
@@ -55,8 +56,9 @@ func Take(label Labeler) Snapshot {
 	return Build(actor.Tree(), actor.Processes(), label)
 }
 
-// Build lays out trees (supervision trees, roots first) and then every
-// process in procs that no tree contains, as unsupervised.
+// Build lays out trees (supervision trees, roots first), then the trees
+// of supervisors written by hand (handRolled), and then every process in
+// procs that no tree contains, as unsupervised.
 func Build(trees []actor.TreeNode, procs []actor.ProcessInfo, label Labeler) Snapshot {
 	s := Snapshot{Rows: make([]Row, 0, len(procs)+8)}
 	inTree := make(map[actor.PID]struct{}, len(procs))
@@ -85,6 +87,7 @@ func Build(trees []actor.TreeNode, procs []actor.ProcessInfo, label Labeler) Sna
 	for i := range trees {
 		walk(&trees[i], -1, 0, true)
 	}
+	s.handRolled(procs, inTree, label)
 	for i := range procs {
 		p := &procs[i]
 		if p.Kind == "supervisor" {
@@ -106,6 +109,56 @@ func Build(trees []actor.TreeNode, procs []actor.ProcessInfo, label Labeler) Sna
 	}
 	s.Processes = len(procs)
 	return s
+}
+
+// handRolled lays out the supervisors the runtime does not know as such:
+// a process of kind "supervisor" outside every runtime tree (a GenServer
+// written as a supervisor, as in chapter sup). Its children are what
+// makes a child in OTP: the processes it started (their parent) and is
+// linked to; a child of kind "supervisor" has its own below it.
+func (s *Snapshot) handRolled(procs []actor.ProcessInfo, inTree map[actor.PID]struct{}, label Labeler) {
+	var roots []int
+	for i := range procs {
+		if _, ok := inTree[procs[i].PID]; !ok && procs[i].Kind == "supervisor" {
+			roots = append(roots, i)
+		}
+	}
+	if len(roots) == 0 {
+		return // the common case costs one pass and no map
+	}
+	kids := make(map[actor.PID][]int)
+	for i := range procs {
+		p := &procs[i]
+		if _, ok := inTree[p.PID]; !ok && !p.Parent.IsZero() && slices.Contains(p.Links, p.Parent) {
+			kids[p.Parent] = append(kids[p.Parent], i) // procs is in pid order: start order
+		}
+	}
+	var walk func(i, parent, depth int, last bool)
+	walk = func(i, parent, depth int, last bool) {
+		p := &procs[i]
+		inTree[p.PID] = struct{}{}
+		r := Row{ParentRow: parent, Depth: depth, Last: last, ProcessInfo: p}
+		r.Label, r.Part = labels(p)
+		if label != nil {
+			r.Strategy = label(*p)
+		}
+		me := len(s.Rows)
+		s.Rows = append(s.Rows, r)
+		if p.Kind != "supervisor" {
+			return
+		}
+		ks := kids[p.PID]
+		for j, k := range ks {
+			walk(k, me, depth+1, j == len(ks)-1)
+		}
+	}
+	// A parent has a lower pid than its children, so it is walked first
+	// and a nested supervisor is already drawn when its turn comes.
+	for _, i := range roots {
+		if _, ok := inTree[procs[i].PID]; !ok {
+			walk(i, -1, 0, true)
+		}
+	}
 }
 
 // labels returns a process's label and key part without allocating,

@@ -12,6 +12,7 @@ import (
 	"go.uber.org/goleak"
 
 	supervision "github.com/otpgo/otpgo/solutions/04_supervision"
+	sup "github.com/otpgo/otpgo/solutions/sup_supervisor"
 
 	"github.com/otpgo/otpgo/internal/actor"
 	"github.com/otpgo/otpgo/internal/observer"
@@ -82,6 +83,50 @@ func TestMine04ShowsTheTreeAndAKillRestartsPerItsStrategy(t *testing.T) {
 	if strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Errorf("events after killing cache: %q, want %q", got, want)
 	}
+}
+
+// The program otpgo observe --mine sup compiles: the learner's supervisor
+// is a GenServer they wrote, not one the runtime knows, yet the counters
+// it started and linked to are drawn under it, and a killed counter comes
+// back there with a new pid (their HandleInfo restarting it).
+func TestMineSupShowsTheCountersUnderTheLearnersSupervisor(t *testing.T) {
+	feed := observer.NewFeed(actor.Subscribe)
+	defer feed.Close()
+	root, err := Start(func() (actor.PID, error) {
+		return sup.Start([]sup.ChildSpec{sup.CounterSpec("apples", 0), sup.CounterSpec("pears", 0), sup.CounterSpec("plums", 0)}, actor.Name("counters"))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		if err := sup.Stop(root); err != nil {
+			t.Error(err)
+		}
+	}()
+	rec := tuitest.Record(Model(feed))
+	tm := teatest.NewTestModel(t, rec, teatest.WithInitialTermSize(120, 40))
+	defer func() {
+		tm.Send(tea.KeyPressMsg{Code: 'q', Text: "q"})
+		tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
+	}()
+	// In start order, so a restarted counter moves to the end.
+	underCounters := func(s string) bool {
+		for _, c := range []string{"apples", "pears", "plums"} {
+			if !strings.Contains(rowOf(s, c), "─ "+c) {
+				return false
+			}
+		}
+		return rowOf(s, "counters") != ""
+	}
+	rec.WaitFor(t, 5*time.Second, "the counters drawn under the learner's supervisor", underCounters)
+
+	before := selectRow(t, rec, tm, "apples")
+	oldPID := pidRe.FindString(before)
+	tm.Send(tea.KeyPressMsg{Code: 'k', Text: "k"})
+	rec.WaitFor(t, 5*time.Second, "apples restarted under counters with a new pid", func(s string) bool {
+		pid := pidRe.FindString(rowOf(s, "apples"))
+		return pid != "" && pid != oldPID && underCounters(s)
+	})
 }
 
 func drain(c chan supervision.Event) {
