@@ -108,6 +108,10 @@ type Env struct {
 	// the file descriptor of an *os.File.
 	IsTerminal func(stream any) bool
 	Now        func() time.Time // nil = time.Now
+	// Programs is the otpgo module that holds the programs some commands
+	// build on demand (otpgo redis, class start's board); "" = the
+	// checkout itself, which is one.
+	Programs string
 }
 
 func (e Env) withDefaults() Env {

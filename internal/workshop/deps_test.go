@@ -20,7 +20,9 @@ func TestBinaryLeavesOutWhatALearnerDoesNotNeedToStart(t *testing.T) {
 	}
 	deps := strings.Fields(string(out))
 	for _, banned := range []string{
-		"github.com/redis/go-redis/v9", // otpgo bench 03 runs ./internal/bench/redis03/table
+		"github.com/redis/go-redis/v9",     // otpgo bench 03 runs ./internal/bench/redis03/table
+		"github.com/alicebob/miniredis/v2", // otpgo redis builds ./internal/redisserver
+		"github.com/yuin/gopher-lua",       // miniredis's EVAL
 	} {
 		for _, d := range deps {
 			if d == banned || strings.HasPrefix(d, banned+"/") {
