@@ -38,7 +38,7 @@ bench-peers: ## internal/actor beside raw Go, ergo, protoactor and hollywood (~4
 	cd benchmarks && $(GO) run ./cmd/table
 
 class-load: ## the class board under load: 200 attendees x 1 report/s for 1 min, server killed -9 midway (~75 s)
-	OTPGO_CLASS_LOAD=full $(GO) test -count=1 -run '^TestLoad$$' -v -timeout 5m ./internal/class
+	OTPGO_CLASS_LOAD=full $(GO) test -count=1 -run '^TestLoad$$' -v -timeout 5m ./internal/class/host
 
 lint: ## gofmt and go vet
 	@out="$$(gofmt -l .)"; if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi

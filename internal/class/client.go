@@ -10,9 +10,9 @@ import (
 	"io"
 	"io/fs"
 	"net"
-	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -89,56 +89,179 @@ func withLock(stateDir string, fn func() error) error {
 	return progress.WithFileLock(filepath.Join(classDir(stateDir), lockFile), fn)
 }
 
-// baseURL accepts "host:port" or a URL.
-func baseURL(addr string) string {
-	if strings.HasPrefix(addr, "http://") || strings.HasPrefix(addr, "https://") {
-		return strings.TrimSuffix(addr, "/")
-	}
-	return "http://" + addr
+// board is where the attendee's otpgo reaches the trainer's: a TCP
+// address and the path prefix of the API.
+type board struct {
+	hostport string
+	prefix   string
 }
 
-var httpClient = &http.Client{Transport: &http.Transport{
-	DialContext:           (&net.Dialer{Timeout: ReportWait}).DialContext,
-	ResponseHeaderTimeout: ReportWait,
-	MaxIdleConns:          2,
-	IdleConnTimeout:       10 * time.Second,
-}}
+// boardAt accepts "host:port" or an http:// URL. The board is otpgo's own
+// server on the class's network, which speaks plain HTTP.
+func boardAt(addr string) (board, error) {
+	if strings.HasPrefix(addr, "https://") {
+		return board{}, fmt.Errorf("%s: the class board speaks plain HTTP; give its address as HOST:PORT, as otpgo class start prints it", addr)
+	}
+	host, prefix, _ := strings.Cut(strings.TrimPrefix(addr, "http://"), "/")
+	if prefix != "" {
+		prefix = "/" + strings.TrimSuffix(prefix, "/")
+	}
+	if host != "" {
+		if _, _, err := net.SplitHostPort(host); err != nil {
+			host = net.JoinHostPort(strings.Trim(host, "[]"), "80")
+		}
+	}
+	if host == "" || strings.ContainsAny(host+prefix, " \r\n") {
+		return board{}, fmt.Errorf("%q is not a board address: give HOST:PORT, as otpgo class start prints it", addr)
+	}
+	return board{hostport: host, prefix: prefix}, nil
+}
 
-func post(ctx context.Context, url, token string, body any, out any) (int, error) {
+// Bounds on what a board's answer may be: the attendee's otpgo reads the
+// network, so a wrong or hostile server must not hold it or fill its memory.
+const (
+	maxAnswerHeader = 16 << 10
+	maxAnswerBody   = 64 << 10
+)
+
+// The board's answers that the attendee's otpgo acts on.
+const (
+	statusOK           = 200
+	statusBadRequest   = 400 // the board cannot take these reports
+	statusUnauthorized = 401 // the board does not know this token
+)
+
+// answerWait bounds an exchange whose ctx has no deadline of its own.
+const answerWait = 5 * time.Second
+
+// post sends body as JSON to the board and decodes a 200's answer into
+// out. It returns the status (0 when the board did not answer).
+//
+// It speaks the little HTTP otpgo's own board needs, over a connection of
+// its own closed after the answer: an HTTP/1.0 request (so the answer
+// ends with the connection, never chunked), bounded by ctx and
+// ReportWait for the connection. net/http would do it too, but would
+// put net/http and crypto/tls in every learner's first build of otpgo
+// (the board's server is built only on the trainer's machine).
+func post(ctx context.Context, b board, path, token string, body any, out any) (int, error) {
 	data, err := json.Marshal(body)
 	if err != nil {
 		return 0, fmt.Errorf("encode: %w", err)
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(data))
-	if err != nil {
-		return 0, fmt.Errorf("build the request: %w", err)
-	}
-	req.Header.Set("Content-Type", "application/json")
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-		// Reports are idempotent (the board keeps each seq once): saying
-		// so lets net/http resend one on a kept-alive connection that the
-		// board closed by restarting, instead of failing it.
-		req.Header.Set("Idempotency-Key", fmt.Sprintf("%x", len(data))+"-"+tokenHash(string(data))[:16])
-	}
-	resp, err := httpClient.Do(req)
+	conn, err := (&net.Dialer{Timeout: ReportWait}).DialContext(ctx, "tcp", b.hostport)
 	if err != nil {
 		return 0, err
 	}
-	defer resp.Body.Close()
-	lr := io.LimitReader(resp.Body, 64<<10)
-	if resp.StatusCode != http.StatusOK {
-		var e ErrorReply
-		if json.NewDecoder(lr).Decode(&e) != nil || e.Error == "" {
-			e.Error = resp.Status
+	defer conn.Close()
+	deadline := time.Now().Add(answerWait)
+	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
+		deadline = d
+	}
+	conn.SetDeadline(deadline)
+	stop := context.AfterFunc(ctx, func() { conn.SetDeadline(time.Unix(1, 0)) }) // Ctrl-C ends a read at once
+	defer stop()
+	var req bytes.Buffer
+	fmt.Fprintf(&req, "POST %s%s HTTP/1.0\r\nHost: %s\r\nUser-Agent: otpgo\r\nContent-Type: application/json\r\nContent-Length: %d\r\n",
+		b.prefix, path, b.hostport, len(data))
+	if token != "" {
+		fmt.Fprintf(&req, "Authorization: Bearer %s\r\n", token)
+	}
+	req.WriteString("\r\n")
+	req.Write(data)
+	if _, err := conn.Write(req.Bytes()); err != nil {
+		return 0, err
+	}
+	status, reason, answer, err := readAnswer(conn)
+	if err != nil {
+		if ctx.Err() != nil {
+			return 0, ctx.Err()
 		}
-		return resp.StatusCode, fmt.Errorf("%w: %s", ErrServer, clip(e.Error, 200))
+		return 0, err
 	}
-	if err := json.NewDecoder(lr).Decode(out); err != nil {
-		return resp.StatusCode, fmt.Errorf("read the board's answer: %w", err)
+	if status != statusOK {
+		var e ErrorReply
+		if json.Unmarshal(answer, &e) != nil || e.Error == "" {
+			e.Error = strings.TrimSpace(fmt.Sprintf("%d %s", status, reason))
+		}
+		return status, fmt.Errorf("%w: %s", ErrServer, clip(printable(e.Error), 200))
 	}
-	return resp.StatusCode, nil
+	if err := json.Unmarshal(answer, out); err != nil {
+		return status, fmt.Errorf("read the board's answer: %w", err)
+	}
+	return status, nil
 }
+
+// readAnswer reads an HTTP/1.x answer: the status, its reason, and the
+// body (Content-Length bytes, or up to the end of the connection), within
+// maxAnswerHeader and maxAnswerBody.
+func readAnswer(r io.Reader) (status int, reason string, body []byte, err error) {
+	br := bufio.NewReaderSize(io.LimitReader(r, maxAnswerHeader+maxAnswerBody), 4096)
+	headerBytes := 0
+	line := func() (string, error) {
+		l, err := br.ReadSlice('\n')
+		if errors.Is(err, bufio.ErrBufferFull) {
+			return "", errors.New("the board's answer has an over-long header line")
+		}
+		if err != nil {
+			return "", fmt.Errorf("the board's answer was cut short: %w", err)
+		}
+		if headerBytes += len(l); headerBytes > maxAnswerHeader {
+			return "", errors.New("the board's answer has too big a header")
+		}
+		return strings.TrimRight(string(l), "\r\n"), nil
+	}
+	first, err := line()
+	if err != nil {
+		return 0, "", nil, err
+	}
+	proto, rest, _ := strings.Cut(first, " ")
+	code, reason, _ := strings.Cut(rest, " ")
+	if !strings.HasPrefix(proto, "HTTP/1.") || len(code) != 3 {
+		return 0, "", nil, fmt.Errorf("the board's answer is not HTTP: %.40q", first)
+	}
+	if status, err = strconv.Atoi(code); err != nil || status < 100 {
+		return 0, "", nil, fmt.Errorf("the board's answer has a bad status: %.40q", first)
+	}
+	length := -1
+	for {
+		h, err := line()
+		if err != nil {
+			return 0, "", nil, err
+		}
+		if h == "" {
+			break
+		}
+		name, value, _ := strings.Cut(h, ":")
+		if strings.EqualFold(strings.TrimSpace(name), "Content-Length") {
+			n, err := strconv.Atoi(strings.TrimSpace(value))
+			if err != nil || n < 0 {
+				return 0, "", nil, fmt.Errorf("the board's answer has a bad Content-Length: %.40q", value)
+			}
+			if n > maxAnswerBody {
+				return 0, "", nil, fmt.Errorf("the board's answer is too big (%d bytes)", n)
+			}
+			length = n
+		}
+	}
+	if length >= 0 {
+		body = make([]byte, length)
+		if _, err := io.ReadFull(br, body); err != nil {
+			return 0, "", nil, fmt.Errorf("the board's answer was cut short: %w", err)
+		}
+		return status, reason, body, nil
+	}
+	body, err = io.ReadAll(io.LimitReader(br, maxAnswerBody+1))
+	if err != nil {
+		return 0, "", nil, fmt.Errorf("read the board's answer: %w", err)
+	}
+	if len(body) > maxAnswerBody {
+		return 0, "", nil, errors.New("the board's answer is too big")
+	}
+	return status, reason, body, nil
+}
+
+// ErrServer is wrapped by errors an attendee's otpgo gets from the board.
+var ErrServer = errors.New("the trainer's board refused")
 
 // Join registers name with the board at addr and stores the token in
 // stateDir. Any earlier membership and its queue are replaced.
@@ -150,7 +273,11 @@ func Join(ctx context.Context, stateDir, addr, code, name string) (Member, error
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	var rep JoinReply
-	if _, err := post(ctx, baseURL(addr)+"/api/join", "", JoinRequest{Code: code, Name: name}, &rep); err != nil {
+	b, err := boardAt(addr)
+	if err != nil {
+		return Member{}, err
+	}
+	if _, err := post(ctx, b, "/api/join", "", JoinRequest{Code: code, Name: name}, &rep); err != nil {
 		if errors.Is(err, ErrServer) {
 			return Member{}, err
 		}
@@ -326,7 +453,11 @@ func deliver(ctx context.Context, m Member, q []Update) ([]Update, string) {
 			n++
 		}
 		var rep ReportsReply
-		code, err := post(ctx, baseURL(m.Addr)+"/api/reports", m.Token, Batch{Reports: q[:n]}, &rep)
+		b, err := boardAt(m.Addr)
+		if err != nil {
+			return q, "class: " + err.Error()
+		}
+		code, err := post(ctx, b, "/api/reports", m.Token, Batch{Reports: q[:n]}, &rep)
 		switch {
 		case err == nil:
 			i := 0
@@ -337,9 +468,9 @@ func deliver(ctx context.Context, m Member, q []Update) ([]Update, string) {
 				return q, ""
 			}
 			q = q[i:]
-		case code == http.StatusUnauthorized:
+		case code == statusUnauthorized:
 			return q, fmt.Sprintf("class: the board at %s no longer knows you (a new class session?): run otpgo class join %s CODE --name %q again, or otpgo class leave", m.Addr, m.Addr, m.Name)
-		case code == http.StatusBadRequest:
+		case code == statusBadRequest:
 			// The board cannot take these (another course version?): drop
 			// them, or every later report would wait behind them.
 			return q[n:], fmt.Sprintf("class: the board refused %d report(s): %v", n, err)

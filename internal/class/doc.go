@@ -3,10 +3,11 @@
 // append-only log and shows the room live in a browser (Server-Sent
 // Events) or a terminal.
 //
-// One concern a file: protocol.go (the wire types, their limits and
-// decoder), secret.go (join code, tokens, trainer secret), store.go (the
+// This package is what every otpgo carries, so it imports no net/http:
+// protocol.go (the wire types, their limits and decoder), store.go (the
 // event log under .otpgo/class/), board.go (the room's state, replayed
-// from the log), hub.go (fan-out of board events to SSE clients),
-// server.go (HTTP), limit.go (rate limits), client.go (the attendee side:
-// join, Report, the queue), export.go (CSV and JSON), board.html (the page).
+// from the log), client.go (the attendee side: join, Report, the queue,
+// over a minimal HTTP/1.0 client), export.go (CSV and JSON), text.go (the
+// terminal board). The trainer's server is internal/class/host, built on
+// demand as the program internal/class/start.
 package class

@@ -1,15 +1,15 @@
 package cli
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
-	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"runtime"
+	"strconv"
 	"strings"
 	"time"
 
@@ -116,83 +116,29 @@ log is kept aside).`,
 	return cmd
 }
 
+// classProgram is the board's server, built on demand (see program).
+var classProgram = program{what: "otpgo class start", pkg: "./internal/class/start", cost: "net/http and crypto/tls"}
+
+// runClassStart builds and runs the board's server over this checkout's
+// class log, handing it the course's chapters on stdin.
 func runClassStart(ctx context.Context, a *App, addr string, fresh, open bool, stuckAfter time.Duration, stuckAttempts int) error {
 	dir, chapters, err := a.classLog()
 	if err != nil {
 		return err
 	}
-	sess, created, err := class.OpenSession(dir, fresh, a.Now())
+	data, err := json.Marshal(chapters)
 	if err != nil {
-		return err
+		return fmt.Errorf("class start: encode the course's chapters: %w", err)
 	}
-	srv, err := class.NewServer(class.Config{Dir: dir, Chapters: chapters, StuckAfter: stuckAfter, StuckAttempts: stuckAttempts,
-		Warn: func(msg string) { fmt.Fprintln(a.Err, msg) }}, sess)
-	if err != nil {
-		return err
+	args := []string{"-dir", dir, "-show-dir", a.relPath(dir), "-addr", addr,
+		"-stuck-after", stuckAfter.String(), "-stuck-attempts", strconv.Itoa(stuckAttempts)}
+	if fresh {
+		args = append(args, "-new")
 	}
-	defer srv.Close()
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return fmt.Errorf("class start: listen on %s: %w (is another class running? pick another port with --addr)", addr, err)
-	}
-	hosts := joinHosts(ln.Addr().(*net.TCPAddr))
-	if created {
-		fmt.Fprintln(a.Out, "A new class. Attendees join with:")
-	} else {
-		fmt.Fprintf(a.Out, "The class resumes (%d attendee(s) so far; otpgo class start --new for a new one). Attendees join with:\n", srv.Stats().Attendees)
-	}
-	for _, h := range hosts {
-		fmt.Fprintf(a.Out, "\n    otpgo class join %s %s --name \"Your Name\"\n", h, sess.Code)
-	}
-	if ln.Addr().(*net.TCPAddr).IP.IsLoopback() {
-		fmt.Fprintln(a.Out, "\n(loopback only: attendees on other laptops need --addr 0.0.0.0:PORT)")
-	}
-	board := "http://" + hosts[0] + srv.BoardPath()
-	fmt.Fprintf(a.Out, "\nYour board (keep this URL to yourself): %s\nIn a terminal: otpgo class board. Ctrl-C stops; reports stay in %s.\n", board, a.relPath(dir))
 	if open {
-		openBrowser(ctx, board)
+		args = append(args, "-open")
 	}
-	return class.Serve(ctx, ln, srv.Handler())
-}
-
-// joinHosts lists the HOST:PORTs attendees can use: the listening
-// address, or each LAN address when listening on all of them.
-func joinHosts(l *net.TCPAddr) []string {
-	port := fmt.Sprint(l.Port)
-	if !l.IP.IsUnspecified() {
-		return []string{net.JoinHostPort(l.IP.String(), port)}
-	}
-	var out []string
-	if addrs, err := net.InterfaceAddrs(); err == nil {
-		for _, ad := range addrs {
-			if ipn, ok := ad.(*net.IPNet); ok && ipn.IP.To4() != nil && !ipn.IP.IsLoopback() && !ipn.IP.IsLinkLocalUnicast() {
-				out = append(out, net.JoinHostPort(ipn.IP.String(), port))
-			}
-		}
-	}
-	return append(out, net.JoinHostPort("127.0.0.1", port))
-}
-
-// openBrowser asks the desktop to open url, without waiting for it; the
-// opener gets ten seconds.
-func openBrowser(ctx context.Context, url string) {
-	name := "xdg-open"
-	switch runtime.GOOS {
-	case "darwin":
-		name = "open"
-	case "windows":
-		return // printing the URL is enough
-	}
-	if _, err := exec.LookPath(name); err != nil {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	c := exec.CommandContext(ctx, name, url)
-	if c.Start() != nil {
-		cancel()
-		return
-	}
-	go func() { c.Wait(); cancel() }()
+	return a.runProgram(ctx, classProgram, bytes.NewReader(data), args...)
 }
 
 func (a *App) relPath(p string) string {

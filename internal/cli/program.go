@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path"
@@ -76,12 +77,12 @@ func (a *App) buildProgram(ctx context.Context, p program, dir string) (string, 
 	return bin, nil
 }
 
-// runProgram builds p and runs it with args on otpgo's stdout and stderr
-// until it exits. It stays in otpgo's process group, so Ctrl-C on the
+// runProgram builds p and runs it with args, stdin (nil: none) and
+// otpgo's stdout and stderr until it exits. It stays in otpgo's process group, so Ctrl-C on the
 // terminal reaches it too; ctx done sends it SIGTERM (its own clean stop),
 // and kills it if it is still there programStopDelay later. A program
 // that stopped cleanly because it was asked to is not an error.
-func (a *App) runProgram(ctx context.Context, p program, args ...string) error {
+func (a *App) runProgram(ctx context.Context, p program, stdin io.Reader, args ...string) error {
 	dir, err := os.MkdirTemp("", "otpgo-program-")
 	if err != nil {
 		return fmt.Errorf("%s: make a directory for the program: %w", p.what, err)
@@ -99,7 +100,7 @@ func (a *App) runProgram(ctx context.Context, p program, args ...string) error {
 		return nil
 	}
 	c.WaitDelay = programStopDelay
-	c.Stdout, c.Stderr = a.Out, a.Err
+	c.Stdin, c.Stdout, c.Stderr = stdin, a.Out, a.Err
 	err = c.Run()
 	if c.ProcessState != nil && c.ProcessState.Success() {
 		return nil

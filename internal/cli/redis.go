@@ -38,7 +38,7 @@ cold build cache; otpgo shows how long it has been building).`,
 			if quiet {
 				run = append(run, "-quiet")
 			}
-			return a.runProgram(cmd.Context(), redisProgram, run...)
+			return a.runProgram(cmd.Context(), redisProgram, nil, run...)
 		},
 	}
 	cmd.Flags().StringVar(&addr, "addr", "", "address to listen on: host:port, Redis's 127.0.0.1:6379 unless given; no host means 127.0.0.1, port 0 picks a free one")

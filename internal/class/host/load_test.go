@@ -1,6 +1,6 @@
 //go:build unix
 
-package class
+package host
 
 import (
 	"bufio"
@@ -20,6 +20,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/otpgo/otpgo/internal/class"
 	"github.com/otpgo/otpgo/internal/runner"
 )
 
@@ -137,7 +138,7 @@ func TestLoad(t *testing.T) {
 	states := make([]string, attendees)
 	for i := range states {
 		states[i] = filepath.Join(t.TempDir(), ".otpgo")
-		if _, err := Join(context.Background(), states[i], addr, sess.Code, fmt.Sprintf("attendee %d", i)); err != nil {
+		if _, err := class.Join(context.Background(), states[i], addr, sess.Code, fmt.Sprintf("attendee %d", i)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -156,7 +157,7 @@ func TestLoad(t *testing.T) {
 			defer tick.Stop()
 			for n := 0; ; n++ {
 				v := runner.Verdict{Step: "01.1", Status: runner.Failed, Tests: []runner.TestOutcome{{Name: "TestA", Message: fmt.Sprint("attempt ", n)}}}
-				Report(context.Background(), states[i], v)
+				class.Report(context.Background(), states[i], v)
 				sent[i]++
 				select {
 				case <-ctx.Done():
@@ -182,7 +183,7 @@ func TestLoad(t *testing.T) {
 	// command; a loaded machine may need a few.
 	for i := range states {
 		deadline := time.Now().Add(20 * time.Second)
-		for n := Flush(context.Background(), states[i]); n != ""; n = Flush(context.Background(), states[i]) {
+		for n := class.Flush(context.Background(), states[i]); n != ""; n = class.Flush(context.Background(), states[i]) {
 			if time.Now().After(deadline) {
 				t.Errorf("attendee %d: queue not delivered: %s", i, n)
 				break
@@ -194,10 +195,9 @@ func TestLoad(t *testing.T) {
 	syscall.Kill(second.cmd.Process.Pid, syscall.SIGTERM)
 	cpu2, stats := second.wait()
 	life2 := time.Since(secondStart)
-	httpClient.CloseIdleConnections()
 
 	seqs := map[string][]uint64{}
-	if _, err := Replay(dir, false, func(ev Event) {
+	if _, err := class.Replay(dir, false, func(ev class.Event) {
 		if ev.Type == "report" {
 			seqs[ev.Attendee] = append(seqs[ev.Attendee], ev.Report.Seq)
 		}

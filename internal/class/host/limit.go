@@ -1,4 +1,4 @@
-package class
+package host
 
 import (
 	"sync"

@@ -1,11 +1,10 @@
-package class
+package host
 
 import (
 	"context"
 	"crypto/subtle"
 	_ "embed"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"html/template"
 	"net"
@@ -15,6 +14,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/otpgo/otpgo/internal/class"
 )
 
 // MaxAttendees caps a class: joins beyond it are refused.
@@ -22,10 +23,10 @@ const MaxAttendees = 500
 
 // Config is a trainer's server.
 type Config struct {
-	Dir           string        // the store: <checkout>/.otpgo/class
-	Chapters      []ChapterInfo // the course's graded steps
-	StuckAfter    time.Duration // 0: DefaultStuckAfter
-	StuckAttempts int           // 0: DefaultStuckAttempts
+	Dir           string              // the store: <checkout>/.otpgo/class
+	Chapters      []class.ChapterInfo // the course's graded steps
+	StuckAfter    time.Duration       // 0: DefaultStuckAfter
+	StuckAttempts int                 // 0: DefaultStuckAttempts
 	Now           func() time.Time
 	Warn          func(msg string) // nil: warnings are dropped
 }
@@ -35,14 +36,14 @@ type Config struct {
 // lock, in arrival order.
 type Server struct {
 	cfg     Config
-	session Session
-	log     *Log
+	session class.Session
+	log     *class.Log
 	hub     *hub
 	lat     latencies
 	reports atomic.Uint64
 
 	mu         sync.Mutex // guards board, the log's order and the fields below
-	board      *Board
+	board      *class.Board
 	dirty      map[string]bool // steps whose summary changed since the last push
 	statsTimer *time.Timer
 	closed     bool
@@ -53,7 +54,7 @@ type Server struct {
 
 // NewServer replays dir's log (repairing a line cut by a crash) and opens
 // it for appending.
-func NewServer(cfg Config, sess Session) (*Server, error) {
+func NewServer(cfg Config, sess class.Session) (*Server, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
@@ -61,18 +62,18 @@ func NewServer(cfg Config, sess Session) (*Server, error) {
 		cfg.Warn = func(string) {}
 	}
 	s := &Server{cfg: cfg, session: sess, hub: newHub(), dirty: map[string]bool{},
-		board:      NewBoard(cfg.Chapters, cfg.StuckAfter, cfg.StuckAttempts),
+		board:      class.NewBoard(cfg.Chapters, cfg.StuckAfter, cfg.StuckAttempts),
 		wrongCodes: newLimiter(10, 20, 1),
 		perAtt:     newLimiter(10, 30, MaxAttendees+1),
 	}
-	skipped, err := Replay(cfg.Dir, true, func(ev Event) { s.board.Apply(ev) })
+	skipped, err := class.Replay(cfg.Dir, true, func(ev class.Event) { s.board.Apply(ev) })
 	if err != nil {
 		return nil, err
 	}
 	if skipped > 0 {
-		cfg.Warn(fmt.Sprintf("class: %d unreadable line(s) in %s skipped (a crash mid-write?)", skipped, LogFile))
+		cfg.Warn(fmt.Sprintf("class: %d unreadable line(s) in %s skipped (a crash mid-write?)", skipped, class.LogFile))
 	}
-	if s.log, err = OpenLog(cfg.Dir); err != nil {
+	if s.log, err = class.OpenLog(cfg.Dir); err != nil {
 		return nil, err
 	}
 	return s, nil
@@ -155,12 +156,12 @@ func writeJSON(w http.ResponseWriter, code int, v any) {
 }
 
 func fail(w http.ResponseWriter, code int, msg string) {
-	writeJSON(w, code, ErrorReply{Error: msg})
+	writeJSON(w, code, class.ErrorReply{Error: msg})
 }
 
 func (s *Server) handleJoin(w http.ResponseWriter, r *http.Request) {
 	now := s.cfg.Now()
-	req, err := DecodeJoin(http.MaxBytesReader(w, r.Body, MaxBody))
+	req, err := class.DecodeJoin(http.MaxBytesReader(w, r.Body, class.MaxBody))
 	if err != nil {
 		fail(w, http.StatusBadRequest, err.Error())
 		return
@@ -184,7 +185,7 @@ func (s *Server) handleJoin(w http.ResponseWriter, r *http.Request) {
 		fail(w, http.StatusServiceUnavailable, fmt.Sprintf("the class is full (%d attendees)", MaxAttendees))
 		return
 	}
-	ev := Event{Type: "join", At: now, Attendee: "a" + strconv.Itoa(s.board.Attendees()+1), Name: req.Name, TokenHash: tokenHash(token)}
+	ev := class.Event{Type: "join", At: now, Attendee: "a" + strconv.Itoa(s.board.Attendees()+1), Name: req.Name, TokenHash: tokenHash(token)}
 	if err := s.log.Append(ev); err != nil {
 		s.cfg.Warn(err.Error())
 		fail(w, http.StatusInternalServerError, "the trainer's otpgo could not save your join; tell the trainer")
@@ -192,7 +193,7 @@ func (s *Server) handleJoin(w http.ResponseWriter, r *http.Request) {
 	}
 	s.board.Apply(ev)
 	s.publishRow(ev.Attendee, time.Time{})
-	writeJSON(w, http.StatusOK, JoinReply{Token: token, Attendee: ev.Attendee, Session: s.session.ID})
+	writeJSON(w, http.StatusOK, class.JoinReply{Token: token, Attendee: ev.Attendee, Session: s.session.ID})
 }
 
 // publishRow sends an attendee's row to the board. Called with s.mu
@@ -248,7 +249,7 @@ func (s *Server) handleReports(w http.ResponseWriter, r *http.Request) {
 		fail(w, http.StatusTooManyRequests, "too many reports; they stay queued")
 		return
 	}
-	b, err := DecodeBatch(http.MaxBytesReader(w, r.Body, MaxBody), s.board.Known) // known is read-only after start
+	b, err := class.DecodeBatch(http.MaxBytesReader(w, r.Body, class.MaxBody), s.board.Known) // known is read-only after start
 	if err != nil {
 		fail(w, http.StatusBadRequest, err.Error())
 		return
@@ -256,11 +257,11 @@ func (s *Server) handleReports(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	last := s.board.LastSeq(id)
-	evs := make([]Event, 0, len(b.Reports))
+	evs := make([]class.Event, 0, len(b.Reports))
 	for i := range b.Reports {
 		if b.Reports[i].Seq > last { // resent or out of order: already kept, or superseded
 			last = b.Reports[i].Seq
-			evs = append(evs, Event{Type: "report", At: recv, Attendee: id, Report: &b.Reports[i]})
+			evs = append(evs, class.Event{Type: "report", At: recv, Attendee: id, Report: &b.Reports[i]})
 		}
 	}
 	if len(evs) > 0 {
@@ -277,7 +278,7 @@ func (s *Server) handleReports(w http.ResponseWriter, r *http.Request) {
 		s.reports.Add(uint64(len(evs)))
 		s.publishRow(id, recv)
 	}
-	writeJSON(w, http.StatusOK, ReportsReply{LastSeq: s.board.LastSeq(id)})
+	writeJSON(w, http.StatusOK, class.ReportsReply{LastSeq: s.board.LastSeq(id)})
 }
 
 // trainer guards a board handler with the trainer's secret.
@@ -382,6 +383,3 @@ func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 }
-
-// ErrServer is wrapped by errors an attendee's otpgo gets from the board.
-var ErrServer = errors.New("the trainer's board refused")

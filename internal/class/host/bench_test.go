@@ -1,4 +1,4 @@
-package class
+package host
 
 import (
 	"bytes"
@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/otpgo/otpgo/internal/class"
 	"github.com/otpgo/otpgo/internal/runner"
 )
 
@@ -30,7 +31,7 @@ func benchServer(b *testing.B) (*Server, string) {
 	b.Cleanup(func() { srv.Close() })
 	rec := httptest.NewRecorder()
 	srv.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/api/join", bytes.NewReader([]byte(`{"code":"`+sess.Code+`","name":"Ana"}`))))
-	var j JoinReply
+	var j class.JoinReply
 	if err := json.Unmarshal(rec.Body.Bytes(), &j); err != nil {
 		b.Fatal(err, rec.Body.String())
 	}
@@ -39,7 +40,7 @@ func benchServer(b *testing.B) (*Server, string) {
 }
 
 func reportBody(seq int) []byte {
-	body, _ := json.Marshal(Batch{Reports: []Update{{Seq: uint64(seq), Kind: KindCheck, Step: "01.1", Status: "failed",
+	body, _ := json.Marshal(class.Batch{Reports: []class.Update{{Seq: uint64(seq), Kind: class.KindCheck, Step: "01.1", Status: "failed",
 		Test: "TestSpawnReturnsAPID", Message: "Spawn returned the zero PID; did you start the goroutine?", Attempt: seq, Hints: 1, OnStep: 60000, At: time.Now()}}})
 	return body
 }
@@ -54,10 +55,10 @@ func BenchmarkServerReport(b *testing.B) {
 			srv.mu.Lock()
 			srv.board.Who(tokenHash(tok))
 			srv.mu.Unlock()
-			if _, err := DecodeBatch(r.Body, srv.board.Known); err != nil {
+			if _, err := class.DecodeBatch(r.Body, srv.board.Known); err != nil {
 				b.Fatal(err)
 			}
-			writeJSON(w, http.StatusOK, ReportsReply{})
+			writeJSON(w, http.StatusOK, class.ReportsReply{})
 		})
 		benchReports(b, h, tok)
 	})
@@ -115,13 +116,13 @@ func BenchmarkAttendeeMemory(b *testing.B) {
 		var before, after runtime.MemStats
 		runtime.GC()
 		runtime.ReadMemStats(&before)
-		board := NewBoard(testChapters, 0, 0)
+		board := class.NewBoard(testChapters, 0, 0)
 		now := time.Now()
 		for i := range n {
 			id := fmt.Sprint("a", i)
-			board.Apply(Event{Type: "join", At: now, Attendee: id, Name: fmt.Sprint("attendee number ", i), TokenHash: tokenHash(id)})
+			board.Apply(class.Event{Type: "join", At: now, Attendee: id, Name: fmt.Sprint("attendee number ", i), TokenHash: tokenHash(id)})
 			for k, s := range []string{"01.1", "01.2", "gs.1"} {
-				board.Apply(Event{Type: "report", At: now, Attendee: id, Report: &Update{Seq: uint64(k + 1), Kind: KindCheck, Step: s,
+				board.Apply(class.Event{Type: "report", At: now, Attendee: id, Report: &class.Update{Seq: uint64(k + 1), Kind: class.KindCheck, Step: s,
 					Status: "failed", Test: "TestSpawnReturnsAPID", Message: "Spawn returned the zero PID; did you start the goroutine?", Attempt: 3}})
 			}
 		}
@@ -159,7 +160,7 @@ func BenchmarkAttendeeCheck(b *testing.B) {
 		alone += check()
 		t := check()
 		start := time.Now()
-		if n := Report(context.Background(), state, v); n != "" {
+		if n := class.Report(context.Background(), state, v); n != "" {
 			b.Fatal(n)
 		}
 		report += time.Since(start)

@@ -1,4 +1,4 @@
-package class
+package host
 
 import (
 	"context"
@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/otpgo/otpgo/internal/class"
 )
 
 // chromium finds a Chromium to drive, or skips the test with one loud line.
@@ -41,8 +43,8 @@ func TestBoardInChromium(t *testing.T) {
 
 	ana := c.attendee("Ana")
 	evil := c.attendee(`<img src=x onerror="document.title=1">`)
-	Report(context.Background(), ana, passed("01.1"))
-	RaiseHand(context.Background(), evil, "01.1", "<b>help</b>", "", false)
+	class.Report(context.Background(), ana, passed("01.1"))
+	class.RaiseHand(context.Background(), evil, "01.1", "<b>help</b>", "", false)
 
 	url := "http://" + c.addr + c.srv.BoardPath()
 	if err := chromedp.Do(browser, chromedp.Navigate(url),
@@ -64,7 +66,7 @@ func TestBoardInChromium(t *testing.T) {
 	// A new verdict is pushed to the open page.
 	bob := c.attendee("Bob")
 	sent := time.Now()
-	Report(context.Background(), bob, failed("01.1", "TestSpawn", "Spawn returned the zero PID"))
+	class.Report(context.Background(), bob, failed("01.1", "TestSpawn", "Spawn returned the zero PID"))
 	if err := chromedp.Do(browser,
 		chromedp.WaitVisible(chromedp.CSS(`tr[data-id="a3"] td[data-step="01.1"][data-state="failing"]`))); err != nil {
 		t.Fatalf("Bob's failing verdict never appeared: %v", err)

@@ -1,10 +1,12 @@
-package class
+package host
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"os"
@@ -15,12 +17,13 @@ import (
 
 	"go.uber.org/goleak"
 
+	"github.com/otpgo/otpgo/internal/class"
 	"github.com/otpgo/otpgo/internal/runner"
 )
 
-var testChapters = []ChapterInfo{
-	{ID: "01", Title: "Concurrency foundations", Steps: []StepInfo{{"01.1", "Spawn"}, {"01.2", "Messages"}}},
-	{ID: "gs", Title: "Hand-rolled GenServer", Steps: []StepInfo{{"gs.1", "Loop"}}},
+var testChapters = []class.ChapterInfo{
+	{ID: "01", Title: "Concurrency foundations", Steps: []class.StepInfo{{ID: "01.1", Title: "Spawn"}, {ID: "01.2", Title: "Messages"}}},
+	{ID: "gs", Title: "Hand-rolled GenServer", Steps: []class.StepInfo{{ID: "gs.1", Title: "Loop"}}},
 }
 
 // classroom is a trainer's server on loopback, restartable on the same
@@ -29,7 +32,7 @@ type classroom struct {
 	t      testing.TB
 	dir    string
 	addr   string
-	sess   Session
+	sess   class.Session
 	srv    *Server
 	cancel context.CancelFunc
 	done   chan error
@@ -48,7 +51,6 @@ func newClassroom(t testing.TB) *classroom {
 	c.start("127.0.0.1:0")
 	t.Cleanup(func() {
 		c.stop()
-		httpClient.CloseIdleConnections()
 	})
 	return c
 }
@@ -85,16 +87,16 @@ func (c *classroom) restart() {
 	c.start(c.addr)
 }
 
-func (c *classroom) view() View {
+func (c *classroom) view() class.View {
 	c.t.Helper()
-	var v View
+	var v class.View
 	if err := json.Unmarshal(c.srv.viewJSON(), &v); err != nil {
 		c.t.Fatal(err)
 	}
 	return v
 }
 
-func (v View) row(name string) *Row {
+func rowOf(v class.View, name string) *class.Row {
 	for i := range v.Rows {
 		if v.Rows[i].Name == name {
 			return &v.Rows[i]
@@ -107,10 +109,33 @@ func (v View) row(name string) *Row {
 func (c *classroom) attendee(name string) string {
 	c.t.Helper()
 	state := filepath.Join(c.t.TempDir(), ".otpgo")
-	if _, err := Join(context.Background(), state, c.addr, strings.ToUpper(c.sess.Code), name); err != nil {
+	if _, err := class.Join(context.Background(), state, c.addr, strings.ToUpper(c.sess.Code), name); err != nil {
 		c.t.Fatalf("join as %s: %v", name, err)
 	}
 	return state
+}
+
+// post sends body to the board as an attendee's otpgo would, for the
+// requests a real one never sends (a forged token, a flood).
+func post(ctx context.Context, url, token string, body, out any) (int, error) {
+	data, err := json.Marshal(body)
+	if err != nil {
+		return 0, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(data))
+	if err != nil {
+		return 0, err
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return resp.StatusCode, fmt.Errorf("%s", resp.Status)
+	}
+	return resp.StatusCode, json.NewDecoder(resp.Body).Decode(out)
 }
 
 func passed(step string) runner.Verdict {
@@ -153,14 +178,14 @@ func TestAttendeesReportAndTheBoardShowsThem(t *testing.T) {
 	c := newClassroom(t)
 	ana, bob, cy := c.attendee("Ana"), c.attendee("Bob"), c.attendee("<script>alert(1)</script>")
 	ctx := context.Background()
-	if n := Report(ctx, ana, passed("01.1")); n != "" {
+	if n := class.Report(ctx, ana, passed("01.1")); n != "" {
 		t.Fatalf("Report: %s", n)
 	}
-	if n := Report(ctx, bob, failed("01.1", "TestSpawnReturns", "Spawn returned the zero PID\nmore")); n != "" {
+	if n := class.Report(ctx, bob, failed("01.1", "TestSpawnReturns", "Spawn returned the zero PID\nmore")); n != "" {
 		t.Fatalf("Report: %s", n)
 	}
-	Report(ctx, bob, failed("01.1", "TestSpawnReturns", "Spawn returned the zero PID"))
-	if n, err := RaiseHand(ctx, cy, "01.1", "why does it hang?", "--- a/x.go\n+++ b/x.go\n", false); err != nil || n != "" {
+	class.Report(ctx, bob, failed("01.1", "TestSpawnReturns", "Spawn returned the zero PID"))
+	if n, err := class.RaiseHand(ctx, cy, "01.1", "why does it hang?", "--- a/x.go\n+++ b/x.go\n", false); err != nil || n != "" {
 		t.Fatalf("RaiseHand: %q %v", n, err)
 	}
 
@@ -168,11 +193,11 @@ func TestAttendeesReportAndTheBoardShowsThem(t *testing.T) {
 	if len(v.Rows) != 3 || v.Rows[0].Name != "<script>alert(1)</script>" || v.Rows[0].Hand == nil || !v.Rows[0].Hand.HasDiff {
 		t.Fatalf("the raised hand should be the first row, with its diff: %+v", v.Rows)
 	}
-	if c := v.row("Ana").Cells["01.1"]; c.State != Passed || c.Attempts != 1 {
+	if c := rowOf(v, "Ana").Cells["01.1"]; c.State != class.Passed || c.Attempts != 1 {
 		t.Fatalf("Ana's 01.1 = %+v, want passed at attempt 1", c)
 	}
-	cb := v.row("Bob").Cells["01.1"]
-	if cb.State != Failing || cb.Test != "TestSpawnReturns" || cb.Message != "Spawn returned the zero PID" || cb.Attempts != 2 {
+	cb := rowOf(v, "Bob").Cells["01.1"]
+	if cb.State != class.Failing || cb.Test != "TestSpawnReturns" || cb.Message != "Spawn returned the zero PID" || cb.Attempts != 2 {
 		t.Fatalf("Bob's 01.1 = %+v, want failing TestSpawnReturns, first line, attempt 2", cb)
 	}
 	st := v.Steps["01.1"]
@@ -187,25 +212,25 @@ func TestAttendeesReportAndTheBoardShowsThem(t *testing.T) {
 func TestBadInputGetsAClearRefusal(t *testing.T) {
 	c := newClassroom(t)
 	state := filepath.Join(t.TempDir(), ".otpgo")
-	_, err := Join(context.Background(), state, c.addr, "babab-babab-babab", "Eve")
+	_, err := class.Join(context.Background(), state, c.addr, "babab-babab-babab", "Eve")
 	if err == nil || !strings.Contains(err.Error(), "wrong join code") {
 		t.Fatalf("wrong code: %v", err)
 	}
-	if _, err := Join(context.Background(), state, c.addr, c.sess.Code, strings.Repeat("x", MaxName+1)); err == nil || !strings.Contains(err.Error(), "shorter --name") {
+	if _, err := class.Join(context.Background(), state, c.addr, c.sess.Code, strings.Repeat("x", class.MaxName+1)); err == nil || !strings.Contains(err.Error(), "shorter --name") {
 		t.Fatalf("long name: %v", err)
 	}
 	// A token the board never gave is refused.
-	status, err := post(context.Background(), "http://"+c.addr+"/api/reports", "forged", Batch{Reports: []Update{{Seq: 1, Kind: KindLeave}}}, &ReportsReply{})
+	status, err := post(context.Background(), "http://"+c.addr+"/api/reports", "forged", class.Batch{Reports: []class.Update{{Seq: 1, Kind: class.KindLeave}}}, &class.ReportsReply{})
 	if status != http.StatusUnauthorized || err == nil {
 		t.Fatalf("forged token: %d %v", status, err)
 	}
 	// An unknown step is rejected, and the client drops it rather than
 	// keeping every later report behind it.
 	ana := c.attendee("Ana")
-	if n := Report(context.Background(), ana, passed("99.9")); !strings.Contains(n, "refused 1 report") {
+	if n := class.Report(context.Background(), ana, passed("99.9")); !strings.Contains(n, "refused 1 report") {
 		t.Fatalf("unknown step: notice %q", n)
 	}
-	if n := Report(context.Background(), ana, passed("01.1")); n != "" {
+	if n := class.Report(context.Background(), ana, passed("01.1")); n != "" {
 		t.Fatalf("the next report should go: %q", n)
 	}
 	// The board needs the trainer's secret.
@@ -223,29 +248,29 @@ func TestServerGoneQueuesAndRestartLosesNothing(t *testing.T) {
 	c := newClassroom(t)
 	ana := c.attendee("Ana")
 	ctx := context.Background()
-	Report(ctx, ana, failed("01.1", "TestA", "no"))
+	class.Report(ctx, ana, failed("01.1", "TestA", "no"))
 	c.stop()
 	start := time.Now()
-	n := Report(ctx, ana, failed("01.1", "TestB", "still no"))
+	n := class.Report(ctx, ana, failed("01.1", "TestB", "still no"))
 	if !strings.Contains(n, "did not answer; 1 report(s) kept") {
 		t.Fatalf("server gone: notice %q", n)
 	}
-	if d := time.Since(start); d > 2*ReportWait {
+	if d := time.Since(start); d > 2*class.ReportWait {
 		t.Fatalf("an unreachable board made the report take %v", d)
 	}
-	Report(ctx, ana, passed("01.1"))
+	class.Report(ctx, ana, passed("01.1"))
 	c.start(c.addr)
 	// The queue goes first, in order, with the next report.
-	if n := Report(ctx, ana, failed("01.2", "TestC", "hm")); n != "" {
+	if n := class.Report(ctx, ana, failed("01.2", "TestC", "hm")); n != "" {
 		t.Fatalf("back: notice %q", n)
 	}
-	if _, err := os.Stat(filepath.Join(classDir(ana), QueueFile)); !errors.Is(err, os.ErrNotExist) {
+	if _, err := os.Stat(filepath.Join(ana, "class", class.QueueFile)); !errors.Is(err, os.ErrNotExist) {
 		t.Fatalf("the queue should be empty: %v", err)
 	}
 	c.restart()
 	v := c.view()
-	r := v.row("Ana")
-	if cell := r.Cells["01.1"]; cell == nil || cell.State != Passed || cell.Attempts != 3 {
+	r := rowOf(v, "Ana")
+	if cell := r.Cells["01.1"]; cell == nil || cell.State != class.Passed || cell.Attempts != 3 {
 		t.Fatalf("after a restart, Ana's 01.1 = %+v, want passed at attempt 3", cell)
 	}
 	if c.srv.board.LastSeq(r.ID) != 4 {
@@ -253,7 +278,7 @@ func TestServerGoneQueuesAndRestartLosesNothing(t *testing.T) {
 	}
 	// The log holds each report once.
 	reports := 0
-	Replay(c.dir, false, func(ev Event) {
+	class.Replay(c.dir, false, func(ev class.Event) {
 		if ev.Type == "report" {
 			reports++
 		}
@@ -272,7 +297,7 @@ func TestANewSessionTellsTheAttendeeToJoinAgain(t *testing.T) {
 		t.Fatal(err)
 	}
 	c.start(c.addr)
-	n := Report(context.Background(), ana, passed("01.1"))
+	n := class.Report(context.Background(), ana, passed("01.1"))
 	if !strings.Contains(n, "no longer knows you") || !strings.Contains(n, "otpgo class join") {
 		t.Fatalf("notice %q", n)
 	}
@@ -281,21 +306,21 @@ func TestANewSessionTellsTheAttendeeToJoinAgain(t *testing.T) {
 func TestCutLogLineIsRepaired(t *testing.T) {
 	c := newClassroom(t)
 	ana := c.attendee("Ana")
-	Report(context.Background(), ana, passed("01.1"))
+	class.Report(context.Background(), ana, passed("01.1"))
 	c.stop()
-	f, err := os.OpenFile(filepath.Join(c.dir, LogFile), os.O_APPEND|os.O_WRONLY, 0)
+	f, err := os.OpenFile(filepath.Join(c.dir, class.LogFile), os.O_APPEND|os.O_WRONLY, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
 	f.WriteString(`{"t":"report","a":"a1","r":{"seq":9,"ki`) // kill -9 mid-write
 	f.Close()
 	c.start(c.addr)
-	if n := Report(context.Background(), ana, failed("01.2", "TestX", "x")); n != "" {
+	if n := class.Report(context.Background(), ana, failed("01.2", "TestX", "x")); n != "" {
 		t.Fatalf("notice %q", n)
 	}
 	c.restart()
 	v := c.view()
-	if r := v.row("Ana"); r.Cells["01.1"] == nil || r.Cells["01.2"] == nil {
+	if r := rowOf(v, "Ana"); r.Cells["01.1"] == nil || r.Cells["01.2"] == nil {
 		t.Fatalf("after repair, Ana = %+v", r)
 	}
 }
@@ -303,11 +328,11 @@ func TestCutLogLineIsRepaired(t *testing.T) {
 func TestAFloodFromOneLaptopIsRefusedAndOthersStillReport(t *testing.T) {
 	c := newClassroom(t)
 	ana, bob := c.attendee("Ana"), c.attendee("Bob")
-	m, _ := Joined(ana)
+	m, _ := class.Joined(ana)
 	limited := false
 	for i := range 200 {
 		status, _ := post(context.Background(), "http://"+c.addr+"/api/reports", m.Token,
-			Batch{Reports: []Update{{Seq: uint64(i + 1), Kind: KindLower}}}, &ReportsReply{})
+			class.Batch{Reports: []class.Update{{Seq: uint64(i + 1), Kind: class.KindLower}}}, &class.ReportsReply{})
 		if status == http.StatusTooManyRequests {
 			limited = true
 			break
@@ -316,7 +341,7 @@ func TestAFloodFromOneLaptopIsRefusedAndOthersStillReport(t *testing.T) {
 	if !limited {
 		t.Fatal("200 requests at once were never rate-limited")
 	}
-	if n := Report(context.Background(), bob, passed("01.1")); n != "" {
+	if n := class.Report(context.Background(), bob, passed("01.1")); n != "" {
 		t.Fatalf("Bob should still report: %q", n)
 	}
 }
@@ -359,7 +384,7 @@ func TestBoardStreamPushesEachReport(t *testing.T) {
 	if e := next(); !strings.HasPrefix(e, "row ") || !strings.Contains(e, `"name":"Ana"`) {
 		t.Fatalf("join event %q", e)
 	}
-	Report(context.Background(), ana, failed("gs.1", "TestLoop", "<b>boom</b>"))
+	class.Report(context.Background(), ana, failed("gs.1", "TestLoop", "<b>boom</b>"))
 	if e := next(); !strings.HasPrefix(e, "row ") || !strings.Contains(e, `"state":"failing"`) {
 		t.Fatalf("report event %q", e)
 	}
@@ -381,13 +406,13 @@ func TestBoardStreamPushesEachReport(t *testing.T) {
 func TestExportWritesPerAttendeeAndStep(t *testing.T) {
 	c := newClassroom(t)
 	ana := c.attendee("=HYPERLINK(\"x\")")
-	Report(context.Background(), ana, failed("01.1", "TestA", "no"), passed("01.2"))
-	b, _, err := LoadBoard(c.dir, testChapters)
+	class.Report(context.Background(), ana, failed("01.1", "TestA", "no"), passed("01.2"))
+	b, _, err := class.LoadBoard(c.dir, testChapters)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var out strings.Builder
-	if err := Export(&out, b.ExportRows(), "csv"); err != nil {
+	if err := class.Export(&out, b.ExportRows(), "csv"); err != nil {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
@@ -395,33 +420,33 @@ func TestExportWritesPerAttendeeAndStep(t *testing.T) {
 		t.Fatalf("csv:\n%s", out.String())
 	}
 	out.Reset()
-	if err := Export(&out, b.ExportRows(), "json"); err != nil || !strings.Contains(out.String(), `"result": "failing"`) {
+	if err := class.Export(&out, b.ExportRows(), "json"); err != nil || !strings.Contains(out.String(), `"result": "failing"`) {
 		t.Fatalf("json: %v\n%s", err, out.String())
 	}
-	if err := Export(&out, nil, "xml"); err == nil || !strings.Contains(err.Error(), "--format csv") {
+	if err := class.Export(&out, nil, "xml"); err == nil || !strings.Contains(err.Error(), "--format csv") {
 		t.Fatalf("xml: %v", err)
 	}
 }
 
 func TestNotJoinedReportCostsNothing(t *testing.T) {
-	if n := Report(context.Background(), t.TempDir(), passed("01.1")); n != "" {
+	if n := class.Report(context.Background(), t.TempDir(), passed("01.1")); n != "" {
 		t.Fatalf("notice %q", n)
 	}
 }
 
 func TestStuckAndGivenStates(t *testing.T) {
-	b := NewBoard(testChapters, time.Minute, 3)
+	b := class.NewBoard(testChapters, time.Minute, 3)
 	t0 := time.Now()
-	b.Apply(Event{Type: "join", At: t0, Attendee: "a1", Name: "Ana"})
-	b.Apply(Event{Type: "report", At: t0, Attendee: "a1", Report: &Update{Seq: 1, Kind: KindCheck, Step: "01.1", Status: "failed", Attempt: 1}})
-	b.Apply(Event{Type: "report", At: t0, Attendee: "a1", Report: &Update{Seq: 2, Kind: KindCheck, Step: "gs.1", Status: StatusGiven, Attempt: 1}})
+	b.Apply(class.Event{Type: "join", At: t0, Attendee: "a1", Name: "Ana"})
+	b.Apply(class.Event{Type: "report", At: t0, Attendee: "a1", Report: &class.Update{Seq: 1, Kind: class.KindCheck, Step: "01.1", Status: "failed", Attempt: 1}})
+	b.Apply(class.Event{Type: "report", At: t0, Attendee: "a1", Report: &class.Update{Seq: 2, Kind: class.KindCheck, Step: "gs.1", Status: class.StatusGiven, Attempt: 1}})
 	if r := b.Row("a1", t0.Add(30*time.Second)); len(r.Stuck) != 0 {
 		t.Fatalf("stuck too early: %v", r.Stuck)
 	}
 	if r := b.Row("a1", t0.Add(time.Minute)); len(r.Stuck) != 1 || r.Stuck[0] != "01.1" {
 		t.Fatalf("stuck after a minute: %v", r.Stuck)
 	}
-	if c := b.Row("a1", t0).Cells["gs.1"]; c.State != GivenByCatchUp || b.Stats("gs.1").Passed != 1 {
+	if c := b.Row("a1", t0).Cells["gs.1"]; c.State != class.GivenByCatchUp || b.Stats("gs.1").Passed != 1 {
 		t.Fatalf("given: %+v", c)
 	}
 }
