@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/otpgo/otpgo/internal/progress"
@@ -137,70 +138,185 @@ const answerWait = 5 * time.Second
 // post sends body as JSON to the board and decodes a 200's answer into
 // out. It returns the status (0 when the board did not answer).
 //
-// It speaks the little HTTP otpgo's own board needs, over a connection of
-// its own closed after the answer: an HTTP/1.0 request (so the answer
-// ends with the connection, never chunked), bounded by ctx and
-// ReportWait for the connection. net/http would do it too, but would
-// put net/http and crypto/tls in every learner's first build of otpgo
-// (the board's server is built only on the trainer's machine).
+// It speaks the little HTTP/1.1 otpgo's own board needs, bounded by ctx
+// and answerWait: Content-Length requests; answers delimited by
+// Content-Length, chunks or the end of the connection. net/http would do
+// it too, but would put net/http and crypto/tls in every learner's first
+// build of otpgo (the board's server is built only on the trainer's
+// machine). Reports (token != "") reuse a kept-alive connection, as
+// net/http would: a watch or the app reports again and again, and a new
+// connection costs the board's server more than the report. A kept-alive
+// connection the board has closed meanwhile fails before any answer; the
+// report then goes once more on a new one (the board keeps each seq
+// once). A join always has a connection of its own.
 func post(ctx context.Context, b board, path, token string, body any, out any) (int, error) {
 	data, err := json.Marshal(body)
 	if err != nil {
 		return 0, fmt.Errorf("encode: %w", err)
 	}
-	conn, err := (&net.Dialer{Timeout: ReportWait}).DialContext(ctx, "tcp", b.hostport)
-	if err != nil {
-		return 0, err
+	var req bytes.Buffer
+	fmt.Fprintf(&req, "POST %s%s HTTP/1.1\r\nHost: %s\r\nUser-Agent: otpgo\r\nContent-Type: application/json\r\nContent-Length: %d\r\n",
+		b.prefix, path, b.hostport, len(data))
+	if token != "" {
+		fmt.Fprintf(&req, "Authorization: Bearer %s\r\n", token)
+	} else {
+		req.WriteString("Connection: close\r\n")
 	}
-	defer conn.Close()
+	req.WriteString("\r\n")
+	req.Write(data)
+	for {
+		var c *boardConn
+		if token != "" {
+			c = idle.get(b.hostport)
+		}
+		reused := c != nil
+		if c == nil {
+			nc, err := (&net.Dialer{Timeout: ReportWait}).DialContext(ctx, "tcp", b.hostport)
+			if err != nil {
+				return 0, err
+			}
+			c = newBoardConn(nc)
+		}
+		status, reason, answer, keep, err := c.exchange(ctx, req.Bytes())
+		if err != nil {
+			c.Close()
+			if ctx.Err() != nil {
+				return 0, ctx.Err()
+			}
+			if reused && errors.Is(err, errNoAnswer) {
+				continue // a stale kept-alive connection: the board never read it
+			}
+			return 0, err
+		}
+		if keep && token != "" {
+			idle.put(b.hostport, c)
+		} else {
+			c.Close()
+		}
+		if status != statusOK {
+			var e ErrorReply
+			if json.Unmarshal(answer, &e) != nil || e.Error == "" {
+				e.Error = strings.TrimSpace(fmt.Sprintf("%d %s", status, reason))
+			}
+			return status, fmt.Errorf("%w: %s", ErrServer, clip(printable(e.Error), 200))
+		}
+		if err := json.Unmarshal(answer, out); err != nil {
+			return status, fmt.Errorf("read the board's answer: %w", err)
+		}
+		return status, nil
+	}
+}
+
+// boardConn is a connection to a board and the reader of its answers.
+type boardConn struct {
+	net.Conn
+	br   *bufio.Reader
+	read int64 // bytes read from the connection so far
+	used time.Time
+}
+
+func newBoardConn(c net.Conn) *boardConn {
+	bc := &boardConn{Conn: c}
+	bc.br = bufio.NewReaderSize(readCounter{bc}, 4096)
+	return bc
+}
+
+type readCounter struct{ c *boardConn }
+
+func (r readCounter) Read(p []byte) (int, error) {
+	n, err := r.c.Conn.Read(p)
+	r.c.read += int64(n)
+	return n, err
+}
+
+// errNoAnswer is a connection that ended before the first byte of an
+// answer.
+var errNoAnswer = errors.New("the board closed the connection without an answer")
+
+// exchange writes req and reads the answer, within ctx and answerWait.
+func (c *boardConn) exchange(ctx context.Context, req []byte) (status int, reason string, body []byte, keep bool, err error) {
 	deadline := time.Now().Add(answerWait)
 	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
 		deadline = d
 	}
-	conn.SetDeadline(deadline)
-	stop := context.AfterFunc(ctx, func() { conn.SetDeadline(time.Unix(1, 0)) }) // Ctrl-C ends a read at once
+	c.SetDeadline(deadline)
+	stop := context.AfterFunc(ctx, func() { c.SetDeadline(time.Unix(1, 0)) }) // Ctrl-C ends a read at once
 	defer stop()
-	var req bytes.Buffer
-	fmt.Fprintf(&req, "POST %s%s HTTP/1.0\r\nHost: %s\r\nUser-Agent: otpgo\r\nContent-Type: application/json\r\nContent-Length: %d\r\n",
-		b.prefix, path, b.hostport, len(data))
-	if token != "" {
-		fmt.Fprintf(&req, "Authorization: Bearer %s\r\n", token)
+	before := c.read
+	if _, err := c.Write(req); err != nil {
+		return 0, "", nil, false, fmt.Errorf("%w: %w", errNoAnswer, err)
 	}
-	req.WriteString("\r\n")
-	req.Write(data)
-	if _, err := conn.Write(req.Bytes()); err != nil {
-		return 0, err
+	status, reason, body, keep, err = readAnswer(c.br)
+	if err != nil && c.read == before {
+		err = fmt.Errorf("%w: %w", errNoAnswer, err)
 	}
-	status, reason, answer, err := readAnswer(conn)
-	if err != nil {
-		if ctx.Err() != nil {
-			return 0, ctx.Err()
-		}
-		return 0, err
-	}
-	if status != statusOK {
-		var e ErrorReply
-		if json.Unmarshal(answer, &e) != nil || e.Error == "" {
-			e.Error = strings.TrimSpace(fmt.Sprintf("%d %s", status, reason))
-		}
-		return status, fmt.Errorf("%w: %s", ErrServer, clip(printable(e.Error), 200))
-	}
-	if err := json.Unmarshal(answer, out); err != nil {
-		return status, fmt.Errorf("read the board's answer: %w", err)
-	}
-	return status, nil
+	c.used = time.Now()
+	return status, reason, body, keep, err
 }
 
-// readAnswer reads an HTTP/1.x answer: the status, its reason, and the
-// body (Content-Length bytes, or up to the end of the connection), within
-// maxAnswerHeader and maxAnswerBody.
-func readAnswer(r io.Reader) (status int, reason string, body []byte, err error) {
-	br := bufio.NewReaderSize(io.LimitReader(r, maxAnswerHeader+maxAnswerBody), 4096)
+// idle keeps the attendee's kept-alive connections to boards.
+var idle = &connPool{conns: map[string][]*boardConn{}}
+
+// Bounds on kept-alive connections: a few per board, none idle for long
+// (the board's server forgets them after a minute).
+const (
+	maxIdlePerBoard = 2
+	maxIdleFor      = 10 * time.Second
+)
+
+type connPool struct {
+	mu    sync.Mutex
+	conns map[string][]*boardConn
+}
+
+// get returns an idle connection to hostport, or nil.
+func (p *connPool) get(hostport string) *boardConn {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for cs := p.conns[hostport]; len(cs) > 0; cs = p.conns[hostport] {
+		c := cs[len(cs)-1]
+		p.conns[hostport] = cs[:len(cs)-1]
+		if time.Since(c.used) < maxIdleFor {
+			return c
+		}
+		c.Close()
+	}
+	return nil
+}
+
+// put keeps c for the next report to hostport, or closes it.
+func (p *connPool) put(hostport string, c *boardConn) {
+	c.SetDeadline(time.Time{})
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if len(p.conns[hostport]) >= maxIdlePerBoard {
+		c.Close()
+		return
+	}
+	p.conns[hostport] = append(p.conns[hostport], c)
+}
+
+// CloseIdle closes the connections kept alive to boards.
+func CloseIdle() {
+	idle.mu.Lock()
+	defer idle.mu.Unlock()
+	for hp, cs := range idle.conns {
+		for _, c := range cs {
+			c.Close()
+		}
+		delete(idle.conns, hp)
+	}
+}
+
+// readAnswer reads an HTTP/1.x answer: the status, its reason, the body
+// and whether the connection may carry another request. The header is at
+// most maxAnswerHeader bytes, the body maxAnswerBody.
+func readAnswer(br *bufio.Reader) (status int, reason string, body []byte, keep bool, err error) {
 	headerBytes := 0
 	line := func() (string, error) {
 		l, err := br.ReadSlice('\n')
 		if errors.Is(err, bufio.ErrBufferFull) {
-			return "", errors.New("the board's answer has an over-long header line")
+			return "", errors.New("the board's answer has an over-long line")
 		}
 		if err != nil {
 			return "", fmt.Errorf("the board's answer was cut short: %w", err)
@@ -210,54 +326,95 @@ func readAnswer(r io.Reader) (status int, reason string, body []byte, err error)
 		}
 		return strings.TrimRight(string(l), "\r\n"), nil
 	}
+	fail := func(err error) (int, string, []byte, bool, error) { return 0, "", nil, false, err }
 	first, err := line()
 	if err != nil {
-		return 0, "", nil, err
+		return fail(err)
 	}
 	proto, rest, _ := strings.Cut(first, " ")
 	code, reason, _ := strings.Cut(rest, " ")
 	if !strings.HasPrefix(proto, "HTTP/1.") || len(code) != 3 {
-		return 0, "", nil, fmt.Errorf("the board's answer is not HTTP: %.40q", first)
+		return fail(fmt.Errorf("the board's answer is not HTTP: %.40q", first))
 	}
 	if status, err = strconv.Atoi(code); err != nil || status < 100 {
-		return 0, "", nil, fmt.Errorf("the board's answer has a bad status: %.40q", first)
+		return fail(fmt.Errorf("the board's answer has a bad status: %.40q", first))
 	}
-	length := -1
+	keep = proto == "HTTP/1.1"
+	length, chunked := -1, false
 	for {
 		h, err := line()
 		if err != nil {
-			return 0, "", nil, err
+			return fail(err)
 		}
 		if h == "" {
 			break
 		}
 		name, value, _ := strings.Cut(h, ":")
-		if strings.EqualFold(strings.TrimSpace(name), "Content-Length") {
-			n, err := strconv.Atoi(strings.TrimSpace(value))
+		name, value = strings.TrimSpace(name), strings.TrimSpace(value)
+		switch {
+		case strings.EqualFold(name, "Content-Length"):
+			n, err := strconv.Atoi(value)
 			if err != nil || n < 0 {
-				return 0, "", nil, fmt.Errorf("the board's answer has a bad Content-Length: %.40q", value)
+				return fail(fmt.Errorf("the board's answer has a bad Content-Length: %.40q", value))
 			}
 			if n > maxAnswerBody {
-				return 0, "", nil, fmt.Errorf("the board's answer is too big (%d bytes)", n)
+				return fail(fmt.Errorf("the board's answer is too big (%d bytes)", n))
 			}
 			length = n
+		case strings.EqualFold(name, "Transfer-Encoding"):
+			if !strings.EqualFold(value, "chunked") {
+				return fail(fmt.Errorf("the board's answer has an unknown Transfer-Encoding: %.40q", value))
+			}
+			chunked = true
+		case strings.EqualFold(name, "Connection") && strings.EqualFold(value, "close"):
+			keep = false
 		}
 	}
-	if length >= 0 {
+	switch {
+	case chunked:
+		for {
+			l, err := line()
+			if err != nil {
+				return fail(err)
+			}
+			size, _, _ := strings.Cut(l, ";")
+			n, err := strconv.ParseInt(strings.TrimSpace(size), 16, 32)
+			if err != nil || n < 0 || int64(len(body))+n > maxAnswerBody {
+				return fail(fmt.Errorf("the board's answer has a bad or too big chunk: %.40q", l))
+			}
+			if n == 0 {
+				for { // trailers, up to the empty line
+					if l, err := line(); err != nil {
+						return fail(err)
+					} else if l == "" {
+						return status, reason, body, keep, nil
+					}
+				}
+			}
+			start := len(body)
+			body = append(body, make([]byte, n)...)
+			if _, err := io.ReadFull(br, body[start:]); err != nil {
+				return fail(fmt.Errorf("the board's answer was cut short: %w", err))
+			}
+			if l, err := line(); err != nil || l != "" {
+				return fail(fmt.Errorf("the board's answer has a chunk without its end: %v", err))
+			}
+		}
+	case length >= 0:
 		body = make([]byte, length)
 		if _, err := io.ReadFull(br, body); err != nil {
-			return 0, "", nil, fmt.Errorf("the board's answer was cut short: %w", err)
+			return fail(fmt.Errorf("the board's answer was cut short: %w", err))
 		}
-		return status, reason, body, nil
+		return status, reason, body, keep, nil
 	}
 	body, err = io.ReadAll(io.LimitReader(br, maxAnswerBody+1))
 	if err != nil {
-		return 0, "", nil, fmt.Errorf("read the board's answer: %w", err)
+		return fail(fmt.Errorf("read the board's answer: %w", err))
 	}
 	if len(body) > maxAnswerBody {
-		return 0, "", nil, errors.New("the board's answer is too big")
+		return fail(errors.New("the board's answer is too big"))
 	}
-	return status, reason, body, nil
+	return status, reason, body, false, nil // it ended with the connection
 }
 
 // ErrServer is wrapped by errors an attendee's otpgo gets from the board.

@@ -4,10 +4,12 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"net"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -84,7 +86,9 @@ func TestAHostileBoardCannotHoldOrFloodTheCheck(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			state := joined(t, hostileBoard(t, serve))
 			got := make(chan string, 1)
-			go func() { got <- Report(context.Background(), state, runner.Verdict{Step: "01.1", Status: runner.Passed}) }()
+			go func() {
+				got <- Report(context.Background(), state, runner.Verdict{Step: "01.1", Status: runner.Passed})
+			}()
 			select {
 			case n := <-got:
 				if !strings.Contains(n, "1 report(s) kept") {
@@ -121,21 +125,24 @@ func TestBoardAddresses(t *testing.T) {
 }
 
 // The answers of otpgo's own board (net/http's, as it writes them) read
-// back whole; anything else is an error, never a panic or more than the
-// bounds.
+// back whole, with whether the connection may carry the next report;
+// anything else is an error, never a panic or more than the bounds.
 func TestReadAnswer(t *testing.T) {
 	for _, tc := range []struct {
 		in     string
 		status int
 		body   string
+		keep   bool
 	}{
-		{"HTTP/1.0 200 OK\r\nContent-Type: application/json\r\nContent-Length: 13\r\n\r\n{\"last_seq\":4}", 200, "{\"last_seq\":4"},
-		{"HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n{\"error\":\"who?\"}\n", 401, "{\"error\":\"who?\"}\n"},
-		{"HTTP/1.1 200 OK\n\n", 200, ""},
+		{"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 13\r\n\r\n{\"last_seq\":4}", 200, "{\"last_seq\":4", true},
+		{"HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n{\"error\":\"who?\"}\n", 401, "{\"error\":\"who?\"}\n", false},
+		{"HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\n{}", 200, "{}", false},
+		{"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\n{\"a\r\n3;x=y\r\n\":1\r\n1\r\n}\r\n0\r\nX-T: 1\r\n\r\n", 200, "{\"a\":1}", true},
+		{"HTTP/1.1 200 OK\n\n", 200, "", false},
 	} {
-		status, _, body, err := readAnswer(strings.NewReader(tc.in))
-		if err != nil || status != tc.status || string(body) != tc.body {
-			t.Errorf("readAnswer(%q) = %d, %q, %v; want %d, %q", tc.in, status, body, err, tc.status, tc.body)
+		status, _, body, keep, err := readAnswer(bufio.NewReader(strings.NewReader(tc.in)))
+		if err != nil || status != tc.status || string(body) != tc.body || keep != tc.keep {
+			t.Errorf("readAnswer(%q) = %d, %q, keep %v, %v; want %d, %q, keep %v", tc.in, status, body, keep, err, tc.status, tc.body, tc.keep)
 		}
 	}
 	for _, in := range []string{
@@ -144,20 +151,74 @@ func TestReadAnswer(t *testing.T) {
 		"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nshort",
 		"HTTP/1.1 200 OK\r\n" + strings.Repeat("X: y\r\n", 5000) + "\r\n",
 		"HTTP/1.1 200 OK\r\n\r\n" + strings.Repeat("a", maxAnswerBody+1),
+		"HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\n",
+		"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nfffffff\r\n",
+		"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}XX",
+		"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + strings.Repeat("1\r\na\r\n", 5000) + "0\r\n\r\n",
 	} {
-		if status, _, body, err := readAnswer(strings.NewReader(in)); err == nil {
+		if status, _, body, _, err := readAnswer(bufio.NewReader(strings.NewReader(in))); err == nil {
 			t.Errorf("readAnswer(%.60q) = %d, %d bytes; want an error", in, status, len(body))
 		}
 	}
 }
 
 func FuzzReadAnswer(f *testing.F) {
-	f.Add([]byte("HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\n{}"))
-	f.Add([]byte("HTTP/1.1 400 Bad Request\r\n\r\n{\"error\":\"x\"}"))
+	f.Add([]byte("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}"))
+	f.Add([]byte("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n{\"error\":\"x\"}"))
+	f.Add([]byte("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n"))
 	f.Fuzz(func(t *testing.T, in []byte) {
-		status, _, body, err := readAnswer(bufio.NewReader(bytes.NewReader(in)))
+		status, _, body, _, err := readAnswer(bufio.NewReader(bytes.NewReader(in)))
 		if err == nil && (status < 100 || status > 999 || len(body) > maxAnswerBody) {
 			t.Fatalf("status %d, %d bytes of body", status, len(body))
 		}
 	})
+}
+
+// Reports reuse a kept-alive connection; one the board has closed since
+// (an idle timeout, a restart) fails before any answer, and the report
+// goes on a new connection instead of waiting in the queue.
+func TestAReportOnAConnectionTheBoardClosedGoesOnANewOne(t *testing.T) {
+	t.Cleanup(func() { goleak.VerifyNone(t) }) // after the board's cleanup
+	t.Cleanup(CloseIdle)
+	var conns atomic.Int32
+	requests := 0 // the accept loop's goroutine only
+	addr := hostileBoard(t, func(c net.Conn) {
+		conns.Add(1)
+		c.SetDeadline(time.Now().Add(10 * time.Second))
+		br := bufio.NewReader(c)
+		for {
+			length := 0
+			for {
+				l, err := br.ReadString('\n')
+				if err != nil {
+					return
+				}
+				if v, ok := strings.CutPrefix(strings.ToLower(strings.TrimSpace(l)), "content-length:"); ok {
+					fmt.Sscan(v, &length)
+				}
+				if strings.TrimSpace(l) == "" {
+					break
+				}
+			}
+			io.CopyN(io.Discard, br, int64(length))
+			requests++
+			c.Write([]byte("HTTP/1.1 200 OK\r\nContent-Length: 17\r\n\r\n{\"last_seq\":1000}"))
+			if requests == 1 {
+				return // the board drops the kept-alive connection
+			}
+		}
+	})
+	state := joined(t, addr)
+	for i := range 3 {
+		if n := Report(context.Background(), state, runner.Verdict{Step: "01.1", Status: runner.Passed}); n != "" {
+			t.Fatalf("report %d: notice %q; want it delivered", i+1, n)
+		}
+	}
+	if q, _, _ := loadQueue(state); len(q) != 0 {
+		t.Fatalf("%d report(s) queued; want all delivered", len(q))
+	}
+	CloseIdle()
+	if n := conns.Load(); n != 2 {
+		t.Errorf("%d connections for 3 reports; want 2 (one dropped by the board, one kept alive)", n)
+	}
 }

@@ -7,7 +7,7 @@
 // protocol.go (the wire types, their limits and decoder), store.go (the
 // event log under .otpgo/class/), board.go (the room's state, replayed
 // from the log), client.go (the attendee side: join, Report, the queue,
-// over a minimal HTTP/1.0 client), export.go (CSV and JSON), text.go (the
+// over a minimal HTTP/1.1 client), export.go (CSV and JSON), text.go (the
 // terminal board). The trainer's server is internal/class/host, built on
 // demand as the program internal/class/start.
 package class

@@ -51,6 +51,7 @@ func newClassroom(t testing.TB) *classroom {
 	c.start("127.0.0.1:0")
 	t.Cleanup(func() {
 		c.stop()
+		class.CloseIdle()
 	})
 	return c
 }

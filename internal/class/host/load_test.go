@@ -195,6 +195,7 @@ func TestLoad(t *testing.T) {
 	syscall.Kill(second.cmd.Process.Pid, syscall.SIGTERM)
 	cpu2, stats := second.wait()
 	life2 := time.Since(secondStart)
+	class.CloseIdle()
 
 	seqs := map[string][]uint64{}
 	if _, err := class.Replay(dir, false, func(ev class.Event) {
