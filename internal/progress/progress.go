@@ -15,6 +15,7 @@
 package progress
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -390,6 +391,38 @@ func WithFileLock(path string, fn func() error) error {
 	defer f.Close()
 	if err := lockFile(f); err != nil {
 		return fmt.Errorf("lock %s: %w", path, err)
+	}
+	defer unlockFile(f)
+	return fn()
+}
+
+// lockPoll is how often WithFileLockContext tries a held lock again.
+const lockPoll = 50 * time.Millisecond
+
+// WithFileLockContext is WithFileLock for a caller that may give up: while
+// another process holds the lock it tries again every lockPoll, and
+// returns ctx's error, without running fn, once ctx is done.
+func WithFileLockContext(ctx context.Context, path string, fn func() error) error {
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o644)
+	if err != nil {
+		return fmt.Errorf("open lock: %w", err)
+	}
+	defer f.Close()
+	t := time.NewTicker(lockPoll)
+	defer t.Stop()
+	for {
+		ok, err := tryLockFile(f)
+		if err != nil {
+			return fmt.Errorf("lock %s: %w", path, err)
+		}
+		if ok {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-t.C:
+		}
 	}
 	defer unlockFile(f)
 	return fn()

@@ -106,7 +106,8 @@ func Measure(ctx context.Context, t Target) (Status, error) {
 // Build compiles what Measure found missing, at low priority, calling
 // progress(done, total) as each compile starts (from its own goroutine;
 // done never passes total). It holds the checkout's warm lock, so a second
-// warm-up waits for the first and then finds little left to do. A
+// warm-up waits for the first (until ctx is done: Ctrl-C or a check
+// never waits behind it) and then finds little left to do. A
 // learner's exercise that doesn't compile is not an error here: check
 // will show it; everything else is built.
 func Build(ctx context.Context, t Target, progressFn func(done, total int)) (Status, error) {
@@ -114,7 +115,7 @@ func Build(ctx context.Context, t Target, progressFn func(done, total int)) (Sta
 	if err := os.MkdirAll(filepath.Join(t.Root, ".otpgo"), 0o755); err != nil {
 		return st, fmt.Errorf("warm: %w", err)
 	}
-	err := progress.WithFileLock(filepath.Join(t.Root, ".otpgo", LockName), func() error {
+	err := progress.WithFileLockContext(ctx, filepath.Join(t.Root, ".otpgo", LockName), func() error {
 		var err error
 		if st, err = Measure(ctx, t); err != nil || st.Warm() {
 			return err

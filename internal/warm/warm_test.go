@@ -2,6 +2,7 @@ package warm
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -15,6 +16,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/otpgo/otpgo/internal/catalog"
+	"github.com/otpgo/otpgo/internal/progress"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -129,5 +131,41 @@ func TestCompiledPackage(t *testing.T) {
 		if got := compiledPackage(line); got != want {
 			t.Errorf("compiledPackage(%q) = %q; want %q", line, got, want)
 		}
+	}
+}
+
+// A second otpgo waiting for the checkout's warm lock (another warm-up
+// holds it) stops waiting when its context is cancelled: Ctrl-C, or the
+// app's first check, must not wait for the other warm-up to finish.
+func TestWaitingForTheLockStopsOnCancel(t *testing.T) {
+	root := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(root, ".otpgo"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	held, release, released := make(chan struct{}), make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(released)
+		progress.WithFileLock(filepath.Join(root, ".otpgo", LockName), func() error {
+			close(held)
+			<-release
+			return nil
+		})
+	}()
+	defer func() { close(release); <-released }()
+	<-held
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		_, err := Build(ctx, Target{Root: root}, nil)
+		done <- err
+	}()
+	cancel()
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("Build = %v; want context.Canceled", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Build still waits for the lock 5 s after its context was cancelled")
 	}
 }
