@@ -2,9 +2,12 @@
 // learner: the CPU seconds (user+sys, go and every compiler it ran) of a
 // build on an empty build cache, for this checkout and for a baseline
 // commit, one after the other, each in its own temp GOCACHE, and prints
-// the ratio. `make bench-coldbuild` runs it (about 3 minutes on 2 cores):
+// the ratio. With -rounds 2 (the default) it builds base, this, this,
+// base and compares the sums, so a load that rises or falls during the run
+// weighs on both alike. `make bench-coldbuild` runs it (about 6 minutes on
+// 2 cores):
 //
-//	go run ./scripts/coldbuild -base 96fc20d
+//	go run ./scripts/coldbuild -base 96fc20d -rounds 2
 //
 // The shared build cache is never touched. Ctrl-C, TERM or HUP stops it
 // and removes its temp dirs.
@@ -34,16 +37,21 @@ const buildTimeout = 15 * time.Minute
 func main() {
 	base := flag.String("base", "96fc20d", "the commit to compare with")
 	target := flag.Float64("target", 0.5, "the ratio this checkout should stay at or below")
+	rounds := flag.Int("rounds", 2, "builds of each, interleaved (base, this, this, base, ...)")
 	flag.Parse()
+	if *rounds < 1 {
+		fmt.Fprintln(os.Stderr, "coldbuild: -rounds must be at least 1")
+		os.Exit(2)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
-	if err := run(ctx, *base, *target); err != nil {
+	if err := run(ctx, *base, *target, *rounds); err != nil {
 		fmt.Fprintln(os.Stderr, "coldbuild:", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, base string, target float64) error {
+func run(ctx context.Context, base string, target float64, rounds int) error {
 	root, err := os.Getwd()
 	if err != nil {
 		return err
@@ -58,22 +66,35 @@ func run(ctx context.Context, base string, target float64) error {
 		return fmt.Errorf("check out %s: %w", base, err)
 	}
 	fmt.Printf("Cold build of ./cmd/otpgo, CPU seconds (user+sys), each on its own empty GOCACHE:\n")
-	baseCPU, err := coldBuild(ctx, baseDir, tmp)
-	if err != nil {
-		return fmt.Errorf("build %s: %w", base, err)
+	var baseCPU, cpu time.Duration
+	build := func(name, dir string, sum *time.Duration) error {
+		d, err := coldBuild(ctx, dir, tmp)
+		if err != nil {
+			return fmt.Errorf("build %s: %w", name, err)
+		}
+		fmt.Printf("  %-12s %6.1f s\n", name, d.Seconds())
+		*sum += d
+		return nil
 	}
-	fmt.Printf("  %-12s %6.1f s\n", base, baseCPU.Seconds())
-	cpu, err := coldBuild(ctx, root, tmp)
-	if err != nil {
-		return fmt.Errorf("build this checkout: %w", err)
+	for i := range rounds {
+		first, second := func() error { return build(base, baseDir, &baseCPU) }, func() error { return build("this", root, &cpu) }
+		if i%2 == 1 { // this first: base, this, this, base
+			first, second = second, first
+		}
+		if err := first(); err != nil {
+			return err
+		}
+		if err := second(); err != nil {
+			return err
+		}
 	}
-	fmt.Printf("  %-12s %6.1f s\n", "this", cpu.Seconds())
 	ratio := cpu.Seconds() / baseCPU.Seconds()
 	verdict := "met"
 	if ratio > target {
 		verdict = "NOT met"
 	}
-	fmt.Printf("  ratio        %6.2f (target <= %.2f: %s)\n", ratio, target, verdict)
+	fmt.Printf("  ratio        %6.2f (%.1f / %.1f CPU-s over %d round(s); target <= %.2f: %s)\n",
+		ratio, cpu.Seconds(), baseCPU.Seconds(), rounds, target, verdict)
 	return nil
 }
 
