@@ -99,15 +99,22 @@ func runCheck(ctx context.Context, a *App, ids []string, f checkFlags) error {
 		fmt.Fprintln(a.Err, "The race detector does not work here (it needs cgo and a C compiler); checking without -race. otpgo doctor says more.")
 	}
 	act := a.startActivity(fmt.Sprintf("checking %s: compiling (on a cold build cache the long part; otpgo doctor --warm does it ahead)...", idList(steps)))
+	stopFollow := a.followColdBuild(ctx, sess.WS, steps, race, func(progress string) {
+		act.set(fmt.Sprintf("checking %s: compiling what it needs the first time: %s (otpgo doctor --warm does it ahead)...", idList(steps), progress))
+	})
 	var once sync.Once
 	res, err := sess.Check(ctx, steps, check.Options{
 		Race: race,
 		Progress: func(p runner.Phase) {
 			if p == runner.PhaseRunning {
-				once.Do(func() { act.set(fmt.Sprintf("checking %s: running the tests...", idList(steps))) })
+				once.Do(func() {
+					stopFollow()
+					act.set(fmt.Sprintf("checking %s: running the tests...", idList(steps)))
+				})
 			}
 		},
 	})
+	stopFollow()
 	act.stopActivity()
 	if err != nil {
 		if ctx.Err() != nil {

@@ -3,8 +3,10 @@ package cli
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
+	"github.com/otpgo/otpgo/internal/catalog"
 	"github.com/otpgo/otpgo/internal/warm"
 	"github.com/otpgo/otpgo/internal/workspace"
 )
@@ -70,4 +72,52 @@ func warmUp(ctx context.Context, a *App, ws *workspace.Workspace) error {
 	}
 	fmt.Fprintf(a.Err, "Warm: %d packages built in %.1fs.\n", len(st.Stale), a.Now().Sub(start).Seconds())
 	return nil
+}
+
+// A check still compiling after coldCheckAfter is on a cold build cache:
+// from then until its tests run, otpgo measures what it still lacks every
+// coldCheckEvery (go list, which builds nothing) and shows packages built
+// of needed. A warm check is over before the first measure and pays
+// nothing for it.
+var (
+	coldCheckAfter = time.Second
+	coldCheckEvery = 2 * time.Second
+)
+
+// followColdBuild shows, through show, how far the build of a check of
+// steps has got while it compiles on a cold cache; stop ends it (and
+// waits for it), and may be called more than once.
+func (a *App) followColdBuild(ctx context.Context, ws *workspace.Workspace, steps []*catalog.Step, race bool, show func(progress string)) (stop func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	finished := make(chan struct{})
+	start := a.Now()
+	go func() {
+		defer close(finished)
+		c, err := a.Course()
+		if err != nil {
+			return
+		}
+		t := warm.Target{Root: ws.Root, Course: c, FS: a.FS, Race: race}
+		for _, s := range steps {
+			if !slices.Contains(t.Chapters, s.Chapter.ID) {
+				t.Chapters = append(t.Chapters, s.Chapter.ID)
+			}
+		}
+		timer := time.NewTimer(coldCheckAfter)
+		defer timer.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-timer.C:
+			}
+			st, err := warm.Measure(ctx, t)
+			if err != nil || st.Warm() || ctx.Err() != nil {
+				return // nothing to show: the check's own spinner goes on
+			}
+			show(fmt.Sprintf("%d of %d packages built, %ds", st.Needed-len(st.Stale), st.Needed, int(a.Now().Sub(start).Seconds())))
+			timer.Reset(coldCheckEvery)
+		}
+	}()
+	return func() { cancel(); <-finished }
 }
