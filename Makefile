@@ -31,7 +31,7 @@ verify: ## every step: the skeleton fails its tests, the checkpoint and solution
 bench: ## benchmarks, with ratios to their baselines (the cold build of otpgo: make bench-coldbuild)
 	$(GO) test -run '^$$' -bench . -benchmem ./... | $(GO) run ./internal/benchratio
 
-bench-coldbuild: ## CPU seconds of go build ./cmd/otpgo on an empty cache beside commit 96fc20d's, as a ratio (base, this, this, base: ~6 min)
+bench-coldbuild: ## CPU seconds of a first go run ./cmd/otpgo's builds (launcher, program) on an empty cache beside commit 96fc20d's, as a ratio (base, this, this, base: ~6 min)
 	$(GO) run ./scripts/coldbuild -base 96fc20d -rounds 2
 
 bench-peers: ## internal/actor beside raw Go, ergo, protoactor and hollywood (~4 min; see benchmarks/README.md)
