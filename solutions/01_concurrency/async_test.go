@@ -103,11 +103,15 @@ func TestAwaitOrKillKillsTheTask(t *testing.T) {
 			return 2
 		})
 		_, err := AwaitOrKill(p, slow, d)
+		if !zzCallerSurvived(t, p) {
+			return
+		}
 		if !errors.Is(err, actor.ErrTimeout) {
 			t.Errorf("AwaitOrKill on a task that never finishes returned error %v, want one wrapping actor.ErrTimeout", err)
 		}
 		if !zzEventually(500*time.Millisecond, func() bool { return !actor.Alive(slow.PID()) }) {
 			t.Errorf("the task's process was still alive 500ms after AwaitOrKill timed out: kill it with actor.Exit(pid, actor.Kill)")
+			actor.Exit(slow.PID(), actor.Kill) // end it now: the test has failed already
 		}
 	})
 	if !ok {
@@ -137,13 +141,31 @@ func TestAwaitOrKillLateResultNeverArrives(t *testing.T) {
 			zzWaitChan(release, time.Second)
 			return 7
 		})
-		if _, err := AwaitOrKill(p, task, 30*time.Millisecond); !errors.Is(err, actor.ErrTimeout) {
+		_, err := AwaitOrKill(p, task, 30*time.Millisecond)
+		close(release)
+		if !zzCallerSurvived(t, p) {
+			return
+		}
+		if !errors.Is(err, actor.ErrTimeout) {
 			t.Errorf("AwaitOrKill on a task that never finishes returned error %v, want one wrapping actor.ErrTimeout", err)
 		}
-		close(release)
 		zzWaitChan(returned, time.Second)
 		zzExpectEmptyMailbox(t, p, 50*time.Millisecond,
 			"the killed task delivered its result after all. Go cannot stop the task's goroutine, so after fn "+
 				"returns the task must check its own p.Context() and stay silent if it was killed")
 	})
+}
+
+// zzCallerSurvived fails the test if p, which just killed a task with
+// AwaitOrKill, is dead too: the kill travelled along a link. The kill and
+// the link's signal are synchronous, so a linked caller is dead by now.
+func zzCallerSurvived(t *testing.T, p *actor.Process) bool {
+	t.Helper()
+	if actor.Alive(p.Self()) {
+		return true
+	}
+	t.Errorf("AwaitOrKill killed the caller along with the task: the task is linked to it, and its death " +
+		"(reason killed) travels along the link. Spawn the task with actor.Spawn, not linked: AwaitOrKill " +
+		"kills it itself when it must")
+	return false
 }

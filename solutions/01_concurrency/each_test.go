@@ -1,6 +1,7 @@
 package concurrency
 
 import (
+	"errors"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -173,8 +174,9 @@ func zzHeldReportIsAwaited(t *testing.T) bool {
 		select {
 		case <-returned:
 			ok = false
-			t.Errorf("ParallelEach returned while 1 of %d calls was still running: it must receive one report per "+
-				"item, each tagged with its call's Ref so that no other message in the mailbox counts as one", n)
+			t.Errorf("ParallelEach returned while 1 of %d calls was still running: each child must report once fn "+
+				"has returned, and ParallelEach must receive one report per item, each tagged with its call's Ref so "+
+				"that no other message in the mailbox counts as one", n)
 		default:
 		}
 		close(release)
@@ -182,10 +184,43 @@ func zzHeldReportIsAwaited(t *testing.T) bool {
 		case <-finished:
 		case <-time.After(time.Second): // fake time: passes only once everything is blocked
 			ok = false
-			t.Errorf("ParallelEach never returned, although every call had returned and reported")
+			t.Errorf("ParallelEach never returned, although every call had returned: each child must send its " +
+				"report to the caller's pid (p.Self(), captured before spawning), not to itself")
 			actor.Exit(pid, actor.Kill)
 			<-finished
 		}
 	})
 	return ok && !t.Failed()
+}
+
+func TestParallelEachCrashReachesCaller(t *testing.T) {
+	zzNoLeaks(t)
+	zzBubble(t, func(t *testing.T) {
+		finished := make(chan struct{})
+		var got error
+		pid := actor.Spawn(func(p *actor.Process) error {
+			defer close(finished)
+			defer zzCatchPanic(t)
+			got = ParallelEach(p, []int{0, 1, 2}, func(_ *actor.Process, i int) {
+				if i == 1 {
+					panic(zzErrBoom)
+				}
+			})
+			return got
+		})
+		select {
+		case <-finished:
+		case <-time.After(time.Second): // fake time: passes only once everything is blocked
+			t.Errorf("ParallelEach waited forever after fn panicked for one item: its report never comes. Spawn " +
+				"the children with p.SpawnLink, so that a crash in fn ends the caller too, and ParallelEach returns " +
+				"the error that ended it")
+			actor.Exit(pid, actor.Kill)
+			<-finished
+			return
+		}
+		if !errors.Is(got, zzErrBoom) {
+			t.Errorf("ParallelEach returned %v after fn panicked for one item, want the crash that ended the "+
+				"caller (wrapping %q): return the error Receive gives you", got, zzErrBoom)
+		}
+	})
 }

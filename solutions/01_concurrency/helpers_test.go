@@ -38,12 +38,17 @@ func zzNoLeaks(t *testing.T) {
 			return
 		}
 		var procs []string
+		zombie := ""
 		for _, pi := range actor.Processes() {
 			if !before[pi.PID] {
 				procs = append(procs, fmt.Sprintf("%v (%v)", pi.PID, pi.Status))
+				if pi.Status == actor.Zombie {
+					zombie = fmt.Sprintf(". %v was killed, but its code runs on: when Receive returns an error "+
+						"(the process was killed or shut down), return that error instead of receiving again", pi.PID)
+				}
 			}
 		}
-		t.Errorf("%s\n\n%v", zzLeakSentence(procs, zzLeakedAt(err.Error())), err)
+		t.Errorf("%s%s\n\n%v", zzLeakSentence(procs, zzLeakedAt(err.Error())), zombie, err)
 	})
 }
 

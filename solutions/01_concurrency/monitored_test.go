@@ -38,7 +38,10 @@ func TestMonitoredCrashGivesReason(t *testing.T) {
 
 func TestMonitoredResultLeavesNoDown(t *testing.T) {
 	zzNoLeaks(t)
-	zzInProcess(t, 2*time.Second, "AwaitOrKillMonitored never returned a ready result", func(p *actor.Process) {
+	zzInProcess(t, 3*time.Second, "AwaitOrKillMonitored never returned a ready result", func(p *actor.Process) {
+		// A Down for another monitor of p's waits in the mailbox first: it
+		// is not the task's, and must stay where it is.
+		stranger := p.Monitor(zzDeadPID())
 		var ranIn actor.PID
 		task := ExecuteAsyncMonitored(p, func(tp *actor.Process) int {
 			if tp != nil {
@@ -46,35 +49,59 @@ func TestMonitoredResultLeavesNoDown(t *testing.T) {
 			}
 			return 5
 		})
-		if got, err := AwaitOrKillMonitored(p, task, time.Second); got != 5 || err != nil {
+		// Await only once the task's reply and its Down are both queued, so
+		// a Down left behind is left every time, not when timing allows.
+		zzEventually(time.Second, func() bool {
+			info, _ := actor.Info(p.Self())
+			return info.MailboxLen >= 3
+		})
+		got, err := AwaitOrKillMonitored(p, task, time.Second)
+		switch {
+		case errors.Is(err, actor.NoProc):
+			t.Errorf("AwaitOrKillMonitored returned %v, the reason of a Down that was not its task's (another "+
+				"monitor's Down was waiting in the mailbox): match only the actor.Down whose Ref is the task's monitor", err)
+			return
+		case got != 5 || err != nil:
 			t.Errorf("AwaitOrKillMonitored on a task returning 5 gave (%v, %v), want (5, nil)", got, err)
 			return
 		}
 		if ranIn == p.Self() || ranIn.IsZero() {
 			t.Errorf("fn ran in %v, the caller is %v: the task needs its own process, passed to fn", ranIn, p.Self())
 		}
-		if !zzEventually(time.Second, func() bool { return !actor.Alive(task.PID()) }) {
-			t.Errorf("the task was still alive 1s after delivering its result")
+		if _, err := p.ReceiveMatch(func(m any) bool { d, ok := m.(actor.Down); return ok && d.Ref == stranger }, 0); err != nil {
+			t.Errorf("AwaitOrKillMonitored removed a Down that was not its task's from the mailbox: match only " +
+				"(and flush only) the task's own monitor")
 		}
-		zzExpectEmptyMailbox(t, p, 50*time.Millisecond,
+		zzExpectEmptyMailbox(t, p, 0,
 			"after the result arrives, remove the monitor with p.Demonitor(ref, true): the task exits right "+
 				"after replying, and flush drops the Down it may already have sent")
 	})
+}
+
+// zzDeadPID returns the pid of a process that has exited, whose monitor
+// delivers a Down (reason actor.NoProc) at once.
+func zzDeadPID() actor.PID {
+	pid := actor.Spawn(func(*actor.Process) error { return nil })
+	zzEventually(time.Second, func() bool { return !actor.Alive(pid) })
+	return pid
 }
 
 func TestMonitoredTimeoutKillsAndFlushes(t *testing.T) {
 	zzNoLeaks(t)
 	zzInProcess(t, 2*time.Second, "AwaitOrKillMonitored did not return after its 30ms timeout", func(p *actor.Process) {
 		task := ExecuteAsyncMonitored(p, func(tp *actor.Process) int {
-			zzWaitCtx(tp, time.Second)
+			zzWaitCtx(tp, 2*time.Second)
 			return 1
 		})
 		_, err := AwaitOrKillMonitored(p, task, 30*time.Millisecond)
 		if !errors.Is(err, actor.ErrTimeout) {
 			t.Errorf("AwaitOrKillMonitored on a task that never finishes returned %v, want an error wrapping actor.ErrTimeout", err)
 		}
-		if !zzEventually(time.Second, func() bool { return !actor.Alive(task.PID()) }) {
-			t.Errorf("the task's process was still alive 1s after the timeout: kill it with actor.Exit(pid, actor.Kill)")
+		// A kill is synchronous: a killed task is dead when actor.Exit returns.
+		if actor.Alive(task.PID()) {
+			t.Errorf("the task's process was still alive after AwaitOrKillMonitored timed out: kill it with actor.Exit(pid, actor.Kill)")
+			actor.Exit(task.PID(), actor.Kill) // end it now: the test has failed already
+			return
 		}
 		advice := "killing a monitored task sends you its Down (reason actor.Killed): after the kill, " +
 			"call p.Demonitor(ref, true) so it never reaches your mailbox"

@@ -20,6 +20,12 @@ func TestSharedStateGetAfterUpdate(t *testing.T) {
 			t.Errorf("Get after Update(+5) returned (%v, %v), want (15, nil): the loop must keep "+
 				"fn's result as its new state", got, err)
 		}
+		// Stop's kill fires the loop's monitors before it returns: a Down
+		// for a monitor Get left behind is in the mailbox by now.
+		s.Stop()
+		zzExpectEmptyMailbox(t, p, 0, "once the answer has come, Get must remove its monitor with "+
+			"p.Demonitor(ref, true): a monitor left behind by each Get delivers a Down to the caller when the "+
+			"state stops")
 	})
 }
 
@@ -117,13 +123,17 @@ func TestSharedStateConcurrentUpdates(t *testing.T) {
 
 func TestSharedStateGetOnStoppedState(t *testing.T) {
 	zzNoLeaks(t)
-	zzInProcess(t, 2*time.Second, "Get on a stopped SharedState hung: monitor the state process while "+
-		"you wait for its answer, and give up on its actor.Down", func(p *actor.Process) {
-		s := StartSharedState(1)
-		s.Stop()
-		if _, err := s.Get(p); err == nil {
-			t.Errorf("Get on a stopped SharedState returned no error")
-		}
-		zzExpectEmptyMailbox(t, p, 20*time.Millisecond, "Get should leave nothing behind (demonitor with flush)")
+	// In a synctest bubble: a Get that hangs fails at once, when every
+	// goroutine is blocked, instead of after the limit's real time.
+	zzBubble(t, func(t *testing.T) {
+		zzInProcess(t, 2*time.Second, "Get on a stopped SharedState hung: monitor the state process while "+
+			"you wait for its answer, and give up on its actor.Down", func(p *actor.Process) {
+			s := StartSharedState(1)
+			s.Stop()
+			if _, err := s.Get(p); err == nil {
+				t.Errorf("Get on a stopped SharedState returned no error")
+			}
+			zzExpectEmptyMailbox(t, p, 20*time.Millisecond, "Get should leave nothing behind (demonitor with flush)")
+		})
 	})
 }
