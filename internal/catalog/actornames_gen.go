@@ -190,6 +190,7 @@ var actorNames = []string{
 	"Unlink",
 	"Unregister",
 	"Unwrap",
+	"V",
 	"Value",
 	"Wait",
 	"Waiting",

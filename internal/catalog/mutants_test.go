@@ -6,6 +6,7 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"github.com/otpgo/otpgo"
 	"github.com/otpgo/otpgo/internal/catalog"
 )
 
@@ -60,5 +61,20 @@ func TestMutantValidation(t *testing.T) {
 			}
 			t.Fatalf("no problem in %s mentioning %q; got:\n%v", tc.file, tc.contains, err)
 		})
+	}
+}
+
+// TestEveryGradedStepHasMutants: the shipped course keeps at least three
+// committed mistakes per graded step, so verify proves each step's tests
+// against mistakes, not only against the skeleton.
+func TestEveryGradedStepHasMutants(t *testing.T) {
+	c, err := catalog.Load(otpgo.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range c.Steps() {
+		if s.Gradable() && len(s.Mutants) < 3 {
+			t.Errorf("step %s has %d mutants; write at least 3 in solutions/%s/_mutants/%s/ (docs/CONTRACTS.md)", s.ID, len(s.Mutants), s.Chapter.Dir, s.ID)
+		}
 	}
 }

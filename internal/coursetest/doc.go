@@ -1,6 +1,7 @@
 // Package coursetest holds no code, only tests of the course itself: each
-// grades a deliberately wrong solution (a solution file with one mistake)
-// against the hidden tests and checks that the failure names the mistake
-// and says what to do. The hidden tests' own suite (solutions/<dir>) shows
-// that right code passes; these show that wrong code fails, and how.
+// grades a right solution written otherwise than the course's (another way
+// to crash a worker, a learner's own names) against the hidden tests, which
+// must pass it. The hidden tests' own suite (solutions/<dir>) shows that the
+// course's solution passes; the course's mutants, run by otpgo verify, show
+// that wrong code fails with a message naming the mistake.
 package coursetest
