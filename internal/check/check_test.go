@@ -201,7 +201,7 @@ func TestVerifyFlagsMismatches(t *testing.T) {
 	}}
 	var seen []string
 	var mu sync.Mutex
-	rs, err := g.verify(context.Background(), []*catalog.Step{gs1, gs2}, VerifyOptions{Parallel: 2, OnResult: func(r VerifyResult) {
+	rs, err := g.verify(context.Background(), []*catalog.Step{gs1, gs2}, VerifyOptions{Parallel: 2, Mutants: NoMutants, OnResult: func(r VerifyResult) {
 		mu.Lock()
 		seen = append(seen, r.Step)
 		mu.Unlock()
@@ -272,7 +272,7 @@ func TestVerifyChecksEveryCheckpoint(t *testing.T) {
 		mu.Unlock()
 		return run(ctx, req)
 	}}
-	rs, err := g.verify(context.Background(), ch.Steps, VerifyOptions{Parallel: 2})
+	rs, err := g.verify(context.Background(), ch.Steps, VerifyOptions{Parallel: 2, Mutants: NoMutants})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -295,7 +295,7 @@ func TestVerifyChecksEveryCheckpoint(t *testing.T) {
 	}
 
 	g.Run = fakeCourseRun(t, map[[2]string]bool{{"02.1", "_otpgo_checkpoints/02_cache/02.2"}: true})
-	rs, err = g.verify(context.Background(), ch.Steps, VerifyOptions{Parallel: 2})
+	rs, err = g.verify(context.Background(), ch.Steps, VerifyOptions{Parallel: 2, Mutants: NoMutants})
 	if err != nil {
 		t.Fatal(err)
 	}
