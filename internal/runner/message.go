@@ -123,9 +123,9 @@ func joinMsg(a, b string) string {
 
 // summary is the one-line Detail of a step that did not pass: the headline
 // of its worst test, or which tests failed.
-func (s *session) summary(v Verdict, bad []string, worst kind) string {
+func (s *session) summary(v Verdict, bad []string) string {
 	for _, t := range v.Tests {
-		if r := s.records[t.Name]; r.res != nil && r.res.kind == worst && r.res.short != "" {
+		if r := s.records[t.Name]; r.res != nil && r.res.status == v.Status && r.res.short != "" {
 			return r.res.short
 		}
 	}

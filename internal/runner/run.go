@@ -176,10 +176,10 @@ func (s *session) settle(iv *invocation, timeout time.Duration) (rerun []string)
 	died := len(running) > 0 || why != notKilled || iv.trace != nil || !iv.pkgDone
 	for _, r := range running {
 		r.running = false
-		if r.res != nil && r.res.kind != kindFail {
-			continue
+		if r.res == nil || r.res.status == Failed {
+			// The death says more than an earlier run's failure.
+			r.res = s.death(iv, r, why, timeout)
 		}
-		r.res = s.death(iv, r, why, timeout)
 	}
 	var pending []*record
 	for _, name := range iv.tests {
@@ -198,7 +198,7 @@ func (s *session) settle(iv *invocation, timeout time.Duration) (rerun []string)
 		return nil
 	case !died:
 		for _, r := range pending {
-			r.res = &result{kind: kindMissing, msg: s.neverRan(r.name)}
+			r.res = &result{status: Failed, msg: s.neverRan(r.name)}
 		}
 		return nil
 	case iv.progressed:
@@ -226,7 +226,8 @@ func allPassed(s *session, tests []string) bool {
 }
 
 // death explains how the binary ended while r was running (r is nil when
-// no test had started).
+// no test had started): the Status it gives, from why the runner killed
+// the binary (if it did) and the goroutine dump the binary left.
 func (s *session) death(iv *invocation, r *record, why killReason, timeout time.Duration) *result {
 	subject := "the package"
 	when := "before any test started (in an init function, a package-level variable or TestMain)"
@@ -242,28 +243,28 @@ func (s *session) death(iv *invocation, r *record, why killReason, timeout time.
 	var explain, dump string
 	switch {
 	case why == killFlood && (r == nil || iv.flooder == r.name || iv.flooder == ""):
-		res.kind = kindFlood
+		res.status = Failed
 		res.short = fmt.Sprintf("%s printed more than %d MiB of output; otpgo stopped it", subject, floodLimit>>20)
 		explain = "Is something printing in a loop? It began with:"
 		prior = head(prior, 10, 160)
 	case why == killFlood:
-		res.kind = kindNotRun
+		res.status = Crashed
 		res.short = fmt.Sprintf("not finished: otpgo stopped the tests because %s printed too much", iv.flooder)
 	case why == killDeadline:
-		res.kind = kindTimeout
+		res.status = TimedOut
 		res.short = fmt.Sprintf("otpgo killed the test binary after %s, %s", timeout+s.limits.grace, when)
 		explain = "go test's own -timeout did not stop it: is TestMain or an init function stuck?"
 	case iv.trace != nil && iv.trace.timedOut():
-		res.kind = kindTimeout
+		res.status = TimedOut
 		res.short = fmt.Sprintf("%s did not finish within %s (the step's timeout)", subject, timeout)
 		explain = iv.trace.stuckHint()
 		dump = iv.trace.render()
 	case iv.trace != nil && iv.trace.fatal():
-		res.kind = kindCrash
+		res.status = Crashed
 		res.short = fmt.Sprintf("the Go runtime stopped the program %s: %s", when, iv.trace.value())
 		dump = iv.trace.render()
 	case iv.trace != nil:
-		res.kind = kindPanic
+		res.status = Panicked
 		where := "a goroutine"
 		if r == nil {
 			where = "the package"
@@ -271,7 +272,7 @@ func (s *session) death(iv *invocation, r *record, why killReason, timeout time.
 		res.short = panicShort(where+" panicked "+when, iv.trace.value())
 		dump = iv.trace.render()
 	default:
-		res.kind = kindCrash
+		res.status = Crashed
 		res.short = fmt.Sprintf("the test binary exited %s without reporting a result", when)
 		explain = "Does your code call os.Exit, syscall.Exit or log.Fatal? Only main should end a program."
 	}

@@ -29,26 +29,11 @@ const (
 	buildLimit   = 200      // compiler lines kept
 )
 
-// kind classifies how a test ended, worst last.
-type kind int
-
-const (
-	kindPass kind = iota
-	kindFail
-	kindSkip
-	kindFlood
-	kindMissing // no such test in the hidden tests
-	kindPanic
-	kindTimeout
-	kindCrash
-	kindNotRun // the binary died before this test started, and could not be rerun
-)
-
 // result is how a test went wrong (the first time, with -count > 1).
 type result struct {
-	kind  kind
-	short string // one line for Verdict.Detail (set for panics, timeouts, crashes, floods)
-	msg   string
+	status Status // Failed, Panicked, TimedOut or Crashed: never Passed or BuildError
+	short  string // one line for Verdict.Detail (set for panics, timeouts, crashes, floods)
+	msg    string
 }
 
 // record follows one top-level test over every invocation.
@@ -240,7 +225,7 @@ func (iv *invocation) finish(rec *record, action string) {
 	case "skip":
 		if rec.res == nil {
 			msg := iv.s.message(rec)
-			rec.res = &result{kind: kindSkip, msg: "skipped, so it proves nothing: " + msg}
+			rec.res = &result{status: Failed, msg: "skipped, so it proves nothing: " + msg}
 		}
 	case "fail":
 		if rec.res != nil {
@@ -249,11 +234,11 @@ func (iv *invocation) finish(rec *record, action string) {
 		if iv.trace != nil && iv.traceTest == rec.name {
 			// testing printed --- FAIL, then re-panicked: the dump is in
 			// iv.trace and is added when the stream ends.
-			rec.res = &result{kind: kindPanic, msg: iv.s.message(rec)}
+			rec.res = &result{status: Panicked, msg: iv.s.message(rec)}
 			iv.panicRec = rec
 			return
 		}
-		rec.res = &result{kind: kindFail, msg: iv.s.message(rec)}
+		rec.res = &result{status: Failed, msg: iv.s.message(rec)}
 	}
 }
 

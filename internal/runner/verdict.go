@@ -4,19 +4,6 @@ import "fmt"
 
 // Verdicts: the records of a run turned into one Verdict per step.
 
-// statusOf maps a test's kind to the step status it implies.
-var statusOf = map[kind]Status{
-	kindPass:    Passed,
-	kindFail:    Failed,
-	kindSkip:    Failed,
-	kindFlood:   Failed,
-	kindMissing: Failed,
-	kindPanic:   Panicked,
-	kindTimeout: TimedOut,
-	kindCrash:   Crashed,
-	kindNotRun:  Crashed,
-}
-
 // verdicts builds one Verdict per step from the records.
 func (s *session) verdicts(count int) []Verdict {
 	out := make([]Verdict, 0, len(s.req.Steps))
@@ -31,29 +18,26 @@ func (s *session) verdicts(count int) []Verdict {
 			out = append(out, v)
 			continue
 		}
-		worst := kindPass
 		var bad []string
 		for _, name := range st.Tests {
 			r := s.records[name]
-			k, msg := kindPass, ""
+			status, msg := Passed, ""
 			switch {
 			case r.res != nil:
-				k, msg = r.res.kind, r.res.msg
+				status, msg = r.res.status, r.res.msg
 			case r.passed < count:
-				k, msg = kindNotRun, fmt.Sprintf("ran %d of %d times", r.passed, count)
+				status, msg = Crashed, fmt.Sprintf("ran %d of %d times", r.passed, count)
 			}
-			v.Tests = append(v.Tests, TestOutcome{Name: name, Passed: k == kindPass, Message: msg})
-			if k != kindPass {
+			v.Tests = append(v.Tests, TestOutcome{Name: name, Passed: status == Passed, Message: msg})
+			if status != Passed {
 				bad = append(bad, name)
 			}
-			if k > worst {
-				worst = k
-			}
+			// A step is as bad as its worst test.
+			v.Status = max(v.Status, status)
 		}
-		v.Status = statusOf[worst]
 		switch {
 		case v.Status != Passed:
-			v.Detail = s.summary(v, bad, worst)
+			v.Detail = s.summary(v, bad)
 		case s.after != "":
 			v.Status, v.Detail = Failed, s.after
 		}
