@@ -5,13 +5,13 @@ import "fmt"
 // Verdicts: the records of a run turned into one Verdict per step.
 
 // verdicts builds one Verdict per step from the records.
-func (s *session) verdicts(count int) []Verdict {
-	out := make([]Verdict, 0, len(s.req.Steps))
-	for _, st := range s.req.Steps {
+func (tr *testRun) verdicts(count int) []Verdict {
+	out := make([]Verdict, 0, len(tr.req.Steps))
+	for _, st := range tr.req.Steps {
 		v := Verdict{Step: st.ID, Status: Passed}
-		if s.build != "" {
+		if tr.build != "" {
 			v.Status = BuildError
-			v.Detail = s.build
+			v.Detail = tr.build
 			for _, name := range st.Tests {
 				v.Tests = append(v.Tests, TestOutcome{Name: name, Message: "not run: the package did not compile"})
 			}
@@ -20,7 +20,7 @@ func (s *session) verdicts(count int) []Verdict {
 		}
 		var bad []string
 		for _, name := range st.Tests {
-			r := s.records[name]
+			r := tr.records[name]
 			status, msg := Passed, ""
 			switch {
 			case r.res != nil:
@@ -37,9 +37,9 @@ func (s *session) verdicts(count int) []Verdict {
 		}
 		switch {
 		case v.Status != Passed:
-			v.Detail = s.summary(v, bad)
-		case s.after != "":
-			v.Status, v.Detail = Failed, s.after
+			v.Detail = tr.summary(v, bad)
+		case tr.after != "":
+			v.Status, v.Detail = Failed, tr.after
 		}
 		out = append(out, v)
 	}
