@@ -18,6 +18,7 @@ import (
 
 	"github.com/otpgo/otpgo/internal/progress"
 	"github.com/otpgo/otpgo/internal/runner"
+	"github.com/otpgo/otpgo/internal/session"
 )
 
 // Every test of the package, whoever wrote it, must leave no goroutine
@@ -283,7 +284,7 @@ func TestCheckExitCodesAndProgress(t *testing.T) {
 		t.Errorf("overlay %v lacks the hidden test file", keys(req.Overlay))
 	}
 	h.mustContain("stdout", h.out(), "✓ aa.1", "Next: aa.2")
-	h.mustContain("stderr", h.errOut(), "compiling (on a cold build cache the long part; otpgo doctor --warm does it ahead)")
+	h.mustContain("stderr", h.errOut(), session.PhaseText(runner.PhaseCompiling))
 	if !h.state().Done("aa.1") {
 		t.Error("a passing check was not recorded in progress")
 	}
