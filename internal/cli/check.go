@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"strings"
 	"sync"
 
 	"github.com/spf13/cobra"
@@ -136,17 +135,6 @@ func runCheck(ctx context.Context, a *App, ids []string, f checkFlags) error {
 		return errFailed
 	}
 	return nil
-}
-
-func idList(steps []*catalog.Step) string {
-	ids := make([]string, len(steps))
-	for i, s := range steps {
-		ids[i] = s.ID
-	}
-	if len(ids) > 4 {
-		return fmt.Sprintf("%s ... %s (%d steps)", ids[0], ids[len(ids)-1], len(ids))
-	}
-	return strings.Join(ids, ", ")
 }
 
 func verdictsJSON(steps []*catalog.Step, vs []runner.Verdict) []checkJSON {

@@ -168,11 +168,7 @@ func runResetStep(ctx context.Context, a *App, step *catalog.Step, yes bool) err
 	if err != nil {
 		return err
 	}
-	store, err := a.Progress()
-	if err != nil {
-		return err
-	}
-	st, err := store.Load()
+	store, st, err := a.loadProgress()
 	if err != nil {
 		return err
 	}
