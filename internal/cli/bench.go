@@ -3,11 +3,9 @@ package cli
 import (
 	"errors"
 	"fmt"
-	"io"
 	"os/exec"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -122,73 +120,3 @@ func runBench(a *App, cmd *cobra.Command, chapter, pkg string, o benchOptions) e
 	}
 	return nil
 }
-
-// buildProgress says, on a terminal every second, how long go run has been
-// building, until the program writes its first byte (then the build is
-// over), and after that passes output through.
-type buildProgress struct {
-	a       *App
-	what    string
-	started time.Time
-	mu      sync.Mutex
-	spoke   bool // the program (or go, with an error) wrote something
-	done    chan struct{}
-	once    sync.Once
-	// lineOpen: a progress line without its newline is on stderr.
-	lineOpen bool
-}
-
-func (b *buildProgress) writer(w io.Writer) io.Writer {
-	return writerFunc(func(p []byte) (int, error) {
-		b.mu.Lock()
-		defer b.mu.Unlock()
-		if !b.spoke {
-			b.spoke = true
-			b.endLine()
-			fmt.Fprintf(b.a.Err, "Built in %.1fs.\n", b.a.Now().Sub(b.started).Seconds())
-		}
-		return w.Write(p)
-	})
-}
-
-// tick redraws "building for Ns" once a second on a terminal until the
-// program speaks or stop is called.
-func (b *buildProgress) tick() {
-	if !b.a.IsTerminal(b.a.Err) {
-		<-b.done
-		return
-	}
-	t := time.NewTicker(time.Second)
-	defer t.Stop()
-	for {
-		select {
-		case <-b.done:
-			return
-		case <-t.C:
-		}
-		b.mu.Lock()
-		if !b.spoke {
-			fmt.Fprintf(b.a.Err, "\r  %s: building for %ds", b.what, int(b.a.Now().Sub(b.started).Seconds()))
-			b.lineOpen = true
-		}
-		b.mu.Unlock()
-	}
-}
-
-func (b *buildProgress) stop() {
-	b.once.Do(func() { close(b.done) })
-	b.mu.Lock()
-	b.endLine()
-	b.mu.Unlock()
-}
-
-func (b *buildProgress) endLine() {
-	if b.lineOpen {
-		fmt.Fprintln(b.a.Err)
-		b.lineOpen = false
-	}
-}
-
-type writerFunc func([]byte) (int, error)
-
-func (f writerFunc) Write(p []byte) (int, error) { return f(p) }

@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"strings"
 	"sync"
 
 	"github.com/spf13/cobra"
@@ -98,9 +97,9 @@ func runCheck(ctx context.Context, a *App, ids []string, f checkFlags) error {
 	if !f.noRace && !race && !f.json {
 		fmt.Fprintln(a.Err, "The race detector does not work here (it needs cgo and a C compiler); checking without -race. otpgo doctor says more.")
 	}
-	act := a.startActivity(fmt.Sprintf("checking %s: compiling (on a cold build cache the long part; otpgo doctor --warm does it ahead)...", idList(steps)))
+	act := a.startActivity(fmt.Sprintf("checking %s: %s...", idList(steps), session.PhaseText(runner.PhaseCompiling)))
 	stopFollow := a.followColdBuild(ctx, sess.WS, steps, race, func(progress string) {
-		act.set(fmt.Sprintf("checking %s: compiling what it needs the first time: %s (otpgo doctor --warm does it ahead)...", idList(steps), progress))
+		act.set(fmt.Sprintf("checking %s: %s...", idList(steps), session.ColdBuildText(progress)))
 	})
 	var once sync.Once
 	res, err := sess.Check(ctx, steps, check.Options{
@@ -109,7 +108,7 @@ func runCheck(ctx context.Context, a *App, ids []string, f checkFlags) error {
 			if p == runner.PhaseRunning {
 				once.Do(func() {
 					stopFollow()
-					act.set(fmt.Sprintf("checking %s: running the tests...", idList(steps)))
+					act.set(fmt.Sprintf("checking %s: %s...", idList(steps), session.PhaseText(p)))
 				})
 			}
 		},
@@ -136,17 +135,6 @@ func runCheck(ctx context.Context, a *App, ids []string, f checkFlags) error {
 		return errFailed
 	}
 	return nil
-}
-
-func idList(steps []*catalog.Step) string {
-	ids := make([]string, len(steps))
-	for i, s := range steps {
-		ids[i] = s.ID
-	}
-	if len(ids) > 4 {
-		return fmt.Sprintf("%s ... %s (%d steps)", ids[0], ids[len(ids)-1], len(ids))
-	}
-	return strings.Join(ids, ", ")
 }
 
 func verdictsJSON(steps []*catalog.Step, vs []runner.Verdict) []checkJSON {

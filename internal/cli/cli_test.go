@@ -18,6 +18,7 @@ import (
 
 	"github.com/otpgo/otpgo/internal/progress"
 	"github.com/otpgo/otpgo/internal/runner"
+	"github.com/otpgo/otpgo/internal/session"
 )
 
 // Every test of the package, whoever wrote it, must leave no goroutine
@@ -283,7 +284,7 @@ func TestCheckExitCodesAndProgress(t *testing.T) {
 		t.Errorf("overlay %v lacks the hidden test file", keys(req.Overlay))
 	}
 	h.mustContain("stdout", h.out(), "✓ aa.1", "Next: aa.2")
-	h.mustContain("stderr", h.errOut(), "compiling (on a cold build cache the long part; otpgo doctor --warm does it ahead)")
+	h.mustContain("stderr", h.errOut(), session.PhaseText(runner.PhaseCompiling))
 	if !h.state().Done("aa.1") {
 		t.Error("a passing check was not recorded in progress")
 	}
@@ -420,6 +421,26 @@ func TestSolutionOnlyAfterPass(t *testing.T) {
 		t.Fatalf("solution --diff: exit %d: %s", code, h.errOut())
 	}
 	h.mustContain("--diff", h.out(), "--- exercises/aa_pkg/one.go (yours)", "+++ exercises/aa_pkg/one.go as of aa.1 (ours)", `-func One() int { panic("TODO(aa.1)") }`, "+func One() int { return 1 }")
+}
+
+// A chapter's reset asks as a step's does: without a terminal it needs
+// --yes, on one it lists the files and a no changes nothing.
+func TestResetChapterAsksFirst(t *testing.T) {
+	h := newHarness(t)
+	mine := "package aa\n\nfunc One() int { return 41 + 1 } // my work\n"
+	h.write("exercises/aa_pkg/one.go", mine)
+	if code := h.exec("reset", "aa"); code != ExitError {
+		t.Fatalf("reset aa without --yes: exit %d; want %d", code, ExitError)
+	}
+	h.mustContain("stderr", h.errOut(), "reset aa", "--yes", "exercises/aa_pkg/one.go", ".otpgo/backup/")
+	h.tty, h.stdin = true, "n\n"
+	if code := h.exec("reset", "aa"); code != ExitOK {
+		t.Fatalf("reset aa answered no: exit %d: %s", code, h.errOut())
+	}
+	h.mustContain("prompt", h.errOut(), "Reset aa?", "exercises/aa_pkg/one.go", "[y/N]", "Nothing changed")
+	if h.read("exercises/aa_pkg/one.go") != mine {
+		t.Fatal("reset aa without a yes changed the learner's file")
+	}
 }
 
 func TestResetBacksUpThenRestores(t *testing.T) {

@@ -147,11 +147,6 @@ func runDoctor(ctx context.Context, a *App, warmFirst bool) error {
 	return nil
 }
 
-func firstLineOf(s string) string {
-	line, _, _ := strings.Cut(s, "\n")
-	return line
-}
-
 // warmEntries is how many files in GOCACHE count as warm: building the
 // standard library and otpgo's dependencies leaves thousands.
 const warmEntries = 1000

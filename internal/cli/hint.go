@@ -42,11 +42,7 @@ func runHint(a *App, args []string, all bool) error {
 	if err != nil {
 		return err
 	}
-	store, err := a.Progress()
-	if err != nil {
-		return err
-	}
-	st, err := store.Load()
+	store, st, err := a.loadProgress()
 	if err != nil {
 		return err
 	}

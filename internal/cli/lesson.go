@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"strings"
@@ -56,14 +55,6 @@ pager; piped, it is plain text.`,
 	show.Flags().BoolVar(&noPager, "no-pager", false, "print the whole lesson instead of paging it")
 	cmd.AddCommand(list, show)
 	return cmd
-}
-
-// exactlyOneID is cobra.ExactArgs(1) with a message that says what to type.
-func exactlyOneID(cmd *cobra.Command, args []string) error {
-	if len(args) != 1 {
-		return usageError{cmd: cmd, err: fmt.Errorf("%s takes one chapter or step ID, e.g. gs or gs.1 (otpgo lesson list shows them); got %d", cmd.CommandPath(), len(args))}
-	}
-	return nil
 }
 
 func listLessons(a *App, asJSON bool) error {
@@ -127,12 +118,6 @@ func listLessons(a *App, asJSON bool) error {
 		fmt.Fprintln(w, "Every written step passes. More chapters are coming.")
 	}
 	return nil
-}
-
-func writeJSON(a *App, v any) error {
-	enc := json.NewEncoder(a.Out)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
 }
 
 func showLesson(ctx context.Context, a *App, id string, noPager bool) error {
@@ -236,21 +221,4 @@ func (a *App) renderMarkdown(ctx context.Context, title, md string, noPager bool
 		return err
 	}
 	return a.page(ctx, title, out)
-}
-
-// lessonStyle is GLAMOUR_STYLE if set, else light or dark from COLORFGBG
-// (set by many terminals), else dark. No terminal query: one can stall
-// for seconds.
-func (a *App) lessonStyle() present.Style {
-	if s := a.Getenv("GLAMOUR_STYLE"); s != "" {
-		return present.ParseStyle(s)
-	}
-	if fgbg := a.Getenv("COLORFGBG"); fgbg != "" {
-		parts := strings.Split(fgbg, ";")
-		switch parts[len(parts)-1] {
-		case "7", "15":
-			return present.Light
-		}
-	}
-	return present.Dark
 }

@@ -29,11 +29,7 @@ func runProgress(a *App, asJSON bool) error {
 	if err != nil {
 		return err
 	}
-	store, err := a.Progress()
-	if err != nil {
-		return err
-	}
-	st, err := store.Load()
+	store, st, err := a.loadProgress()
 	if err != nil {
 		return err
 	}

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -112,20 +111,8 @@ func runReset(ctx context.Context, a *App, args []string, all, yes bool) error {
 		return nil
 	}
 
-	if !yes {
-		if !a.IsTerminal(a.Stdin) {
-			return fmt.Errorf("reset would overwrite %d file(s) of %s in exercises/ (%s); run it again with --yes to confirm. Your versions are backed up to .otpgo/backup/ first", len(todo), what, strings.Join(todo, ", "))
-		}
-		fmt.Fprintf(a.Err, "Reset %s? This puts the original skeleton back in:\n", what)
-		for _, rel := range todo {
-			fmt.Fprintf(a.Err, "  %s\n", rel)
-		}
-		fmt.Fprint(a.Err, "Your versions are saved to .otpgo/backup/ first. Reset? [y/N] ")
-		answer, _ := bufio.NewReader(a.Stdin).ReadString('\n')
-		if ans := strings.ToLower(strings.TrimSpace(answer)); ans != "y" && ans != "yes" {
-			fmt.Fprintln(a.Err, "Nothing changed.")
-			return nil
-		}
+	if ok, err := a.confirmWrite("reset "+what, todo, yes); err != nil || !ok {
+		return err
 	}
 
 	backup, err := plan.Apply()
@@ -168,11 +155,7 @@ func runResetStep(ctx context.Context, a *App, step *catalog.Step, yes bool) err
 	if err != nil {
 		return err
 	}
-	store, err := a.Progress()
-	if err != nil {
-		return err
-	}
-	st, err := store.Load()
+	store, st, err := a.loadProgress()
 	if err != nil {
 		return err
 	}

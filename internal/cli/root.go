@@ -29,6 +29,11 @@
 // (a.Interactive, a.Color). Use them rather than os.Stdout or os.Getwd, so
 // the command can be tested in-process with NewRootCommand.
 //
+// A command file holds its command only. What several commands use lives
+// in a shared file: output.go (JSON, ID lists), style.go (colour, spinners,
+// progress lines), plan.go (writing the learner's files from a plan),
+// session.go (the session and its report as text), root.go (arguments).
+//
 // `otpgo` with no command runs the default action: a welcome (progress and
 // what to do next). A file may replace it, e.g. the TUI:
 //
@@ -378,11 +383,22 @@ func (a *App) Progress() (*progress.Store, error) {
 
 // State loads the progress of the checkout.
 func (a *App) State() (*progress.State, error) {
-	st, err := a.Progress()
+	_, st, err := a.loadProgress()
+	return st, err
+}
+
+// loadProgress is the progress store with what it holds now, for a
+// command that reads the progress and then records in it.
+func (a *App) loadProgress() (*progress.Store, *progress.State, error) {
+	store, err := a.Progress()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return st.Load()
+	st, err := store.Load()
+	if err != nil {
+		return nil, nil, err
+	}
+	return store, st, nil
 }
 
 // Grader returns a grader for the checkout, running tests with Env.Run.
@@ -434,4 +450,12 @@ func (a *App) resolveAll(ids []string) (*catalog.Course, []catalog.Target, error
 		out = append(out, t)
 	}
 	return c, out, nil
+}
+
+// exactlyOneID is cobra.ExactArgs(1) with a message that says what to type.
+func exactlyOneID(cmd *cobra.Command, args []string) error {
+	if len(args) != 1 {
+		return usageError{cmd: cmd, err: fmt.Errorf("%s takes one chapter or step ID, e.g. gs or gs.1 (otpgo lesson list shows them); got %d", cmd.CommandPath(), len(args))}
+	}
+	return nil
 }

@@ -7,6 +7,8 @@ import (
 	"sync"
 	"time"
 	"unicode/utf8"
+
+	"github.com/otpgo/otpgo/internal/present"
 )
 
 // style colours text when colour is on and leaves it plain otherwise. It is
@@ -158,3 +160,90 @@ func wrapText(s string, width int) string {
 	out.WriteString(line.String())
 	return out.String()
 }
+
+// lessonStyle is GLAMOUR_STYLE if set, else light or dark from COLORFGBG
+// (set by many terminals), else dark. No terminal query: one can stall
+// for seconds.
+func (a *App) lessonStyle() present.Style {
+	if s := a.Getenv("GLAMOUR_STYLE"); s != "" {
+		return present.ParseStyle(s)
+	}
+	if fgbg := a.Getenv("COLORFGBG"); fgbg != "" {
+		parts := strings.Split(fgbg, ";")
+		switch parts[len(parts)-1] {
+		case "7", "15":
+			return present.Light
+		}
+	}
+	return present.Dark
+}
+
+// buildProgress says, on a terminal every second, how long go run has been
+// building, until the program writes its first byte (then the build is
+// over), and after that passes output through.
+type buildProgress struct {
+	a       *App
+	what    string
+	started time.Time
+	mu      sync.Mutex
+	spoke   bool // the program (or go, with an error) wrote something
+	done    chan struct{}
+	once    sync.Once
+	// lineOpen: a progress line without its newline is on stderr.
+	lineOpen bool
+}
+
+func (b *buildProgress) writer(w io.Writer) io.Writer {
+	return writerFunc(func(p []byte) (int, error) {
+		b.mu.Lock()
+		defer b.mu.Unlock()
+		if !b.spoke {
+			b.spoke = true
+			b.endLine()
+			fmt.Fprintf(b.a.Err, "Built in %.1fs.\n", b.a.Now().Sub(b.started).Seconds())
+		}
+		return w.Write(p)
+	})
+}
+
+// tick redraws "building for Ns" once a second on a terminal until the
+// program speaks or stop is called.
+func (b *buildProgress) tick() {
+	if !b.a.IsTerminal(b.a.Err) {
+		<-b.done
+		return
+	}
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-b.done:
+			return
+		case <-t.C:
+		}
+		b.mu.Lock()
+		if !b.spoke {
+			fmt.Fprintf(b.a.Err, "\r  %s: building for %ds", b.what, int(b.a.Now().Sub(b.started).Seconds()))
+			b.lineOpen = true
+		}
+		b.mu.Unlock()
+	}
+}
+
+func (b *buildProgress) stop() {
+	b.once.Do(func() { close(b.done) })
+	b.mu.Lock()
+	b.endLine()
+	b.mu.Unlock()
+}
+
+func (b *buildProgress) endLine() {
+	if b.lineOpen {
+		fmt.Fprintln(b.a.Err)
+		b.lineOpen = false
+	}
+}
+
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }

@@ -84,16 +84,7 @@ func TestTUIResetBacksUpThenRestores(t *testing.T) {
 // undoes the step only, keeping the learner's own code of the step before.
 func TestTUIStepwiseSolutionAndReset(t *testing.T) {
 	h := sharedHarness(t)
-	env := h.envFor(h.root).withDefaults()
-	a := &App{Env: env, Out: env.Stdout, Err: env.Stderr}
-	b, err := newTUIBackend(context.Background(), a)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := a.Course()
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, b := h.appBackend()
 	aa1, _ := c.Step("aa.1")
 	aa3, _ := c.Step("aa.3")
 	files, err := b.Solution(aa1)
@@ -118,16 +109,7 @@ func TestTUIStepwiseSolutionAndReset(t *testing.T) {
 // changed a file, and records those steps as given.
 func TestTUICatchup(t *testing.T) {
 	h := sharedHarness(t)
-	env := h.envFor(h.root).withDefaults()
-	a := &App{Env: env, Out: env.Stdout, Err: env.Stderr}
-	b, err := newTUIBackend(context.Background(), a)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := a.Course()
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, b := h.appBackend()
 	aa3, _ := c.Step("aa.3")
 	msg, err := b.Catchup(aa3)
 	if err != nil {

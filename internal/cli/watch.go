@@ -10,6 +10,7 @@ import (
 
 	"github.com/otpgo/otpgo/internal/catalog"
 	"github.com/otpgo/otpgo/internal/check"
+	"github.com/otpgo/otpgo/internal/runner"
 	"github.com/otpgo/otpgo/internal/session"
 	"github.com/otpgo/otpgo/internal/watch"
 )
@@ -118,8 +119,12 @@ func runWatch(ctx context.Context, a *App, args []string, poll, noRace bool) err
 
 	runOnce := func(why string) error {
 		fmt.Fprintf(a.Out, "\n%s %s\n", s.dim(a.Now().Format("15:04:05")), s.dim("checking "+idList(steps)+" ("+why+")"))
-		act := a.startActivity("compiling and testing...")
-		res, err := sess.Check(ctx, steps, check.Options{Race: race})
+		act := a.startActivity(session.PhaseText(runner.PhaseCompiling) + "...")
+		res, err := sess.Check(ctx, steps, check.Options{Race: race, Progress: func(p runner.Phase) {
+			if p == runner.PhaseRunning {
+				act.set(session.PhaseText(p) + "...")
+			}
+		}})
 		act.stopActivity()
 		if err != nil {
 			return err

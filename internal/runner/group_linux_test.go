@@ -113,6 +113,16 @@ func waitGone(t *testing.T, pids []int) {
 func TestRunCancelKillsProcessGroup(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, addLearner)
+	pids := cancelMidTest(t, f)
+	waitGone(t, pids)
+}
+
+// cancelMidTest runs the pid fixture (a test that starts a child and
+// waits), cancels Run once the test and its child are up, as Ctrl-C would,
+// checks that Run says it was cancelled, and returns the pids the test
+// wrote.
+func cancelMidTest(t *testing.T, f *fixture) []int {
+	t.Helper()
 	hidden, pidFile := pidFixture(t, true)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -121,18 +131,16 @@ func TestRunCancelKillsProcessGroup(t *testing.T) {
 		_, err := run(ctx, f.request(hidden, time.Minute, Step{ID: "1", Tests: []string{"TestSpawn"}}), defaultLimits)
 		errc <- err
 	}()
-	// Wait until the test binary and its child are up, as Ctrl-C would.
 	waitUntil(t, 2*time.Minute, "the fixture test to start", func() bool {
 		_, err := os.Stat(pidFile)
 		return err == nil
 	})
 	pids := readPids(t, pidFile)
 	cancel()
-	err := <-errc
-	if !errors.Is(err, context.Canceled) {
+	if err := <-errc; !errors.Is(err, context.Canceled) {
 		t.Fatalf("Run after cancel returned %v, want context.Canceled", err)
 	}
-	waitGone(t, pids)
+	return pids
 }
 
 func TestRunLeavesNoChildBehind(t *testing.T) {
@@ -261,21 +269,6 @@ func TestRunRemovesItsOverlayOnEveryExit(t *testing.T) {
 	wantStatus(t, vs[0], Passed)
 	noOverlay("a pass")
 
-	hidden, pidFile := pidFixture(t, true)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	errc := make(chan error, 1)
-	go func() {
-		_, err := run(ctx, f.request(hidden, time.Minute, Step{ID: "1", Tests: []string{"TestSpawn"}}), defaultLimits)
-		errc <- err
-	}()
-	waitUntil(t, 2*time.Minute, "the fixture test to start", func() bool {
-		_, err := os.Stat(pidFile)
-		return err == nil
-	})
-	cancel()
-	if err := <-errc; !errors.Is(err, context.Canceled) {
-		t.Fatalf("Run after cancel returned %v, want context.Canceled", err)
-	}
+	waitGone(t, cancelMidTest(t, f))
 	noOverlay("a cancel")
 }

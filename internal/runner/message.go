@@ -16,11 +16,11 @@ var testMarkerRE = regexp.MustCompile(`^\s*(=== (RUN|PAUSE|CONT|NAME)|--- (FAIL|
 // message is what a failed run printed: its t.Error/t.Fatal lines (and its
 // failing subtests'), without testing's markers, dedented, with the hidden
 // files' names as the learner knows them and stacks trimmed to their code.
-func (s *session) message(rec *record) string {
+func (tr *testRun) message(rec *record) string {
 	var lines []string
 	lastSub := ""
 	for _, l := range rec.out {
-		if testMarkerRE.MatchString(l.text) || rec.passedSub[l.test] || passedParent(rec, l.test) || s.goTestSummary(l.text) {
+		if testMarkerRE.MatchString(l.text) || rec.passedSub[l.test] || passedParent(rec, l.test) || tr.goTestSummary(l.text) {
 			continue
 		}
 		depth := strings.Count(l.test, "/") + 1
@@ -36,7 +36,7 @@ func (s *session) message(rec *record) string {
 		}
 		lines = append(lines, text)
 	}
-	lines = trimFrames(&s.paths, explainRaces(&s.paths, lines))
+	lines = trimFrames(&tr.paths, explainRaces(&tr.paths, lines))
 	msg := strings.ReplaceAll(strings.Trim(strings.Join(lines, "\n"), "\n"), HiddenPrefix, "")
 	if rec.cut {
 		msg += fmt.Sprintf("\n[output cut: otpgo keeps %d KiB per test]", perTestLimit>>10)
@@ -47,8 +47,8 @@ func (s *session) message(rec *record) string {
 // goTestSummary reports whether line is cmd/go's own "ok  \tpkg\t0.1s" or
 // "FAIL\tpkg" line, which test2json files under the test that was running
 // when the binary exited.
-func (s *session) goTestSummary(line string) bool {
-	ip := s.paths.importPath
+func (tr *testRun) goTestSummary(line string) bool {
+	ip := tr.paths.importPath
 	return ip != "" && (strings.HasPrefix(line, "ok  \t"+ip+"\t") || strings.HasPrefix(line, "FAIL\t"+ip+"\t") || line == "FAIL\t"+ip)
 }
 
@@ -77,13 +77,13 @@ func dedent(s string, depth int) string {
 // neverRan explains a test that the binary, which ended normally, never
 // started. If the hidden tests declare it, the learner's code kept it from
 // running; only otherwise is the course at fault.
-func (s *session) neverRan(name string) string {
-	if !s.declared[name] {
-		return fmt.Sprintf("there is no test %s in the hidden tests of %s: the course's chapter.json is wrong; please report it", name, s.req.Dir)
+func (tr *testRun) neverRan(name string) string {
+	if !tr.declared[name] {
+		return fmt.Sprintf("there is no test %s in the hidden tests of %s: the course's chapter.json is wrong; please report it", name, tr.req.Dir)
 	}
-	if file := learnerTestMain(s.paths.pkgAbs); file != "" {
+	if file := learnerTestMain(tr.paths.pkgAbs); file != "" {
 		return fmt.Sprintf("%s never ran: your TestMain in %s returned without running the tests. Run them and report their result with os.Exit(m.Run()), or delete that TestMain.",
-			name, s.paths.display(file))
+			name, tr.paths.display(file))
 	}
 	return fmt.Sprintf("%s never ran: the test program ended, reporting success, before it started. Does your code end the program early (os.Exit, syscall.Exit or log.Fatal in an init function or a goroutine)? Only main should end a program.", name)
 }
@@ -123,9 +123,9 @@ func joinMsg(a, b string) string {
 
 // summary is the one-line Detail of a step that did not pass: the headline
 // of its worst test, or which tests failed.
-func (s *session) summary(v Verdict, bad []string, worst kind) string {
+func (tr *testRun) summary(v Verdict, bad []string) string {
 	for _, t := range v.Tests {
-		if r := s.records[t.Name]; r.res != nil && r.res.kind == worst && r.res.short != "" {
+		if r := tr.records[t.Name]; r.res != nil && r.res.status == v.Status && r.res.short != "" {
 			return r.res.short
 		}
 	}

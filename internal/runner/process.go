@@ -10,7 +10,9 @@ import (
 	"time"
 )
 
-// killReason says why the runner ended `go test` early.
+// killReason says why the runner ended `go test` early. It is not an
+// outcome: it is one of the facts from which a dead binary's Status is
+// explained (see testRun.death), and tells a cancelled Run from the rest.
 type killReason int
 
 const (

@@ -14,8 +14,8 @@ import (
 // The state of one Run and the code that drives it: go test invoked,
 // the tests it never reached run again, a dead binary explained.
 
-// session is the state of one Run over its invocations of go test.
-type session struct {
+// testRun is the state of one Run over its invocations of go test.
+type testRun struct {
 	req      Request
 	paths    paths
 	records  map[string]*record
@@ -53,7 +53,7 @@ func run(ctx context.Context, req Request, lim limits) ([]Verdict, error) {
 		return nil, fmt.Errorf("check %s: overlay: %w", req.Dir, err)
 	}
 
-	s := &session{
+	tr := &testRun{
 		req:      req,
 		paths:    paths{root: req.Root, dir: req.Dir, pkgAbs: pkgAbs},
 		records:  map[string]*record{},
@@ -62,14 +62,14 @@ func run(ctx context.Context, req Request, lim limits) ([]Verdict, error) {
 	}
 	for _, st := range req.Steps {
 		for _, name := range st.Tests {
-			if s.records[name] == nil {
-				s.records[name] = &record{name: name}
-				s.order = append(s.order, name)
+			if tr.records[name] == nil {
+				tr.records[name] = &record{name: name}
+				tr.order = append(tr.order, name)
 			}
 		}
 	}
 	var once bool
-	s.running = func() {
+	tr.running = func() {
 		if !once && req.Progress != nil {
 			once = true
 			req.Progress(PhaseRunning)
@@ -82,24 +82,24 @@ func run(ctx context.Context, req Request, lim limits) ([]Verdict, error) {
 	if req.Race {
 		env = append(env, "GORACE="+goraceWithoutSleep(os.Getenv("GORACE")))
 	}
-	tests := s.order
+	tests := tr.order
 	for len(tests) > 0 {
-		iv, err := s.invoke(ctx, tool.path, overlay, env, tests)
+		iv, err := tr.invoke(ctx, tool.path, overlay, env, tests)
 		if err != nil {
 			return nil, err
 		}
 		if iv.buildFail {
-			s.build = buildDetail(iv, req.Dir)
+			tr.build = buildDetail(iv, req.Dir)
 			break
 		}
-		tests = s.settle(iv, req.Timeout)
+		tests = tr.settle(iv, req.Timeout)
 	}
-	return s.verdicts(req.Count), nil
+	return tr.verdicts(req.Count), nil
 }
 
 // invoke runs go test once for tests and reads its stream to the end.
-func (s *session) invoke(ctx context.Context, goPath, overlay string, env, tests []string) (*invocation, error) {
-	req := s.req
+func (tr *testRun) invoke(ctx context.Context, goPath, overlay string, env, tests []string) (*invocation, error) {
+	req := tr.req
 	args := []string{"test", "-json", "-overlay", overlay,
 		"-run", runPattern(tests), "-timeout", req.Timeout.String()}
 	if req.Count > 1 {
@@ -115,12 +115,12 @@ func (s *session) invoke(ctx context.Context, goPath, overlay string, env, tests
 	if err != nil {
 		return nil, fmt.Errorf("check %s: %w", req.Dir, err)
 	}
-	iv := &invocation{s: s, p: p, tests: tests}
-	watchdog := time.AfterFunc(s.limits.compile, func() { p.kill(killDeadline) })
+	iv := &invocation{tr: tr, p: p, tests: tests}
+	watchdog := time.AfterFunc(tr.limits.compile, func() { p.kill(killDeadline) })
 	defer watchdog.Stop()
 	iv.onStart = func() {
 		iv.binStarted = true
-		watchdog.Reset(req.Timeout + s.limits.grace)
+		watchdog.Reset(req.Timeout + tr.limits.grace)
 	}
 	stopCancel := context.AfterFunc(ctx, func() { p.kill(killCancel) })
 	defer stopCancel()
@@ -142,7 +142,7 @@ func (s *session) invoke(ctx context.Context, goPath, overlay string, env, tests
 	case why == killCancel:
 		return nil, fmt.Errorf("check %s: %w", req.Dir, context.Cause(ctx))
 	case why == killDeadline && !iv.binStarted:
-		return nil, fmt.Errorf("check %s: go test did not finish compiling within %s; is the machine overloaded? Try again", req.Dir, s.limits.compile)
+		return nil, fmt.Errorf("check %s: go test did not finish compiling within %s; is the machine overloaded? Try again", req.Dir, tr.limits.compile)
 	case readErr != nil:
 		return nil, fmt.Errorf("check %s: reading go test output: %w", req.Dir, readErr)
 	}
@@ -160,11 +160,11 @@ func (s *session) invoke(ctx context.Context, goPath, overlay string, env, tests
 // settle turns the end of an invocation into results for the tests that
 // were running when the binary ended, and returns the tests to run again:
 // those that never started because the binary died before reaching them.
-func (s *session) settle(iv *invocation, timeout time.Duration) (rerun []string) {
+func (tr *testRun) settle(iv *invocation, timeout time.Duration) (rerun []string) {
 	why := iv.p.killedFor()
 	var running []*record
 	for _, name := range iv.tests {
-		if r := s.records[name]; r.running {
+		if r := tr.records[name]; r.running {
 			running = append(running, r)
 		}
 	}
@@ -176,29 +176,29 @@ func (s *session) settle(iv *invocation, timeout time.Duration) (rerun []string)
 	died := len(running) > 0 || why != notKilled || iv.trace != nil || !iv.pkgDone
 	for _, r := range running {
 		r.running = false
-		if r.res != nil && r.res.kind != kindFail {
-			continue
+		if r.res == nil || r.res.status == Failed {
+			// The death says more than an earlier run's failure.
+			r.res = tr.death(iv, r, why, timeout)
 		}
-		r.res = s.death(iv, r, why, timeout)
 	}
 	var pending []*record
 	for _, name := range iv.tests {
-		if r := s.records[name]; r.started == 0 && r.res == nil {
+		if r := tr.records[name]; r.started == 0 && r.res == nil {
 			pending = append(pending, r)
 		}
 	}
-	if !died && iv.pkgFailed && s.after == "" && allPassed(s, iv.tests) {
+	if !died && iv.pkgFailed && tr.after == "" && allPassed(tr, iv.tests) {
 		// Every test passed, yet the binary failed: TestMain, or a race or
 		// a goroutine of the learner's that outlived its test.
-		s.after = joinMsg("every test passed, but the test binary failed after them (in TestMain, or in a goroutine your code left running):",
-			strings.Join(trimFrames(&s.paths, s.pkgLines), "\n"))
+		tr.after = joinMsg("every test passed, but the test binary failed after them (in TestMain, or in a goroutine your code left running):",
+			strings.Join(trimFrames(&tr.paths, tr.pkgLines), "\n"))
 	}
 	switch {
 	case len(pending) == 0:
 		return nil
 	case !died:
 		for _, r := range pending {
-			r.res = &result{kind: kindMissing, msg: s.neverRan(r.name)}
+			r.res = &result{status: Failed, msg: tr.neverRan(r.name)}
 		}
 		return nil
 	case iv.progressed:
@@ -209,16 +209,16 @@ func (s *session) settle(iv *invocation, timeout time.Duration) (rerun []string)
 		return rerun
 	}
 	// Died before any test started: init, a package variable or TestMain.
-	res := s.death(iv, nil, why, timeout)
+	res := tr.death(iv, nil, why, timeout)
 	for _, r := range pending {
 		r.res = res
 	}
 	return nil
 }
 
-func allPassed(s *session, tests []string) bool {
+func allPassed(tr *testRun, tests []string) bool {
 	for _, name := range tests {
-		if r := s.records[name]; r.res != nil || r.started == 0 {
+		if r := tr.records[name]; r.res != nil || r.started == 0 {
 			return false
 		}
 	}
@@ -226,44 +226,45 @@ func allPassed(s *session, tests []string) bool {
 }
 
 // death explains how the binary ended while r was running (r is nil when
-// no test had started).
-func (s *session) death(iv *invocation, r *record, why killReason, timeout time.Duration) *result {
+// no test had started): the Status it gives, from why the runner killed
+// the binary (if it did) and the goroutine dump the binary left.
+func (tr *testRun) death(iv *invocation, r *record, why killReason, timeout time.Duration) *result {
 	subject := "the package"
 	when := "before any test started (in an init function, a package-level variable or TestMain)"
 	prior := ""
 	if r != nil {
 		subject = r.name
 		when = "while " + r.name + " was running"
-		prior = s.message(r)
-	} else if len(s.pkgLines) > 0 {
-		prior = strings.Join(s.pkgLines, "\n")
+		prior = tr.message(r)
+	} else if len(tr.pkgLines) > 0 {
+		prior = strings.Join(tr.pkgLines, "\n")
 	}
 	res := &result{}
 	var explain, dump string
 	switch {
 	case why == killFlood && (r == nil || iv.flooder == r.name || iv.flooder == ""):
-		res.kind = kindFlood
+		res.status = Failed
 		res.short = fmt.Sprintf("%s printed more than %d MiB of output; otpgo stopped it", subject, floodLimit>>20)
 		explain = "Is something printing in a loop? It began with:"
 		prior = head(prior, 10, 160)
 	case why == killFlood:
-		res.kind = kindNotRun
+		res.status = Crashed
 		res.short = fmt.Sprintf("not finished: otpgo stopped the tests because %s printed too much", iv.flooder)
 	case why == killDeadline:
-		res.kind = kindTimeout
-		res.short = fmt.Sprintf("otpgo killed the test binary after %s, %s", timeout+s.limits.grace, when)
+		res.status = TimedOut
+		res.short = fmt.Sprintf("otpgo killed the test binary after %s, %s", timeout+tr.limits.grace, when)
 		explain = "go test's own -timeout did not stop it: is TestMain or an init function stuck?"
 	case iv.trace != nil && iv.trace.timedOut():
-		res.kind = kindTimeout
+		res.status = TimedOut
 		res.short = fmt.Sprintf("%s did not finish within %s (the step's timeout)", subject, timeout)
 		explain = iv.trace.stuckHint()
 		dump = iv.trace.render()
 	case iv.trace != nil && iv.trace.fatal():
-		res.kind = kindCrash
+		res.status = Crashed
 		res.short = fmt.Sprintf("the Go runtime stopped the program %s: %s", when, iv.trace.value())
 		dump = iv.trace.render()
 	case iv.trace != nil:
-		res.kind = kindPanic
+		res.status = Panicked
 		where := "a goroutine"
 		if r == nil {
 			where = "the package"
@@ -271,7 +272,7 @@ func (s *session) death(iv *invocation, r *record, why killReason, timeout time.
 		res.short = panicShort(where+" panicked "+when, iv.trace.value())
 		dump = iv.trace.render()
 	default:
-		res.kind = kindCrash
+		res.status = Crashed
 		res.short = fmt.Sprintf("the test binary exited %s without reporting a result", when)
 		explain = "Does your code call os.Exit, syscall.Exit or log.Fatal? Only main should end a program."
 	}

@@ -57,11 +57,13 @@ func (p Phase) String() string {
 	return "Phase(" + strconv.Itoa(int(p)) + ")"
 }
 
-// Status is the outcome of one step.
+// Status is how a step, or one of its tests, ended: the runner's one
+// classification of outcomes.
 type Status int
 
-// The outcomes of a step. The zero Status is deliberately not Passed, so a
-// Verdict that was never filled in can't be mistaken for success.
+// The outcomes, from best to worst: a step takes the worst status of its
+// tests. The zero Status is deliberately not Passed, so a Verdict that was
+// never filled in can't be mistaken for success.
 const (
 	Passed     Status = iota + 1 // every test of the step ran and passed
 	Failed                       // a test failed (see TestOutcome.Message)

@@ -29,26 +29,11 @@ const (
 	buildLimit   = 200      // compiler lines kept
 )
 
-// kind classifies how a test ended, worst last.
-type kind int
-
-const (
-	kindPass kind = iota
-	kindFail
-	kindSkip
-	kindFlood
-	kindMissing // no such test in the hidden tests
-	kindPanic
-	kindTimeout
-	kindCrash
-	kindNotRun // the binary died before this test started, and could not be rerun
-)
-
 // result is how a test went wrong (the first time, with -count > 1).
 type result struct {
-	kind  kind
-	short string // one line for Verdict.Detail (set for panics, timeouts, crashes, floods)
-	msg   string
+	status Status // Failed, Panicked, TimedOut or Crashed: never Passed or BuildError
+	short  string // one line for Verdict.Detail (set for panics, timeouts, crashes, floods)
+	msg    string
 }
 
 // record follows one top-level test over every invocation.
@@ -72,7 +57,7 @@ type outLine struct {
 
 // invocation is the state of one `go test` run of the stream.
 type invocation struct {
-	s          *session
+	tr         *testRun
 	p          *proc
 	tests      []string
 	trace      *trace
@@ -125,9 +110,9 @@ func (iv *invocation) read(r io.Reader) error {
 // handle applies one event; it returns false when the runner stopped
 // listening (the tests printed too much and were killed).
 func (iv *invocation) handle(ev *event) bool {
-	s := iv.s
-	if s.paths.importPath == "" && ev.Package != "" && !strings.HasPrefix(ev.Package, ".") {
-		s.paths.importPath = ev.Package
+	tr := iv.tr
+	if tr.paths.importPath == "" && ev.Package != "" && !strings.HasPrefix(ev.Package, ".") {
+		tr.paths.importPath = ev.Package
 	}
 	switch ev.Action {
 	case "build-output":
@@ -136,7 +121,7 @@ func (iv *invocation) handle(ev *event) bool {
 			iv.vet = true // vet's header: "# [pkg]"
 		}
 		if !strings.HasPrefix(out, "# ") && len(iv.build) < buildLimit {
-			iv.build = append(iv.build, s.paths.rewrite(out))
+			iv.build = append(iv.build, tr.paths.rewrite(out))
 		}
 	case "build-fail":
 		iv.buildFail = true
@@ -146,7 +131,7 @@ func (iv *invocation) handle(ev *event) bool {
 		}
 	case "run":
 		top, sub := splitTest(ev.Test)
-		rec := s.records[top]
+		rec := tr.records[top]
 		if rec == nil {
 			break
 		}
@@ -159,10 +144,10 @@ func (iv *invocation) handle(ev *event) bool {
 		}
 		rec.started++
 		rec.running = true
-		s.startRun(rec)
+		tr.startRun(rec)
 		iv.sinceRun = 0
 		iv.progressed = true
-		s.running()
+		tr.running()
 	case "output":
 		return iv.output(ev)
 	case "pass", "fail", "skip":
@@ -175,7 +160,7 @@ func (iv *invocation) handle(ev *event) bool {
 			break
 		}
 		top, sub := splitTest(ev.Test)
-		rec := s.records[top]
+		rec := tr.records[top]
 		if rec == nil {
 			break
 		}
@@ -214,19 +199,19 @@ func (iv *invocation) output(ev *event) bool {
 		return true
 	}
 	if startsTrace(line) {
-		iv.trace = newTrace(&iv.s.paths, line)
+		iv.trace = newTrace(&iv.tr.paths, line)
 		iv.traceTest = topName(ev.Test)
 		return true
 	}
 	if ev.Test == "" {
-		iv.s.pkgLine(line)
+		iv.tr.pkgLine(line)
 		return true
 	}
-	if rec := iv.s.records[topName(ev.Test)]; rec != nil {
+	if rec := iv.tr.records[topName(ev.Test)]; rec != nil {
 		if ev.Test == rec.name && strings.HasPrefix(line, "--- PASS: "+rec.name+" (") {
 			rec.ended = true
 		}
-		iv.s.keep(rec, ev.Test, line)
+		iv.tr.keep(rec, ev.Test, line)
 	}
 	return true
 }
@@ -239,8 +224,8 @@ func (iv *invocation) finish(rec *record, action string) {
 		rec.passed++
 	case "skip":
 		if rec.res == nil {
-			msg := iv.s.message(rec)
-			rec.res = &result{kind: kindSkip, msg: "skipped, so it proves nothing: " + msg}
+			msg := iv.tr.message(rec)
+			rec.res = &result{status: Failed, msg: "skipped, so it proves nothing: " + msg}
 		}
 	case "fail":
 		if rec.res != nil {
@@ -249,11 +234,11 @@ func (iv *invocation) finish(rec *record, action string) {
 		if iv.trace != nil && iv.traceTest == rec.name {
 			// testing printed --- FAIL, then re-panicked: the dump is in
 			// iv.trace and is added when the stream ends.
-			rec.res = &result{kind: kindPanic, msg: iv.s.message(rec)}
+			rec.res = &result{status: Panicked, msg: iv.tr.message(rec)}
 			iv.panicRec = rec
 			return
 		}
-		rec.res = &result{kind: kindFail, msg: iv.s.message(rec)}
+		rec.res = &result{status: Failed, msg: iv.tr.message(rec)}
 	}
 }
 

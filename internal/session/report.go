@@ -149,6 +149,24 @@ func firstLine(s string) string {
 	return l
 }
 
+// PhaseText says what a check is doing, for the line shown while it runs:
+// compiling is the long part on a cold build cache (the first check of a
+// checkout), so its words name what does it ahead. Short, to fit the
+// app's status line beside "checking 01.2: " and "· 1 more queued".
+func PhaseText(p runner.Phase) string {
+	if p == runner.PhaseCompiling {
+		return "compiling (slow on a cold cache; otpgo doctor --warm)"
+	}
+	return "running the tests"
+}
+
+// ColdBuildText is PhaseText(runner.PhaseCompiling) once a check has
+// measured how far its cold build has got (progress: "N of M packages
+// built").
+func ColdBuildText(progress string) string {
+	return "compiling what it needs the first time: " + progress + " (otpgo doctor --warm does it ahead)"
+}
+
 // StatusPhrase says how a step's run ended, for a headline.
 func StatusPhrase(st runner.Status) string {
 	switch st {

@@ -288,12 +288,7 @@ func (m stepModel) Update(msg tea.Msg) (stepModel, tea.Cmd) {
 
 	case phaseMsg:
 		if m.checking != nil {
-			switch msg.phase {
-			case runner.PhaseCompiling:
-				m.phase = "compiling (cold cache? otpgo doctor --warm)"
-			case runner.PhaseRunning:
-				m.phase = "running the tests"
-			}
+			m.phase = session.PhaseText(msg.phase)
 		}
 		return m, waitPhase(msg.phases)
 
