@@ -1,7 +1,6 @@
 package actor
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"log"
@@ -15,6 +14,8 @@ import (
 	"time"
 
 	"go.uber.org/goleak"
+
+	"github.com/otpgo/otpgo/internal/testout"
 )
 
 // journal records what the test workers do, in order.
@@ -642,7 +643,7 @@ func TestSupervisorUnknownCallReturnsError(t *testing.T) {
 }
 
 func TestSupervisorUnexpectedCastAndMessageAreLogged(t *testing.T) {
-	var buf syncBuffer
+	var buf testout.Buffer
 	defer log.SetOutput(log.Writer())
 	log.SetOutput(&buf)
 	j := &journal{}
@@ -659,24 +660,6 @@ func TestSupervisorUnexpectedCastAndMessageAreLogged(t *testing.T) {
 		!strings.Contains(got, "unexpected message") || !strings.Contains(got, "stray message") {
 		t.Fatalf("log %q: want one line for the unexpected cast and one for the unexpected message", got)
 	}
-}
-
-// syncBuffer is a bytes.Buffer safe for the logger's goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 // normalWorker exits Normal whenever it gets a cast.

@@ -74,17 +74,7 @@ func TestCheckpointValidation(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			m := sharedFixture()
 			tc.mutate(m)
-			_, err := catalog.Load(m)
-			var verr *catalog.ValidationError
-			if !errors.As(err, &verr) {
-				t.Fatalf("Load = %v; want a ValidationError", err)
-			}
-			for _, p := range verr.Problems {
-				if p.File == tc.file && strings.Contains(p.Msg, tc.contains) {
-					return
-				}
-			}
-			t.Fatalf("no problem in %s mentioning %q; got:\n%v", tc.file, tc.contains, err)
+			requireProblem(t, m, tc.file, tc.contains)
 		})
 	}
 }
@@ -119,4 +109,21 @@ func TestEmbeddedCheckpointEnds(t *testing.T) {
 			}
 		}
 	}
+}
+
+// requireProblem loads fsys and fails unless validation reports a problem
+// in file whose message contains contains.
+func requireProblem(t *testing.T, fsys fs.FS, file, contains string) {
+	t.Helper()
+	_, err := catalog.Load(fsys)
+	var verr *catalog.ValidationError
+	if !errors.As(err, &verr) {
+		t.Fatalf("Load = %v; want a ValidationError", err)
+	}
+	for _, p := range verr.Problems {
+		if p.File == file && strings.Contains(p.Msg, contains) {
+			return
+		}
+	}
+	t.Fatalf("no problem in %s mentioning %q; got:\n%v", file, contains, err)
 }

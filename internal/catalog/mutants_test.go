@@ -1,7 +1,6 @@
 package catalog_test
 
 import (
-	"errors"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -49,17 +48,7 @@ func TestMutantValidation(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			m := sharedFixture()
 			m[tc.file] = &fstest.MapFile{Data: []byte(tc.data)}
-			_, err := catalog.Load(m)
-			var verr *catalog.ValidationError
-			if !errors.As(err, &verr) {
-				t.Fatalf("Load = %v; want a ValidationError", err)
-			}
-			for _, p := range verr.Problems {
-				if p.File == tc.file && strings.Contains(p.Msg, tc.contains) {
-					return
-				}
-			}
-			t.Fatalf("no problem in %s mentioning %q; got:\n%v", tc.file, tc.contains, err)
+			requireProblem(t, m, tc.file, tc.contains)
 		})
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/otpgo/otpgo/internal/runner"
+	"github.com/otpgo/otpgo/internal/testout"
 	"github.com/otpgo/otpgo/internal/tui"
 	"github.com/otpgo/otpgo/internal/tui/tuitest"
 )
@@ -70,7 +71,7 @@ func TestCheckWatchAndAppAgree(t *testing.T) {
 	})
 	t.Run("watch", func(t *testing.T) {
 		h := agreeFixture(t)
-		var out, errOut lockedBuffer
+		var out, errOut testout.Buffer
 		env := h.envFor(h.root)
 		env.Stdout, env.Stderr = &out, &errOut
 		ctx, cancel := context.WithCancel(context.Background())
@@ -119,7 +120,7 @@ func TestCheckWatchAndAppAgree(t *testing.T) {
 }
 
 // waitFor polls out until it contains what, with a deadline.
-func waitFor(t *testing.T, out *lockedBuffer, what string) {
+func waitFor(t *testing.T, out *testout.Buffer, what string) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for !strings.Contains(out.String(), what) {

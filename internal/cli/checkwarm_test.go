@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/otpgo/otpgo/internal/runner"
+	"github.com/otpgo/otpgo/internal/testout"
 )
 
 // A check whose first build is cold shows how far it has got (packages
@@ -27,7 +28,7 @@ func TestCheckShowsWarmUpProgressWhileItsFirstBuildIsCold(t *testing.T) {
 	unique := fmt.Sprintf("%s-%d", t.Name(), time.Now().UnixNano())
 	h.write("internal/uniq/uniq.go", "package uniq\n\n// Name is unique.\nconst Name = "+fmt.Sprintf("%q", unique)+"\n")
 	h.write("exercises/aa_pkg/one.go", "package aa\n\nimport \"github.com/otpgo/otpgo/internal/uniq\"\n\nvar unique = uniq.Name\n\n// One is TODO.\nfunc One() int { panic(\"TODO(aa.1)\") }\n")
-	errOut := &lockedBuffer{}
+	errOut := &testout.Buffer{}
 	progressRE := regexp.MustCompile(`compiling what it needs the first time: (\d+) of (\d+) packages built`)
 	h.run = func(ctx context.Context, req runner.Request) ([]runner.Verdict, error) {
 		// The fake compile lasts until otpgo has shown its progress.
@@ -50,7 +51,7 @@ func TestCheckShowsWarmUpProgressWhileItsFirstBuildIsCold(t *testing.T) {
 	}
 
 	coldCheckAfter = time.Minute // a warm check is over long before
-	errOut2 := &lockedBuffer{}
+	errOut2 := &testout.Buffer{}
 	h.run = passAll
 	env.Stderr = errOut2
 	if code := Run(context.Background(), env, "check", "aa.1", "--no-race"); code != ExitOK || strings.Contains(errOut2.String(), "packages built") {

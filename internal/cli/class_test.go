@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/otpgo/otpgo/internal/runner"
+	"github.com/otpgo/otpgo/internal/testout"
 )
 
 var joinLineRE = regexp.MustCompile(`otpgo class join (\S+) (\S+) --name`)
@@ -24,7 +25,7 @@ func TestClassFromStartToExport(t *testing.T) {
 	}
 	trainer := newHarness(t)
 	var err error
-	out := &lockedBuffer{}
+	out := &testout.Buffer{}
 	env := trainer.envFor(trainer.root)
 	env.Stdout, env.Stderr = out, out
 	if env.Programs, err = filepath.Abs("../.."); err != nil {
@@ -34,7 +35,7 @@ func TestClassFromStartToExport(t *testing.T) {
 	defer cancel()
 	done := make(chan int, 1)
 	go func() { done <- Run(ctx, env, "class", "start", "--addr", "127.0.0.1:0", "--no-open") }()
-	m := waitOutputUntil(t, out, joinLineRE, time.Now().Add(3*time.Minute)) // a cold cache compiles net/http
+	m := testout.Wait(t, out, joinLineRE, time.Now().Add(3*time.Minute)) // a cold cache compiles net/http
 	if !strings.Contains(out.String(), "Building otpgo class start (go build ./internal/class/start") {
 		t.Errorf("no word of the build:\n%s", out.String())
 	}

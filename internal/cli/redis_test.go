@@ -2,57 +2,19 @@ package cli
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"net"
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"go.uber.org/goleak"
 
 	"github.com/otpgo/otpgo/internal/resp"
+	"github.com/otpgo/otpgo/internal/testout"
 )
-
-// lockedBuffer is an io.Writer safe for a server's goroutines.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
-func waitOutput(t *testing.T, out *lockedBuffer, re *regexp.Regexp) []string {
-	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	return waitOutputUntil(t, out, re, deadline)
-}
-
-func waitOutputUntil(t *testing.T, out *lockedBuffer, re *regexp.Regexp, deadline time.Time) []string {
-	t.Helper()
-	for {
-		if m := re.FindStringSubmatch(out.String()); m != nil {
-			return m
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("no %v in the output:\n%s", re, out.String())
-		}
-		time.Sleep(2 * time.Millisecond) // polling with a deadline
-	}
-}
 
 // otpgo redis builds its server from the checkout (miniredis stays out of
 // otpgo's own build), says so, serves, and stops cleanly on Ctrl-C. The
@@ -68,12 +30,12 @@ func TestRedisCommandBuildsTheServerAndStopsOnCtrlC(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	out, errOut := &lockedBuffer{}, &lockedBuffer{}
+	out, errOut := &testout.Buffer{}, &testout.Buffer{}
 	code := make(chan int, 1)
 	go func() {
 		code <- Run(ctx, Env{Stdout: out, Stderr: errOut, Dir: root}, "redis", "--addr", ":0")
 	}()
-	addr := waitOutputUntil(t, out, regexp.MustCompile(`listening on (127\.0\.0\.1:\d+)\.`), time.Now().Add(3*time.Minute))[1]
+	addr := testout.Wait(t, out, regexp.MustCompile(`listening on (127\.0\.0\.1:\d+)\.`), time.Now().Add(3*time.Minute))[1]
 	for _, want := range []string{"Building otpgo redis (go build ./internal/redisserver", "Built in "} {
 		if !strings.Contains(errOut.String(), want) {
 			t.Errorf("stderr lacks %q:\n%s", want, errOut.String())
@@ -91,7 +53,7 @@ func TestRedisCommandBuildsTheServerAndStopsOnCtrlC(t *testing.T) {
 	if v, err := resp.ReadReply(bufio.NewReader(c)); err != nil || v != "PONG" {
 		t.Fatalf("PING = %#v, %v; want PONG", v, err)
 	}
-	waitOutput(t, out, regexp.MustCompile(`\[conn 1\] PING`))
+	testout.Wait(t, out, regexp.MustCompile(`\[conn 1\] PING`), time.Now().Add(5*time.Second))
 	cancel()
 	select {
 	case got := <-code:

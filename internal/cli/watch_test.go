@@ -9,6 +9,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/otpgo/otpgo/internal/runner"
+	"github.com/otpgo/otpgo/internal/testout"
 )
 
 func TestWatchRechecksOnSaveAndOffersTheNextStep(t *testing.T) {
@@ -26,7 +27,7 @@ func TestWatchRechecksOnSaveAndOffersTheNextStep(t *testing.T) {
 		}
 		return passAll(ctx, req)
 	}
-	var out, errOut lockedBuffer
+	var out, errOut testout.Buffer
 	env := h.envFor(h.root)
 	env.Stdout, env.Stderr = &out, &errOut
 	ctx, cancel := context.WithCancel(context.Background())

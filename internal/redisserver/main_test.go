@@ -16,7 +16,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -24,50 +23,19 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/otpgo/otpgo/internal/resp"
+	"github.com/otpgo/otpgo/internal/testout"
 )
-
-// lockedBuffer is an io.Writer safe for the server's goroutines.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
-func waitOutput(t *testing.T, out *lockedBuffer, re *regexp.Regexp) []string {
-	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		if m := re.FindStringSubmatch(out.String()); m != nil {
-			return m
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("no %v in the output:\n%s", re, out.String())
-		}
-		time.Sleep(2 * time.Millisecond) // polling with a deadline
-	}
-}
 
 func TestRedisCommandServesUntilInterrupted(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	out, errOut := &lockedBuffer{}, &lockedBuffer{}
+	out, errOut := &testout.Buffer{}, &testout.Buffer{}
 	code := make(chan int, 1)
 	go func() {
 		code <- run(ctx, []string{"--addr", "127.0.0.1:0"}, out, errOut)
 	}()
-	addr := waitOutput(t, out, regexp.MustCompile(`listening on (127\.0\.0\.1:\d+)\.`))[1]
+	addr := testout.Wait(t, out, regexp.MustCompile(`listening on (127\.0\.0\.1:\d+)\.`), time.Now().Add(5*time.Second))[1]
 	if !strings.Contains(out.String(), "redis-cli -p ") {
 		t.Errorf("the banner does not say how to connect:\n%s", out.String())
 	}
@@ -84,7 +52,7 @@ func TestRedisCommandServesUntilInterrupted(t *testing.T) {
 	if v, err := resp.ReadReply(bufio.NewReader(c)); err != nil || v != "OK" {
 		t.Fatalf("SET = %#v, %v", v, err)
 	}
-	waitOutput(t, out, regexp.MustCompile(`\[conn 1\] SET "greeting" "hi"`))
+	testout.Wait(t, out, regexp.MustCompile(`\[conn 1\] SET "greeting" "hi"`), time.Now().Add(5*time.Second))
 
 	cancel()
 	select {
@@ -126,7 +94,7 @@ func TestRedisCommandPortTaken(t *testing.T) {
 func TestRedisCommandSurvivesEmptyAndInlineCommands(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	ctx, cancel := context.WithCancel(context.Background())
-	out, errOut := &lockedBuffer{}, &lockedBuffer{}
+	out, errOut := &testout.Buffer{}, &testout.Buffer{}
 	code := make(chan int, 1)
 	go func() {
 		code <- run(ctx, []string{"--addr", "127.0.0.1:0", "--quiet"}, out, errOut)
@@ -142,7 +110,7 @@ func TestRedisCommandSurvivesEmptyAndInlineCommands(t *testing.T) {
 			t.Error("otpgo redis did not stop within 5s of Ctrl-C")
 		}
 	}()
-	addr := waitOutput(t, out, regexp.MustCompile(`listening on (127\.0\.0\.1:\d+)\.`))[1]
+	addr := testout.Wait(t, out, regexp.MustCompile(`listening on (127\.0\.0\.1:\d+)\.`), time.Now().Add(5*time.Second))[1]
 
 	c, err := net.DialTimeout("tcp", addr, time.Second)
 	if err != nil {
@@ -324,10 +292,10 @@ func FuzzReadCommand(f *testing.F) {
 
 // startRedis runs `otpgo redis args...` until the test ends and returns
 // the address it listens on, and its stdout and stderr.
-func startRedis(t *testing.T, args ...string) (addr string, out, errOut *lockedBuffer) {
+func startRedis(t *testing.T, args ...string) (addr string, out, errOut *testout.Buffer) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	out, errOut = &lockedBuffer{}, &lockedBuffer{}
+	out, errOut = &testout.Buffer{}, &testout.Buffer{}
 	code := make(chan int, 1)
 	go func() {
 		code <- run(ctx, args, out, errOut)
@@ -343,7 +311,7 @@ func startRedis(t *testing.T, args ...string) (addr string, out, errOut *lockedB
 			t.Error("otpgo redis did not stop within 5s of Ctrl-C")
 		}
 	})
-	addr = waitOutput(t, out, regexp.MustCompile(`listening on (\S+:\d+)\.`))[1]
+	addr = testout.Wait(t, out, regexp.MustCompile(`listening on (\S+:\d+)\.`), time.Now().Add(5*time.Second))[1]
 	return addr, out, errOut
 }
 
