@@ -1,7 +1,6 @@
 package catalog
 
 import (
-	"archive/tar"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -131,12 +130,12 @@ func gitSkeletons(ctx context.Context, root, cacheDir string) (fs.FS, string, er
 	// commits their work in exercises/ must not turn it into the skeleton
 	// that reset restores and verify checks.
 	rev := "HEAD"
-	if out, err := gitOutput(ctx, root, 1<<10, "log", "-1", "--format=%H", "--", "content", "solutions"); err == nil {
+	if out, err := gitOutput(ctx, root, nil, 1<<10, "log", "-1", "--format=%H", "--", "content", "solutions"); err == nil {
 		if c := strings.TrimSpace(string(out)); len(c) >= 40 && strings.Trim(c, "0123456789abcdef") == "" {
 			rev = c
 		}
 	}
-	out, err := gitOutput(ctx, root, 1<<10, "rev-parse", "--verify", "--quiet", rev+":exercises")
+	out, err := gitOutput(ctx, root, nil, 1<<10, "rev-parse", "--verify", "--quiet", rev+":exercises")
 	if err != nil {
 		return nil, "", fmt.Errorf("no exercises/ in git %s: %w", rev, err)
 	}
@@ -155,10 +154,6 @@ func gitSkeletons(ctx context.Context, root, cacheDir string) (fs.FS, string, er
 	if _, err := os.Stat(filepath.Join(dir, ".complete")); err == nil {
 		return limitFS{os.DirFS(dir)}, tree, nil
 	}
-	archive, err := gitOutput(ctx, root, maxSkeletonsTotal+maxSkeletonFiles*1024, "archive", "--format=tar", tree)
-	if err != nil {
-		return nil, "", fmt.Errorf("git archive of exercises/: %w", err)
-	}
 	if err := os.MkdirAll(cacheDir, 0o755); err != nil {
 		return nil, "", fmt.Errorf("skeleton cache: %w", err)
 	}
@@ -169,7 +164,7 @@ func gitSkeletons(ctx context.Context, root, cacheDir string) (fs.FS, string, er
 		return nil, "", fmt.Errorf("skeleton cache: %w", err)
 	}
 	defer os.RemoveAll(tmp)
-	if err := untar(archive, tmp); err != nil {
+	if err := extractTree(ctx, root, tree, tmp); err != nil {
 		return nil, "", fmt.Errorf("skeletons of git tree %s: %w", tree, err)
 	}
 	if err := os.WriteFile(filepath.Join(tmp, ".complete"), nil, 0o644); err != nil {
@@ -183,10 +178,11 @@ func gitSkeletons(ctx context.Context, root, cacheDir string) (fs.FS, string, er
 	return limitFS{os.DirFS(dir)}, tree, nil
 }
 
-// gitOutput runs git in root and returns at most limit bytes of its
-// stdout; more is an error.
-func gitOutput(ctx context.Context, root string, limit int, args ...string) ([]byte, error) {
+// gitOutput runs git in root with stdin (nil: none) and returns at most
+// limit bytes of its stdout; more is an error.
+func gitOutput(ctx context.Context, root string, stdin io.Reader, limit int, args ...string) ([]byte, error) {
 	cmd := exec.CommandContext(ctx, "git", append([]string{"-C", root}, args...)...)
+	cmd.Stdin = stdin
 	var out limitBuffer
 	out.limit = limit
 	var stderr bytes.Buffer
@@ -210,48 +206,6 @@ func (b *limitBuffer) Write(p []byte) (int, error) {
 		return 0, fmt.Errorf("more than %d bytes of output", b.limit)
 	}
 	return b.Buffer.Write(p)
-}
-
-// untar writes the regular files of a tar archive under dir, refusing
-// paths that leave it and anything over the limits.
-func untar(archive []byte, dir string) error {
-	tr := tar.NewReader(bytes.NewReader(archive))
-	files, total := 0, int64(0)
-	for {
-		h, err := tr.Next()
-		if errors.Is(err, io.EOF) {
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("read the archive: %w", err)
-		}
-		name := strings.TrimSuffix(h.Name, "/")
-		if h.Typeflag == tar.TypeXGlobalHeader || h.Typeflag == tar.TypeDir {
-			continue
-		}
-		if h.Typeflag != tar.TypeReg {
-			continue // symlinks and the like are no skeleton
-		}
-		if !fs.ValidPath(name) || name == "." {
-			return fmt.Errorf("bad path %q in the archive", h.Name)
-		}
-		files++
-		total += h.Size
-		if files > maxSkeletonFiles || h.Size > maxCourseFile || total > maxSkeletonsTotal {
-			return fmt.Errorf("exercises/ is too big (%d files, %d bytes so far)", files, total)
-		}
-		data, err := io.ReadAll(io.LimitReader(tr, maxCourseFile))
-		if err != nil {
-			return fmt.Errorf("read %s: %w", name, err)
-		}
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			return err
-		}
-		if err := os.WriteFile(p, data, 0o644); err != nil {
-			return err
-		}
-	}
 }
 
 func firstLine(s string) string {

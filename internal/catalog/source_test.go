@@ -1,7 +1,6 @@
 package catalog
 
 import (
-	"archive/tar"
 	"bytes"
 	"context"
 	"errors"
@@ -163,46 +162,67 @@ func TestSourceRefusesHugeFiles(t *testing.T) {
 	}
 }
 
-func tarOf(t testing.TB, entries map[string]string) []byte {
-	var b bytes.Buffer
-	tw := tar.NewWriter(&b)
-	for name, data := range entries {
-		if err := tw.WriteHeader(&tar.Header{Name: name, Mode: 0o644, Size: int64(len(data)), Typeflag: tar.TypeReg}); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := tw.Write([]byte(data)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := tw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return b.Bytes()
-}
+const oidA = "1111111111111111111111111111111111111111"
 
-func TestUntarStaysInside(t *testing.T) {
-	for _, name := range []string{"../evil.go", "/abs.go", "a/../../b.go"} {
-		if err := untar(tarOf(t, map[string]string{name: "x"}), t.TempDir()); err == nil {
-			t.Errorf("untar accepted %q", name)
+func TestLsTreeKeepsRegularFilesInside(t *testing.T) {
+	out := []byte("100644 blob " + oidA + "\taa/one.go\x00" +
+		"120000 blob " + oidA + "\taa/link\x00" +
+		"160000 commit " + oidA + "\tsub\x00")
+	files, err := parseLsTree(out)
+	if err != nil || len(files) != 1 || files[0].name != "aa/one.go" {
+		t.Fatalf("parseLsTree = %v, %v; want aa/one.go alone", files, err)
+	}
+	for _, name := range []string{"../evil.go", "/abs.go", "a/../../b.go", `a\b.go`} {
+		if _, err := parseLsTree([]byte("100644 blob " + oidA + "\t" + name + "\x00")); err == nil {
+			t.Errorf("parseLsTree accepted %q", name)
 		}
 	}
 }
 
-// FuzzUntar: whatever the archive, untar writes only inside its dir and
-// never panics.
-func FuzzUntar(f *testing.F) {
-	f.Add(tarOf(f, map[string]string{"aa/one.go": "package aa"}))
-	f.Add([]byte("not a tar"))
-	f.Fuzz(func(t *testing.T, archive []byte) {
-		parent := t.TempDir()
-		dir := filepath.Join(parent, "in")
-		if err := os.Mkdir(dir, 0o755); err != nil {
-			t.Fatal(err)
+func TestBatchIsReadToTheByte(t *testing.T) {
+	files := []treeFile{{oidA, "a.go"}, {oidA, "b.go"}}
+	out := []byte(oidA + " blob 3\nabc\n" + oidA + " blob 0\n\n")
+	got, err := readBatch(out, files)
+	if err != nil || string(got["a.go"]) != "abc" || len(got["b.go"]) != 0 {
+		t.Fatalf("readBatch = %q, %v", got, err)
+	}
+	for _, bad := range []string{
+		oidA + " blob 9\nabc\n",                               // cut short
+		oidA + " missing\n",                                   // no such object
+		oidA + " blob 99999999999\n",                          // over the limit
+		oidA + " blob -1\n",                                   // nonsense
+		"2222222222222222222222222222222222222222 blob 0\n\n", // another object
+	} {
+		if _, err := readBatch([]byte(bad), files[:1]); err == nil {
+			t.Errorf("readBatch accepted %q", bad)
 		}
-		_ = untar(archive, dir)
-		entries, err := os.ReadDir(parent)
-		if err != nil || len(entries) != 1 {
-			t.Fatalf("untar wrote beside its dir: %v %v", entries, err)
+	}
+}
+
+// FuzzGitTree: whatever git prints, the readers return an error or files
+// with valid relative paths and contents within the limits.
+func FuzzGitTree(f *testing.F) {
+	f.Add([]byte("100644 blob "+oidA+"\taa/one.go\x00"), []byte(oidA+" blob 2\nhi\n"))
+	f.Fuzz(func(t *testing.T, list, batch []byte) {
+		files, err := parseLsTree(list)
+		if err != nil {
+			return
+		}
+		for _, f := range files {
+			if !fs.ValidPath(f.name) || f.name == "." {
+				t.Fatalf("parseLsTree kept %q", f.name)
+			}
+		}
+		got, err := readBatch(batch, files)
+		if err != nil {
+			return
+		}
+		total := 0
+		for _, data := range got {
+			total += len(data)
+		}
+		if total > maxSkeletonsTotal {
+			t.Fatalf("readBatch kept %d bytes", total)
 		}
 	})
 }

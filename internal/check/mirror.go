@@ -2,10 +2,9 @@ package check
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -39,8 +38,9 @@ func DefaultMirrorDir(root string) string {
 	if err != nil {
 		base = os.TempDir()
 	}
-	sum := sha256.Sum256([]byte(root))
-	return filepath.Join(base, "otpgo", "verify", hex.EncodeToString(sum[:8]))
+	h := fnv.New64a() // a name per checkout, not a secret: no crypto needed
+	h.Write([]byte(root))
+	return filepath.Join(base, "otpgo", "verify", fmt.Sprintf("%016x", h.Sum64()))
 }
 
 // syncMirror makes dst a copy of the checkout at root with the course

@@ -1,7 +1,6 @@
 package watch
 
 import (
-	"crypto/sha256"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -129,9 +128,10 @@ func (p *prober) owns(path string) bool {
 // directory by itself.
 func (p *prober) cleanup() { os.RemoveAll(p.dir) }
 
-// snapshot hashes every watched file (a missing file hashes to ""). Hashing
-// rather than comparing modification times: some file systems keep them to
-// the second, and a learner can save twice in one.
+// snapshot holds every watched file's content (a missing file is ""):
+// a handful of source files, so the content itself is the cheapest exact
+// fingerprint. Content rather than modification times: some file systems
+// keep them to the second, and a learner can save twice in one.
 func (w *Watcher) snapshot() map[string]string {
 	out := make(map[string]string, len(w.files))
 	for path, name := range w.files {
@@ -140,8 +140,7 @@ func (w *Watcher) snapshot() map[string]string {
 			out[name] = ""
 			continue
 		}
-		sum := sha256.Sum256(b)
-		out[name] = string(sum[:])
+		out[name] = string(b)
 	}
 	return out
 }
