@@ -147,8 +147,16 @@ func build(ctx context.Context, root, out string, w io.Writer) error {
 	defer cancel()
 	pkg := programPackage(root)
 	total := countDeps(ctx, root, pkg)
-	cmd := exec.CommandContext(ctx, "go", "build", "-v", "-o", out, pkg)
+	// The program is built to run, not to be debugged: no DWARF from the
+	// linker, nor from the compiler outside the standard library (stack
+	// traces keep their function names and lines; the standard library
+	// keeps its flags, so the packages `go run` compiled for the launcher
+	// are not compiled again), and no C: without cgo a cold build skips the
+	// C compiler for net, os/user and runtime/cgo. The learner's tests are
+	// another build, with cgo for -race.
+	cmd := exec.CommandContext(ctx, "go", "build", "-v", "-ldflags=-w", "-gcflags=all=-dwarf=false", "-gcflags=std=", "-o", out, pkg)
 	cmd.Dir = root
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	procgroup.Bind(cmd)
 	cmd.WaitDelay = 5 * time.Second
 	stderr, err := cmd.StderrPipe()

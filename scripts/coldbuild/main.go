@@ -1,7 +1,8 @@
 // Command coldbuild measures what a learner's first `go run ./cmd/otpgo`
-// compiles: the launcher, ./cmd/otpgo, then the program it builds,
-// ./internal/workshop (a tree from before the launcher has none: its
-// ./cmd/otpgo is the whole program). It counts the CPU seconds (user+sys,
+// compiles: the launcher, ./cmd/otpgo, then the program the launcher
+// builds, ./internal/workshop, by running the launcher itself (so with its
+// flags: no cgo); a tree from before the launcher has none: its
+// ./cmd/otpgo is the whole program. It counts the CPU seconds (user+sys,
 // go and every compiler it ran) of those builds on an empty build cache, for this checkout and for a baseline
 // commit, one after the other, each in its own temp GOCACHE, and prints
 // the ratio. With -rounds 2 (the default) it builds base, this, this,
@@ -169,20 +170,30 @@ func coldBuild(ctx context.Context, dir, tmp string) (time.Duration, error) {
 	defer os.RemoveAll(cache)
 	ctx, cancel := context.WithTimeout(ctx, buildTimeout)
 	defer cancel()
-	pkgs := []string{"./cmd/otpgo"}
-	if _, err := os.Stat(filepath.Join(dir, "internal", "workshop")); err == nil {
-		pkgs = append(pkgs, "./internal/workshop")
-	}
-	var cpu time.Duration
-	for _, pkg := range pkgs {
-		cmd := gocmd.Command(ctx, dir, "build", "-o", os.DevNull, pkg)
-		cmd.Env = append(os.Environ(), "GOCACHE="+cache, "GOWORK=off")
+	env := append(os.Environ(), "GOCACHE="+cache, "GOWORK=off", "XDG_CACHE_HOME="+filepath.Join(cache, "xdg"))
+	// cpuOf runs cmd; wait4's usage of it includes every process it waited
+	// for: go's compilers and linker, or the launcher's go build.
+	cpuOf := func(cmd *exec.Cmd) (time.Duration, error) {
+		cmd.Env = env
 		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 		if err := cmd.Run(); err != nil {
-			return 0, fmt.Errorf("go build %s: %w", pkg, err)
+			return 0, fmt.Errorf("%s: %w", strings.Join(cmd.Args, " "), err)
 		}
-		// wait4's usage of go includes the compilers and linker it waited for.
-		cpu += cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+		return cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime(), nil
 	}
-	return cpu, nil
+	if _, err := os.Stat(filepath.Join(dir, "internal", "workshop")); err != nil {
+		// A tree from before the launcher: the program is cmd/otpgo.
+		return cpuOf(gocmd.Command(ctx, dir, "build", "-o", os.DevNull, "./cmd/otpgo"))
+	}
+	// What a first `go run ./cmd/otpgo` compiles: the launcher, then the
+	// program the launcher builds, exactly as it builds it.
+	launcher := filepath.Join(cache, "otpgo")
+	cpu, err := cpuOf(gocmd.Command(ctx, dir, "build", "-o", launcher, "./cmd/otpgo"))
+	if err != nil {
+		return 0, err
+	}
+	run := exec.CommandContext(ctx, launcher, "version")
+	run.Dir = dir
+	more, err := cpuOf(run)
+	return cpu + more, err
 }
