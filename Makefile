@@ -6,7 +6,7 @@ GO ?= go
 # -race test binaries sleep 1 s at exit unless told not to.
 export GORACE ?= atexit_sleep_ms=0
 
-.PHONY: help run test verify bench bench-peers class-load lint tidy-check cross install
+.PHONY: help run test verify bench bench-trace bench-peers class-load lint tidy-check cross install
 
 # Where otpgo must build besides this machine: attendees bring Windows and
 # macOS laptops.
@@ -33,6 +33,9 @@ bench: ## benchmarks, with ratios to their baselines (the cold build of otpgo: m
 
 bench-coldbuild: ## CPU seconds of a first go run ./cmd/otpgo's builds (launcher, program) on an empty cache beside commit 96fc20d's, as a ratio (base, this, this, base: ~6 min)
 	$(GO) run ./scripts/coldbuild -base 96fc20d -rounds 2
+
+bench-trace: ## internal/actor's tracing: Send, SendSelf and Call off beside a build without the tracing code, and on beside off, as ratios (~2 min)
+	$(GO) run ./scripts/tracecost -rounds 20
 
 bench-peers: ## internal/actor beside raw Go, ergo, protoactor and hollywood (~4 min; see benchmarks/README.md)
 	cd benchmarks && $(GO) run ./cmd/table

@@ -129,6 +129,35 @@ func BenchmarkRawSend(b *testing.B) {
 	<-done
 }
 
+// BenchmarkSendSelf: a process sends itself a message and takes it, on
+// one goroutine: the cost of Send and Receive without a second core's
+// caches in the way, so a small change in either shows.
+func BenchmarkSendSelf(b *testing.B) {
+	err := Run(func(p *Process) error {
+		self := p.Self()
+		for i := 0; b.Loop(); i++ {
+			Send(self, i)
+			if _, err := p.Receive(Infinity); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+}
+
+// BenchmarkRawSendSelf: a goroutine puts a message in a buffered chan any
+// and takes it back.
+func BenchmarkRawSendSelf(b *testing.B) {
+	ch := make(chan any, 1)
+	for i := 0; b.Loop(); i++ {
+		ch <- i
+		<-ch
+	}
+}
+
 // BenchmarkSpawn: a process (goroutine + mailbox) that receives a first
 // message and exits.
 func BenchmarkSpawn(b *testing.B) {

@@ -1,16 +1,17 @@
 package actor
 
 import (
+	"cmp"
 	"fmt"
 	"path/filepath"
 	"reflect"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
-	"unsafe"
 
 	"github.com/petermattis/goid"
 )
@@ -105,36 +106,75 @@ const tracePendingMax = 1 << 16
 
 var tracer atomic.Pointer[recorder]
 
-// recorder is the active trace. Recording takes no lock shared by all
-// processes, so that a sender and a receiver record at the same time: an
-// event takes its Seq from an atomic counter and writes its own slot of
-// the ring under the slot's lock (a leaf: nothing is locked inside it).
-// What follows a mailbox lives beside it (mailboxMirror).
+// recorder is the active trace. A sender and its receiver run on
+// different cores, so recording shares nothing between goroutines that
+// the traced operation does not share already: each goroutine writes to
+// one of traceShards shards (by goroutine id), under that shard's lock,
+// into the shard's current chunk of the ring. Events are put in order
+// only when the trace is read, by the monotonic clock each one read
+// (its key). What follows a mailbox lives beside it (mailboxMirror).
 type recorder struct {
-	start   time.Time
-	firstID uint64 // processes with a lower id started before the trace: their mailboxes are not followed
-	ring    []traceSlot
-	_       cacheLine                            // every event writes seq: apart from what they only read,
-	seq     atomic.Uint64                        // the last Seq given
-	_       cacheLine                            // it does not make the other cores reload that
-	pending idTable[*mailboxMirror]              // by process id
-	gor     idTable[uint64]                      // goroutine id -> process id, to name a Send's sender
-	sites   [siteSlots]atomic.Pointer[siteEntry] // receive call stacks, symbolized (site)
-	later   sendTrace                            // what sendStart returns for a message rendered later
+	start     time.Time
+	startNano int64  // runtime nanotime at start: keys count from it
+	firstID   uint64 // processes with a lower id started before the trace: their mailboxes are not followed
+	capacity  int
+	shards    [traceShards]traceShard
+	pool      chunkPool
+	pending   idTable[*mailboxMirror]                  // by process id
+	gor       idTable[uint64]                          // goroutine id -> process id, to name a Send's sender
+	bubbles   [bubbleSlots]atomic.Pointer[bubbleEntry] // goroutine id -> in a synctest bubble
+	sites     [siteSlots]atomic.Pointer[siteEntry]     // receive call stacks, symbolized (site)
+	later     sendTrace                                // what sendStart returns for a message rendered later
 }
 
 // cacheLine pads two fields written by different cores apart.
 type cacheLine [64]byte
 
-// traceSlot is one place in the ring. val, when set, is the message whose
-// rendering is ev.Value, done when the trace is read (valueLater). It is
-// padded to whole cache lines, so that two goroutines writing neighbouring
-// slots do not slow each other down.
-type traceSlot struct {
+// traceShardBits sets the number of shards. Goroutine ids are handed out
+// in order, so a handful of goroutines that run at once land in
+// different shards; two that share one only wait for each other's lock.
+const (
+	traceShardBits = 4
+	traceShards    = 1 << traceShardBits
+)
+
+// traceShard is where some goroutines record. n numbers its events: an
+// event's id (its Seq until the trace is read, and a message's Msg) is
+// n<<traceShardBits | the shard's index, unique without a shared counter.
+type traceShard struct {
 	mu  sync.Mutex
+	n   uint64
+	cur *traceChunk
+	_   cacheLine // shards written by different cores apart
+}
+
+// traceRec is one recorded event: key orders it (nanoseconds of the
+// monotonic clock since the trace started, also inside a synctest bubble,
+// whose At is its fake clock's); val, when set, is the message whose
+// rendering is ev.Value, done when the trace is read (valueLater).
+type traceRec struct {
+	key int64
 	ev  TraceEvent
 	val any
-	_   [(64 - (unsafe.Sizeof(sync.Mutex{})+unsafe.Sizeof(TraceEvent{})+unsafe.Sizeof(any(nil)))%64) % 64]byte
+}
+
+// traceChunk is a piece of the ring, written by one shard at a time.
+type traceChunk struct {
+	recs   []traceRec // len: written; cap: the chunk's size (shard's mu)
+	sealed bool       // full, and no longer written: the pool may take it back (pool's mu)
+}
+
+// chunkPool is the ring: chunks handed to shards in turn, each taken
+// back, oldest first, once sealed. That drops the oldest events, and
+// counts them; what is left starts after the newest event dropped.
+type chunkPool struct {
+	mu         sync.Mutex
+	chunks     []*traceChunk // allocated as first needed
+	size       int           // events per chunk
+	next       int
+	dropped    uint64 // events in chunks taken back
+	droppedKey int64  // the newest key among them
+	anyDropped bool
 }
 
 // idTable maps ids (of processes, of goroutines) to values for the
@@ -208,12 +248,14 @@ type mailboxMirror struct {
 	_        cacheLine    // senders write inbox, the owner save and off: apart, neither slows the other
 	save     []pendingMsg // owner only; the messages are save[off:]
 	off      int
+	_        cacheLine   // both sides read overflow, which is written once
 	overflow atomic.Bool // past tracePendingMax: receives are no longer paired
 }
 
 type pendingMsg struct {
 	id   uint64
 	from uint64
+	key  int64 // the send's: its receive is ordered after it
 	at   time.Duration
 	typ  string
 	v    any // for flush, whose drop function looks at the message
@@ -227,10 +269,15 @@ func StartTrace(capacity int) {
 	if capacity <= 0 {
 		capacity = DefaultTraceCapacity
 	}
+	// Chunks small enough that every shard can hold one and the ring
+	// still keeps capacity events; spare chunks for those being written.
+	size := min(max(capacity/(2*traceShards), 1), 256)
 	r := &recorder{
-		start:   time.Now(),
-		firstID: pidCounter.Load() + 1,
-		ring:    make([]traceSlot, capacity),
+		start:     time.Now(),
+		startNano: nanotime(),
+		firstID:   pidCounter.Load() + 1,
+		capacity:  capacity,
+		pool:      chunkPool{size: size, chunks: make([]*traceChunk, (capacity+size-1)/size+traceShards+1)},
 	}
 	r.later = sendTrace{r: r, later: true}
 	tracer.Store(r)
@@ -255,50 +302,117 @@ func TraceSnapshot() TraceLog {
 	return r.snapshot()
 }
 
-// snapshot copies the newest len(ring) events, oldest first. An event
-// still being written when it looks, or overwritten while it reads, is
-// counted as dropped.
+// snapshot puts the newest capacity events in order, oldest first, and
+// numbers them: Seq counts every event recorded, so the first kept is
+// Dropped+1. It holds every shard's lock (recording waits) while it copies.
 func (r *recorder) snapshot() TraceLog {
-	hi := r.seq.Load()
-	lo := uint64(1)
-	if n := uint64(len(r.ring)); hi > n {
-		lo = hi - n + 1
+	for i := range r.shards {
+		r.shards[i].mu.Lock()
 	}
-	var out TraceLog
-	vals := make([]any, 0, hi-lo+1)
-	for seq := lo; seq <= hi; seq++ {
-		s := &r.ring[(seq-1)%uint64(len(r.ring))]
-		s.mu.Lock()
-		if s.ev.Seq == seq {
-			out.Events = append(out.Events, s.ev)
-			vals = append(vals, s.val)
+	var total uint64
+	for i := range r.shards {
+		total += r.shards[i].n
+	}
+	var recs []traceRec
+	p := &r.pool
+	p.mu.Lock()
+	for _, c := range p.chunks {
+		if c == nil {
+			continue
 		}
-		s.mu.Unlock()
+		for _, rec := range c.recs {
+			// An event older than one dropped goes too: what is kept
+			// must be all that happened since some moment.
+			if !p.anyDropped || rec.key > p.droppedKey {
+				recs = append(recs, rec)
+			}
+		}
 	}
-	out.Dropped = hi - uint64(len(out.Events))
-	for i := range out.Events {
+	p.mu.Unlock()
+	for i := range r.shards {
+		r.shards[i].mu.Unlock()
+	}
+	// By key; one goroutine's events with one key in the order it
+	// recorded them (by n, since it writes to one shard).
+	slices.SortFunc(recs, func(a, b traceRec) int {
+		if c := cmp.Compare(a.key, b.key); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.ev.Seq>>traceShardBits, b.ev.Seq>>traceShardBits); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.ev.Seq, b.ev.Seq)
+	})
+	if len(recs) > r.capacity {
+		recs = recs[len(recs)-r.capacity:]
+	}
+	out := TraceLog{Events: make([]TraceEvent, len(recs)), Dropped: total - uint64(len(recs))}
+	seq := make(map[uint64]uint64, len(recs))
+	for i := range recs {
+		seq[recs[i].ev.Seq] = out.Dropped + uint64(i) + 1
+	}
+	gone := uint64(0) // numbers for messages sent before what is kept
+	for i := range recs {
 		ev := &out.Events[i]
-		// Each event reads the clock before it takes its Seq, so two
-		// recorded at once may have their At a little out of order.
+		*ev = recs[i].ev
+		ev.Seq = seq[ev.Seq]
+		if ev.Msg != 0 {
+			if s, ok := seq[ev.Msg]; ok {
+				ev.Msg = s
+			} else {
+				gone++
+				seq[ev.Msg] = min(gone, out.Dropped)
+				ev.Msg = seq[ev.Msg]
+			}
+		}
+		// A bubble's fake clock and the real one can disagree by a
+		// little between goroutines; time never goes back in a diagram.
 		if i > 0 {
 			ev.At = max(ev.At, out.Events[i-1].At)
 		}
 		// Rendered here: these values are immutable copies
 		// (valueLater), so no other goroutine can be changing them.
-		if vals[i] != nil {
-			ev.Value = traceValue(vals[i])
+		if recs[i].val != nil {
+			ev.Value = traceValue(recs[i].val)
 		}
 	}
 	return out
 }
 
-// now is the time since the trace started. Reading the clock is a good
-// part of a traced send's cost, so each event reads it once.
-func (r *recorder) now() time.Duration {
-	if d := time.Since(r.start); d >= 0 {
-		return d
+// clock returns an event's key and its At for goroutine g: the time
+// since the trace started, or inside a testing/synctest bubble the
+// bubble's fake time since its clock started. The key always comes from
+// the real clock (runtime nanotime, one vDSO read where time.Now takes
+// two), because a bubble's clock stands still while its goroutines run.
+func (r *recorder) clock(g uint64) (key int64, at time.Duration) {
+	key = nanotime() - r.startNano
+	if r.inBubble(g) {
+		return key, bubbleTime()
 	}
-	return bubbleTime()
+	return key, time.Duration(key)
+}
+
+// bubbleSlots is the size of the recorder's cache of which goroutines
+// run in a bubble.
+const bubbleSlots = 1 << 9
+
+type bubbleEntry struct {
+	g      uint64
+	bubble bool
+}
+
+// inBubble reports whether goroutine g runs in a testing/synctest
+// bubble, which it does for its whole life: inside one, time.Now is the
+// fake clock, which starts long before any trace. Cached by goroutine
+// id (ids are never reused); a collision asks again.
+func (r *recorder) inBubble(g uint64) bool {
+	slot := &r.bubbles[g%bubbleSlots]
+	if e := slot.Load(); e != nil && e.g == g {
+		return e.bubble
+	}
+	e := &bubbleEntry{g: g, bubble: time.Now().Before(r.start)}
+	slot.Store(e)
+	return e.bubble
 }
 
 // bubbleTime is the time inside a testing/synctest bubble, whose fake
@@ -310,29 +424,69 @@ func bubbleTime() time.Duration { return time.Since(synctestEpoch) }
 // documentation says midnight UTC, 2000-01-01).
 var synctestEpoch = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 
-// add records ev as happening now.
+// add records ev as happening now on the current goroutine.
 func (r *recorder) add(ev TraceEvent) {
-	ev.At = r.now()
-	r.record(ev, nil)
-}
-
-// record records ev, whose At is set, and whose Value is v's rendering,
-// done when the trace is read (v nil: ev.Value stands).
-func (r *recorder) record(ev TraceEvent, v any) {
-	r.recordAs(r.seq.Add(1), ev, v)
-}
-
-// recordAs records ev as event seq, taken from r.seq by the caller: a
-// message's id is the Seq of the event that sent it, one atomic add
-// where two would do.
-func (r *recorder) recordAs(seq uint64, ev TraceEvent, v any) {
-	ev.Seq = seq
-	s := &r.ring[(seq-1)%uint64(len(r.ring))]
+	g := curGoroutine()
+	key, at := r.clock(g)
+	ev.At = at
+	s := r.shard(g)
 	s.mu.Lock()
-	if s.ev.Seq < seq { // a writer that lapped this one stays
-		s.ev, s.val = ev, v
-	}
+	r.put(s, s.id(g), key, ev, nil)
 	s.mu.Unlock()
+}
+
+// shard is goroutine g's shard.
+func (r *recorder) shard(g uint64) *traceShard { return &r.shards[g%traceShards] }
+
+// id numbers the next event of s, goroutine g's shard (s.mu held).
+func (s *traceShard) id(g uint64) uint64 {
+	s.n++
+	return s.n<<traceShardBits | g%traceShards
+}
+
+// put records ev as event id with key, in s (s.mu held); v, when set, is
+// rendered into ev.Value when the trace is read.
+func (r *recorder) put(s *traceShard, id uint64, key int64, ev TraceEvent, v any) {
+	ev.Seq = id
+	c := s.cur
+	if c == nil || len(c.recs) == cap(c.recs) {
+		c = r.pool.take(s)
+	}
+	c.recs = append(c.recs, traceRec{key: key, ev: ev, val: v})
+}
+
+// take hands s a chunk to write (s.mu held): a new one while the ring
+// has room, else the oldest sealed one, whose events are dropped. It
+// seals s's full chunk first, which is always there to be taken if no
+// other is.
+func (p *chunkPool) take(s *traceShard) *traceChunk {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if s.cur != nil {
+		s.cur.sealed = true
+	}
+	for range len(p.chunks) {
+		i := p.next
+		p.next = (p.next + 1) % len(p.chunks)
+		c := p.chunks[i]
+		switch {
+		case c == nil:
+			c = &traceChunk{recs: make([]traceRec, 0, p.size)}
+			p.chunks[i] = c
+		case !c.sealed:
+			continue // another shard is writing it
+		case len(c.recs) > 0:
+			p.dropped += uint64(len(c.recs))
+			p.droppedKey = max(p.droppedKey, c.recs[len(c.recs)-1].key)
+			p.anyDropped = true
+			clear(c.recs)
+			c.recs = c.recs[:0]
+		}
+		c.sealed = false
+		s.cur = c
+		return c
+	}
+	panic("actor: trace ring has no chunk to write") // unreachable: s's own chunk is sealed
 }
 
 // mirror returns to's mailbox mirror, creating it if create is set; nil
@@ -349,22 +503,21 @@ func (r *recorder) mirror(to *Process, create bool) *mailboxMirror {
 	return m
 }
 
-// arrive records msg arriving at time at in to's mailbox and returns its
-// id, which is also the Seq its caller records the arrival as, and its
-// type (to.mu held).
-func (r *recorder) arrive(to *Process, from uint64, msg any, at time.Duration) (uint64, string) {
-	id, typ := r.seq.Add(1), traceType(msg)
+// arrive notes message msg, the event id, arriving in to's mailbox
+// from `from` at key and at, and returns its type (to.mu held).
+func (r *recorder) arrive(to *Process, id, from uint64, msg any, key int64, at time.Duration) string {
+	typ := traceType(msg)
 	m := r.mirror(to, true)
 	if m == nil || m.overflow.Load() {
-		return id, typ
+		return typ
 	}
 	if len(m.inbox) >= tracePendingMax {
 		m.overflow.Store(true)
 		m.inbox = nil
-		return id, typ
+		return typ
 	}
-	m.inbox = append(m.inbox, pendingMsg{id: id, from: from, at: at, typ: typ, v: msg})
-	return id, typ
+	m.inbox = append(m.inbox, pendingMsg{id: id, from: from, key: key, at: at, typ: typ, v: msg})
+	return typ
 }
 
 // take removes and returns the message at position i of p's mailbox
@@ -546,38 +699,15 @@ func curGoroutine() uint64 {
 	return uint64(goid.Get())
 }
 
-// The hooks. Each is one line in the runtime; each returns at once when
-// tracing is off, and inlines to one atomic load there: the recording
-// itself is a recorder method kept out of line (go:noinline where the
-// compiler would otherwise pull a small one in and make the hook too big
-// to inline).
-
-func traceSpawn(p *Process, name string) {
-	if r := tracer.Load(); r != nil {
-		r.spawn(p, name)
-	}
-}
+// What the hooks (trace_hooks.go) call when tracing is on.
 
 //go:noinline
 func (r *recorder) spawn(p *Process, name string) {
 	r.add(TraceEvent{Kind: TraceSpawn, PID: p.id, Peer: pidID(p.parent), Name: name, Type: p.kind})
 }
 
-// traceRun notes that p runs on the current goroutine.
-func traceRun(p *Process) {
-	if r := tracer.Load(); r != nil {
-		r.run(p)
-	}
-}
-
 //go:noinline
 func (r *recorder) run(p *Process) { r.gor.store(curGoroutine(), p.id) }
-
-func traceRegister(name string, p *Process) {
-	if r := tracer.Load(); r != nil {
-		r.register(name, p)
-	}
-}
 
 //go:noinline
 func (r *recorder) register(name string, p *Process) {
@@ -594,15 +724,6 @@ type sendTrace struct {
 	later bool // render the message itself when the trace is read
 }
 
-// traceSendStart prepares the record of a Send, outside any lock; nil
-// when tracing is off.
-func traceSendStart(msg any) *sendTrace {
-	if r := tracer.Load(); r != nil {
-		return r.sendStart(msg)
-	}
-	return nil
-}
-
 func (r *recorder) sendStart(msg any) *sendTrace {
 	text, later := valueLater(msg)
 	if later != nil {
@@ -611,44 +732,34 @@ func (r *recorder) sendStart(msg any) *sendTrace {
 	return &sendTrace{r: r, value: text}
 }
 
-// traceSend records msg arriving in p's mailbox from Send (p.mu held).
-func traceSend(p *Process, msg any, ts *sendTrace) {
-	if ts != nil {
-		ts.r.send(p, msg, ts)
-	}
-}
-
 func (r *recorder) send(p *Process, msg any, ts *sendTrace) {
 	var later any
 	if ts.later {
 		later = msg
 	}
-	from, _ := r.gor.load(curGoroutine())
-	at := r.now()
-	id, typ := r.arrive(p, from, msg, at)
-	r.recordAs(id, TraceEvent{At: at, Kind: TraceSend, PID: from, Peer: p.id, Type: typ, Value: ts.value, Msg: id}, later)
-}
-
-// traceCall records call c arriving in p's mailbox (p.mu held).
-func traceCall(p *Process, c *call) {
-	if r := tracer.Load(); r != nil {
-		r.call(p, c)
-	}
+	g := curGoroutine()
+	from, _ := r.gor.load(g)
+	key, at := r.clock(g)
+	s := r.shard(g)
+	s.mu.Lock()
+	id := s.id(g)
+	typ := r.arrive(p, id, from, msg, key, at)
+	r.put(s, id, key, TraceEvent{At: at, Kind: TraceSend, PID: from, Peer: p.id, Type: typ, Value: ts.value, Msg: id}, later)
+	s.mu.Unlock()
 }
 
 func (r *recorder) call(p *Process, c *call) {
 	text, later := valueLater(c.req)
-	from, at := pidID(c.caller), r.now()
-	id, _ := r.arrive(p, from, c, at)
+	g := curGoroutine()
+	from := pidID(c.caller)
+	key, at := r.clock(g)
+	s := r.shard(g)
+	s.mu.Lock()
+	id := s.id(g)
+	r.arrive(p, id, from, c, key, at)
 	c.traceID = id
-	r.recordAs(id, TraceEvent{At: at, Kind: TraceCall, PID: from, Peer: p.id, Type: traceType(c.req), Value: text, Msg: id}, later)
-}
-
-// traceReply records the answer v to call c (the reply, or callFailed).
-func traceReply(c *call, v any) {
-	if r := tracer.Load(); r != nil {
-		r.reply(c, v)
-	}
+	r.put(s, id, key, TraceEvent{At: at, Kind: TraceCall, PID: from, Peer: p.id, Type: traceType(c.req), Value: text, Msg: id}, later)
+	s.mu.Unlock()
 }
 
 func (r *recorder) reply(c *call, v any) {
@@ -660,26 +771,17 @@ func (r *recorder) reply(c *call, v any) {
 		ev.Type = traceType(v)
 		ev.Value, later = valueLater(v)
 	}
-	ev.At = r.now()
-	r.record(ev, later)
-}
-
-// traceDown records the DOWN for pid arriving at w (w.mu held).
-func traceDown(w *Process, d Down) {
-	if r := tracer.Load(); r != nil {
-		r.down(w, d)
-	}
+	g := curGoroutine()
+	key, at := r.clock(g)
+	ev.At = at
+	s := r.shard(g)
+	s.mu.Lock()
+	r.put(s, s.id(g), key, ev, later)
+	s.mu.Unlock()
 }
 
 //go:noinline
 func (r *recorder) down(w *Process, d Down) { r.signal(w, d.PID, d, TraceDown, "DOWN", d.Reason) }
-
-// traceExitMsg records the EXIT from `from` arriving at trapping p (p.mu held).
-func traceExitMsg(p *Process, m ExitMsg) {
-	if r := tracer.Load(); r != nil {
-		r.exitMsg(p, m)
-	}
-}
 
 //go:noinline
 func (r *recorder) exitMsg(p *Process, m ExitMsg) {
@@ -690,17 +792,14 @@ func (r *recorder) exitMsg(p *Process, m ExitMsg) {
 // mailbox (to.mu held): both are messages the runtime sends on a
 // process's behalf.
 func (r *recorder) signal(to *Process, from PID, msg any, kind TraceKind, typ string, reason error) {
-	at := r.now()
-	id, _ := r.arrive(to, pidID(from), msg, at)
-	r.recordAs(id, TraceEvent{At: at, Kind: kind, PID: pidID(from), Peer: to.id, Type: typ, Msg: id, Reason: reasonText(reason)}, nil)
-}
-
-// traceReceive records p taking the message at position i of its
-// mailbox (oldest first). Owner only, p.mu not held.
-func traceReceive(p *Process, i int) {
-	if r := tracer.Load(); r != nil {
-		r.receive(p, i)
-	}
+	g := curGoroutine()
+	key, at := r.clock(g)
+	s := r.shard(g)
+	s.mu.Lock()
+	id := s.id(g)
+	r.arrive(to, id, pidID(from), msg, key, at)
+	r.put(s, id, key, TraceEvent{At: at, Kind: kind, PID: pidID(from), Peer: to.id, Type: typ, Msg: id, Reason: reasonText(reason)}, nil)
+	s.mu.Unlock()
 }
 
 func (r *recorder) receive(p *Process, i int) {
@@ -712,20 +811,19 @@ func (r *recorder) receive(p *Process, i int) {
 	if m := r.mirror(p, false); m != nil {
 		pm, paired = m.take(p, i)
 	}
-	ev.At = r.now() // after take: the send that pm mirrors read the clock before
+	g := curGoroutine()
+	key, at := r.clock(g) // after take: the send that pm mirrors read the clock before
+	ev.At = at
 	if paired {
 		ev.Peer, ev.Msg, ev.Type = pm.from, pm.id, pm.typ
 		ev.Wait = max(ev.At-pm.at, 0)
+		// Two cores' clocks can read alike: the receive still follows its send.
+		key = max(key, pm.key+1)
 	}
-	r.record(ev, nil)
-}
-
-// traceFlush mirrors a flush of p's mailbox (p.mu held, after both
-// queues were flushed).
-func traceFlush(p *Process, drop func(any) bool) {
-	if r := tracer.Load(); r != nil {
-		r.flush(p, drop)
-	}
+	s := r.shard(g)
+	s.mu.Lock()
+	r.put(s, s.id(g), key, ev, nil)
+	s.mu.Unlock()
 }
 
 //go:noinline
@@ -735,34 +833,14 @@ func (r *recorder) flush(p *Process, drop func(any) bool) {
 	}
 }
 
-func traceLink(p *Process, pid PID) {
-	if r := tracer.Load(); r != nil {
-		r.link(p, pid)
-	}
-}
-
 //go:noinline
 func (r *recorder) link(p *Process, pid PID) {
 	r.add(TraceEvent{Kind: TraceLink, PID: p.id, Peer: pidID(pid)})
 }
 
-func traceMonitor(p *Process, pid PID) {
-	if r := tracer.Load(); r != nil {
-		r.monitor(p, pid)
-	}
-}
-
 //go:noinline
 func (r *recorder) monitor(p *Process, pid PID) {
 	r.add(TraceEvent{Kind: TraceMonitor, PID: p.id, Peer: pidID(pid)})
-}
-
-// traceExit records p's exit; its mailbox is gone, and what it still
-// held was never received.
-func traceExit(p *Process, reason error) {
-	if r := tracer.Load(); r != nil {
-		r.exit(p, reason)
-	}
 }
 
 //go:noinline
@@ -771,30 +849,11 @@ func (r *recorder) exit(p *Process, reason error) {
 	r.add(TraceEvent{Kind: TraceExit, PID: p.id, Reason: reasonText(reason)})
 }
 
-// traceDone forgets p's goroutine (p's goroutine is returning).
-func traceDone(p *Process) {
-	if r := tracer.Load(); r != nil {
-		r.done(p)
-	}
-}
-
 //go:noinline
 func (r *recorder) done(p *Process) { r.gor.delete(curGoroutine()) }
 
-func traceTimer(pid PID) {
-	if r := tracer.Load(); r != nil {
-		r.timer(pid)
-	}
-}
-
 //go:noinline
 func (r *recorder) timer(pid PID) { r.add(TraceEvent{Kind: TraceTimer, Peer: pidID(pid)}) }
-
-func traceRestart(sup *Process, child, old PID, id string, reason error) {
-	if r := tracer.Load(); r != nil {
-		r.restart(sup, child, old, id, reason)
-	}
-}
 
 //go:noinline
 func (r *recorder) restart(sup *Process, child, old PID, id string, reason error) {

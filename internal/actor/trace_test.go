@@ -267,12 +267,19 @@ type panicky struct{}
 
 func (panicky) String() string { panic(fmt.Sprint("a String method that panics")) }
 
-// BenchmarkSendTraced and BenchmarkCallTraced are BenchmarkSend and
-// BenchmarkCall with tracing on (a small ring, so it wraps).
+// BenchmarkSendTraced, BenchmarkSendSelfTraced and BenchmarkCallTraced
+// are BenchmarkSend, BenchmarkSendSelf and BenchmarkCall with tracing on
+// (a small ring, so it wraps); make bench-trace reports them as ratios.
 func BenchmarkSendTraced(b *testing.B) {
 	StartTrace(1 << 12)
 	defer StopTrace()
 	BenchmarkSend(b)
+}
+
+func BenchmarkSendSelfTraced(b *testing.B) {
+	StartTrace(1 << 12)
+	defer StopTrace()
+	BenchmarkSendSelf(b)
 }
 
 func BenchmarkCallTraced(b *testing.B) {
@@ -481,5 +488,104 @@ func TestTraceTimesInsideSynctest(t *testing.T) {
 	}
 	if wait != time.Second {
 		t.Errorf("the message waited %v in the mailbox by the bubble's clock; want 1s", wait)
+	}
+}
+
+// TestTraceWrapKeepsAllSinceAMoment: goroutines in different shards of
+// the recorder, each sending in turn, wrap a small ring many times. What
+// is kept must be the newest events, with no hole: each sender's kept
+// sends are its last ones, consecutive, and every kept receive comes
+// after its send when that is kept too.
+func TestTraceWrapKeepsAllSinceAMoment(t *testing.T) {
+	type m struct{ From, N int }
+	const senders, each, capacity = 6, 300, 100
+	StartTrace(capacity)
+	pid := Spawn(func(p *Process) error {
+		for range senders * each {
+			if _, err := p.Receive(Infinity); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	var wg sync.WaitGroup
+	for s := range senders {
+		wg.Go(func() {
+			for n := range each {
+				Send(pid, m{s, n})
+			}
+		})
+	}
+	wg.Wait()
+	eventually(t, "the receiver took every message", func() bool { return !Alive(pid) })
+	log := StopTrace()
+	// spawn + sends + receives + exit
+	if total := uint64(2 + 2*senders*each); uint64(len(log.Events)) != capacity || log.Dropped != total-capacity {
+		t.Fatalf("kept %d, dropped %d; want %d kept of %d", len(log.Events), log.Dropped, capacity, total)
+	}
+	last := make(map[int]int) // sender -> last N kept
+	sendAt := make(map[uint64]int)
+	for i, ev := range log.Events {
+		if ev.Seq != log.Dropped+uint64(i)+1 {
+			t.Fatalf("event %d has Seq %d; want %d", i, ev.Seq, log.Dropped+uint64(i)+1)
+		}
+		switch ev.Kind {
+		case TraceSend:
+			var from, n int
+			if _, err := fmt.Sscanf(ev.Value, "{From:%d N:%d}", &from, &n); err != nil {
+				t.Fatalf("send value %q: %v", ev.Value, err)
+			}
+			if prev, ok := last[from]; ok && n != prev+1 {
+				t.Fatalf("sender %d: kept send %d after %d; a hole in what was kept", from, n, prev)
+			}
+			last[from] = n
+			sendAt[ev.Msg] = i
+		case TraceReceive:
+			if ev.Msg > log.Dropped {
+				if j, ok := sendAt[ev.Msg]; !ok || j > i {
+					t.Fatalf("receive %d of message %d comes before its send", i, ev.Msg)
+				}
+			}
+		}
+	}
+	for s, n := range last {
+		if n != each-1 {
+			t.Errorf("sender %d: newest kept send is %d; want %d", s, n, each-1)
+		}
+	}
+	if log.Events[len(log.Events)-1].Kind != TraceExit {
+		t.Errorf("newest event is %v; want the receiver's exit", log.Events[len(log.Events)-1].Kind)
+	}
+	noProcessesLeft(t)
+}
+
+// TestTracedSendAllocatesNothingMore: with tracing on, a Send and its
+// receive of a message rendered later (an int, a pointer-free struct)
+// allocate no more than with tracing off, once the ring's chunks exist.
+func TestTracedSendAllocatesNothingMore(t *testing.T) {
+	type point struct{ X, Y int }
+	allocs := func() (n float64) {
+		err := Run(func(p *Process) error {
+			self := p.Self()
+			var msg any = point{1, 2} // boxed once, here
+			n = testing.AllocsPerRun(200, func() {
+				Send(self, msg)
+				if _, err := p.Receive(Infinity); err != nil {
+					t.Fatal(err)
+				}
+			})
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	off := allocs()
+	StartTrace(1 << 10)
+	on := allocs()
+	StopTrace()
+	if on > off {
+		t.Errorf("a traced Send and Receive allocate %v times; untraced %v", on, off)
 	}
 }

@@ -1,0 +1,129 @@
+//go:build !actor_notrace
+
+package actor
+
+// The runtime's trace hooks. Each is one line at its call site; each
+// returns at once when tracing is off, and inlines to one atomic load
+// there: the recording itself is a recorder method kept out of line
+// (go:noinline where the compiler would otherwise pull a small one in and
+// make the hook too big to inline). Built with -tags actor_notrace they
+// are empty (trace_hooks_notrace.go), which is the baseline that tracing
+// off is measured against (make bench-trace).
+
+func traceSpawn(p *Process, name string) {
+	if r := tracer.Load(); r != nil {
+		r.spawn(p, name)
+	}
+}
+
+// traceRun notes that p runs on the current goroutine.
+func traceRun(p *Process) {
+	if r := tracer.Load(); r != nil {
+		r.run(p)
+	}
+}
+
+func traceRegister(name string, p *Process) {
+	if r := tracer.Load(); r != nil {
+		r.register(name, p)
+	}
+}
+
+// traceSendStart prepares the record of a Send, outside any lock; nil
+// when tracing is off.
+func traceSendStart(msg any) *sendTrace {
+	if r := tracer.Load(); r != nil {
+		return r.sendStart(msg)
+	}
+	return nil
+}
+
+// traceSend records msg arriving in p's mailbox from Send (p.mu held).
+func traceSend(p *Process, msg any, ts *sendTrace) {
+	if ts != nil {
+		ts.r.send(p, msg, ts)
+	}
+}
+
+// traceCall records call c arriving in p's mailbox (p.mu held).
+func traceCall(p *Process, c *call) {
+	if r := tracer.Load(); r != nil {
+		r.call(p, c)
+	}
+}
+
+// traceReply records the answer v to call c (the reply, or callFailed).
+func traceReply(c *call, v any) {
+	if r := tracer.Load(); r != nil {
+		r.reply(c, v)
+	}
+}
+
+// traceDown records the DOWN for pid arriving at w (w.mu held).
+func traceDown(w *Process, d Down) {
+	if r := tracer.Load(); r != nil {
+		r.down(w, d)
+	}
+}
+
+// traceExitMsg records the EXIT from `from` arriving at trapping p (p.mu held).
+func traceExitMsg(p *Process, m ExitMsg) {
+	if r := tracer.Load(); r != nil {
+		r.exitMsg(p, m)
+	}
+}
+
+// traceReceive records p taking the message at position i of its
+// mailbox (oldest first). Owner only, p.mu not held.
+func traceReceive(p *Process, i int) {
+	if r := tracer.Load(); r != nil {
+		r.receive(p, i)
+	}
+}
+
+// traceFlush mirrors a flush of p's mailbox (p.mu held, after both
+// queues were flushed).
+func traceFlush(p *Process, drop func(any) bool) {
+	if r := tracer.Load(); r != nil {
+		r.flush(p, drop)
+	}
+}
+
+func traceLink(p *Process, pid PID) {
+	if r := tracer.Load(); r != nil {
+		r.link(p, pid)
+	}
+}
+
+func traceMonitor(p *Process, pid PID) {
+	if r := tracer.Load(); r != nil {
+		r.monitor(p, pid)
+	}
+}
+
+// traceExit records p's exit; its mailbox is gone, and what it still
+// held was never received.
+func traceExit(p *Process, reason error) {
+	if r := tracer.Load(); r != nil {
+		r.exit(p, reason)
+	}
+}
+
+// traceDone forgets p's goroutine (p's goroutine is returning).
+func traceDone(p *Process) {
+	if r := tracer.Load(); r != nil {
+		r.done(p)
+	}
+}
+
+func traceTimer(pid PID) {
+	if r := tracer.Load(); r != nil {
+		r.timer(pid)
+	}
+}
+
+func traceRestart(sup *Process, child, old PID, id string, reason error) {
+	if r := tracer.Load(); r != nil {
+		r.restart(sup, child, old, id, reason)
+	}
+}
