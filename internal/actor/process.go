@@ -158,6 +158,11 @@ func spawn(r spawnReq) (PID, Ref) {
 	var ref Ref
 	if r.parent != nil {
 		p.parent = r.parent.Self()
+	}
+	// Traced before the link, monitor and name, so that a diagram shows
+	// the process starting before anything refers to it.
+	traceSpawn(p, o.name)
+	if r.parent != nil {
 		// Link and monitor before the process runs, so that even an
 		// instant crash is seen (spawn_link is atomic in Erlang).
 		if r.link {
@@ -182,7 +187,6 @@ func spawn(r spawnReq) (PID, Ref) {
 		}
 	}
 	procs.add(p)
-	traceSpawn(p, o.name)
 	if hasSubscribers() {
 		emit(Event{Kind: Spawned, PID: p.Self(), Name: o.name, Parent: p.parent, ProcKind: p.kind})
 	}
