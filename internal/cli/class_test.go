@@ -12,7 +12,10 @@ import (
 	"github.com/otpgo/otpgo/internal/testout"
 )
 
-var joinLineRE = regexp.MustCompile(`otpgo class join (\S+) (\S+) --name`)
+var (
+	joinLineRE = regexp.MustCompile(`otpgo class join (\S+) (\S+) --name`)
+	boardURLRE = regexp.MustCompile(`http://\S+/board\?key=\S+`)
+)
 
 // TestClassFromStartToExport is a class: a trainer's checkout serves the
 // board (its server built from this repo, as class start builds it from
@@ -40,9 +43,8 @@ func TestClassFromStartToExport(t *testing.T) {
 		t.Errorf("no word of the build:\n%s", out.String())
 	}
 	addr, code := m[1], m[2]
-	if !strings.Contains(out.String(), "/board?key=") {
-		t.Fatalf("no board URL:\n%s", out.String())
-	}
+	// The board's URL is printed after the join line, in a later write.
+	testout.Wait(t, out, boardURLRE, time.Now().Add(10*time.Second))
 
 	ana, bob := newHarness(t), newHarness(t)
 	if c := ana.exec("class", "join", addr, "wrong-wrong-wrong", "--name", "Ana"); c != ExitError || !strings.Contains(ana.errOut(), "wrong join code") {
