@@ -48,7 +48,7 @@ svg text{font:12px ui-monospace,monospace}
 .msg{stroke:#222}.signal{stroke:#c0392b;stroke-width:2.5}.reply{stroke:#1f77b4;stroke-dasharray:6 3}
 .control{stroke:#999;stroke-dasharray:2 3}.lost{stroke:#e67e22;stroke-width:2}
 .t{fill:#777}.note{fill:#555}.lostnote{fill:#d35400;font-weight:bold}.signaltext{fill:#c0392b}
-.exit{fill:#c0392b}.mark{fill:#222}.elided{fill:#999;font-style:italic}
+.legend{color:#555;font-size:13px}.exit{fill:#c0392b}.mark{fill:#222}circle.flushed{fill:#fff;stroke:#d35400;stroke-width:2}text.flushed{fill:#d35400}.elided{fill:#999;font-style:italic}
 </style></head><body>
 <h1>%s</h1>
 `, html.EscapeString(title), html.EscapeString(title))
@@ -57,9 +57,17 @@ svg text{font:12px ui-monospace,monospace}
 		writeSVG(bw, build(s.Log, s.Names))
 		bw.WriteString("</section>\n")
 	}
+	bw.WriteString(htmlLegend)
 	bw.WriteString("</body></html>\n")
 	return bw.Flush()
 }
+
+// htmlLegend says what the drawing's lines and marks mean, as the
+// terminal's legend line does.
+const htmlLegend = `<p class="legend">Time goes down. Black arrow: a message; dashed: a reply, spawn, link or monitor;
+thick red: DOWN or EXIT; orange, with ✗: never received. On a lifeline: ● received (or started),
+○ flushed unread, red ●: exited.</p>
+`
 
 func writeSVG(bw *bufio.Writer, d diagram) {
 	if len(d.rows) == 0 {
@@ -119,6 +127,8 @@ func writeSVG(bw *bufio.Writer, d diagram) {
 			cls := "mark"
 			if r.end {
 				cls = "exit"
+			} else if r.flushed {
+				cls = "flushed"
 			}
 			fmt.Fprintf(bw, `<circle class="%s" cx="%d" cy="%d" r="4"/><text class="%s" x="%d" y="%d">%s</text>`,
 				cls, x(r.from), yy, cls, x(r.from)+8, yy+4, html.EscapeString(elide(r.label, room)))

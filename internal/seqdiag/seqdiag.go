@@ -42,6 +42,7 @@ type row struct {
 	note     string // in the notes column
 	lost     bool   // a message never received, or a call never answered
 	end      bool   // the lifeline ends here (exit)
+	flushed  bool   // a mark: a message thrown away unread (demonitor's flush)
 	key      string // rows with equal keys in a row form a run that may be elided
 	elided   int    // styleElided: how many rows were left out
 	eventSeq uint64
@@ -68,6 +69,7 @@ func build(log actor.TraceLog, names Names) diagram {
 	kinds := make(map[uint64]string)
 	regs := make(map[uint64]string)
 	taken := make(map[uint64]bool)    // message ids received or dropped
+	flushed := make(map[uint64]bool)  // message ids dropped unread
 	byTest := make(map[uint64]string) // message ids the hidden test's code received: where
 	replied := make(map[uint64]bool)  // call ids answered
 	callNo := make(map[uint64]int)
@@ -82,6 +84,7 @@ func build(log actor.TraceLog, names Names) diagram {
 			regs[ev.PID] = ev.Name
 		case actor.TraceReceive, actor.TraceDrop:
 			taken[ev.Msg] = true
+			flushed[ev.Msg] = ev.Kind == actor.TraceDrop
 			if inTest(ev.Site) {
 				byTest[ev.Msg] = ev.Site
 			}
@@ -136,6 +139,9 @@ func build(log actor.TraceLog, names Names) diagram {
 			if !taken[ev.Msg] {
 				r.lost, r.note = true, "never received"
 			}
+			if flushed[ev.Msg] && r.note == "" {
+				r.note = "flushed unread"
+			}
 			if site := byTest[ev.Msg]; site != "" && r.note == "" {
 				r.note = "your code never took it; the test did"
 			}
@@ -150,6 +156,9 @@ func build(log actor.TraceLog, names Names) diagram {
 			}
 			if !taken[ev.Msg] {
 				r.lost, r.note = true, "never received ("+ev.Reason+")"
+			}
+			if flushed[ev.Msg] {
+				r.note = "flushed unread (" + ev.Reason + ")"
 			}
 		case actor.TraceReply:
 			r.from, r.to, r.style = laneOf(ev.PID), laneOf(ev.Peer), styleReply
@@ -174,7 +183,9 @@ func build(log actor.TraceLog, names Names) diagram {
 			}
 		case actor.TraceDrop:
 			r.from = laneOf(ev.PID)
-			r.to, r.style, r.label, r.note = r.from, styleMark, "flushed "+typ, "demonitor"
+			// Not received: Demonitor's flush threw it away. Right when
+			// the answer came first; a bug when it was the answer.
+			r.to, r.style, r.label, r.note, r.flushed = r.from, styleMark, "flushed "+typ, "by demonitor", true
 		case actor.TraceLink, actor.TraceMonitor:
 			r.from, r.to, r.style, r.label = laneOf(ev.PID), laneOf(ev.Peer), styleControl, ev.Kind.String()
 		case actor.TraceExit:

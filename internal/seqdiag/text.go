@@ -119,6 +119,8 @@ func Text(w io.Writer, log actor.TraceLog, opt TextOptions) error {
 			switch {
 			case r.end:
 				mark = '✖'
+			case r.flushed:
+				mark = '○'
 			case r.style != styleMark:
 				mark = '↺' // a process sending to itself
 			}
