@@ -73,6 +73,19 @@ type tracedTest struct {
 	err     error // the trace could not be read
 }
 
+// heading is how the terminal and the page head a test's diagram: its
+// verdict, and for a failure the first line of what the test said.
+func (r tracedTest) heading() (verdict, msg string) {
+	if r.outcome.Passed {
+		return "passed", ""
+	}
+	verdict = session.StatusPhrase(r.status)
+	if r.status == runner.Passed || r.status == runner.Failed {
+		verdict = "failed"
+	}
+	return verdict, firstLineOf(session.CleanMessage(strings.TrimSpace(r.outcome.Message)))
+}
+
 // pageFlags say when trace pages its output on a terminal.
 type pageFlags struct{ always, never bool }
 
@@ -232,15 +245,14 @@ func (a *App) printTraces(ctx context.Context, title string, runs []tracedTest, 
 		if i > 0 {
 			fmt.Fprintln(w)
 		}
-		verdict := s.green("passed")
-		if !r.outcome.Passed {
-			verdict = s.red(session.StatusPhrase(r.status))
-			if r.status == runner.Passed || r.status == runner.Failed {
-				verdict = s.red("failed")
-			}
+		verdict, msg := r.heading()
+		if r.outcome.Passed {
+			verdict = s.green(verdict)
+		} else {
+			verdict = s.red(verdict)
 		}
 		fmt.Fprintf(w, "%s %s: %s\n", s.bold("──"), s.bold(r.name), verdict)
-		if msg := firstLineOf(session.CleanMessage(strings.TrimSpace(r.outcome.Message))); msg != "" && !r.outcome.Passed {
+		if msg != "" {
 			fmt.Fprintf(w, "   %s\n", msg)
 		}
 		if r.err != nil {
@@ -268,11 +280,8 @@ func writeTraceHTML(file string, step *catalog.Step, runs []tracedTest) error {
 	var sections []seqdiag.Section
 	for _, r := range runs {
 		sec := r.log
-		verdict := "passed"
-		if !r.outcome.Passed {
-			verdict = "failed"
-		}
-		sec.Title = r.name + ": " + verdict
+		verdict, msg := r.heading()
+		sec.Title, sec.Detail = r.name+": "+verdict, msg
 		sections = append(sections, sec)
 	}
 	if err := seqdiag.HTML(&buf, "otpgo trace "+step.ID+" "+step.Title, sections); err != nil {

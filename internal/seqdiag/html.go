@@ -26,9 +26,10 @@ const (
 
 // Section is one diagram of a page: a heading and a trace.
 type Section struct {
-	Title string
-	Log   actor.TraceLog
-	Names Names
+	Title  string
+	Detail string // under the title: what a failing test said
+	Log    actor.TraceLog
+	Names  Names
 }
 
 // HTML writes the sections as a self-contained page: inline CSS and one
@@ -48,12 +49,15 @@ svg text{font:12px ui-monospace,monospace}
 .msg{stroke:#222}.signal{stroke:#c0392b;stroke-width:2.5}.reply{stroke:#1f77b4;stroke-dasharray:6 3}
 .control{stroke:#999;stroke-dasharray:2 3}.lost{stroke:#e67e22;stroke-width:2}
 .t{fill:#777}.note{fill:#555}.lostnote{fill:#d35400;font-weight:bold}.signaltext{fill:#c0392b}
-.legend{color:#555;font-size:13px}.exit{fill:#c0392b}.mark{fill:#222}circle.flushed{fill:#fff;stroke:#d35400;stroke-width:2}text.flushed{fill:#d35400}.elided{fill:#999;font-style:italic}
+.legend{color:#555;font-size:13px}.detail{font-family:ui-monospace,monospace;color:#c0392b;white-space:pre-wrap}.exit{fill:#c0392b}.mark{fill:#222}circle.flushed{fill:#fff;stroke:#d35400;stroke-width:2}text.flushed{fill:#d35400}.elided{fill:#999;font-style:italic}
 </style></head><body>
 <h1>%s</h1>
 `, html.EscapeString(title), html.EscapeString(title))
 	for _, s := range sections {
 		fmt.Fprintf(bw, "<section>\n<h2>%s</h2>\n", html.EscapeString(s.Title))
+		if s.Detail != "" {
+			fmt.Fprintf(bw, "<p class=\"detail\">%s</p>\n", html.EscapeString(s.Detail))
+		}
 		writeSVG(bw, build(s.Log, s.Names))
 		bw.WriteString("</section>\n")
 	}
@@ -130,10 +134,13 @@ func writeSVG(bw *bufio.Writer, d diagram) {
 			} else if r.flushed {
 				cls = "flushed"
 			}
-			fmt.Fprintf(bw, `<circle class="%s" cx="%d" cy="%d" r="4"/><text class="%s" x="%d" y="%d">%s</text>`,
-				cls, x(r.from), yy, cls, x(r.from)+8, yy+4, html.EscapeString(elide(r.label, room)))
-			if len([]rune(r.label)) > room {
-				note = strings.TrimSpace(r.label + " " + note) // whole, where there is room
+			fmt.Fprintf(bw, `<circle class="%s" cx="%d" cy="%d" r="4"/>`, cls, x(r.from), yy)
+			if len([]rune(r.label)) <= room {
+				fmt.Fprintf(bw, `<text class="%s" x="%d" y="%d">%s</text>`, cls, x(r.from)+8, yy+4, html.EscapeString(r.label))
+			} else {
+				// As in the terminal: a label cut short reads wrong
+				// ("exit …rpose"), so it moves whole to the notes.
+				note = strings.TrimSpace(r.label + " " + note)
 			}
 		default:
 			cls := map[Style]string{styleMessage: "msg", styleSignal: "signal", styleReply: "reply", styleControl: "control"}[r.style]
