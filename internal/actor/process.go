@@ -161,7 +161,7 @@ func spawn(r spawnReq) (PID, Ref) {
 	}
 	// Traced before the link, monitor and name, so that a diagram shows
 	// the process starting before anything refers to it.
-	traceSpawn(p, o.name)
+	traceSpawn(p, o.name, r.f)
 	if r.parent != nil {
 		// Link and monitor before the process runs, so that even an
 		// instant crash is seen (spawn_link is atomic in Erlang).

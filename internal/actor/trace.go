@@ -81,7 +81,7 @@ type TraceEvent struct {
 	Msg    uint64        // the Seq of a send, call, DOWN or EXIT, on it and on its receive or drop; a call's on its reply
 	Wait   time.Duration // receive: time the message spent in the mailbox
 	Reason string        // exit, DOWN, EXIT, restart: the exit reason; reply: why the call failed
-	Site   string        // receive: where it was called from, "func (file.go:line)", outside this package
+	Site   string        // receive: where it was called from, "func (file.go:line)", outside this package; spawn: the function the process runs, alike
 }
 
 // TraceLog is what the recorder holds: the events, oldest first, and how
@@ -702,8 +702,27 @@ func curGoroutine() uint64 {
 // What the hooks (trace_hooks.go) call when tracing is on.
 
 //go:noinline
-func (r *recorder) spawn(p *Process, name string) {
-	r.add(TraceEvent{Kind: TraceSpawn, PID: p.id, Peer: pidID(p.parent), Name: name, Type: p.kind})
+func (r *recorder) spawn(p *Process, name string, f Func) {
+	r.add(TraceEvent{Kind: TraceSpawn, PID: p.id, Peer: pidID(p.parent), Name: name, Type: p.kind, Site: funcSite(f)})
+}
+
+// funcSite is where f is written, as a receive's Site ("func (file.go:line)"),
+// or "" when it is the runtime's own (a server's or supervisor's loop) or nil.
+func funcSite(f Func) string {
+	if f == nil {
+		return ""
+	}
+	pc := reflect.ValueOf(f).Pointer()
+	fn := runtime.FuncForPC(pc)
+	if fn == nil {
+		return ""
+	}
+	file, line := fn.FileLine(pc)
+	if strings.HasPrefix(fn.Name(), thisPackage) && !strings.HasSuffix(file, "_test.go") {
+		return ""
+	}
+	name := fn.Name()
+	return name[strings.LastIndexByte(name, '/')+1:] + " (" + filepath.Base(file) + ":" + strconv.Itoa(line) + ")"
 }
 
 //go:noinline

@@ -10,9 +10,11 @@ package actor
 // are empty (trace_hooks_notrace.go), which is the baseline that tracing
 // off is measured against (make bench-trace).
 
-func traceSpawn(p *Process, name string) {
+// traceSpawn records p's start; f is the function it runs, which names
+// it in a diagram when nothing else does.
+func traceSpawn(p *Process, name string, f Func) {
 	if r := tracer.Load(); r != nil {
-		r.spawn(p, name)
+		r.spawn(p, name, f)
 	}
 }
 

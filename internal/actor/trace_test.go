@@ -120,6 +120,23 @@ func TestTraceRecordsEachKindInOrderPerProcess(t *testing.T) {
 	if got, want := kindsOf(evs, child), []string{"spawn", "receive", "send", "exit", "down"}; !slices.Equal(got, want) {
 		t.Errorf("child's events:\n got %v\nwant %v", got, want)
 	}
+	// A spawn names the function the process runs; a server runs the
+	// runtime's loop, which names nothing.
+	for _, ev := range evs {
+		if ev.Kind != TraceSpawn {
+			continue
+		}
+		switch ev.PID {
+		case child:
+			if !strings.HasPrefix(ev.Site, "actor.traceScenario.func1.1 (trace_test.go:") {
+				t.Errorf("child's spawn site = %q; want its closure in traceScenario", ev.Site)
+			}
+		case pidID(peers["server"]):
+			if ev.Site != "" {
+				t.Errorf("server's spawn site = %q; want none (the runtime's loop)", ev.Site)
+			}
+		}
+	}
 
 	// Every kind shows up, and each message is received (or dropped) once.
 	seen := make(map[TraceKind]int)
@@ -212,7 +229,7 @@ func TestTraceOffAllocatesNothing(t *testing.T) {
 	c := &call{server: p}
 	var msg any = "boxed once"
 	allocs := testing.AllocsPerRun(100, func() {
-		traceSpawn(p, "x")
+		traceSpawn(p, "x", nil)
 		traceRun(p)
 		traceRegister("x", p)
 		traceSend(p, msg, traceSendStart(msg))

@@ -68,6 +68,7 @@ func build(log actor.TraceLog, names Names) diagram {
 	index := make(map[uint64]int)
 	kinds := make(map[uint64]string)
 	regs := make(map[uint64]string)
+	roles := make(map[uint64]string)  // from the function a process runs
 	taken := make(map[uint64]bool)    // message ids received or dropped
 	flushed := make(map[uint64]bool)  // message ids dropped unread
 	byTest := make(map[uint64]string) // message ids the hidden test's code received: where
@@ -77,6 +78,7 @@ func build(log actor.TraceLog, names Names) diagram {
 		switch ev.Kind {
 		case actor.TraceSpawn:
 			kinds[ev.PID] = ev.Type
+			roles[ev.PID] = role(ev.Site)
 			if ev.Name != "" {
 				regs[ev.PID] = ev.Name
 			}
@@ -107,6 +109,8 @@ func build(log actor.TraceLog, names Names) diagram {
 			label = regs[pid]
 		case kinds[pid] != "" && kinds[pid] != "process":
 			label = kinds[pid] + " " + pidText(pid)
+		case roles[pid] != "":
+			label = roles[pid] + " " + pidText(pid)
 		default:
 			label = pidText(pid)
 		}
@@ -294,6 +298,45 @@ func elide(s string, n int) string {
 // inTest reports whether a receive's site is in a test file (the hidden
 // tests' own checks) rather than in the learner's code.
 func inTest(site string) bool { return strings.Contains(site, "_test.go:") }
+
+// role names a process by the function it runs (a spawn's site), as the
+// learner wrote it: "Async" for "pkg.Async[...].func1"; "test" for one
+// that a test file starts; "" when the site says nothing.
+func role(site string) string {
+	fn := siteFunc(site)
+	if i := strings.Index(fn, "["); i >= 0 { // a generic function's "[...]"
+		if j := strings.Index(fn[i:], "]"); j >= 0 {
+			fn = fn[:i] + fn[i+j+1:]
+		}
+	}
+	fn = strings.TrimSuffix(fn, "-fm") // a method value
+	for {                              // closures: "F.func1.2" -> "F"
+		i := strings.LastIndexByte(fn, '.')
+		if i < 0 || !isClosureName(fn[i+1:]) {
+			break
+		}
+		fn = fn[:i]
+	}
+	if inTest(site) {
+		return "test" // the hidden test's, not the learner's
+	}
+	return fn
+}
+
+// isClosureName reports whether a part of a function's name is one the
+// compiler gives a closure ("func1", "2", "gowrap1").
+func isClosureName(s string) bool {
+	s = strings.TrimPrefix(strings.TrimPrefix(s, "func"), "gowrap")
+	if s == "" {
+		return false
+	}
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
 
 // siteFunc is the function of a site, without its package or file.
 func siteFunc(site string) string {

@@ -362,3 +362,35 @@ func BenchmarkRawLines10k(b *testing.B) {
 		}
 	}
 }
+
+// TestRoleNamesTheFunction: a process without a registered name or a
+// kind is named by the function it runs, as the learner wrote it.
+func TestRoleNamesTheFunction(t *testing.T) {
+	for site, want := range map[string]string{
+		"01_concurrency.Async[...].func1 (async.go:31)":                    "Async",
+		"01_concurrency.TestMonitoredCrash.func1.2 (monitored_test.go:12)": "test",
+		"01_concurrency.zzSpawnEcho.func1 (helpers_test.go:40)":            "test",
+		"redis.(*Client).loop-fm (client.go:20)":                           "(*Client).loop",
+		"main.worker (main.go:9)":                                          "worker",
+		"main.main.gowrap1 (main.go:9)":                                    "main",
+		"":                                                                 "",
+	} {
+		if got := role(site); got != want {
+			t.Errorf("role(%q) = %q; want %q", site, got, want)
+		}
+	}
+	log := actor.TraceLog{Events: []actor.TraceEvent{
+		{Seq: 1, Kind: actor.TraceSpawn, PID: 1, Type: "process", Site: "x.TestA.func1 (a_test.go:3)"},
+		{Seq: 2, Kind: actor.TraceSpawn, PID: 2, Peer: 1, Type: "process", Site: "x.Async[...].func1 (a.go:9)"},
+		{Seq: 3, Kind: actor.TraceSpawn, PID: 3, Peer: 1, Type: "server", Site: ""},
+	}}
+	var out strings.Builder
+	if err := Text(&out, log, TextOptions{Width: 100}); err != nil {
+		t.Fatal(err)
+	}
+	for _, lane := range []string{"test <0.1>", "Async <0.2>", "server <0.3>"} {
+		if !strings.Contains(out.String(), lane) {
+			t.Errorf("no lifeline %q in:\n%s", lane, out.String())
+		}
+	}
+}
