@@ -718,11 +718,17 @@ func funcSite(f Func) string {
 		return ""
 	}
 	file, line := fn.FileLine(pc)
+	// This package's tests spawn closures too: only its non-test code is
+	// the runtime's own.
 	if strings.HasPrefix(fn.Name(), thisPackage) && !strings.HasSuffix(file, "_test.go") {
 		return ""
 	}
-	name := fn.Name()
-	return name[strings.LastIndexByte(name, '/')+1:] + " (" + filepath.Base(file) + ":" + strconv.Itoa(line) + ")"
+	return siteText(fn.Name(), file, line)
+}
+
+// siteText is a Site: "pkg.Func (file.go:line)", the package without its path.
+func siteText(function, file string, line int) string {
+	return function[strings.LastIndexByte(function, '/')+1:] + " (" + filepath.Base(file) + ":" + strconv.Itoa(line) + ")"
 }
 
 //go:noinline
@@ -928,8 +934,7 @@ func symbolize(pcs []uintptr) string {
 	for {
 		f, more := frames.Next()
 		if f.Function != "" && !strings.HasPrefix(f.Function, thisPackage) {
-			fn := f.Function[strings.LastIndexByte(f.Function, '/')+1:]
-			return fn + " (" + filepath.Base(f.File) + ":" + strconv.Itoa(f.Line) + ")"
+			return siteText(f.Function, f.File, f.Line)
 		}
 		if !more {
 			return ""

@@ -122,20 +122,20 @@ func TestTraceRecordsEachKindInOrderPerProcess(t *testing.T) {
 	}
 	// A spawn names the function the process runs; a server runs the
 	// runtime's loop, which names nothing.
-	for _, ev := range evs {
-		if ev.Kind != TraceSpawn {
-			continue
-		}
-		switch ev.PID {
-		case child:
-			if !strings.HasPrefix(ev.Site, "actor.traceScenario.func1.1 (trace_test.go:") {
-				t.Errorf("child's spawn site = %q; want its closure in traceScenario", ev.Site)
-			}
-		case pidID(peers["server"]):
-			if ev.Site != "" {
-				t.Errorf("server's spawn site = %q; want none (the runtime's loop)", ev.Site)
+	spawnSite := func(pid uint64) string {
+		for _, ev := range evs {
+			if ev.Kind == TraceSpawn && ev.PID == pid {
+				return ev.Site
 			}
 		}
+		t.Fatalf("no spawn of <0.%d> recorded", pid)
+		return ""
+	}
+	if site := spawnSite(child); !strings.HasPrefix(site, "actor.traceScenario.func1.1 (trace_test.go:") {
+		t.Errorf("child's spawn site = %q; want its closure in traceScenario", site)
+	}
+	if site := spawnSite(pidID(peers["server"])); site != "" {
+		t.Errorf("server's spawn site = %q; want none (the runtime's loop)", site)
 	}
 
 	// Every kind shows up, and each message is received (or dropped) once.
