@@ -263,7 +263,7 @@ func (a *App) printTraces(ctx context.Context, title string, runs []tracedTest, 
 			return fmt.Errorf("draw the trace of %s: %w", r.name, err)
 		}
 	}
-	fmt.Fprintln(w, s.dim("Legend: ─▶ message  ┄▶ reply/spawn/link/monitor  ═▶ DOWN/EXIT  ● received  ○ flushed unread  ✖ exited  ✗ never received"))
+	fmt.Fprintln(w, s.dim(seqdiag.TextLegend))
 	if err := w.Flush(); err != nil {
 		return err
 	}

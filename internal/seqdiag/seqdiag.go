@@ -68,11 +68,10 @@ func build(log actor.TraceLog, names Names) diagram {
 	index := make(map[uint64]int)
 	kinds := make(map[uint64]string)
 	regs := make(map[uint64]string)
-	roles := make(map[uint64]string)  // from the function a process runs
-	taken := make(map[uint64]bool)    // message ids received or dropped
-	flushed := make(map[uint64]bool)  // message ids dropped unread
-	byTest := make(map[uint64]string) // message ids the hidden test's code received: where
-	replied := make(map[uint64]bool)  // call ids answered
+	roles := make(map[uint64]string)         // from the function a process runs
+	fate := make(map[uint64]actor.TraceKind) // message ids: TraceReceive, TraceDrop, or 0 if neither
+	byTest := make(map[uint64]string)        // message ids the hidden test's code received: where
+	replied := make(map[uint64]bool)         // call ids answered
 	callNo := make(map[uint64]int)
 	for _, ev := range log.Events {
 		switch ev.Kind {
@@ -85,8 +84,7 @@ func build(log actor.TraceLog, names Names) diagram {
 		case actor.TraceRegister:
 			regs[ev.PID] = ev.Name
 		case actor.TraceReceive, actor.TraceDrop:
-			taken[ev.Msg] = true
-			flushed[ev.Msg] = ev.Kind == actor.TraceDrop
+			fate[ev.Msg] = ev.Kind
 			if inTest(ev.Site) {
 				byTest[ev.Msg] = ev.Site
 			}
@@ -140,10 +138,10 @@ func build(log actor.TraceLog, names Names) diagram {
 					r.lost, r.note = true, "never answered"
 				}
 			}
-			if !taken[ev.Msg] {
+			switch {
+			case fate[ev.Msg] == 0:
 				r.lost, r.note = true, "never received"
-			}
-			if flushed[ev.Msg] && r.note == "" {
+			case fate[ev.Msg] == actor.TraceDrop && r.note == "":
 				r.note = "flushed unread"
 			}
 			if site := byTest[ev.Msg]; site != "" && r.note == "" {
@@ -158,10 +156,10 @@ func build(log actor.TraceLog, names Names) diagram {
 			if byTest[ev.Msg] != "" {
 				r.note = "your code never took it; the test did"
 			}
-			if !taken[ev.Msg] {
+			switch fate[ev.Msg] {
+			case 0:
 				r.lost, r.note = true, "never received ("+ev.Reason+")"
-			}
-			if flushed[ev.Msg] {
+			case actor.TraceDrop:
 				r.note = "flushed unread (" + ev.Reason + ")"
 			}
 		case actor.TraceReply:
