@@ -301,6 +301,9 @@ func inTest(site string) bool { return strings.Contains(site, "_test.go:") }
 // learner wrote it: "Async" for "pkg.Async[...].func1"; "test" for one
 // that a test file starts; "" when the site says nothing.
 func role(site string) string {
+	if inTest(site) {
+		return "test" // the hidden test's, not the learner's
+	}
 	fn := siteFunc(site)
 	if i := strings.Index(fn, "["); i >= 0 { // a generic function's "[...]"
 		if j := strings.Index(fn[i:], "]"); j >= 0 {
@@ -314,9 +317,6 @@ func role(site string) string {
 			break
 		}
 		fn = fn[:i]
-	}
-	if inTest(site) {
-		return "test" // the hidden test's, not the learner's
 	}
 	return fn
 }
