@@ -263,7 +263,9 @@ type pendingMsg struct {
 
 // StartTrace starts recording into a ring buffer of capacity events
 // (DefaultTraceCapacity if capacity <= 0), dropping whatever an earlier
-// trace held. Processes spawned before it are traced too, but receives
+// trace held. Once it wraps, a log holds at most capacity events, all of
+// those since some moment; a few fewer when goroutines that record at
+// different paces leave events older than one already dropped. Processes spawned before it are traced too, but receives
 // of their messages are not paired with the sends.
 func StartTrace(capacity int) {
 	if capacity <= 0 {
@@ -302,7 +304,8 @@ func TraceSnapshot() TraceLog {
 	return r.snapshot()
 }
 
-// snapshot puts the newest capacity events in order, oldest first, and
+// snapshot puts the newest events (at most capacity, none older than one
+// dropped) in order, oldest first, and
 // numbers them: Seq counts every event recorded, so the first kept is
 // Dropped+1. It holds every shard's lock (recording waits) while it copies.
 func (r *recorder) snapshot() TraceLog {
