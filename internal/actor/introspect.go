@@ -55,6 +55,9 @@ type ProcessInfo struct {
 	// performed.
 	Restarts int
 	State    string // current state of a state machine
+	// TrapExit: exit signals other than Kill reach it as ExitMsg
+	// messages instead of stopping it (process_info(Pid, trap_exit)).
+	TrapExit bool
 }
 
 // Processes returns a snapshot of every live or zombie process, in pid
@@ -107,6 +110,7 @@ func (p *Process) info() ProcessInfo {
 		MailboxLen: int(p.inbox.n) + int(p.saveLen.Load()),
 		MessagesIn: p.messagesIn,
 		Parent:     p.parent,
+		TrapExit:   p.trap,
 	}
 	if x := p.ext; x != nil {
 		info.ChildID, info.Restarts, info.State = x.childID, x.restarts, x.smState

@@ -38,6 +38,13 @@ func TestProcessInfo(t *testing.T) {
 		if ci.Kind != "worker" || ci.Parent != p.Self() || !slices.Equal(ci.Links, []PID{p.Self()}) {
 			return fmt.Errorf("child info %+v", ci)
 		}
+		if info.TrapExit {
+			return errors.New("TrapExit before TrapExit(true)")
+		}
+		p.TrapExit(true)
+		if info, _ := Info(p.Self()); !info.TrapExit {
+			return errors.New("TrapExit false after TrapExit(true)")
+		}
 		wi, _ := Info(watched)
 		if !slices.Equal(wi.MonitoredBy, []PID{p.Self()}) {
 			return fmt.Errorf("MonitoredBy = %v", wi.MonitoredBy)

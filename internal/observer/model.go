@@ -334,8 +334,10 @@ func kill(r selection) tea.Cmd {
 	}
 }
 
-// crash makes a demo process panic, as a bug would. Supervisors trap exits,
-// so there is nothing to crash from outside: say so instead.
+// crash makes a demo process panic, as a bug would, and sends any other
+// process an exit signal. Supervisors trap exits, so there is nothing to
+// crash from outside: say so instead; of another process that traps
+// exits, say that it did.
 func crash(r selection, demo *Demo) tea.Cmd {
 	return func() tea.Msg {
 		if why, ok := notRunning(r); ok {
@@ -348,8 +350,15 @@ func crash(r selection, demo *Demo) tea.Cmd {
 			actor.Send(r.PID, Crash{})
 			return actionMsg(fmt.Sprintf("crashed %s %s (it panicked): watch its supervisor restart it", r.Label, r.PID))
 		default:
+			// As Erlang's observer does: an exit signal with a reason, which a
+			// process that traps exits takes as a message and lives on.
+			info, _ := actor.Info(r.PID)
 			actor.Exit(r.PID, ErrCrashed)
-			return actionMsg(fmt.Sprintf("sent %s %s an exit signal (%v)", r.Label, r.PID, ErrCrashed))
+			if info.TrapExit {
+				return actionMsg(fmt.Sprintf("%s %s traps exits: the exit signal (%v) reached it as a message and it kept running; k kills it, since kill cannot be trapped",
+					r.Label, r.PID, ErrCrashed))
+			}
+			return actionMsg(fmt.Sprintf("sent %s %s an exit signal (%v): watch its supervisor restart it", r.Label, r.PID, ErrCrashed))
 		}
 	}
 }

@@ -490,6 +490,66 @@ func TestKillFollowsTheSelectedProcess(t *testing.T) {
 	}
 }
 
+// TestCrashSaysWhenTheProcessTrapsExits: c on a learner's process (not
+// the demo's) sends an exit signal, as Erlang's observer does. One that
+// traps exits takes it as a message and lives on; the status line must
+// say so, not promise a restart that never comes.
+func TestCrashSaysWhenTheProcessTrapsExits(t *testing.T) {
+	for _, trap := range []bool{true, false} {
+		t.Run(fmt.Sprintf("trap=%v", trap), func(t *testing.T) {
+			got := make(chan any, 1)
+			ready := make(chan struct{})
+			pid := actor.Spawn(func(p *actor.Process) error {
+				p.TrapExit(trap)
+				close(ready)
+				msg, err := p.Receive(actor.Infinity)
+				if err != nil {
+					return err
+				}
+				got <- msg
+				_, err = p.Receive(actor.Infinity)
+				return err
+			})
+			t.Cleanup(func() { actor.Exit(pid, actor.Kill) })
+			<-ready
+			root := actor.TreeNode{ProcessInfo: actor.ProcessInfo{Name: "app", Kind: "supervisor"},
+				Children: []actor.TreeNode{{ProcessInfo: actor.ProcessInfo{PID: pid, ChildID: "worker", Kind: "server"}}}}
+			var m tea.Model = New(Options{Refresh: time.Hour})
+			m, _ = m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+			m, _ = m.Update(snapshotMsg{snap: Build([]actor.TreeNode{root}, nil, nil)})
+			m, _ = m.Update(down())
+			_, cmd := m.Update(tea.KeyPressMsg{Code: 'c', Text: "c"})
+			if cmd == nil {
+				t.Fatal("c did nothing")
+			}
+			status := fmt.Sprint(cmd())
+			if trap {
+				select {
+				case msg := <-got:
+					if em, ok := msg.(actor.ExitMsg); !ok || !errors.Is(em.Reason, ErrCrashed) {
+						t.Errorf("the trapping process got %#v, want an ExitMsg with ErrCrashed", msg)
+					}
+				case <-time.After(5 * time.Second):
+					t.Fatal("the trapping process got no ExitMsg within 5s")
+				}
+				if !actor.Alive(pid) || !strings.Contains(status, "traps exits") || !strings.Contains(status, "k kills it") {
+					t.Errorf("alive=%v, status %q; want alive, and a status that says it trapped the signal and k kills it", actor.Alive(pid), status)
+				}
+				return
+			}
+			for deadline := time.Now().Add(5 * time.Second); actor.Alive(pid); {
+				if time.Now().After(deadline) {
+					t.Fatal("the process that does not trap exits is alive 5s after c")
+				}
+				runtime.Gosched()
+			}
+			if strings.Contains(status, "traps exits") || !strings.Contains(status, "exit signal") {
+				t.Errorf("status %q; want it to say an exit signal was sent, not that it was trapped", status)
+			}
+		})
+	}
+}
+
 // TestLongPIDsAreNotTruncated: after a day of restarts pids have seven
 // digits; the PID column must show them whole.
 func TestLongPIDsAreNotTruncated(t *testing.T) {
