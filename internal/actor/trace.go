@@ -2,7 +2,6 @@ package actor
 
 import (
 	"cmp"
-	"fmt"
 	"path/filepath"
 	"reflect"
 	"runtime"
@@ -649,41 +648,6 @@ func inert(t reflect.Type) bool {
 		return true
 	}
 	return false
-}
-
-// traceValue renders msg briefly. A String or Error method that panics
-// must not take the runtime down, hence the recover.
-func traceValue(msg any) (s string) {
-	defer func() {
-		if recover() != nil {
-			s = "?"
-		}
-	}()
-	switch m := msg.(type) {
-	case nil:
-		return "nil"
-	case string:
-		s = strconv.Quote(truncate(m, traceValueMax))
-	case error:
-		s = m.Error()
-	case fmt.Stringer:
-		s = m.String()
-	case int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64, float32, float64, bool, PID, Ref:
-		s = fmt.Sprint(m)
-	default:
-		s = fmt.Sprintf("%+v", m)
-	}
-	return truncate(s, traceValueMax)
-}
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && s[n]&0xC0 == 0x80 { // do not cut a UTF-8 sequence
-		n--
-	}
-	return s[:n] + "…"
 }
 
 func reasonText(err error) string {

@@ -2,6 +2,7 @@ package actor
 
 import (
 	"errors"
+	"io"
 	"fmt"
 	"runtime"
 	"slices"
@@ -251,6 +252,19 @@ func TestTraceOffAllocatesNothing(t *testing.T) {
 	}
 }
 
+type readFailed struct {
+	err error
+	n   int
+}
+
+type node struct{ next *node }
+
+func cyclic() *node {
+	n := &node{}
+	n.next = n
+	return n
+}
+
 func TestTraceValueIsShortAndSafe(t *testing.T) {
 	long := strings.Repeat("é", 100)
 	for _, tc := range []struct {
@@ -262,10 +276,19 @@ func TestTraceValueIsShortAndSafe(t *testing.T) {
 		{errors.New("bad"), "bad"},
 		{panicky{}, "?"},
 		{struct{ A int }{7}, "{A:7}"},
+		// fmt writes an error in an unexported field as a pointer.
+		{readFailed{err: io.EOF, n: 3}, "{err:EOF n:3}"},
+		{&readFailed{err: errors.New("closed")}, "&{err:closed n:0}"},
+		{[]readFailed{{err: io.EOF}}, "[{err:EOF n:0}]"},
+		{struct{ err error }{}, "{err:<nil>}"},
 	} {
 		if got := traceValue(tc.in); got != tc.want {
 			t.Errorf("traceValue(%#v) = %q; want %q", tc.in, got, tc.want)
 		}
+	}
+	// A pointer cycle ends (at traceValueDepth), briefly.
+	if got := traceValue(cyclic()); !strings.HasPrefix(got, "&{next:&{next:") || len(got) > traceValueMax+len("…") {
+		t.Errorf("traceValue(a cycle) = %q; want it to start &{next:&{next: and stay within %d bytes", got, traceValueMax)
 	}
 	if got := traceValue(long); len(got) > traceValueMax+len("…") || !strings.HasSuffix(got, "…") {
 		t.Errorf("traceValue(long) = %q (%d bytes); want at most %d bytes and an ellipsis", got, len(got), traceValueMax)
