@@ -8,6 +8,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"strconv"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -233,7 +234,11 @@ func unwrapAll(err error) error {
 // with --page) are shown in the pager.
 func (a *App) printTraces(ctx context.Context, title string, runs []tracedTest, pg pageFlags) error {
 	s := a.style()
+	// A pipe has no size: COLUMNS, when exported, says what it feeds.
 	width, height := 100, 0
+	if c, err := strconv.Atoi(a.Getenv("COLUMNS")); err == nil && c > 40 {
+		width = c - 1
+	}
 	if f, ok := a.Out.(*os.File); ok && a.Interactive() {
 		if w, h, err := term.GetSize(f.Fd()); err == nil && w > 40 {
 			width, height = w-1, h

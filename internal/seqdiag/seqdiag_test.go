@@ -127,6 +127,26 @@ func TestTextFitsTheWidth(t *testing.T) {
 	}
 }
 
+// TestTextKeepsTheNotes: a note that does not fit its column runs on to
+// the next lines instead of being cut, and with no room for a notes
+// column at all it goes under its row: an exit reason, which says why a
+// process died, must be readable at any width.
+func TestTextKeepsTheNotes(t *testing.T) {
+	for _, w := range []int{48, 60, 80, 100} {
+		out := string(render(t, busy03(), TextOptions{Width: w}))
+		flat := strings.Join(strings.Fields(strings.NewReplacer("│", " ", "↳", " ").Replace(out)), " ")
+		for _, want := range []string{"failed call <0.3>: timeout", "after connection refused",
+			"{args:[BLPOP q 0]}", "flushed unread (killed)"} {
+			if !strings.Contains(flat, want) {
+				t.Errorf("width %d: %q is missing or cut:\n%s", w, want, out)
+			}
+		}
+	}
+	if got := wrapText(strings.Repeat("word ", 100), 20, 3); len(got) != 3 || !strings.HasSuffix(got[2], "…") {
+		t.Errorf("wrapText of 500 runes into 3 lines of 20: %q; want 3 lines, the last ending in …", got)
+	}
+}
+
 func TestTextMarksWhatMatters(t *testing.T) {
 	out := string(render(t, busy03(), TextOptions{Width: 160}))
 	for _, want := range []string{

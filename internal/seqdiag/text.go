@@ -149,17 +149,84 @@ func Text(w io.Writer, log actor.TraceLog, opt TextOptions) error {
 		if r.lost {
 			note = "✗ " + note
 		}
-		text := strings.TrimRight(string(line), " ")
-		if note != "" && notesW > 10 {
-			pad := max(len([]rune(string(line)))-len([]rune(text)), 0)
-			text += strings.Repeat(" ", pad) + " " + cutEnd(note, notesW-1)
-		}
-		fmt.Fprintln(bw, paint(code, clipRunes(text, width)))
 		if r.end {
 			alive[r.from] = false
 		}
+		text := strings.TrimRight(string(line), " ")
+		// A note runs on below its row, beside the lifelines (or under
+		// them, when there is no notes column), rather than being cut:
+		// the reason a process exited is often its last words.
+		var more []string
+		switch {
+		case note == "":
+		case notesW > 10:
+			parts := wrapText(note, notesW-1, noteLines)
+			text += strings.Repeat(" ", len(line)-len([]rune(text))) + " " + parts[0]
+			for _, p := range parts[1:] {
+				more = append(more, string(lifelines(line, born, alive, col))+" "+p)
+			}
+		default:
+			for i, p := range wrapText(note, width-timeCol-2, noteLines) {
+				lead := "↳ "
+				if i > 0 {
+					lead = "  "
+				}
+				more = append(more, strings.Repeat(" ", timeCol)+lead+p)
+			}
+		}
+		fmt.Fprintln(bw, paint(code, clipRunes(text, width)))
+		for _, m := range more {
+			fmt.Fprintln(bw, paint(code, clipRunes(m, width)))
+		}
 	}
 	return bw.Flush()
+}
+
+// noteLines bounds the lines one note takes.
+const noteLines = 4
+
+// lifelines fills line with the lifelines alone (a note's continuation).
+func lifelines(line []rune, born, alive []bool, col int) []rune {
+	for i := range line {
+		line[i] = ' '
+	}
+	for i := range born {
+		if born[i] && alive[i] {
+			line[center(i, col)] = '│'
+		}
+	}
+	return line
+}
+
+// wrapText breaks s into lines of at most w runes, at spaces where it
+// can, and at most maxLines of them (the last cut with "…").
+func wrapText(s string, w, maxLines int) []string {
+	w = max(w, 2)
+	var lines []string
+	r := []rune(s)
+	for len(r) > 0 {
+		if len(lines) == maxLines-1 {
+			lines = append(lines, cutEnd(string(r), w))
+			break
+		}
+		if len(r) <= w {
+			lines = append(lines, string(r))
+			break
+		}
+		cut := w
+		for i := w; i > 0; i-- {
+			if r[i] == ' ' {
+				cut = i
+				break
+			}
+		}
+		lines = append(lines, strings.TrimRight(string(r[:cut]), " "))
+		r = []rune(strings.TrimLeft(string(r[cut:]), " "))
+	}
+	if len(lines) == 0 {
+		lines = []string{""}
+	}
+	return lines
 }
 
 func center(i, col int) int { return timeCol + i*col + col/2 }
