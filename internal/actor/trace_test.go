@@ -2,8 +2,8 @@ package actor
 
 import (
 	"errors"
-	"io"
 	"fmt"
+	"io"
 	"runtime"
 	"slices"
 	"strconv"

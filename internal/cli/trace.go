@@ -8,9 +8,9 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"strconv"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/charmbracelet/x/term"
