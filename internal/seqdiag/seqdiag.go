@@ -70,7 +70,7 @@ func build(log actor.TraceLog, names Names) diagram {
 	regs := make(map[uint64]string)
 	roles := make(map[uint64]string)         // from the function a process runs
 	fate := make(map[uint64]actor.TraceKind) // message ids: TraceReceive, TraceDrop, or 0 if neither
-	byTest := make(map[uint64]string)        // message ids the hidden test's code received: where
+	leftover := make(map[uint64]bool)        // message ids the hidden test found left in a mailbox
 	replied := make(map[uint64]bool)         // call ids answered
 	callNo := make(map[uint64]int)
 	for _, ev := range log.Events {
@@ -85,8 +85,8 @@ func build(log actor.TraceLog, names Names) diagram {
 			regs[ev.PID] = ev.Name
 		case actor.TraceReceive, actor.TraceDrop:
 			fate[ev.Msg] = ev.Kind
-			if inTest(ev.Site) {
-				byTest[ev.Msg] = ev.Site
+			if leftoverCheck(ev.Site) {
+				leftover[ev.Msg] = true
 			}
 		case actor.TraceReply:
 			replied[ev.Msg] = true
@@ -144,8 +144,8 @@ func build(log actor.TraceLog, names Names) diagram {
 			case fate[ev.Msg] == actor.TraceDrop && r.note == "":
 				r.note = "flushed unread"
 			}
-			if site := byTest[ev.Msg]; site != "" && r.note == "" {
-				r.note = "your code never took it; the test did"
+			if leftover[ev.Msg] && r.note == "" {
+				r.note = "left over: your code never took it"
 			}
 			if ev.Value != "" && r.note == "" {
 				r.note = ev.Value
@@ -153,8 +153,8 @@ func build(log actor.TraceLog, names Names) diagram {
 		case actor.TraceDown, actor.TraceExitMsg:
 			r.from, r.to, r.style = laneOf(ev.PID), laneOf(ev.Peer), styleSignal
 			r.label, r.note = ev.Type, "reason: "+ev.Reason
-			if byTest[ev.Msg] != "" {
-				r.note = "your code never took it; the test did"
+			if leftover[ev.Msg] {
+				r.note = "left over: your code never took it (" + ev.Reason + ")"
 			}
 			switch fate[ev.Msg] {
 			case 0:
@@ -173,15 +173,24 @@ func build(log actor.TraceLog, names Names) diagram {
 		case actor.TraceReceive:
 			r.from = laneOf(ev.PID)
 			r.to, r.style = r.from, styleMark
-			if ev.Msg == 0 {
+			switch n := callNo[ev.Msg]; {
+			case ev.Msg == 0:
 				r.label = "receive"
-			} else {
+			case n > 0:
+				r.label = fmt.Sprintf("took call#%d", n)
+			default:
 				r.label = "took " + typ
+			}
+			if ev.Msg != 0 {
 				r.note = "waited " + roundDur(ev.Wait)
 			}
 			if inTest(ev.Site) {
+				// The test's own receive; its helpers' names mean nothing
+				// to the learner.
 				r.label = "test " + r.label
-				r.note += ", in " + siteFunc(ev.Site)
+			}
+			if leftoverCheck(ev.Site) {
+				r.note += ": the test found it left over"
 			}
 		case actor.TraceDrop:
 			r.from = laneOf(ev.PID)
@@ -296,6 +305,13 @@ func elide(s string, n int) string {
 // inTest reports whether a receive's site is in a test file (the hidden
 // tests' own checks) rather than in the learner's code.
 func inTest(site string) bool { return strings.Contains(site, "_test.go:") }
+
+// leftoverCheck reports whether a receive's site is a hidden test's
+// check that a mailbox was left empty (a function named zzExpectEmpty…):
+// what it takes, the learner's code should have taken.
+func leftoverCheck(site string) bool {
+	return inTest(site) && strings.HasPrefix(siteFunc(site), "zzExpectEmpty")
+}
 
 // role names a process by the function it runs (a spawn's site), as the
 // learner wrote it: "Async" for "pkg.Async[...].func1"; "test" for one

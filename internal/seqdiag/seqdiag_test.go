@@ -166,10 +166,24 @@ func TestTextMarksWhatMatters(t *testing.T) {
 		}
 	}
 	one := string(render(t, failing01(), TextOptions{Width: 120}))
-	for _, want := range []string{"DOWN", "your code never took it; the test did", "test took DOWN", "zzExpectEmptyMailbox"} {
+	for _, want := range []string{"DOWN", "left over: your code never took it (panic: boom", "test took DOWN", "the test found it left over"} {
 		if !strings.Contains(one, want) {
 			t.Errorf("the 01.3 diagram lacks %q:\n%s", want, one)
 		}
+	}
+	if strings.Contains(one, "zz") {
+		t.Errorf("the 01.3 diagram names a hidden test helper (zz…), which means nothing to the learner:\n%s", one)
+	}
+	// A DOWN the test itself waits for (its own helper process died) is
+	// the test's business, not a message the learner's code left over.
+	own := failing01()
+	own.Events[5].Site = "concurrency.TestMonitoredCrashGivesReason (zz_otpgo_hidden_monitored_test.go:30)"
+	out = string(render(t, own, TextOptions{Width: 120}))
+	if strings.Contains(out, "left over") || !strings.Contains(out, "reason: panic: boom") {
+		t.Errorf("a DOWN the test took in its own code is blamed on the learner, or lost its reason:\n%s", out)
+	}
+	if busy := string(render(t, busy03(), TextOptions{Width: 160})); !strings.Contains(busy, "took call#2") {
+		t.Errorf("a server's receive of a call does not say which call:\n%s", busy)
 	}
 }
 
