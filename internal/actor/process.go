@@ -340,6 +340,7 @@ func (p *Process) exit(reason error, own bool) bool {
 // terminates p.
 func (p *Process) signal(from PID, reason error, kill bool) {
 	if kill {
+		traceSignal(from, p, reason)
 		p.terminate(Killed)
 		return
 	}
@@ -385,6 +386,7 @@ func (p *Process) handleSignalLocked(from PID, reason error) {
 	if isNormal(reason) && from.p != p {
 		return
 	}
+	traceSignal(from, p, reason)
 	p.terminate(reason)
 }
 

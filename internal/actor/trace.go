@@ -42,10 +42,11 @@ const (
 	TraceExit                          // PID exited with Reason
 	TraceTimer                         // a SendAfter timer fired for Peer (its message follows as a send from 0)
 	TraceRestart                       // supervisor PID restarted child Name as Peer (the old child exited with Reason)
+	TraceSignal                        // PID (0: not a process) sent Peer an exit signal with Reason that stops it (kill, or not trapped)
 )
 
 var traceKindNames = [...]string{"", "spawn", "register", "send", "call", "reply", "down", "exit-msg",
-	"receive", "drop", "link", "monitor", "exit", "timer", "restart"}
+	"receive", "drop", "link", "monitor", "exit", "timer", "restart", "signal"}
 
 // String returns the kind's lower-case name ("send", "down", ...).
 func (k TraceKind) String() string {
@@ -846,6 +847,19 @@ func (r *recorder) done(p *Process) { r.gor.delete(curGoroutine()) }
 
 //go:noinline
 func (r *recorder) timer(pid PID) { r.add(TraceEvent{Kind: TraceTimer, Peer: pidID(pid)}) }
+
+// signalExit records an exit signal from `from` that will stop p; from a
+// caller that is not a process (the zero pid), the process whose
+// goroutine sent it, if any.
+//
+//go:noinline
+func (r *recorder) signalExit(from PID, p *Process, reason error) {
+	id := pidID(from)
+	if id == 0 {
+		id, _ = r.gor.load(curGoroutine())
+	}
+	r.add(TraceEvent{Kind: TraceSignal, PID: id, Peer: p.id, Reason: reasonText(reason)})
+}
 
 //go:noinline
 func (r *recorder) restart(sup *Process, child, old PID, id string, reason error) {

@@ -91,6 +91,14 @@ func traceFlush(p *Process, drop func(any) bool) {
 	}
 }
 
+// traceSignal records an exit signal from `from` that stops p (kill,
+// or one p does not trap); p is still alive.
+func traceSignal(from PID, p *Process, reason error) {
+	if r := tracer.Load(); r != nil && !p.dead.Load() {
+		r.signalExit(from, p, reason)
+	}
+}
+
 func traceLink(p *Process, pid PID) {
 	if r := tracer.Load(); r != nil {
 		r.link(p, pid)

@@ -113,7 +113,7 @@ func TestTraceRecordsEachKindInOrderPerProcess(t *testing.T) {
 	// The main process's own actions, in the order it did them.
 	got := kindsOf(evs, pidID(main))
 	wantMain := []string{"spawn", "register", "monitor", "send", "receive", "receive", "call", "receive",
-		"monitor", "drop", "link", "send", "receive", "send" /* Stop */, "exit"}
+		"monitor", "signal" /* Exit(idle, Kill) */, "drop", "link", "send", "receive", "send" /* Stop */, "exit"}
 	if !slices.Equal(got, wantMain) {
 		t.Errorf("main's events:\n got %v\nwant %v", got, wantMain)
 	}
@@ -148,7 +148,7 @@ func TestTraceRecordsEachKindInOrderPerProcess(t *testing.T) {
 			taken[ev.Msg]++
 		}
 	}
-	for k := TraceSpawn; k <= TraceRestart; k++ {
+	for k := TraceSpawn; k <= TraceSignal; k++ {
 		if seen[k] == 0 {
 			t.Errorf("no %s event recorded", k)
 		}
@@ -242,6 +242,7 @@ func TestTraceOffAllocatesNothing(t *testing.T) {
 		traceFlush(p, func(any) bool { return true })
 		traceLink(p, PID{})
 		traceMonitor(p, PID{})
+		traceSignal(PID{}, p, nil)
 		traceExit(p, nil)
 		traceDone(p)
 		traceTimer(PID{})
@@ -293,7 +294,7 @@ func TestTraceValueIsShortAndSafe(t *testing.T) {
 	if got := traceValue(long); len(got) > traceValueMax+len("…") || !strings.HasSuffix(got, "…") {
 		t.Errorf("traceValue(long) = %q (%d bytes); want at most %d bytes and an ellipsis", got, len(got), traceValueMax)
 	}
-	for k := TraceSpawn; k <= TraceRestart; k++ {
+	for k := TraceSpawn; k <= TraceSignal; k++ {
 		if back, ok := ParseTraceKind(k.String()); !ok || back != k {
 			t.Errorf("ParseTraceKind(%q) = %v, %v", k.String(), back, ok)
 		}

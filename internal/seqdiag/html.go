@@ -69,7 +69,7 @@ svg text{font:12px ui-monospace,monospace}
 // htmlLegend says what the drawing's lines and marks mean, as the
 // terminal's legend line does.
 const htmlLegend = `<p class="legend">Time goes down. Black arrow: a message; dashed: a reply, spawn, link or monitor;
-thick red: DOWN or EXIT; orange, with ✗: never received. On a lifeline: ● received (or started),
+thick red: DOWN, EXIT or an exit signal (kill); orange, with ✗: never received. On a lifeline: ● received (or started),
 ○ flushed unread, red ●: exited.</p>
 `
 

@@ -202,6 +202,14 @@ func build(log actor.TraceLog, names Names) diagram {
 		case actor.TraceExit:
 			r.from = laneOf(ev.PID)
 			r.to, r.style, r.label, r.end = r.from, styleMark, "exit "+ev.Reason, true
+		case actor.TraceSignal:
+			// An exit signal that stops its target: drawn as the signal it
+			// is, ahead of the target's exit.
+			r.from, r.to, r.style = laneOf(ev.PID), laneOf(ev.Peer), styleSignal
+			r.label, r.note = "exit signal", "reason: "+ev.Reason
+			if ev.Reason == actor.Kill.Error() {
+				r.label, r.note = "kill", "untrappable"
+			}
 		case actor.TraceTimer:
 			r.from = laneOf(ev.Peer)
 			r.to, r.style, r.label = r.from, styleMark, "timer fired"

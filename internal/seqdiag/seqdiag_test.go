@@ -76,6 +76,7 @@ func busy03() actor.TraceLog {
 	e.add(actor.TraceEvent{Kind: actor.TraceReceive, PID: 1, Peer: 3, Type: "EXIT", Msg: 5, Site: "redis.Run (client.go:40)"})
 	e.add(actor.TraceEvent{Kind: actor.TraceRestart, PID: 4, Peer: 5, Name: "client", Reason: "connection refused", Value: "<0.3>"})
 	e.add(actor.TraceEvent{Kind: actor.TraceMonitor, PID: 1, Peer: 5})
+	e.add(actor.TraceEvent{Kind: actor.TraceSignal, PID: 1, Peer: 5, Reason: "kill"})
 	e.add(actor.TraceEvent{Kind: actor.TraceExit, PID: 5, Reason: "killed"})
 	e.add(actor.TraceEvent{Kind: actor.TraceDown, PID: 5, Peer: 1, Type: "DOWN", Msg: 6, Reason: "killed"})
 	e.add(actor.TraceEvent{Kind: actor.TraceDrop, PID: 1, Peer: 5, Type: "DOWN", Msg: 6})
@@ -160,6 +161,7 @@ func TestTextMarksWhatMatters(t *testing.T) {
 		"✗ never received", // the status request nobody took
 		"12 earlier events were dropped",
 		"↺ flush", // a self-send
+		"═ kill ═", // an exit signal that stops its target
 	} {
 		if !strings.Contains(out, want) && !strings.Contains(out, strings.TrimPrefix(want, "redis.")) {
 			t.Errorf("the diagram lacks %q:\n%s", want, out)

@@ -34,7 +34,7 @@ const (
 
 // TextLegend says what Text's lines and marks mean (the page has its own,
 // htmlLegend); a caller prints it once under its diagrams.
-const TextLegend = "Legend: ─▶ message  ┄▶ reply/spawn/link/monitor  ═▶ DOWN/EXIT  ● received  ○ flushed unread  ✖ exited  ✗ never received"
+const TextLegend = "Legend: ─▶ message  ┄▶ reply/spawn/link/monitor  ═▶ DOWN/EXIT/exit signal  ● received  ○ flushed unread  ✖ exited  ✗ never received"
 
 // Text writes log as a sequence diagram in text, one row per event,
 // time going down, fitted to opt.Width: lane labels and arrow labels are
