@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -35,7 +36,7 @@ func newTraceCommand(a *App) *cobra.Command {
 	var noRace bool
 	var pg pageFlags
 	cmd := &cobra.Command{
-		Use:   "trace STEP [TEST]",
+		Use:   "trace [STEP] [TEST]",
 		Short: "See the messages: a step's tests on your code, drawn as sequence diagrams",
 		Long: `Run a step's hidden tests (or one of them) on your code in exercises/ with
 the actor runtime's tracing on, and draw what your processes did: one
@@ -43,19 +44,25 @@ lifeline per process, an arrow per message (DOWN and EXIT in red or ═══),
 calls paired with their replies, time going down. A message that was sent
 but never received is marked ✗.
 
+With no STEP, the next pending step (the one otpgo check would grade).
+A test's name alone finds its step.
+
 --html FILE also writes the diagrams as a self-contained web page.`,
 		Example: `  otpgo trace 01.3
   otpgo trace 01.3 TestMonitoredCrashGivesReason
   otpgo trace 01.3 --html trace.html`,
 		GroupID:           groupLearn,
-		Args:              cobra.RangeArgs(1, 2),
+		Args:              cobra.RangeArgs(0, 2),
 		ValidArgsFunction: a.completeIDs(true),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			test := ""
-			if len(args) == 2 {
-				test = args[1]
+			id, test := "", ""
+			switch len(args) {
+			case 2:
+				id, test = args[0], args[1]
+			case 1:
+				id = args[0]
 			}
-			return runTrace(cmd.Context(), a, args[0], test, htmlFile, noRace, pg)
+			return runTrace(cmd.Context(), a, id, test, htmlFile, noRace, pg)
 		},
 	}
 	cmd.Flags().StringVar(&htmlFile, "html", "", "also write the diagrams to `FILE` as a web page")
@@ -91,14 +98,10 @@ func (r tracedTest) heading() (verdict, msg string) {
 type pageFlags struct{ always, never bool }
 
 func runTrace(ctx context.Context, a *App, id, test, htmlFile string, noRace bool, pg pageFlags) error {
-	_, targets, err := a.resolveAll([]string{id})
+	step, err := a.traceStep(id, &test)
 	if err != nil {
 		return err
 	}
-	if targets[0].Step == nil {
-		return fmt.Errorf("trace takes one step, not chapter %s: try otpgo trace %s", id, firstGradable(targets[0].Chapter))
-	}
-	step := targets[0].Step
 	if !step.Gradable() {
 		return fmt.Errorf("step %s has no tests: it is read, not graded", step.ID)
 	}
@@ -106,12 +109,22 @@ func runTrace(ctx context.Context, a *App, id, test, htmlFile string, noRace boo
 	if test != "" {
 		if !slices.Contains(step.Tests, test) {
 			msg := fmt.Sprintf("step %s has no test %s", step.ID, test)
+			c, err := a.Course()
+			if err != nil {
+				return err
+			}
+			if other := stepWithTest(c, test); other != nil {
+				return fmt.Errorf("%s: it is a test of step %s; run otpgo trace %s %s", msg, other.ID, other.ID, test)
+			}
 			if s := catalog.Suggest(test, step.Tests, 1); len(s) > 0 {
 				msg += fmt.Sprintf("; did you mean %s?", s[0])
 			}
 			return fmt.Errorf("%s (its tests: %s)", msg, strings.Join(step.Tests, ", "))
 		}
 		tests = []string{test}
+	}
+	if err := checkHTMLPath(htmlFile); err != nil {
+		return err
 	}
 	if !usesActor(a.FS, step.Chapter) {
 		return fmt.Errorf("chapter %s does not use internal/actor, so there are no process events to draw; otpgo check %s grades it", step.Chapter.ID, step.ID)
@@ -278,6 +291,73 @@ func (a *App) printTraces(ctx context.Context, title string, runs []tracedTest, 
 	}
 	_, err := a.Out.Write(out.Bytes())
 	return err
+}
+
+// traceStep is the step trace runs: id's, or with no id the next
+// pending step, as check picks it; an id that names a test instead (it
+// starts with Test and is no step) moves to *test, and its step is found.
+func (a *App) traceStep(id string, test *string) (*catalog.Step, error) {
+	c, err := a.Course()
+	if err != nil {
+		return nil, err
+	}
+	if id == "" {
+		sess, err := a.Session()
+		if err != nil {
+			return nil, err
+		}
+		next, err := sess.Next()
+		if err != nil {
+			return nil, err
+		}
+		if next == nil {
+			return nil, errors.New("every written step passes, so there is no pending step to trace; name one: otpgo trace 01.3")
+		}
+		fmt.Fprintf(a.Err, "No step given: tracing the next pending step, %s (%s).\n", next.ID, next.Title)
+		return next, nil
+	}
+	if *test == "" && strings.HasPrefix(id, "Test") {
+		if s := stepWithTest(c, id); s != nil {
+			*test = id
+			return s, nil
+		}
+	}
+	_, targets, err := a.resolveAll([]string{id})
+	if err != nil {
+		return nil, err
+	}
+	if targets[0].Step == nil {
+		return nil, fmt.Errorf("trace takes one step, not chapter %s: try otpgo trace %s", id, firstGradable(targets[0].Chapter))
+	}
+	return targets[0].Step, nil
+}
+
+// stepWithTest is the step whose hidden tests include test, or nil.
+func stepWithTest(c *catalog.Course, test string) *catalog.Step {
+	for _, ch := range c.Chapters {
+		for _, s := range ch.Steps {
+			if slices.Contains(s.Tests, test) {
+				return s
+			}
+		}
+	}
+	return nil
+}
+
+// checkHTMLPath fails early, before any test runs, when --html names a
+// file that cannot be written: a directory, or one in a missing folder.
+func checkHTMLPath(file string) error {
+	if file == "" {
+		return nil
+	}
+	if fi, err := os.Stat(file); err == nil && fi.IsDir() {
+		return fmt.Errorf("--html %s is a directory; give a file name, e.g. --html %s", file, filepath.Join(file, "trace.html"))
+	}
+	dir := filepath.Dir(file)
+	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+		return fmt.Errorf("--html %s: folder %s does not exist; create it or choose another path", file, dir)
+	}
+	return nil
 }
 
 func writeTraceHTML(file string, step *catalog.Step, runs []tracedTest) error {
