@@ -101,17 +101,37 @@ func TestTraceRefusesBadInput(t *testing.T) {
 		{[]string{"trace", "aa.1", "TestOen"}, "did you mean TestOne?"},
 		{[]string{"trace", "aa"}, "try otpgo trace aa.1"},
 		{[]string{"trace", "rd.1"}, "read, not graded"},
+		{[]string{"trace", "aa.1", "TestTwo"}, "it is a test of step aa.2; run otpgo trace aa.2 TestTwo"},
+		{[]string{"trace", "aa.1", "--html", filepath.Join(t.TempDir(), "missing", "t.html")}, "does not exist; create it"},
+		{[]string{"trace", "aa.1", "--html", t.TempDir()}, "is a directory; give a file name"},
 	} {
 		if code := h.exec(tc.args...); code != ExitError {
 			t.Errorf("%v: exit %d; want %d", tc.args, code, ExitError)
 		}
 		h.mustContain(strings.Join(tc.args, " "), h.errOut(), tc.want)
 	}
+	if len(h.reqs) != 0 {
+		t.Errorf("bad input ran %d test request(s); it must be refused before any test runs", len(h.reqs))
+	}
 	plain := newHarness(t) // aa does not import internal/actor there
 	if code := plain.exec("trace", "aa.1"); code != ExitError {
 		t.Errorf("trace on a chapter without actors: exit %d; want %d", code, ExitError)
 	}
 	plain.mustContain("stderr", plain.errOut(), "does not use internal/actor")
+}
+
+// TestTraceFindsTheStep: with no step, trace takes the next pending one,
+// as check does; a test's name alone finds its step.
+func TestTraceFindsTheStep(t *testing.T) {
+	h := actorHarness(t)
+	h.run = traceRun(t, downNeverTaken(), nil)
+	h.exec("trace", "--no-pager")
+	h.mustContain("bare trace", h.errOut(), "No step given: tracing the next pending step, aa.1")
+	h.exec("trace", "TestTwo", "--no-pager")
+	req := h.reqs[len(h.reqs)-1]
+	if req.Steps[0].ID != "aa.2" || !slices.Equal(req.Steps[0].Tests, []string{"TestTwo", seqdiag.HookTest}) {
+		t.Errorf("trace TestTwo ran %s %v; want aa.2 [TestTwo %s]", req.Steps[0].ID, req.Steps[0].Tests, seqdiag.HookTest)
+	}
 }
 
 // TestTraceSurvivesAHostileTraceFile: a file the learner's program
