@@ -100,6 +100,13 @@ func TestProgressCountsPackagesAndKeepsTheRest(t *testing.T) {
 	if lines := strings.Count(piped.String(), "\n"); lines != 2 || strings.Contains(piped.String(), "\r") {
 		t.Errorf("on a pipe: want a start and an end line, got:\n%q", piped.String())
 	}
+	// A relink compiles nothing: say so, not "0 packages compiled".
+	var relink bytes.Buffer
+	p = newProgress(&relink, false, 0)
+	p.finish(true)
+	if got := relink.String(); strings.Contains(got, "0 packages") || !strings.Contains(got, "nothing needed compiling") {
+		t.Errorf("a build that compiled nothing says %q", got)
+	}
 }
 
 // TestBuildsOnceAndAgainOnlyWhenTheCodeChanges builds a tiny program with

@@ -99,6 +99,8 @@ func (p *progress) finish(ok bool) {
 	switch {
 	case p.terminal && p.shown:
 		fmt.Fprint(p.w, "\r\033[K")
+	case !p.terminal && ok && p.compiled == 0:
+		fmt.Fprintf(p.w, "otpgo: built in %s (nothing needed compiling: linked only)\n", p.elapsed())
 	case !p.terminal && ok:
 		fmt.Fprintf(p.w, "otpgo: built (%d packages compiled) in %s\n", p.compiled, p.elapsed())
 	}
