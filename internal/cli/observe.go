@@ -37,14 +37,20 @@ so you can kill and crash your processes and watch your strategy act.`,
   otpgo observe --mine 04`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			// What was asked is checked first: a wrong chapter is worth
+			// knowing before where it runs.
+			if cmd.Flags().Changed("mine") {
+				if _, err := mine.Source(chapter); err != nil {
+					return usageError{cmd: cmd, err: err}
+				}
+			} else if workers < 1 || workers > 64 {
+				return usageError{cmd: cmd, err: fmt.Errorf("--workers must be between 1 and 64; got %d", workers)}
+			}
 			if !a.Interactive() || !a.IsTerminal(a.Stdin) {
 				return errors.New("otpgo observe is a full-screen view: run it in a terminal (not through a pipe or a file)")
 			}
 			if cmd.Flags().Changed("mine") {
 				return observeMine(a, cmd, chapter)
-			}
-			if workers < 1 || workers > 64 {
-				return usageError{cmd: cmd, err: fmt.Errorf("--workers must be between 1 and 64; got %d", workers)}
 			}
 			// Subscribe before the demo starts, so its spawns are in the log.
 			feed := observer.NewFeed(actor.Subscribe)
@@ -75,9 +81,6 @@ so you can kill and crash your processes and watch your strategy act.`,
 func observeMine(a *App, cmd *cobra.Command, chapter string) error {
 	ctx := cmd.Context()
 	what := "otpgo observe --mine " + chapter
-	if _, err := mine.Source(chapter); err != nil {
-		return usageError{cmd: cmd, err: err}
-	}
 	if err := a.requireGo(ctx, what); err != nil {
 		return err
 	}
