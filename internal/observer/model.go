@@ -67,7 +67,7 @@ type Model struct {
 	offset int
 
 	events  []logEntry
-	labels  map[actor.PID]string // unnamed supervisors seen in snapshots, by pid
+	labels  map[actor.PID]string // unnamed children seen in snapshots, by pid
 	dropped int64
 	status  string
 	load    bool
@@ -229,7 +229,7 @@ func (m Model) key(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 // restart forever must not grow it without end.
 const maxLabels = 4096
 
-// learnLabels remembers the snapshot's unnamed supervisors by pid, so the
+// learnLabels remembers the snapshot's unnamed children by pid, so the
 // log can name them, even after they exited. The map is new each time
 // (models are values; one shared map would change older copies).
 func (m *Model) learnLabels() {

@@ -510,7 +510,7 @@ func TestCrashSaysWhenTheProcessTrapsExits(t *testing.T) {
 				_, err = p.Receive(actor.Infinity)
 				return err
 			})
-			t.Cleanup(func() { actor.Exit(pid, actor.Kill) })
+			t.Cleanup(func() { actor.Exit(pid, actor.Kill); waitNoProcesses(t) })
 			<-ready
 			root := actor.TreeNode{ProcessInfo: actor.ProcessInfo{Name: "app", Kind: "supervisor"},
 				Children: []actor.TreeNode{{ProcessInfo: actor.ProcessInfo{PID: pid, ChildID: "worker", Kind: "server"}}}}
@@ -563,11 +563,45 @@ func TestLongPIDsAreNotTruncated(t *testing.T) {
 	}
 }
 
+// TestLogNamesAnExitedChildByItsID: a worker's exit event carries no
+// child id; the log names it as the tree did (worker-2), not by its kind,
+// also once it is gone from the tree.
+func TestLogNamesAnExitedChildByItsID(t *testing.T) {
+	pid := actor.Spawn(func(p *actor.Process) error { _, err := p.Receive(actor.Infinity); return err })
+	root := actor.TreeNode{ProcessInfo: actor.ProcessInfo{Name: "app", Kind: "supervisor"},
+		Children: []actor.TreeNode{{ProcessInfo: actor.ProcessInfo{PID: pid, ChildID: "worker-2", Kind: "server"}}}}
+	var m tea.Model = New(Options{Refresh: time.Hour})
+	m, _ = m.Update(tea.WindowSizeMsg{Width: 120, Height: 30})
+	m, _ = m.Update(snapshotMsg{snap: Build([]actor.TreeNode{root}, nil, nil)})
+	actor.Exit(pid, actor.Kill)
+	waitNoProcesses(t)
+	m, _ = m.Update(snapshotMsg{snap: Build([]actor.TreeNode{{ProcessInfo: root.ProcessInfo}}, nil, nil)})
+	m, _ = m.Update(eventsMsg{events: []actor.Event{{Kind: actor.Exited, PID: pid, ProcKind: "server", Reason: actor.Killed, Time: time.Now()}}})
+	screen := tuitest.Plain(m.View().Content)
+	if !strings.Contains(screen, pid.String()+" worker-2: killed") {
+		t.Errorf("the log does not name the exited worker by its id:\n%s", screen)
+	}
+}
+
+// waitNoProcesses waits, with a deadline, until no process is left: a
+// killed one is gone only once its goroutine has returned.
+func waitNoProcesses(t *testing.T) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for actor.NumProcesses() > 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d process(es) still running after 5s: %v", actor.NumProcesses(), actor.Processes())
+		}
+		runtime.Gosched()
+	}
+}
+
 // A supervisor written by hand (a GenServer of kind "supervisor", as in
 // chapter sup) is not one the runtime knows; its children are the
 // processes it started and is linked to, drawn under it. One it started
 // without a link (here, monitored) is not its child.
 func TestBuildDrawsAHandRolledSupervisorsLinkedChildren(t *testing.T) {
+	waitNoProcesses(t) // the picture is of every process: earlier tests' must be gone
 	idle := func(p *actor.Process) error { _, err := p.Receive(actor.Infinity); return err }
 	ready := make(chan actor.PID)
 	sup := actor.Spawn(func(p *actor.Process) error {
@@ -587,10 +621,7 @@ func TestBuildDrawsAHandRolledSupervisorsLinkedChildren(t *testing.T) {
 	defer func() {
 		actor.Exit(sup, actor.Kill) // its linked children go with it
 		actor.Exit(stray, actor.Kill)
-		deadline := time.Now().Add(5 * time.Second)
-		for actor.NumProcesses() > 0 && time.Now().Before(deadline) {
-			runtime.Gosched()
-		}
+		waitNoProcesses(t)
 	}()
 	s := Build(actor.Tree(), actor.Processes(), nil)
 	var got []string

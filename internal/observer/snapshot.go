@@ -42,8 +42,9 @@ type Snapshot struct {
 	Supervisors int
 	Zombies     int
 	Mailboxes   int // messages waiting, summed over all processes
-	// Supervised names the unnamed supervisors in the trees by their
-	// child id (runtime events carry neither for them).
+	// Supervised names the processes in the trees that have no
+	// registered name by their child id: runtime events carry no child
+	// id (but a restart's), so the log learns it here.
 	Supervised map[actor.PID]string
 }
 
@@ -71,7 +72,7 @@ func Build(trees []actor.TreeNode, procs []actor.ProcessInfo, label Labeler) Sna
 		}
 		if !n.PID.IsZero() {
 			inTree[n.PID] = struct{}{}
-			if n.Kind == "supervisor" && n.Name == "" && n.ChildID != "" {
+			if n.Name == "" && n.ChildID != "" {
 				if s.Supervised == nil {
 					s.Supervised = map[actor.PID]string{}
 				}
