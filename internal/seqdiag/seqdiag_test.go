@@ -160,7 +160,7 @@ func TestTextMarksWhatMatters(t *testing.T) {
 		"═ EXIT ═",         // signals are drawn apart
 		"✗ never received", // the status request nobody took
 		"12 earlier events were dropped",
-		"↺ flush", // a self-send
+		"↺ flush",  // a self-send
 		"═ kill ═", // an exit signal that stops its target
 	} {
 		if !strings.Contains(out, want) && !strings.Contains(out, strings.TrimPrefix(want, "redis.")) {
