@@ -162,9 +162,14 @@ func StepChange(fsys fs.FS, step *catalog.Step) ([]Change, error) {
 // touchingBefore returns the steps before step (in its chapter) that
 // change file.
 func touchingBefore(step *catalog.Step, file string) []*catalog.Step {
+	return touchingThrough(step.Chapter, step.Checkpoint()-1, file)
+}
+
+// touchingThrough returns the first k steps of ch that change file.
+func touchingThrough(ch *catalog.Chapter, k int, file string) []*catalog.Step {
 	var out []*catalog.Step
-	for _, s := range step.Chapter.Touching(file) {
-		if s.Checkpoint() < step.Checkpoint() {
+	for _, s := range ch.Touching(file) {
+		if s.Checkpoint() <= k {
 			out = append(out, s)
 		}
 	}

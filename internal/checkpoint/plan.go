@@ -91,23 +91,41 @@ func Reset(fsys fs.FS, own Store, step *catalog.Step, passed func(stepID string)
 // Callers pass "passed or given" as passed: a given step's code is in
 // place already, and the learner may be working on top of it.
 func Catchup(fsys fs.FS, step *catalog.Step, passed func(stepID string) bool) (*Plan, error) {
-	ch := step.Chapter
-	if ch.Dir == "" {
+	if step.Chapter.Dir == "" {
 		return nil, fmt.Errorf("%s has no files to catch up", step.ID)
 	}
-	n := step.Checkpoint()
-	ref, err := ch.CheckpointFiles(fsys, n-1)
+	p, err := catchupTo(fsys, step.Chapter, step.Checkpoint()-1, passed)
 	if err != nil {
 		return nil, err
 	}
-	p := &Plan{Chapter: ch, Step: step, Passed: passed(step.ID)}
-	for _, e := range ch.Steps[:n-1] {
+	p.Step, p.Passed = step, passed(step.ID)
+	return p, nil
+}
+
+// CatchupChapter plans `otpgo catchup CHAPTER`: the whole chapter done,
+// as Catchup does it for the steps before one (Plan.Step is nil).
+func CatchupChapter(fsys fs.FS, ch *catalog.Chapter, passed func(stepID string) bool) (*Plan, error) {
+	if ch.Dir == "" {
+		return nil, fmt.Errorf("chapter %s has no files to catch up", ch.ID)
+	}
+	return catchupTo(fsys, ch, len(ch.Steps), passed)
+}
+
+// catchupTo plans putting ch's files as they stand at checkpoint k, the
+// first k steps done.
+func catchupTo(fsys fs.FS, ch *catalog.Chapter, k int, passed func(stepID string) bool) (*Plan, error) {
+	ref, err := ch.CheckpointFiles(fsys, k)
+	if err != nil {
+		return nil, err
+	}
+	p := &Plan{Chapter: ch}
+	for _, e := range ch.Steps[:k] {
 		if e.Gradable() && !passed(e.ID) {
 			p.Given = append(p.Given, e.ID)
 		}
 	}
 	for _, f := range sortedKeys(ref) {
-		before := touchingBefore(step, f)
+		before := touchingThrough(ch, k, f)
 		if len(before) == 0 {
 			continue // no earlier step changes it: the learner's, whatever it holds
 		}

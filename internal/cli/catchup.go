@@ -7,7 +7,10 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/otpgo/otpgo/internal/catalog"
 	"github.com/otpgo/otpgo/internal/checkpoint"
+	"github.com/otpgo/otpgo/internal/progress"
+	"github.com/otpgo/otpgo/internal/workspace"
 )
 
 func init() { register(newCatchupCommand) }
@@ -16,7 +19,7 @@ func init() { register(newCatchupCommand) }
 func newCatchupCommand(a *App) *cobra.Command {
 	var yes bool
 	cmd := &cobra.Command{
-		Use:   "catchup STEP",
+		Use:   "catchup STEP|CHAPTER",
 		Short: "Catch up with the class: get the code of the steps before STEP that you have not passed",
 		Long: `The trainer has moved on to STEP and you want to follow. catchup puts in
 place the reference code of every step before STEP that you have not passed
@@ -24,9 +27,14 @@ place the reference code of every step before STEP that you have not passed
 changed the file, and records the caught-up steps as "given", not passed.
 Every file it replaces is first copied to .otpgo/backup/<timestamp>/.
 
+A CHAPTER instead of a step catches up through its end: every step of it,
+as its solution stands (to go on with the next chapter, or to watch the
+whole tree with otpgo observe --mine).
+
 On a terminal catchup asks before it writes; elsewhere it needs --yes.`,
 		Example: `  otpgo catchup 02.3
-  otpgo catchup 02.3 --yes`,
+  otpgo catchup 02.3 --yes
+  otpgo catchup 04`,
 		GroupID:           groupLearn,
 		Args:              exactlyOneID,
 		ValidArgsFunction: a.completeIDs(true),
@@ -39,6 +47,13 @@ On a terminal catchup asks before it writes; elsewhere it needs --yes.`,
 }
 
 func runCatchup(ctx context.Context, a *App, id string, yes bool) error {
+	c, err := a.Course()
+	if err != nil {
+		return err
+	}
+	if t, err := c.Resolve(id); err == nil && t.Step == nil && t.Chapter.Dir != "" {
+		return catchupChapter(ctx, a, t.Chapter, yes)
+	}
 	step, ws, err := a.resolveStepFor("catch up to", id)
 	if err != nil {
 		return err
@@ -61,25 +76,66 @@ func runCatchup(ctx context.Context, a *App, id string, yes bool) error {
 		fmt.Fprintf(a.Out, "Nothing to catch up: you passed or caught up every step before %s. Go on with otpgo check %s.\n", step.ID, step.ID)
 		return nil
 	}
-	what := fmt.Sprintf("catch up to %s", step.ID)
+	var passedNote string
+	if plan.Passed {
+		passedNote = fmt.Sprintf("(%s is already passed or given: your own code in these files is replaced, after a backup)", step.ID)
+	}
+	done, err := a.catchupApply(ctx, ws, store, plan, fmt.Sprintf("catch up to %s", step.ID), "every step before "+step.ID, passedNote, yes)
+	if err != nil || !done {
+		return err
+	}
+	fmt.Fprintf(a.Out, "You are at the start of %s: otpgo lesson show %s, then otpgo check %s.\n", step.ID, step.ID, step.ID)
+	return nil
+}
+
+// catchupChapter is `otpgo catchup CHAPTER`: every step of it done.
+func catchupChapter(ctx context.Context, a *App, ch *catalog.Chapter, yes bool) error {
+	ws, err := a.Workspace()
+	if err != nil {
+		return err
+	}
+	store, st, err := a.loadProgress()
+	if err != nil {
+		return err
+	}
+	plan, err := checkpoint.CatchupChapter(a.FS, ch, st.Settled)
+	if err != nil {
+		return err
+	}
+	if len(plan.Writes) == 0 && len(plan.Given) == 0 {
+		fmt.Fprintf(a.Out, "Nothing to catch up: you passed or caught up every step of chapter %s.\n", ch.ID)
+		return nil
+	}
+	done, err := a.catchupApply(ctx, ws, store, plan, "catch up through chapter "+ch.ID, "every step of chapter "+ch.ID, "", yes)
+	if err != nil || !done {
+		return err
+	}
+	fmt.Fprintf(a.Out, "Chapter %s is done as its solution stands. otpgo lesson list shows what comes next.\n", ch.ID)
+	return nil
+}
+
+// catchupApply asks, writes plan's files (after a backup) and records
+// its given steps; it reports false when the learner said no. scope
+// names the steps whose code replaces files ("every step before 02.3").
+func (a *App) catchupApply(ctx context.Context, ws *workspace.Workspace, store *progress.Store, plan *checkpoint.Plan, what, scope, note string, yes bool) (bool, error) {
 	var lines []string
 	for _, w := range checkpoint.Pending(ws.Root, plan) {
-		lines = append(lines, fmt.Sprintf("%s  <- %s", step.Chapter.ExercisePath(w.File), w.From))
+		lines = append(lines, fmt.Sprintf("%s  <- %s", plan.Chapter.ExercisePath(w.File), w.From))
 	}
-	if len(lines) > 0 && plan.Passed {
-		lines = append(lines, fmt.Sprintf("(%s is already passed or given: your own code in these files is replaced, after a backup)", step.ID))
+	if len(lines) > 0 && note != "" {
+		lines = append(lines, note)
 	}
 	if len(lines) > 0 {
 		ok, err := a.confirmWrite(what, lines, yes)
 		if err != nil || !ok {
-			return err
+			return false, err
 		}
 		if err := a.applyPlan(ctx, ws, plan); err != nil {
-			return err
+			return false, err
 		}
 	}
 	for _, f := range plan.Keep {
-		fmt.Fprintf(a.Out, "Kept your %s: every step before %s that changes it is passed or given.\n", step.Chapter.ExercisePath(f), step.ID)
+		fmt.Fprintf(a.Out, "Kept your %s: %s that changes it is passed or given.\n", plan.Chapter.ExercisePath(f), scope)
 	}
 	if len(plan.Given) > 0 {
 		if err := store.MarkGiven(plan.Given...); err != nil {
@@ -88,6 +144,5 @@ func runCatchup(ctx context.Context, a *App, id string, yes bool) error {
 			fmt.Fprintf(a.Out, "Recorded %s as given (caught up, not passed by you).\n", strings.Join(plan.Given, ", "))
 		}
 	}
-	fmt.Fprintf(a.Out, "You are at the start of %s: otpgo lesson show %s, then otpgo check %s.\n", step.ID, step.ID, step.ID)
-	return nil
+	return true, nil
 }

@@ -100,6 +100,39 @@ func TestCatchupGivesTheStepsBefore(t *testing.T) {
 	h.mustContain("second catchup", h.out(), "Nothing to catch up")
 }
 
+// TestCatchupAChapterDoesItAll: catchup CHAPTER puts the chapter's
+// solution in place and records every step not passed as given; the
+// learner's own code of a passed step that nothing later changes stays.
+func TestCatchupAChapterDoesItAll(t *testing.T) {
+	h := sharedHarness(t)
+	mine := "package aa\n\nfunc Two() int { return 1 + 1 } // mine\n"
+	h.write("exercises/aa_pkg/two.go", mine)
+	if err := progress.Open(filepath.Join(h.root, ".otpgo")).MarkPassed("aa.2"); err != nil {
+		t.Fatal(err)
+	}
+	if code := h.exec("catchup", "aa", "--yes"); code != ExitOK {
+		t.Fatalf("catchup aa --yes: exit %d: %s", code, h.errOut())
+	}
+	if got := h.read("exercises/aa_pkg/one.go"); got != string(h.fsys["solutions/aa_pkg/one.go"].Data) {
+		t.Errorf("one.go = %q; want the solution's", got)
+	}
+	if got := h.read("exercises/aa_pkg/two.go"); got != mine {
+		t.Errorf("two.go = %q; want the learner's own (aa.2 passed)", got)
+	}
+	h.mustContain("stdout", h.out(), "Recorded aa.1, aa.3 as given", "Chapter aa is done")
+	st, err := progress.Open(filepath.Join(h.root, ".otpgo")).Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Status("aa.1") != progress.Given || st.Status("aa.2") != progress.Passed || st.Status("aa.3") != progress.Given {
+		t.Errorf("statuses %v %v %v; want given, passed, given", st.Status("aa.1"), st.Status("aa.2"), st.Status("aa.3"))
+	}
+	if code := h.exec("catchup", "aa"); code != ExitOK {
+		t.Fatalf("second catchup aa: exit %d: %s", code, h.errOut())
+	}
+	h.mustContain("second catchup", h.out(), "Nothing to catch up")
+}
+
 func TestCatchupBadInput(t *testing.T) {
 	h := sharedHarness(t)
 	for _, tc := range []struct {
@@ -107,7 +140,8 @@ func TestCatchupBadInput(t *testing.T) {
 		code int
 		want string
 	}{
-		{[]string{"catchup", "aa"}, ExitError, "a step, not a chapter: one of aa.1, aa.2, aa.3"},
+		{[]string{"catchup", "aa"}, ExitError, "catch up through chapter aa would write 2 file(s)"},
+		{[]string{"catchup", "rd"}, ExitError, "chapter rd has no graded steps"},
 		{[]string{"catchup", "aa.9"}, ExitError, "did you mean"},
 		{[]string{"catchup", "zz"}, ExitError, "coming"},
 		{[]string{"catchup", "rd.1"}, ExitError, "read, not graded"},
