@@ -178,6 +178,7 @@ var actorNames = []string{
 	"TraceReply",
 	"TraceRestart",
 	"TraceSend",
+	"TraceSignal",
 	"TraceSnapshot",
 	"TraceSpawn",
 	"TraceTimer",
