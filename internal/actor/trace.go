@@ -162,6 +162,9 @@ type traceRec struct {
 type traceChunk struct {
 	recs   []traceRec // len: written; cap: the chunk's size (shard's mu)
 	sealed bool       // full, and no longer written: the pool may take it back (pool's mu)
+	// Chunks are small and allocated one after another: without this,
+	// two shards' chunks written by two cores share a cache line.
+	_ cacheLine
 }
 
 // chunkPool is the ring: chunks handed to shards in turn, each taken
