@@ -425,6 +425,25 @@ func Send(pid PID, msg any) {
 	if p == nil {
 		return
 	}
+	if tracing() {
+		sendTraced(p, msg)
+		return
+	}
+	p.mu.Lock()
+	if p.dead.Load() {
+		p.mu.Unlock()
+		return
+	}
+	wake := p.deliverLocked(msg)
+	p.mu.Unlock()
+	if wake {
+		p.wake()
+	}
+}
+
+// sendTraced is Send with tracing on, apart so that Send without it
+// pays one load and one branch.
+func sendTraced(p *Process, msg any) {
 	ts := traceSendStart(msg)
 	p.mu.Lock()
 	if p.dead.Load() {

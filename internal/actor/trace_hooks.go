@@ -10,6 +10,10 @@ package actor
 // are empty (trace_hooks_notrace.go), which is the baseline that tracing
 // off is measured against (make bench-trace).
 
+// tracing reports whether a trace is recording, for a path that has a
+// traced twin (Send).
+func tracing() bool { return tracer.Load() != nil }
+
 // traceSpawn records p's start; f is the function it runs, which names
 // it in a diagram when nothing else does.
 func traceSpawn(p *Process, name string, f Func) {

@@ -6,6 +6,7 @@ package actor
 // path, built only to measure what that path costs when tracing is off
 // (make bench-trace). Nothing is recorded in this build.
 
+func tracing() bool                                                      { return false }
 func traceSpawn(p *Process, name string, f Func)                         {}
 func traceRun(p *Process)                                                {}
 func traceRegister(name string, p *Process)                              {}
