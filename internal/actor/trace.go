@@ -82,6 +82,9 @@ type TraceEvent struct {
 	Wait   time.Duration // receive: time the message spent in the mailbox
 	Reason string        // exit, DOWN, EXIT, restart: the exit reason; reply: why the call failed
 	Site   string        // receive: where it was called from, "func (file.go:line)", outside this package; spawn: the function the process runs, alike
+	// FakeClock: At and Wait are a testing/synctest bubble's clock, which
+	// moves only while every goroutine in it waits (a test's time.Sleep).
+	FakeClock bool
 }
 
 // TraceLog is what the recorder holds: the events, oldest first, and how
@@ -387,15 +390,15 @@ func (r *recorder) snapshot() TraceLog {
 
 // clock returns an event's key and its At for goroutine g: the time
 // since the trace started, or inside a testing/synctest bubble the
-// bubble's fake time since its clock started. The key always comes from
+// bubble's fake time since its clock started (fake is then set). The key always comes from
 // the real clock (runtime nanotime, one vDSO read where time.Now takes
 // two), because a bubble's clock stands still while its goroutines run.
-func (r *recorder) clock(g uint64) (key int64, at time.Duration) {
+func (r *recorder) clock(g uint64) (key int64, at time.Duration, fake bool) {
 	key = nanotime() - r.startNano
 	if r.inBubble(g) {
-		return key, bubbleTime()
+		return key, bubbleTime(), true
 	}
-	return key, time.Duration(key)
+	return key, time.Duration(key), false
 }
 
 // bubbleSlots is the size of the recorder's cache of which goroutines
@@ -433,8 +436,8 @@ var synctestEpoch = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 // add records ev as happening now on the current goroutine.
 func (r *recorder) add(ev TraceEvent) {
 	g := curGoroutine()
-	key, at := r.clock(g)
-	ev.At = at
+	key, at, fake := r.clock(g)
+	ev.At, ev.FakeClock = at, fake
 	s := r.shard(g)
 	s.mu.Lock()
 	r.put(s, s.id(g), key, ev, nil)
@@ -735,12 +738,12 @@ func (r *recorder) send(p *Process, msg any, ts *sendTrace) {
 	}
 	g := curGoroutine()
 	from, _ := r.gor.load(g)
-	key, at := r.clock(g)
+	key, at, fake := r.clock(g)
 	s := r.shard(g)
 	s.mu.Lock()
 	id := s.id(g)
 	typ := r.arrive(p, id, from, msg, key, at)
-	r.put(s, id, key, TraceEvent{At: at, Kind: TraceSend, PID: from, Peer: p.id, Type: typ, Value: ts.value, Msg: id}, later)
+	r.put(s, id, key, TraceEvent{At: at, FakeClock: fake, Kind: TraceSend, PID: from, Peer: p.id, Type: typ, Value: ts.value, Msg: id}, later)
 	s.mu.Unlock()
 }
 
@@ -748,13 +751,13 @@ func (r *recorder) call(p *Process, c *call) {
 	text, later := valueLater(c.req)
 	g := curGoroutine()
 	from := pidID(c.caller)
-	key, at := r.clock(g)
+	key, at, fake := r.clock(g)
 	s := r.shard(g)
 	s.mu.Lock()
 	id := s.id(g)
 	r.arrive(p, id, from, c, key, at)
 	c.traceID = id
-	r.put(s, id, key, TraceEvent{At: at, Kind: TraceCall, PID: from, Peer: p.id, Type: traceType(c.req), Value: text, Msg: id}, later)
+	r.put(s, id, key, TraceEvent{At: at, FakeClock: fake, Kind: TraceCall, PID: from, Peer: p.id, Type: traceType(c.req), Value: text, Msg: id}, later)
 	s.mu.Unlock()
 }
 
@@ -768,8 +771,8 @@ func (r *recorder) reply(c *call, v any) {
 		ev.Value, later = valueLater(v)
 	}
 	g := curGoroutine()
-	key, at := r.clock(g)
-	ev.At = at
+	key, at, fake := r.clock(g)
+	ev.At, ev.FakeClock = at, fake
 	s := r.shard(g)
 	s.mu.Lock()
 	r.put(s, s.id(g), key, ev, later)
@@ -789,12 +792,12 @@ func (r *recorder) exitMsg(p *Process, m ExitMsg) {
 // process's behalf.
 func (r *recorder) signal(to *Process, from PID, msg any, kind TraceKind, typ string, reason error) {
 	g := curGoroutine()
-	key, at := r.clock(g)
+	key, at, fake := r.clock(g)
 	s := r.shard(g)
 	s.mu.Lock()
 	id := s.id(g)
 	r.arrive(to, id, pidID(from), msg, key, at)
-	r.put(s, id, key, TraceEvent{At: at, Kind: kind, PID: pidID(from), Peer: to.id, Type: typ, Msg: id, Reason: reasonText(reason)}, nil)
+	r.put(s, id, key, TraceEvent{At: at, FakeClock: fake, Kind: kind, PID: pidID(from), Peer: to.id, Type: typ, Msg: id, Reason: reasonText(reason)}, nil)
 	s.mu.Unlock()
 }
 
@@ -808,8 +811,8 @@ func (r *recorder) receive(p *Process, i int) {
 		pm, paired = m.take(p, i)
 	}
 	g := curGoroutine()
-	key, at := r.clock(g) // after take: the send that pm mirrors read the clock before
-	ev.At = at
+	key, at, fake := r.clock(g) // after take: the send that pm mirrors read the clock before
+	ev.At, ev.FakeClock = at, fake
 	if paired {
 		ev.Peer, ev.Msg, ev.Type = pm.from, pm.id, pm.typ
 		ev.Wait = max(ev.At-pm.at, 0)

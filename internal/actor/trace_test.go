@@ -143,6 +143,9 @@ func TestTraceRecordsEachKindInOrderPerProcess(t *testing.T) {
 	seen := make(map[TraceKind]int)
 	taken := make(map[uint64]int)
 	for _, ev := range evs {
+		if ev.FakeClock {
+			t.Errorf("%v outside any bubble has FakeClock set", ev.Kind)
+		}
 		seen[ev.Kind]++
 		if ev.Kind == TraceReceive || ev.Kind == TraceDrop {
 			taken[ev.Msg]++
@@ -522,6 +525,9 @@ func TestTraceTimesInsideSynctest(t *testing.T) {
 	for _, ev := range log.Events {
 		if ev.At < 0 || ev.At > time.Hour {
 			t.Errorf("%v at %v: want the time since the bubble started", ev.Kind, ev.At)
+		}
+		if !ev.FakeClock {
+			t.Errorf("%v in a bubble: FakeClock is false", ev.Kind)
 		}
 		if ev.Kind == TraceReceive {
 			wait = ev.Wait

@@ -44,6 +44,7 @@ type fileEvent struct {
 	Wait   int64  `json:"wait_ns,omitempty"`
 	Reason string `json:"reason,omitempty"`
 	Site   string `json:"site,omitempty"`
+	Fake   bool   `json:"fake_clock,omitempty"`
 }
 
 // Write writes log as JSON lines.
@@ -55,7 +56,7 @@ func Write(w io.Writer, log actor.TraceLog) error {
 	}
 	for _, ev := range log.Events {
 		fe := fileEvent{Seq: ev.Seq, At: int64(ev.At), Kind: ev.Kind.String(), PID: ev.PID, Peer: ev.Peer,
-			Name: clip(ev.Name), Type: clip(ev.Type), Value: clip(ev.Value), Msg: ev.Msg, Wait: int64(ev.Wait), Reason: clip(ev.Reason), Site: clip(ev.Site)}
+			Name: clip(ev.Name), Type: clip(ev.Type), Value: clip(ev.Value), Msg: ev.Msg, Wait: int64(ev.Wait), Reason: clip(ev.Reason), Site: clip(ev.Site), Fake: ev.FakeClock}
 		if err := enc.Encode(fe); err != nil {
 			return fmt.Errorf("write trace: %w", err)
 		}
@@ -167,7 +168,7 @@ func (fe fileEvent) event() (actor.TraceEvent, error) {
 		return actor.TraceEvent{}, errors.New("a negative time")
 	}
 	return actor.TraceEvent{Seq: fe.Seq, At: time.Duration(fe.At), Kind: k, PID: fe.PID, Peer: fe.Peer,
-		Name: fe.Name, Type: fe.Type, Value: fe.Value, Msg: fe.Msg, Wait: time.Duration(fe.Wait), Reason: fe.Reason, Site: fe.Site}, nil
+		Name: fe.Name, Type: fe.Type, Value: fe.Value, Msg: fe.Msg, Wait: time.Duration(fe.Wait), Reason: fe.Reason, Site: fe.Site, FakeClock: fe.Fake}, nil
 }
 
 // ReadFile reads the trace file at path (see Read).

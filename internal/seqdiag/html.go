@@ -84,6 +84,9 @@ func writeSVG(bw *bufio.Writer, d diagram) {
 	x := func(i int) int { return svgLeft + i*svgLane + svgLane/2 }
 	y := func(r int) int { return svgHead + (r+1)*svgRow }
 
+	if d.fake {
+		fmt.Fprintf(bw, "<p class=\"detail\">%s</p>\n", html.EscapeString(FakeClockNote))
+	}
 	if d.dropped > 0 {
 		fmt.Fprintf(bw, "<p>%d earlier events were dropped (the trace keeps the newest %d).</p>\n", d.dropped, d.events)
 	}

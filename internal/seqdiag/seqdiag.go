@@ -53,6 +53,7 @@ type diagram struct {
 	rows    []row
 	dropped uint64
 	events  int
+	fake    bool // some times are a testing/synctest bubble's fake clock
 }
 
 // runKeep is how many rows of a long run of alike rows are kept at each
@@ -62,6 +63,10 @@ const runKeep = 2
 // Names maps pids to the names a diagram shows for them (a role in the
 // test, say), ahead of registered names and kinds.
 type Names map[uint64]string
+
+// FakeClockNote explains the times of a test that runs in a
+// testing/synctest bubble, which Text and HTML print above its diagram.
+const FakeClockNote = "Times are the test's fake clock (testing/synctest): it stands still while processes run and jumps only when all of them wait, so work between waits shows no time."
 
 func build(log actor.TraceLog, names Names) diagram {
 	d := diagram{dropped: log.Dropped, events: len(log.Events)}
@@ -74,6 +79,7 @@ func build(log actor.TraceLog, names Names) diagram {
 	replied := make(map[uint64]bool)         // call ids answered
 	callNo := make(map[uint64]int)
 	for _, ev := range log.Events {
+		d.fake = d.fake || ev.FakeClock
 		switch ev.Kind {
 		case actor.TraceSpawn:
 			kinds[ev.PID] = ev.Type

@@ -208,9 +208,33 @@ func TestHTMLGolden(t *testing.T) {
 	golden.RequireEqual(t, b.Bytes())
 }
 
+// TestFakeClockIsExplained: a test in a testing/synctest bubble records
+// its fake clock's times, which stand still while processes run; the
+// diagram says so instead of leaving the learner to wonder at +0s.
+func TestFakeClockIsExplained(t *testing.T) {
+	log := failing01()
+	if out := string(render(t, log, TextOptions{Width: 100})); strings.Contains(out, "fake clock") {
+		t.Errorf("a real-clock trace mentions a fake clock:\n%s", out)
+	}
+	for i := range log.Events {
+		log.Events[i].FakeClock = true
+	}
+	if out := string(render(t, log, TextOptions{Width: 100})); !strings.Contains(out, FakeClockNote) {
+		t.Errorf("a synctest trace does not explain its times:\n%s", out)
+	}
+	var b bytes.Buffer
+	if err := HTML(&b, "t", []Section{{Title: "s", Log: log}}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), "fake clock (testing/synctest)") {
+		t.Error("the page does not explain a synctest trace's times")
+	}
+}
+
 func TestFileRoundTrip(t *testing.T) {
 	log := busy03()
 	log.Events[0].Site = "x.y (a_test.go:1)"
+	log.Events[1].FakeClock = true
 	var b bytes.Buffer
 	if err := Write(&b, log); err != nil {
 		t.Fatal(err)

@@ -63,6 +63,9 @@ func Text(w io.Writer, log actor.TraceLog, opt TextOptions) error {
 	if d.dropped > 0 {
 		fmt.Fprintln(bw, paint(ansiYellow, fmt.Sprintf("… %d earlier events were dropped (the trace keeps the newest %d)", d.dropped, d.events)))
 	}
+	if d.fake {
+		fmt.Fprintln(bw, paint(ansiDim, FakeClockNote))
+	}
 	if len(d.rows) == 0 {
 		fmt.Fprintln(bw, "(no process events were recorded)")
 		return bw.Flush()
