@@ -225,34 +225,83 @@ func build(log actor.TraceLog, names Names) diagram {
 		default:
 			continue
 		}
-		r.key = fmt.Sprintf("%d/%d/%d/%s/%t", r.style, r.from, r.to, r.label, r.lost)
+		r.key = fmt.Sprintf("%d/%d/%d/%s/%t", r.style, r.from, r.to, numberless(r.label), r.lost)
 		d.rows = append(d.rows, r)
 	}
 	d.rows = elideRuns(d.rows)
 	return d
 }
 
+// maxPeriod is the longest block of rows that elideRuns finds repeated:
+// a call, its receive and its reply are three.
+const maxPeriod = 4
+
 // elideRuns keeps the ends of each run of more than 2*runKeep+1 alike
-// rows (a loop sending the same message) and replaces its middle with one
-// row saying how many were left out.
+// rows (a loop sending the same message), or of alike blocks of up to
+// maxPeriod rows (a loop of calls: call, took call, reply), and replaces
+// its middle with one row saying how many were left out. Rows differing
+// only in a call's number are alike. Linear: a run is passed over once
+// it is found.
 func elideRuns(rows []row) []row {
 	out := rows[:0:0]
 	for i := 0; i < len(rows); {
-		j := i + 1
-		for j < len(rows) && rows[j].key == rows[i].key {
-			j++
+		period, reps := 1, 1
+		for p := 1; p <= maxPeriod && i+2*p <= len(rows); p++ {
+			n := 1
+			for i+(n+1)*p <= len(rows) && sameBlock(rows, i, i+n*p, p) {
+				n++
+			}
+			if n > 2*runKeep+1 && n*p > period*reps {
+				period, reps = p, n
+			}
 		}
-		if j-i > 2*runKeep+1 {
-			out = append(out, rows[i:i+runKeep]...)
-			out = append(out, row{style: styleElided, from: rows[i].from, to: rows[i].to,
-				elided: j - i - 2*runKeep, at: rows[i+runKeep].at, label: rows[i].label})
-			out = append(out, rows[j-runKeep:j]...)
-		} else {
-			out = append(out, rows[i:j]...)
+		if reps <= 2*runKeep+1 {
+			out = append(out, rows[i])
+			i++
+			continue
 		}
-		i = j
+		label := numberless(rows[i].label)
+		if period > 1 {
+			labels := make([]string, period)
+			for k := range period {
+				labels[k] = numberless(rows[i+k].label)
+			}
+			label = "rounds of " + strings.Join(labels, ", ")
+		}
+		out = append(out, rows[i:i+runKeep*period]...)
+		out = append(out, row{style: styleElided, from: rows[i].from, to: rows[i].to,
+			elided: reps - 2*runKeep, at: rows[i+runKeep*period].at, label: label})
+		end := i + reps*period
+		out = append(out, rows[end-runKeep*period:end]...)
+		i = end
 	}
 	return out
+}
+
+// sameBlock reports whether the p rows at a and at b are alike, in order.
+func sameBlock(rows []row, a, b, p int) bool {
+	for k := range p {
+		if rows[a+k].key != rows[b+k].key {
+			return false
+		}
+	}
+	return true
+}
+
+// numberless is label without a call's number ("call#12 get" -> "call#… get").
+func numberless(label string) string {
+	i := strings.IndexByte(label, '#')
+	if i < 0 {
+		return label
+	}
+	j := i + 1
+	for j < len(label) && label[j] >= '0' && label[j] <= '9' {
+		j++
+	}
+	if j == i+1 {
+		return label
+	}
+	return label[:i+1] + "…" + label[j:]
 }
 
 func pidText(pid uint64) string { return fmt.Sprintf("<0.%d>", pid) }

@@ -208,6 +208,30 @@ func TestHTMLGolden(t *testing.T) {
 	golden.RequireEqual(t, b.Bytes())
 }
 
+// TestTextElidesALoopOfCalls: a hundred calls, each a call, its receive
+// and its reply, fold into their first and last rounds and one row that
+// counts the rest; the numbers of the calls do not stop them folding.
+func TestTextElidesALoopOfCalls(t *testing.T) {
+	var e evs
+	e.add(actor.TraceEvent{Kind: actor.TraceSpawn, PID: 1, Type: "process"})
+	e.add(actor.TraceEvent{Kind: actor.TraceSpawn, PID: 2, Peer: 1, Type: "server"})
+	for i := range 100 {
+		id := uint64(10 + i)
+		e.add(actor.TraceEvent{Kind: actor.TraceCall, PID: 1, Peer: 2, Type: "main.get", Value: fmt.Sprint(i), Msg: id})
+		e.add(actor.TraceEvent{Kind: actor.TraceReceive, PID: 2, Peer: 1, Type: "call", Msg: id})
+		e.add(actor.TraceEvent{Kind: actor.TraceReply, PID: 2, Peer: 1, Type: "int", Value: fmt.Sprint(i), Msg: id})
+	}
+	out := string(render(t, actor.TraceLog{Events: e}, TextOptions{Width: 160}))
+	if n := strings.Count(out, "\n"); n > 20 {
+		t.Errorf("300 rows of calls took %d lines; want them folded:\n%s", n, out)
+	}
+	for _, want := range []string{"⋮ 96 more rounds of call#… get, took call#…, reply#… int", "call#1 get", "call#100 get"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the folded loop lacks %q:\n%s", want, out)
+		}
+	}
+}
+
 // TestFakeClockIsExplained: a test in a testing/synctest bubble records
 // its fake clock's times, which stand still while processes run; the
 // diagram says so instead of leaving the learner to wonder at +0s.

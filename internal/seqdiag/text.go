@@ -116,10 +116,14 @@ func Text(w io.Writer, log actor.TraceLog, opt TextOptions) error {
 			code = ansiYellow
 		}
 		note := r.note
+		elided := ""
 		switch {
 		case r.style == styleElided:
-			lab := []rune(elide(fmt.Sprintf("⋮ %d more %s", r.elided, r.label), n*col))
-			copy(line[timeCol:], lab)
+			// Over the lifelines, and on into the notes column: it has no note.
+			lab := []rune(elide(fmt.Sprintf("⋮ %d more %s", r.elided, r.label), width-timeCol))
+			ext := []rune(string(line) + strings.Repeat(" ", max(timeCol+len(lab)-len(line), 0)))
+			copy(ext[timeCol:], lab)
+			elided = strings.TrimRight(string(ext), " ")
 		case r.from == r.to:
 			c := center(r.from, col)
 			mark := '●'
@@ -156,6 +160,9 @@ func Text(w io.Writer, log actor.TraceLog, opt TextOptions) error {
 			alive[r.from] = false
 		}
 		text := strings.TrimRight(string(line), " ")
+		if elided != "" {
+			text = elided
+		}
 		// A note runs on below its row, beside the lifelines (or under
 		// them, when there is no notes column), rather than being cut:
 		// the reason a process exited is often its last words.
