@@ -13,7 +13,9 @@ import (
 // difference: an error or a Stringer inside a struct is written by its
 // own method even when the field is unexported. fmt cannot call methods
 // through an unexported field, and writes such an error as a pointer
-// (`{err:0xc000012345}`), where the diagram should say `{err:EOF}`.
+// (`{err:0xc000012345}`), where the diagram should say `{err:EOF}`. And
+// a pointer inside a message is written as its type (`{conn:&net.TCPConn}`),
+// not its address.
 
 // traceValueDepth bounds how deep the struct walk goes: messages are
 // shallow, and a pointer cycle must end.
@@ -82,6 +84,11 @@ func writeValue(b *strings.Builder, x any, depth int) {
 			writeValue(b, fieldValue(c.Field(i)), depth+1)
 		}
 		b.WriteByte('}')
+	case v.Kind() == reflect.Pointer && !v.IsNil() && depth > 0:
+		// Inside a message, a pointer is a reference to something else (a
+		// connection, a server's state): its type says what; its insides
+		// and its address would be noise.
+		b.WriteString("&" + v.Type().Elem().String())
 	case v.Kind() == reflect.Pointer && !v.IsNil() && v.Elem().Kind() == reflect.Struct:
 		b.WriteByte('&')
 		writeValue(b, v.Elem().Interface(), depth+1)
