@@ -49,7 +49,7 @@ svg text{font:12px ui-monospace,monospace}
 .msg{stroke:#222}.signal{stroke:#c0392b;stroke-width:2.5}.reply{stroke:#1f77b4;stroke-dasharray:6 3}
 .control{stroke:#999;stroke-dasharray:2 3}.lost{stroke:#e67e22;stroke-width:2}
 .t{fill:#777}.note{fill:#555}.lostnote{fill:#d35400;font-weight:bold}.signaltext{fill:#c0392b}
-.legend{color:#555;font-size:13px}.detail{font-family:ui-monospace,monospace;color:#c0392b;white-space:pre-wrap}.exit{fill:#c0392b}.mark{fill:#222}circle.flushed{fill:#fff;stroke:#d35400;stroke-width:2}text.flushed{fill:#d35400}.elided{fill:#999;font-style:italic}
+.legend{color:#555;font-size:13px}.detail{font-family:ui-monospace,monospace;color:#c0392b;white-space:pre-wrap}.exit{fill:#c0392b}.mark{fill:#222}circle.flushed{fill:#fff;stroke:#d35400;stroke-width:2}text.flushed{fill:#d35400}.elided{fill:#999;font-style:italic}.scroll{overflow-x:auto}
 </style></head><body>
 <h1>%s</h1>
 `, html.EscapeString(title), html.EscapeString(title))
@@ -90,9 +90,11 @@ func writeSVG(bw *bufio.Writer, d diagram) {
 	if d.dropped > 0 {
 		fmt.Fprintf(bw, "<p>%d earlier events were dropped (the trace keeps the newest %d).</p>\n", d.dropped, d.events)
 	}
-	fmt.Fprintf(bw, `<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d">
+	// It shrinks to the window, down to 70% (text still readable on a
+	// projector), and scrolls sideways past that.
+	fmt.Fprintf(bw, `<div class="scroll"><svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" style="width:100%%;max-width:%dpx;min-width:%dpx;height:auto">
 <defs><marker id="head" viewBox="0 0 10 10" refX="10" refY="5" markerUnits="userSpaceOnUse" markerWidth="10" markerHeight="10" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="context-stroke"/></marker></defs>
-`, width, height, width, height)
+`, width, height, width, height, width, width*7/10)
 
 	// Lifelines run from a lane's first row to its exit (or the end).
 	first := make([]int, n)
@@ -171,5 +173,5 @@ func writeSVG(bw *bufio.Writer, d diagram) {
 		}
 		bw.WriteString("\n")
 	}
-	bw.WriteString("</svg>\n")
+	bw.WriteString("</svg></div>\n")
 }
