@@ -51,6 +51,7 @@ var actorNames = []string{
 	"ExitMsg",
 	"Exited",
 	"Exiting",
+	"FakeClock",
 	"From",
 	"Func",
 	"GenericTimeout",
