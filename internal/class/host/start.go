@@ -24,6 +24,13 @@ type Options struct {
 	StuckAttempts int
 }
 
+// ServerProcs is the GOMAXPROCS of the board server's process. It serves
+// a room's small requests (200 attendees reporting every second is 200 a
+// second); with one P, idle Ps no longer spin looking for work and wake
+// each other, which was a third of its CPU, and the trainer's own checks
+// keep the other cores.
+const ServerProcs = 1
+
 // Start opens (or creates) the class in o.Dir, prints the line attendees
 // type to join and the trainer's board URL on out, and serves until ctx
 // is done; warnings go to errOut.

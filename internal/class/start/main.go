@@ -18,6 +18,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime"
 	"syscall"
 
 	"github.com/otpgo/otpgo/internal/class"
@@ -28,6 +29,7 @@ import (
 const maxChapters = 4 << 20
 
 func main() {
+	runtime.GOMAXPROCS(host.ServerProcs)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()
