@@ -355,8 +355,8 @@ func crash(r selection, demo *Demo) tea.Cmd {
 			info, _ := actor.Info(r.PID)
 			actor.Exit(r.PID, ErrCrashed)
 			if info.TrapExit {
-				return actionMsg(fmt.Sprintf("%s %s traps exits: the exit signal (%v) reached it as a message and it kept running; k kills it, since kill cannot be trapped",
-					r.Label, r.PID, ErrCrashed))
+				// Short: the status line is one line of a laptop's terminal.
+				return actionMsg(fmt.Sprintf("%s %s traps exits: the signal became a message and it lives on; k kills it", r.Label, r.PID))
 			}
 			return actionMsg(fmt.Sprintf("sent %s %s an exit signal (%v): watch its supervisor restart it", r.Label, r.PID, ErrCrashed))
 		}
