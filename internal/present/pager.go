@@ -18,13 +18,63 @@ type pagerModel struct {
 	text  string
 	vp    viewport.Model
 	ready bool
+
+	// Search, as in less: / types a query, Enter finds it, n and N the
+	// next and the previous line holding it.
+	lines     []string // the text's lines, plain and lower-case
+	searching bool     // typing a query
+	query     string
+	note      string // "not found: …", shown in the status line until the next key
 }
+
+// maxQuery bounds a search query (it is typed, but a paste can be long).
+const maxQuery = 200
 
 // NewPager returns a pager over text (already rendered, ANSI allowed).
 func NewPager(title, text string) tea.Model {
 	vp := viewport.New()
-	vp.SetContent(strings.TrimRight(text, "\n"))
-	return pagerModel{title: title, text: text, vp: vp}
+	text = strings.TrimRight(text, "\n")
+	vp.SetContent(text)
+	return pagerModel{title: title, text: text, vp: vp, lines: strings.Split(strings.ToLower(xansi.Strip(text)), "\n")}
+}
+
+// find moves the view to the next line (dir +1) or the previous one (-1)
+// after the top line that holds the query, going round the end once.
+func (m pagerModel) find(dir int) pagerModel {
+	q := strings.ToLower(m.query)
+	if q == "" {
+		return m
+	}
+	n := len(m.lines)
+	for k := 1; k <= n; k++ {
+		i := ((m.vp.YOffset()+dir*k)%n + n) % n
+		if strings.Contains(m.lines[i], q) {
+			m.vp.SetYOffset(i)
+			return m
+		}
+	}
+	m.note = "not found: " + m.query
+	return m
+}
+
+// typeQuery handles a key while the query is being typed.
+func (m pagerModel) typeQuery(msg tea.KeyPressMsg) pagerModel {
+	switch msg.String() {
+	case "enter":
+		m.searching = false
+		return m.find(+1)
+	case "esc", "ctrl+c":
+		m.searching, m.query = false, ""
+	case "backspace":
+		if r := []rune(m.query); len(r) > 0 {
+			m.query = string(r[:len(r)-1])
+		}
+	default:
+		if msg.Text != "" && len(m.query)+len(msg.Text) <= maxQuery {
+			m.query += msg.Text
+		}
+	}
+	return m
 }
 
 func (m pagerModel) Init() tea.Cmd { return nil }
@@ -37,9 +87,20 @@ func (m pagerModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.ready = true
 		return m, nil
 	case tea.KeyPressMsg:
+		m.note = ""
+		if m.searching {
+			return m.typeQuery(msg), nil
+		}
 		switch msg.String() {
 		case "q", "esc", "ctrl+c":
 			return m, tea.Quit
+		case "/":
+			m.searching, m.query = true, ""
+			return m, nil
+		case "n":
+			return m.find(+1), nil
+		case "N":
+			return m.find(-1), nil
 		case "space", "f", "pgdown":
 			m.vp.PageDown()
 			return m, nil
@@ -63,7 +124,15 @@ func (m pagerModel) View() tea.View {
 	if !m.ready {
 		return tea.NewView("")
 	}
-	status := fmt.Sprintf(" %s  %3.0f%%  ↑/↓ space b  q quit ", m.title, m.vp.ScrollPercent()*100)
+	status := fmt.Sprintf(" %s  %3.0f%%  ↑/↓ space b  / search  q quit ", m.title, m.vp.ScrollPercent()*100)
+	switch {
+	case m.searching:
+		status = " /" + m.query + "▏ (Enter finds it, Esc cancels) "
+	case m.note != "":
+		status = " " + m.note + " "
+	case m.query != "":
+		status = fmt.Sprintf(" %s  %3.0f%%  n/N next/previous %q  q quit ", m.title, m.vp.ScrollPercent()*100, m.query)
+	}
 	status = xansi.Truncate(status, m.vp.Width(), "…")
 	v := tea.NewView(m.vp.View() + "\n" + footStyle.Render(status+strings.Repeat(" ", max(0, m.vp.Width()-xansi.StringWidth(status)))))
 	v.AltScreen = true

@@ -330,6 +330,46 @@ func TestPagerPagesAndQuits(t *testing.T) {
 	tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
 }
 
+// TestPagerSearches: / finds a line as less does, n and N go on (round
+// the end), and a query found nowhere says so; colours do not hide a match.
+func TestPagerSearches(t *testing.T) {
+	var b strings.Builder
+	for i := 1; i <= 100; i++ {
+		if i == 57 || i == 83 {
+			fmt.Fprintf(&b, "line %d \x1b[33m✗ Never\x1b[0m received\n", i)
+			continue
+		}
+		fmt.Fprintf(&b, "line %d\n", i)
+	}
+	var m tea.Model = NewPager("otpgo trace 01.3", b.String())
+	m, _ = m.Update(tea.WindowSizeMsg{Width: 80, Height: 10})
+	keys := func(s string) {
+		for _, r := range s {
+			m, _ = m.Update(tea.KeyPressMsg{Code: r, Text: string(r)})
+		}
+	}
+	top := func() string {
+		return strings.SplitN(ansi.Strip(m.View().Content), "\n", 2)[0]
+	}
+	enter := tea.KeyPressMsg{Code: tea.KeyEnter}
+	keys("/never")
+	if v := ansi.Strip(m.View().Content); !strings.Contains(v, "/never") {
+		t.Errorf("the query being typed is not shown:\n%s", v)
+	}
+	m, _ = m.Update(enter)
+	for _, step := range []struct{ key, want string }{{"", "line 57 "}, {"n", "line 83 "}, {"n", "line 57 "}, {"N", "line 83 "}} {
+		keys(step.key)
+		if got := top(); !strings.HasPrefix(got, step.want) {
+			t.Errorf("after %q the top line is %q; want %q", step.key, got, step.want)
+		}
+	}
+	keys("/zzz")
+	m, _ = m.Update(enter)
+	if v := ansi.Strip(m.View().Content); !strings.Contains(v, "not found: zzz") || !strings.HasPrefix(top(), "line 83 ") {
+		t.Errorf("a query found nowhere: the view moved or does not say so:\n%s", v)
+	}
+}
+
 // TestCodeSpansAreNotWrappedAtHyphens: glamour's wrapper breaks after any
 // hyphen; a code span such as `-race` must stay whole.
 func TestCodeSpansAreNotWrappedAtHyphens(t *testing.T) {
