@@ -43,10 +43,11 @@ const (
 	TraceTimer                         // a SendAfter timer fired for Peer (its message follows as a send from 0)
 	TraceRestart                       // supervisor PID restarted child Name as Peer (the old child exited with Reason)
 	TraceSignal                        // PID (0: not a process) sent Peer an exit signal with Reason that stops it (kill, or not trapped)
+	TraceAlive                         // PID was still alive when the trace was written; Reason: its Status (not recorded by the runtime: a trace's writer adds it)
 )
 
 var traceKindNames = [...]string{"", "spawn", "register", "send", "call", "reply", "down", "exit-msg",
-	"receive", "drop", "link", "monitor", "exit", "timer", "restart", "signal"}
+	"receive", "drop", "link", "monitor", "exit", "timer", "restart", "signal", "alive"}
 
 // String returns the kind's lower-case name ("send", "down", ...).
 func (k TraceKind) String() string {

@@ -164,6 +164,7 @@ var actorNames = []string{
 	"Timeout",
 	"TimeoutEvent",
 	"Timer",
+	"TraceAlive",
 	"TraceCall",
 	"TraceDown",
 	"TraceDrop",

@@ -49,7 +49,7 @@ svg text{font:12px ui-monospace,monospace}
 .msg{stroke:#222}.signal{stroke:#c0392b;stroke-width:2.5}.reply{stroke:#1f77b4;stroke-dasharray:6 3}
 .control{stroke:#999;stroke-dasharray:2 3}.lost{stroke:#e67e22;stroke-width:2}
 .t{fill:#777}.note{fill:#555}.lostnote{fill:#d35400;font-weight:bold}.signaltext{fill:#c0392b}
-.legend{color:#555;font-size:13px}.detail{font-family:ui-monospace,monospace;color:#c0392b;white-space:pre-wrap}.exit{fill:#c0392b}.mark{fill:#222}circle.flushed{fill:#fff;stroke:#d35400;stroke-width:2}text.flushed{fill:#d35400}.elided{fill:#999;font-style:italic}.scroll{overflow-x:auto}
+.legend{color:#555;font-size:13px}.detail{font-family:ui-monospace,monospace;color:#c0392b;white-space:pre-wrap}.exit{fill:#c0392b}.mark{fill:#222}circle.flushed{fill:#fff;stroke:#d35400;stroke-width:2}text.flushed{fill:#d35400}.elided{fill:#999;font-style:italic}circle.alive{fill:#fff;stroke:#2c7a2c;stroke-width:2;stroke-dasharray:2 2}text.alive{fill:#2c7a2c}.scroll{overflow-x:auto}
 </style></head><body>
 <h1>%s</h1>
 `, html.EscapeString(title), html.EscapeString(title))
@@ -70,7 +70,7 @@ svg text{font:12px ui-monospace,monospace}
 // terminal's legend line does.
 const htmlLegend = `<p class="legend">Time goes down. Black arrow: a message; dashed: a reply, spawn, link or monitor;
 thick red: DOWN, EXIT or an exit signal (kill); orange, with ✗: never received. On a lifeline: ● received (or started),
-○ flushed unread, red ●: exited.</p>
+○ flushed unread, red ●: exited, dashed green ○: still alive when the trace was written.</p>
 `
 
 func writeSVG(bw *bufio.Writer, d diagram) {
@@ -139,6 +139,8 @@ func writeSVG(bw *bufio.Writer, d diagram) {
 				cls = "exit"
 			} else if r.flushed {
 				cls = "flushed"
+			} else if r.alive {
+				cls = "alive"
 			}
 			fmt.Fprintf(bw, `<circle class="%s" cx="%d" cy="%d" r="4"/>`, cls, x(r.from), yy)
 			if len([]rune(r.label)) <= room {

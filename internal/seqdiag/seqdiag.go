@@ -45,6 +45,7 @@ type row struct {
 	flushed  bool   // a mark: a message thrown away unread (demonitor's flush)
 	key      string // rows with equal keys in a row form a run that may be elided
 	elided   int    // styleElided: how many rows were left out
+	alive    bool   // the process was still alive at the end
 	eventSeq uint64
 }
 
@@ -215,6 +216,14 @@ func build(log actor.TraceLog, names Names) diagram {
 			r.label, r.note = "exit signal", "reason: "+ev.Reason
 			if ev.Reason == actor.Kill.Error() {
 				r.label, r.note = "kill", "untrappable"
+			}
+		case actor.TraceAlive:
+			// Written with the trace: the process never exited.
+			r.from = laneOf(ev.PID)
+			r.to, r.style, r.alive = r.from, styleMark, true
+			r.label, r.note = "still "+ev.Reason, "when the trace was written"
+			if ev.Reason == actor.Zombie.String() {
+				r.label, r.note = "exited, code still running", "Go cannot stop a goroutine: return when Context() is done"
 			}
 		case actor.TraceTimer:
 			r.from = laneOf(ev.Peer)

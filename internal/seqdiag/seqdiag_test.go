@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -385,6 +387,53 @@ func TestRecordFromEnv(t *testing.T) {
 	}
 	if again, err := ReadFile(path); err != nil || len(again.Events) != len(log.Events) {
 		t.Fatalf("an empty trace replaced the file: %d events, %v", len(again.Events), err)
+	}
+}
+
+// TestDumpMarksTheProcessesStillAlive: a process of the trace that never
+// exited (stuck waiting for a message, as in a hang) is marked at the
+// end, with what it was doing; one that exited is not.
+func TestDumpMarksTheProcessesStillAlive(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "trace.jsonl")
+	t.Setenv(EnvFile, path)
+	t.Setenv(EnvDeadline, "")
+	RecordFromEnv()
+	defer actor.StopTrace()
+	stuck := actor.Spawn(func(p *actor.Process) error {
+		_, err := p.ReceiveMatch(func(m any) bool { return m == "never sent" }, actor.Infinity)
+		return err
+	})
+	defer actor.Exit(stuck, actor.Kill)
+	done := actor.Spawn(func(p *actor.Process) error { return nil })
+	actor.Send(stuck, "not this one")
+	for deadline := time.Now().Add(5 * time.Second); ; {
+		info, _ := actor.Info(stuck)
+		if _, alive := actor.Info(done); info.Status == actor.Waiting && info.MessagesIn == 1 && !alive {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the stuck process did not come to wait within 5s")
+		}
+		runtime.Gosched()
+	}
+	if err := DumpFromEnv(); err != nil {
+		t.Fatal(err)
+	}
+	log, err := ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var alive []string
+	for _, ev := range log.Events {
+		if ev.Kind == actor.TraceAlive {
+			alive = append(alive, fmt.Sprintf("<0.%d> %s", ev.PID, ev.Reason))
+		}
+	}
+	if want := stuck.String() + " waiting"; !slices.Equal(alive, []string{want}) {
+		t.Fatalf("alive events %q; want just %q", alive, want)
+	}
+	if out := string(render(t, log, TextOptions{Width: 100})); !strings.Contains(out, "… still waiting") {
+		t.Errorf("the diagram does not mark the stuck process:\n%s", out)
 	}
 }
 

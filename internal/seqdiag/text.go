@@ -34,7 +34,7 @@ const (
 
 // TextLegend says what Text's lines and marks mean (the page has its own,
 // htmlLegend); a caller prints it once under its diagrams.
-const TextLegend = "Legend: ─▶ message  ┄▶ reply/spawn/link/monitor  ═▶ DOWN/EXIT/exit signal  ● received  ○ flushed unread  ✖ exited  ✗ never received"
+const TextLegend = "Legend: ─▶ message  ┄▶ reply/spawn/link/monitor  ═▶ DOWN/EXIT/exit signal  ● received  ○ flushed unread  ✖ exited  … still alive at the end  ✗ never received"
 
 // Text writes log as a sequence diagram in text, one row per event,
 // time going down, fitted to opt.Width: lane labels and arrow labels are
@@ -130,6 +130,8 @@ func Text(w io.Writer, log actor.TraceLog, opt TextOptions) error {
 			switch {
 			case r.end:
 				mark = '✖'
+			case r.alive:
+				mark = '…'
 			case r.flushed:
 				mark = '○'
 			case r.style != styleMark:
