@@ -281,7 +281,9 @@ func (a *App) printTraces(ctx context.Context, title string, runs []tracedTest, 
 			return fmt.Errorf("draw the trace of %s: %w", r.name, err)
 		}
 	}
-	fmt.Fprintln(w, s.dim(seqdiag.TextLegend))
+	for _, l := range seqdiag.LegendLines(width) {
+		fmt.Fprintln(w, s.dim(l))
+	}
 	if err := w.Flush(); err != nil {
 		return err
 	}

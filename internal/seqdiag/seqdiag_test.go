@@ -130,6 +130,25 @@ func TestTextFitsTheWidth(t *testing.T) {
 	}
 }
 
+// TestLegendFitsTheWidth: the legend breaks between entries, not in one,
+// and loses none.
+func TestLegendFitsTheWidth(t *testing.T) {
+	for _, w := range []int{60, 80, 100, 200} {
+		lines := LegendLines(w)
+		for _, l := range lines {
+			if n := len([]rune(l)); n > w {
+				t.Errorf("width %d: a legend line of %d columns: %q", w, n, l)
+			}
+		}
+		if got := strings.Join(strings.Fields(strings.Join(lines, " ")), " "); got != strings.Join(strings.Fields(TextLegend), " ") {
+			t.Errorf("width %d: the legend lost or changed an entry:\n%s", w, strings.Join(lines, "\n"))
+		}
+	}
+	if lines := LegendLines(200); len(lines) != 1 {
+		t.Errorf("at 200 columns the legend takes %d lines; want 1", len(lines))
+	}
+}
+
 // TestTextKeepsTheNotes: a note that does not fit its column runs on to
 // the next lines instead of being cut, and with no room for a notes
 // column at all it goes under its row: an exit reason, which says why a

@@ -36,6 +36,25 @@ const (
 // htmlLegend); a caller prints it once under its diagrams.
 const TextLegend = "Legend: ─▶ message  ┄▶ reply/spawn/link/monitor  ═▶ DOWN/EXIT/exit signal  ● received  ○ flushed unread  ✖ exited  … still alive at the end  ✗ never received"
 
+// LegendLines is TextLegend in lines of at most width columns, broken
+// between its entries, so that a terminal does not break one in two.
+func LegendLines(width int) []string {
+	var lines []string
+	line := ""
+	for _, e := range strings.Split(TextLegend, "  ") {
+		switch {
+		case line == "":
+			line = e
+		case len([]rune(line))+2+len([]rune(e)) <= width:
+			line += "  " + e
+		default:
+			lines = append(lines, line)
+			line = "        " + e // under the first entry, past "Legend: "
+		}
+	}
+	return append(lines, line)
+}
+
 // Text writes log as a sequence diagram in text, one row per event,
 // time going down, fitted to opt.Width: lane labels and arrow labels are
 // shortened in their middle, and long runs of alike rows are elided.
