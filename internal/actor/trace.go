@@ -43,7 +43,7 @@ const (
 	TraceTimer                         // a SendAfter timer fired for Peer (its message follows as a send from 0)
 	TraceRestart                       // supervisor PID restarted child Name as Peer (the old child exited with Reason)
 	TraceSignal                        // PID (0: not a process) sent Peer an exit signal with Reason that stops it (kill, or not trapped)
-	TraceAlive                         // PID was still alive when the trace was written; Reason: its Status (not recorded by the runtime: a trace's writer adds it)
+	TraceAlive                         // PID was still alive when the trace was written; Reason: its Status (added by TraceLog.WithAlive, not recorded)
 )
 
 var traceKindNames = [...]string{"", "spawn", "register", "send", "call", "reply", "down", "exit-msg",
@@ -290,6 +290,28 @@ func StartTrace(capacity int) {
 	}
 	r.later = sendTrace{r: r, later: true}
 	tracer.Store(r)
+}
+
+// WithAlive returns log with, after its last event, a TraceAlive event
+// for each process of the log still alive, its Status as the Reason:
+// when a test hangs, the ones stuck; after a test, the ones it left
+// behind. A trace's writer calls it (internal/seqdiag).
+func (log TraceLog) WithAlive() TraceLog {
+	if len(log.Events) == 0 {
+		return log
+	}
+	traced := make(map[uint64]bool)
+	for _, ev := range log.Events {
+		traced[ev.PID], traced[ev.Peer] = true, true
+	}
+	log.Events = slices.Clip(log.Events) // append below must not write into the caller's array
+	last := log.Events[len(log.Events)-1]
+	for _, p := range procs.list(func(p *Process) bool { return traced[p.id] }) {
+		last.Seq++
+		log.Events = append(log.Events, TraceEvent{Seq: last.Seq, At: last.At, FakeClock: last.FakeClock,
+			Kind: TraceAlive, PID: p.id, Reason: p.info().Status.String()})
+	}
+	return log
 }
 
 // StopTrace stops recording and returns what was recorded.

@@ -199,6 +199,7 @@ var actorNames = []string{
 	"Waiting",
 	"WhereIs",
 	"WhichChildren",
+	"WithAlive",
 	"Within",
 	"Workers",
 	"Zombie",

@@ -9,8 +9,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/otpgo/otpgo/internal/actor"
@@ -205,7 +203,7 @@ func RecordFromEnv() {
 	}
 	actor.StartTrace(0)
 	if d, err := time.ParseDuration(os.Getenv(EnvDeadline)); err == nil && d > 0 {
-		time.AfterFunc(d, func() { _ = WriteFile(path, withAlive(actor.TraceSnapshot())) })
+		time.AfterFunc(d, func() { _ = WriteFile(path, actor.TraceSnapshot().WithAlive()) })
 	}
 }
 
@@ -218,7 +216,7 @@ func DumpFromEnv() error {
 	if path == "" {
 		return nil
 	}
-	log := withAlive(actor.TraceSnapshot())
+	log := actor.TraceSnapshot().WithAlive()
 	if len(log.Events) == 0 {
 		if _, err := os.Stat(path); err == nil {
 			return nil
@@ -273,43 +271,3 @@ func ` + HookTest + `(t *testing.T) {
 
 // HookTest is the name of the test in HookSource.
 const HookTest = "TestOtpgoTraceDump"
-
-// withAlive adds to log, after its last event, a TraceAlive event for
-// each process of the trace still alive: when a test hangs, those are the
-// ones stuck (waiting for a message that never came, or running on),
-// and after a test, the ones it left behind.
-func withAlive(log actor.TraceLog) actor.TraceLog {
-	if len(log.Events) == 0 {
-		return log
-	}
-	traced := make(map[uint64]bool)
-	for _, ev := range log.Events {
-		traced[ev.PID] = true
-		traced[ev.Peer] = true
-	}
-	last := log.Events[len(log.Events)-1]
-	for _, p := range actor.Processes() {
-		id, ok := pidNumber(p.PID.String())
-		if !ok || !traced[id] {
-			continue
-		}
-		last.Seq++
-		log.Events = append(log.Events, actor.TraceEvent{Seq: last.Seq, At: last.At, FakeClock: last.FakeClock,
-			Kind: actor.TraceAlive, PID: id, Reason: p.Status.String()})
-	}
-	return log
-}
-
-// pidNumber is N of "<0.N>".
-func pidNumber(s string) (uint64, bool) {
-	s, ok := strings.CutPrefix(s, "<0.")
-	if !ok {
-		return 0, false
-	}
-	s, ok = strings.CutSuffix(s, ">")
-	if !ok {
-		return 0, false
-	}
-	n, err := strconv.ParseUint(s, 10, 64)
-	return n, err == nil && n > 0
-}
