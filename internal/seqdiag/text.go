@@ -110,17 +110,9 @@ func Text(w io.Writer, log actor.TraceLog, opt TextOptions) error {
 	line := make([]rune, timeCol+n*col)
 	for _, r := range d.rows {
 		born[r.from], born[r.to] = true, true
-		for i := range line {
-			line[i] = ' '
-		}
-		copy(line, []rune(fmt.Sprintf("%8s ", "+"+roundDur(r.at))))
-		if r.style == styleElided {
-			copy(line, []rune("         "))
-		}
-		for i := range n {
-			if born[i] && alive[i] {
-				line[center(i, col)] = '│'
-			}
+		lifelines(line, born, alive, col)
+		if r.style != styleElided {
+			copy(line, []rune(fmt.Sprintf("%8s ", "+"+roundDur(r.at))))
 		}
 		code := ""
 		switch r.style {
@@ -216,7 +208,8 @@ func Text(w io.Writer, log actor.TraceLog, opt TextOptions) error {
 // noteLines bounds the lines one note takes.
 const noteLines = 4
 
-// lifelines fills line with the lifelines alone (a note's continuation).
+// lifelines fills line with the lifelines alone: a row's background, and
+// a note's continuation.
 func lifelines(line []rune, born, alive []bool, col int) []rune {
 	for i := range line {
 		line[i] = ' '
