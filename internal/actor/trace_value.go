@@ -71,19 +71,11 @@ func writeValue(b *strings.Builder, x any, depth int) {
 		// A copy that can be addressed, so unexported fields can be read.
 		c := reflect.New(v.Type()).Elem()
 		c.Set(v)
-		b.WriteByte('{')
-		for i := range c.NumField() {
-			if b.Len() > traceValueMax {
-				break
-			}
-			if i > 0 {
-				b.WriteByte(' ')
-			}
+		writeList(b, '{', '}', c.NumField(), func(i int) {
 			b.WriteString(c.Type().Field(i).Name)
 			b.WriteByte(':')
 			writeValue(b, fieldValue(c.Field(i)), depth+1)
-		}
-		b.WriteByte('}')
+		})
 	case v.Kind() == reflect.Pointer && !v.IsNil() && depth > 0:
 		// Inside a message, a pointer is a reference to something else (a
 		// connection, a server's state): its type says what; its insides
@@ -93,20 +85,26 @@ func writeValue(b *strings.Builder, x any, depth int) {
 		b.WriteByte('&')
 		writeValue(b, v.Elem().Interface(), depth+1)
 	case (v.Kind() == reflect.Slice || v.Kind() == reflect.Array) && v.Type().Elem().Kind() != reflect.Uint8:
-		b.WriteByte('[')
-		for i := range v.Len() {
-			if b.Len() > traceValueMax {
-				break
-			}
-			if i > 0 {
-				b.WriteByte(' ')
-			}
-			writeValue(b, v.Index(i).Interface(), depth+1)
-		}
-		b.WriteByte(']')
+		writeList(b, '[', ']', v.Len(), func(i int) { writeValue(b, v.Index(i).Interface(), depth+1) })
 	default:
 		fmt.Fprintf(b, "%+v", x)
 	}
+}
+
+// writeList writes n items between open and close, apart by spaces, as
+// %+v writes a struct or a slice; it stops once b is past traceValueMax.
+func writeList(b *strings.Builder, open, close byte, n int, item func(i int)) {
+	b.WriteByte(open)
+	for i := range n {
+		if b.Len() > traceValueMax {
+			break
+		}
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		item(i)
+	}
+	b.WriteByte(close)
 }
 
 // fieldValue is f's value, also when f is unexported (f is addressable:
