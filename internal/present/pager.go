@@ -15,7 +15,6 @@ import (
 // pager of `otpgo lesson show` when $PAGER is unset.
 type pagerModel struct {
 	title string
-	text  string
 	vp    viewport.Model
 	ready bool
 
@@ -35,7 +34,7 @@ func NewPager(title, text string) tea.Model {
 	vp := viewport.New()
 	text = strings.TrimRight(text, "\n")
 	vp.SetContent(text)
-	return pagerModel{title: title, text: text, vp: vp, lines: strings.Split(strings.ToLower(xansi.Strip(text)), "\n")}
+	return pagerModel{title: title, vp: vp, lines: strings.Split(strings.ToLower(xansi.Strip(text)), "\n")}
 }
 
 // find moves the view to the next line (dir +1) or the previous one (-1)
