@@ -76,10 +76,7 @@ func TestCatchupGivesTheStepsBefore(t *testing.T) {
 		t.Fatalf("backups = %v; want the broken one.go saved", backups)
 	}
 	h.mustContain("stdout", h.out(), "Saved your version", ".otpgo/backup/", "Recorded aa.1, aa.2 as given")
-	st, err := progress.Open(filepath.Join(h.root, ".otpgo")).Load()
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := h.state()
 	if st.Status("aa.1") != progress.Given || st.Status("aa.2") != progress.Given || st.Status("aa.3") != progress.Pending {
 		t.Errorf("statuses %v %v %v; want given, given, pending", st.Status("aa.1"), st.Status("aa.2"), st.Status("aa.3"))
 	}
@@ -120,10 +117,7 @@ func TestCatchupAChapterDoesItAll(t *testing.T) {
 		t.Errorf("two.go = %q; want the learner's own (aa.2 passed)", got)
 	}
 	h.mustContain("stdout", h.out(), "Recorded aa.1, aa.3 as given", "Chapter aa is done")
-	st, err := progress.Open(filepath.Join(h.root, ".otpgo")).Load()
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := h.state()
 	if st.Status("aa.1") != progress.Given || st.Status("aa.2") != progress.Passed || st.Status("aa.3") != progress.Given {
 		t.Errorf("statuses %v %v %v; want given, passed, given", st.Status("aa.1"), st.Status("aa.2"), st.Status("aa.3"))
 	}

@@ -371,14 +371,22 @@ func FuzzRead(f *testing.F) {
 	})
 }
 
-// TestRecordFromEnv: the hooks a test binary runs write a trace file of
-// what its processes did, and an empty trace never replaces one.
-func TestRecordFromEnv(t *testing.T) {
+// recordToFile starts recording as a test binary's hook does, to a file
+// in t's temp dir, whose path it returns; the trace stops with t.
+func recordToFile(t *testing.T) string {
+	t.Helper()
 	path := filepath.Join(t.TempDir(), "trace.jsonl")
 	t.Setenv(EnvFile, path)
 	t.Setenv(EnvDeadline, "")
 	RecordFromEnv()
-	defer actor.StopTrace()
+	t.Cleanup(func() { actor.StopTrace() })
+	return path
+}
+
+// TestRecordFromEnv: the hooks a test binary runs write a trace file of
+// what its processes did, and an empty trace never replaces one.
+func TestRecordFromEnv(t *testing.T) {
+	path := recordToFile(t)
 	if err := actor.Run(func(p *actor.Process) error {
 		actor.Send(p.Self(), "hello")
 		_, err := p.Receive(actor.Infinity)
@@ -413,11 +421,7 @@ func TestRecordFromEnv(t *testing.T) {
 // exited (stuck waiting for a message, as in a hang) is marked at the
 // end, with what it was doing; one that exited is not.
 func TestDumpMarksTheProcessesStillAlive(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "trace.jsonl")
-	t.Setenv(EnvFile, path)
-	t.Setenv(EnvDeadline, "")
-	RecordFromEnv()
-	defer actor.StopTrace()
+	path := recordToFile(t)
 	stuck := actor.Spawn(func(p *actor.Process) error {
 		_, err := p.ReceiveMatch(func(m any) bool { return m == "never sent" }, actor.Infinity)
 		return err
