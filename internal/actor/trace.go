@@ -272,8 +272,9 @@ type pendingMsg struct {
 // (DefaultTraceCapacity if capacity <= 0), dropping whatever an earlier
 // trace held. Once it wraps, a log holds at most capacity events, all of
 // those since some moment; a few fewer when goroutines that record at
-// different paces leave events older than one already dropped. Processes spawned before it are traced too, but receives
-// of their messages are not paired with the sends.
+// different paces leave events older than one already dropped. Processes
+// spawned before it are traced too, but receives of their messages are
+// not paired with the sends.
 func StartTrace(capacity int) {
 	if capacity <= 0 {
 		capacity = DefaultTraceCapacity
@@ -334,9 +335,8 @@ func TraceSnapshot() TraceLog {
 }
 
 // snapshot puts the newest events (at most capacity, none older than one
-// dropped) in order, oldest first, and
-// numbers them: Seq counts every event recorded, so the first kept is
-// Dropped+1. It holds every shard's lock (recording waits) while it copies.
+// dropped) in order, oldest first, and numbers them: Seq counts every
+// event recorded, so the first kept is Dropped+1. It holds every shard's lock (recording waits) while it copies.
 func (r *recorder) snapshot() TraceLog {
 	for i := range r.shards {
 		r.shards[i].mu.Lock()
@@ -413,9 +413,10 @@ func (r *recorder) snapshot() TraceLog {
 
 // clock returns an event's key and its At for goroutine g: the time
 // since the trace started, or inside a testing/synctest bubble the
-// bubble's fake time since its clock started (fake is then set). The key always comes from
-// the real clock (runtime nanotime, one vDSO read where time.Now takes
-// two), because a bubble's clock stands still while its goroutines run.
+// bubble's fake time since its clock started (fake is then set). The key
+// always comes from the real clock (runtime nanotime, one vDSO read where
+// time.Now takes two), because a bubble's clock stands still while its
+// goroutines run.
 func (r *recorder) clock(g uint64) (key int64, at time.Duration, fake bool) {
 	key = nanotime() - r.startNano
 	if r.inBubble(g) {
