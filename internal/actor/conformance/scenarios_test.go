@@ -178,8 +178,14 @@ func linkNormal(tr *tracer) error {
 	return actor.Run(func(p *actor.Process) error {
 		main := p.Self()
 		a := actor.Spawn(func(q *actor.Process) error {
-			b, _ := q.SpawnMonitor(func(*actor.Process) error { return nil })
+			// b waits to be told: linked while it lives, not racing its
+			// end (a link to a dead pid brings an exit signal, noproc).
+			b, _ := q.SpawnMonitor(func(r *actor.Process) error {
+				_, err := r.ReceiveMatch(is("go"), actor.Infinity)
+				return err
+			})
 			q.Link(b)
+			actor.Send(b, "go")
 			down(q, b)
 			if _, err := q.ReceiveMatch(is("ping"), actor.Infinity); err != nil {
 				return err

@@ -18,8 +18,11 @@ main(_) ->
     quiet(),
     Main = self(),
     A = spawn(fun() ->
-        {B, _} = spawn_monitor(fun() -> ok end),
+        %% B waits to be told: linked while it lives, not racing its end
+        %% (a link to a dead pid brings an exit signal, noproc).
+        {B, _} = spawn_monitor(fun() -> receive go -> ok end end),
         link(B),
+        B ! go,
         down(B),
         receive ping -> Main ! pong end
     end),
