@@ -82,7 +82,7 @@ type TraceEvent struct {
 	Msg    uint64        // the Seq of a send, call, DOWN or EXIT, on it and on its receive or drop; a call's on its reply
 	Wait   time.Duration // receive: time the message spent in the mailbox
 	Reason string        // exit, DOWN, EXIT, restart: the exit reason; reply: why the call failed
-	Site   string        // receive: where it was called from, "func (file.go:line)", outside this package; spawn: the function the process runs, alike
+	Site   string        // receive: where it was called from, "func (file.go:line)", outside this package; spawn: the function the process runs, alike; alive: where its goroutine is, alike (WithAlive)
 	// FakeClock: At and Wait are a testing/synctest bubble's clock, which
 	// moves only while every goroutine in it waits (a test's time.Sleep).
 	FakeClock bool
@@ -232,6 +232,21 @@ func (t *idTable[V]) store(id uint64, v V) {
 	}
 }
 
+// each calls f with every id stored and its value (in no order).
+func (t *idTable[V]) each(f func(id uint64, v V)) {
+	for i := range t.slots {
+		if e := t.slots[i].Load(); e != nil {
+			f(e.id, e.v)
+		}
+	}
+	if t.nmore.Load() > 0 {
+		t.more.Range(func(k, v any) bool {
+			f(k.(uint64), v.(V))
+			return true
+		})
+	}
+}
+
 func (t *idTable[V]) delete(id uint64) {
 	slot := &t.slots[id%idSlots]
 	if old := slot.Load(); old != nil && old.id == id {
@@ -291,28 +306,6 @@ func StartTrace(capacity int) {
 	}
 	r.later = sendTrace{r: r, later: true}
 	tracer.Store(r)
-}
-
-// WithAlive returns log with, after its last event, a TraceAlive event
-// for each process of the log still alive, its Status as the Reason:
-// when a test hangs, the ones stuck; after a test, the ones it left
-// behind. A trace's writer calls it (internal/seqdiag).
-func (log TraceLog) WithAlive() TraceLog {
-	if len(log.Events) == 0 {
-		return log
-	}
-	traced := make(map[uint64]bool)
-	for _, ev := range log.Events {
-		traced[ev.PID], traced[ev.Peer] = true, true
-	}
-	log.Events = slices.Clip(log.Events) // append below must not write into the caller's array
-	last := log.Events[len(log.Events)-1]
-	for _, p := range procs.list(func(p *Process) bool { return traced[p.id] }) {
-		last.Seq++
-		log.Events = append(log.Events, TraceEvent{Seq: last.Seq, At: last.At, FakeClock: last.FakeClock,
-			Kind: TraceAlive, PID: p.id, Reason: p.info().Status.String()})
-	}
-	return log
 }
 
 // StopTrace stops recording and returns what was recorded.

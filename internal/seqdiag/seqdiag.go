@@ -123,6 +123,7 @@ func build(log actor.TraceLog, names Names) diagram {
 		d.lanes = append(d.lanes, lane{pid: pid, label: label})
 		return index[pid]
 	}
+	lastAliveNote := ""
 	for _, ev := range log.Events {
 		r := row{at: ev.At, eventSeq: ev.Seq}
 		typ := shortType(ev.Type)
@@ -222,8 +223,20 @@ func build(log actor.TraceLog, names Names) diagram {
 			r.from = laneOf(ev.PID)
 			r.to, r.style, r.alive = r.from, styleMark, true
 			r.label, r.note = "still "+ev.Reason, "when the trace was written"
+			if at := siteAt(ev.Site); at != "" {
+				r.note = at
+			}
 			if ev.Reason == actor.Zombie.String() {
 				r.label, r.note = "exited, code still running", "Go cannot stop a goroutine: return when Context() is done"
+				if at := siteAt(ev.Site); at != "" {
+					r.note = "running " + at + ". " + r.note
+				}
+			}
+			// Many stuck alike (a process per item): say it once.
+			if r.note == lastAliveNote {
+				r.note = ""
+			} else {
+				lastAliveNote = r.note
 			}
 		case actor.TraceTimer:
 			r.from = laneOf(ev.Peer)
@@ -422,6 +435,20 @@ func isClosureName(s string) bool {
 		}
 	}
 	return true
+}
+
+// siteAt says where a site is, for a process still alive: "at
+// each.go:23 in ParallelEach"; "" for no site.
+func siteAt(site string) string {
+	i := strings.LastIndex(site, " (")
+	if i < 0 || !strings.HasSuffix(site, ")") {
+		return ""
+	}
+	at := "at " + site[i+2:len(site)-1]
+	if fn := role(site); fn != "" && fn != "test" {
+		at += " in " + fn
+	}
+	return at
 }
 
 // siteFunc is the function of a site, without its package or file.

@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -419,23 +420,30 @@ func TestRecordFromEnv(t *testing.T) {
 
 // TestDumpMarksTheProcessesStillAlive: a process of the trace that never
 // exited (stuck waiting for a message, as in a hang) is marked at the
-// end, with what it was doing; one that exited is not.
+// end, with what it was doing and the line it waits on, said once for
+// two stuck alike; one that exited is not.
 func TestDumpMarksTheProcessesStillAlive(t *testing.T) {
 	path := recordToFile(t)
-	stuck := actor.Spawn(func(p *actor.Process) error {
+	var waitLine atomic.Int64
+	stuckFunc := func(p *actor.Process) error {
+		_, _, line, _ := runtime.Caller(0)
+		waitLine.Store(int64(line + 2))
 		_, err := p.ReceiveMatch(func(m any) bool { return m == "never sent" }, actor.Infinity)
 		return err
-	})
+	}
+	stuck, stuck2 := actor.Spawn(stuckFunc), actor.Spawn(stuckFunc)
 	defer actor.Exit(stuck, actor.Kill)
+	defer actor.Exit(stuck2, actor.Kill)
 	done := actor.Spawn(func(p *actor.Process) error { return nil })
 	actor.Send(stuck, "not this one")
 	for deadline := time.Now().Add(5 * time.Second); ; {
 		info, _ := actor.Info(stuck)
-		if _, alive := actor.Info(done); info.Status == actor.Waiting && info.MessagesIn == 1 && !alive {
+		info2, _ := actor.Info(stuck2)
+		if _, alive := actor.Info(done); info.Status == actor.Waiting && info.MessagesIn == 1 && info2.Status == actor.Waiting && !alive {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatal("the stuck process did not come to wait within 5s")
+			t.Fatal("the stuck processes did not come to wait within 5s")
 		}
 		runtime.Gosched()
 	}
@@ -447,16 +455,24 @@ func TestDumpMarksTheProcessesStillAlive(t *testing.T) {
 		t.Fatal(err)
 	}
 	var alive []string
+	site := fmt.Sprintf("seqdiag_test.go:%d)", waitLine.Load())
 	for _, ev := range log.Events {
 		if ev.Kind == actor.TraceAlive {
 			alive = append(alive, fmt.Sprintf("<0.%d> %s", ev.PID, ev.Reason))
+			if !strings.HasSuffix(ev.Site, site) {
+				t.Errorf("<0.%d>'s site is %q; want the line it waits on, ending %q", ev.PID, ev.Site, site)
+			}
 		}
 	}
-	if want := stuck.String() + " waiting"; !slices.Equal(alive, []string{want}) {
+	if want := []string{stuck.String() + " waiting", stuck2.String() + " waiting"}; !slices.Equal(alive, want) {
 		t.Fatalf("alive events %q; want just %q", alive, want)
 	}
-	if out := string(render(t, log, TextOptions{Width: 100})); !strings.Contains(out, "… still waiting") {
+	out := string(render(t, log, TextOptions{Width: 100}))
+	if !strings.Contains(out, "… still waiting") {
 		t.Errorf("the diagram does not mark the stuck process:\n%s", out)
+	}
+	if at := "at " + strings.TrimSuffix(site, ")"); strings.Count(out, at) != 1 {
+		t.Errorf("the diagram should say %q once, for both stuck processes:\n%s", at, out)
 	}
 }
 
