@@ -4,10 +4,12 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/viewport"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 	xansi "github.com/charmbracelet/x/ansi"
 )
 
@@ -18,9 +20,10 @@ type pagerModel struct {
 	vp    viewport.Model
 	ready bool
 
-	// Search, as in less: / types a query, Enter finds it, n and N the
-	// next and the previous line holding it.
-	lines     []string // the text's lines, plain and lower-case
+	// Search, as in less: / types a query, Enter finds it and marks
+	// every match, n and N go to the next and the previous line holding it.
+	raw       []string // the text's lines, as given
+	lines     []string // the same, plain and lower-case
 	searching bool     // typing a query
 	query     string
 	note      string // "not found: …", shown in the status line until the next key
@@ -34,7 +37,49 @@ func NewPager(title, text string) tea.Model {
 	vp := viewport.New()
 	text = strings.TrimRight(text, "\n")
 	vp.SetContent(text)
-	return pagerModel{title: title, vp: vp, lines: strings.Split(strings.ToLower(xansi.Strip(text)), "\n")}
+	return pagerModel{title: title, vp: vp, raw: strings.Split(text, "\n"), lines: strings.Split(strings.ToLower(xansi.Strip(text)), "\n")}
+}
+
+// matchStyle marks a match of the query.
+var matchStyle = lipgloss.NewStyle().Reverse(true)
+
+// mark shows the text with every match of the query in reverse video, as
+// less does, or as given when there is no query.
+func (m pagerModel) mark() pagerModel {
+	q := strings.ToLower(m.query)
+	out := m.raw
+	if q != "" {
+		out = slices.Clone(m.raw)
+		for i, l := range m.lines {
+			out[i] = markLine(out[i], l, q)
+		}
+	}
+	m.vp.SetContent(strings.Join(out, "\n"))
+	return m
+}
+
+// markLine marks the matches of q in line, whose plain lower-case text is
+// lower. Ranges count cells of the plain text, which keeps the line's
+// own colours around them.
+func markLine(line, lower, q string) string {
+	if !strings.Contains(lower, q) {
+		return line
+	}
+	plain := xansi.Strip(line)
+	if len(plain) != len(lower) {
+		return line // lower-casing changed the bytes: found by n, not marked
+	}
+	var ranges []lipgloss.Range
+	for off := 0; ; {
+		j := strings.Index(lower[off:], q)
+		if j < 0 {
+			break
+		}
+		start, end := off+j, off+j+len(q)
+		ranges = append(ranges, lipgloss.NewRange(xansi.StringWidth(plain[:start]), xansi.StringWidth(plain[:end]), matchStyle))
+		off = end
+	}
+	return lipgloss.StyleRanges(line, ranges...)
 }
 
 // find moves the view to the next line (dir +1) or the previous one (-1)
@@ -61,9 +106,10 @@ func (m pagerModel) typeQuery(msg tea.KeyPressMsg) pagerModel {
 	switch msg.String() {
 	case "enter":
 		m.searching = false
-		return m.find(+1)
+		return m.mark().find(+1)
 	case "esc", "ctrl+c":
 		m.searching, m.query = false, ""
+		return m.mark()
 	case "backspace":
 		if r := []rune(m.query); len(r) > 0 {
 			m.query = string(r[:len(r)-1])

@@ -357,6 +357,11 @@ func TestPagerSearches(t *testing.T) {
 		t.Errorf("the query being typed is not shown:\n%s", v)
 	}
 	m, _ = m.Update(enter)
+	// The match is marked in reverse video, inside the line's own colour.
+	first := strings.SplitN(m.View().Content, "\n", 2)[0]
+	if !strings.Contains(first, "\x1b[7m") || !strings.Contains(first, "Never") || !strings.Contains(first, "\x1b[33m") {
+		t.Errorf("the match is not marked, or the line lost its colour: %q", first)
+	}
 	for _, step := range []struct{ key, want string }{{"", "line 57 "}, {"n", "line 83 "}, {"n", "line 57 "}, {"N", "line 83 "}} {
 		keys(step.key)
 		if got := top(); !strings.HasPrefix(got, step.want) {
@@ -367,6 +372,9 @@ func TestPagerSearches(t *testing.T) {
 	m, _ = m.Update(enter)
 	if v := ansi.Strip(m.View().Content); !strings.Contains(v, "not found: zzz") || !strings.HasPrefix(top(), "line 83 ") {
 		t.Errorf("a query found nowhere: the view moved or does not say so:\n%s", v)
+	}
+	if v := m.View().Content; strings.Contains(v, "\x1b[7m") {
+		t.Errorf("the old query's matches are still marked: %q", v)
 	}
 }
 
