@@ -271,7 +271,9 @@ func (a *App) printTraces(ctx context.Context, title string, runs []tracedTest, 
 		}
 		fmt.Fprintf(w, "%s %s: %s\n", s.bold("──"), s.bold(r.name), verdict)
 		if msg != "" {
-			fmt.Fprintf(w, "   %s\n", msg)
+			// Wrapped: the pager cuts long lines, and this one says why
+			// the test failed.
+			fmt.Fprintln(w, indent(wrapText(msg, width-3), "   "))
 		}
 		if r.err != nil {
 			fmt.Fprintf(w, "   no diagram: %v\n", r.err)
