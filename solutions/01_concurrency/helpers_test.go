@@ -134,7 +134,9 @@ func zzInProcess(t *testing.T, limit time.Duration, stuck string, body func(p *a
 		return ranToEnd
 	case <-timer.C:
 	}
-	t.Errorf("%s (still running after %v)", stuck, limit)
+	// Said before the kill: what body reports next (an error "killed")
+	// is the test's doing.
+	t.Errorf("%s (still running after %v, so the test killed it)", stuck, limit)
 	actor.Exit(pid, actor.Kill)
 	select {
 	case <-finished:
