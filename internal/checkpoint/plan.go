@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -137,6 +138,42 @@ func catchupTo(fsys fs.FS, ch *catalog.Chapter, k int, passed func(stepID string
 		p.Writes = append(p.Writes, Write{File: f, Data: ref[f], Reference: true, From: fmt.Sprintf("checkpoint %s", last.ID)})
 	}
 	return p, nil
+}
+
+// InPlace wraps settled (passed or given) for a catch-up in the
+// workspace at root: a step of ch whose TODO is back in one of its files
+// (the learner restored the skeleton with git, or copied it over) is not
+// done, whatever progress says, so its code is put back. MarkGiven keeps
+// a recorded pass.
+func InPlace(root string, ch *catalog.Chapter, settled func(stepID string) bool) func(stepID string) bool {
+	return func(id string) bool {
+		if !settled(id) {
+			return false
+		}
+		i := slices.IndexFunc(ch.Steps, func(s *catalog.Step) bool { return s.ID == id })
+		if i < 0 {
+			return true
+		}
+		for _, f := range ch.Steps[i].Files {
+			if todoIn(filepath.Join(root, filepath.FromSlash(ch.ExercisePath(f))), id) {
+				return false
+			}
+		}
+		return true
+	}
+}
+
+// todoIn reports whether the file at path holds step id's TODO marker
+// (the skeleton's panic("TODO(01.1): ...")). Only its first MiB is read:
+// a skeleton is small, and a file that big is the learner's.
+func todoIn(path, id string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	data, _ := io.ReadAll(io.LimitReader(f, 1<<20))
+	return bytes.Contains(data, []byte("TODO("+id+")"))
 }
 
 // Result is what Apply did.

@@ -25,6 +25,8 @@ func newCatchupCommand(a *App) *cobra.Command {
 place the reference code of every step before STEP that you have not passed
 (checkpoint STEP-1), keeps your own code wherever only steps you passed
 changed the file, and records the caught-up steps as "given", not passed.
+A step whose TODO is back in your file (the skeleton restored with git) is
+caught up again; a pass stays recorded.
 Every file it replaces is first copied to .otpgo/backup/<timestamp>/.
 
 A CHAPTER instead of a step catches up through its end: every step of it,
@@ -68,7 +70,7 @@ func runCatchup(ctx context.Context, a *App, id string, yes bool) error {
 	}
 	// A given step counts as done: its code is in place already, and the
 	// learner may be working on top of it.
-	plan, err := checkpoint.Catchup(a.FS, step, st.Settled)
+	plan, err := checkpoint.Catchup(a.FS, step, checkpoint.InPlace(ws.Root, step.Chapter, st.Settled))
 	if err != nil {
 		return err
 	}
@@ -80,7 +82,7 @@ func runCatchup(ctx context.Context, a *App, id string, yes bool) error {
 	if plan.Passed {
 		passedNote = fmt.Sprintf("(%s is already passed or given: your own code in these files is replaced, after a backup)", step.ID)
 	}
-	done, err := a.catchupApply(ctx, ws, store, plan, fmt.Sprintf("catch up to %s", step.ID), "every step before "+step.ID, passedNote, yes)
+	done, err := a.catchupApply(ctx, ws, store, st, plan, fmt.Sprintf("catch up to %s", step.ID), "every step before "+step.ID, passedNote, yes)
 	if err != nil || !done {
 		return err
 	}
@@ -98,7 +100,7 @@ func catchupChapter(ctx context.Context, a *App, ch *catalog.Chapter, yes bool) 
 	if err != nil {
 		return err
 	}
-	plan, err := checkpoint.CatchupChapter(a.FS, ch, st.Settled)
+	plan, err := checkpoint.CatchupChapter(a.FS, ch, checkpoint.InPlace(ws.Root, ch, st.Settled))
 	if err != nil {
 		return err
 	}
@@ -106,7 +108,7 @@ func catchupChapter(ctx context.Context, a *App, ch *catalog.Chapter, yes bool) 
 		fmt.Fprintf(a.Out, "Nothing to catch up: you passed or caught up every step of chapter %s.\n", ch.ID)
 		return nil
 	}
-	done, err := a.catchupApply(ctx, ws, store, plan, "catch up through chapter "+ch.ID, "every step of chapter "+ch.ID, "", yes)
+	done, err := a.catchupApply(ctx, ws, store, st, plan, "catch up through chapter "+ch.ID, "every step of chapter "+ch.ID, "", yes)
 	if err != nil || !done {
 		return err
 	}
@@ -117,7 +119,7 @@ func catchupChapter(ctx context.Context, a *App, ch *catalog.Chapter, yes bool) 
 // catchupApply asks, writes plan's files (after a backup) and records
 // its given steps; it reports false when the learner said no. scope
 // names the steps whose code replaces files ("every step before 02.3").
-func (a *App) catchupApply(ctx context.Context, ws *workspace.Workspace, store *progress.Store, plan *checkpoint.Plan, what, scope, note string, yes bool) (bool, error) {
+func (a *App) catchupApply(ctx context.Context, ws *workspace.Workspace, store *progress.Store, st *progress.State, plan *checkpoint.Plan, what, scope, note string, yes bool) (bool, error) {
 	var lines []string
 	for _, w := range checkpoint.Pending(ws.Root, plan) {
 		lines = append(lines, fmt.Sprintf("%s  <- %s", plan.Chapter.ExercisePath(w.File), w.From))
@@ -137,11 +139,22 @@ func (a *App) catchupApply(ctx context.Context, ws *workspace.Workspace, store *
 	for _, f := range plan.Keep {
 		fmt.Fprintf(a.Out, "Kept your %s: %s that changes it is passed or given.\n", plan.Chapter.ExercisePath(f), scope)
 	}
-	if len(plan.Given) > 0 {
-		if err := store.MarkGiven(plan.Given...); err != nil {
-			fmt.Fprintf(a.Err, "warning: your files are caught up, but recording %s as given failed: %v\n", strings.Join(plan.Given, ", "), err)
+	var given, restored []string // MarkGiven keeps a pass: a passed step whose TODO was back is only restored
+	for _, id := range plan.Given {
+		if st.Status(id) == progress.Passed {
+			restored = append(restored, id)
 		} else {
-			fmt.Fprintf(a.Out, "Recorded %s as given (caught up, not passed by you).\n", strings.Join(plan.Given, ", "))
+			given = append(given, id)
+		}
+	}
+	if len(restored) > 0 {
+		fmt.Fprintf(a.Out, "Put back the code of %s: the TODO was back in your file. Your pass stays recorded.\n", strings.Join(restored, ", "))
+	}
+	if len(given) > 0 {
+		if err := store.MarkGiven(given...); err != nil {
+			fmt.Fprintf(a.Err, "warning: your files are caught up, but recording %s as given failed: %v\n", strings.Join(given, ", "), err)
+		} else {
+			fmt.Fprintf(a.Out, "Recorded %s as given (caught up, not passed by you).\n", strings.Join(given, ", "))
 		}
 	}
 	return true, nil

@@ -127,6 +127,31 @@ func TestCatchupAChapterDoesItAll(t *testing.T) {
 	h.mustContain("second catchup", h.out(), "Nothing to catch up")
 }
 
+// TestCatchupPutsBackCodeWhoseTodoIsBack: a passed step whose skeleton
+// the learner restored (git checkout) is caught up again, and keeps its
+// pass.
+func TestCatchupPutsBackCodeWhoseTodoIsBack(t *testing.T) {
+	h := sharedHarness(t)
+	if err := progress.Open(filepath.Join(h.root, ".otpgo")).MarkPassed("aa.1", "aa.2"); err != nil {
+		t.Fatal(err)
+	}
+	h.write("exercises/aa_pkg/one.go", string(h.fsys["solutions/aa_pkg/_checkpoints/aa.1/one.go"].Data))
+	h.write("exercises/aa_pkg/two.go", "package aa\n\nfunc Two() int { panic(\"TODO(aa.2): add\") }\n")
+	if code := h.exec("catchup", "aa.3", "--yes"); code != ExitOK {
+		t.Fatalf("catchup aa.3 --yes: exit %d: %s", code, h.errOut())
+	}
+	if got := h.read("exercises/aa_pkg/two.go"); got != string(h.fsys["solutions/aa_pkg/two.go"].Data) {
+		t.Errorf("two.go = %q; want aa.2's code back", got)
+	}
+	h.mustContain("stdout", h.out(), "Put back the code of aa.2: the TODO was back", "Your pass stays recorded")
+	if strings.Contains(h.out(), "as given") {
+		t.Errorf("a passed step was said to be recorded as given:\n%s", h.out())
+	}
+	if st := h.state(); st.Status("aa.2") != progress.Passed {
+		t.Errorf("aa.2 is %v; want still passed", st.Status("aa.2"))
+	}
+}
+
 func TestCatchupBadInput(t *testing.T) {
 	h := sharedHarness(t)
 	for _, tc := range []struct {

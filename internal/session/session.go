@@ -356,7 +356,7 @@ func (s *Session) Catchup(step *catalog.Step) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	plan, err := checkpoint.Catchup(s.FS, step, st.Settled) // a given step's code is already in place
+	plan, err := checkpoint.Catchup(s.FS, step, checkpoint.InPlace(s.WS.Root, step.Chapter, st.Settled)) // a given step's code is already in place
 	if err != nil {
 		return "", err
 	}
