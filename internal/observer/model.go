@@ -330,7 +330,7 @@ func kill(r selection) tea.Cmd {
 			return actionMsg(why)
 		}
 		actor.Exit(r.PID, actor.Kill)
-		return actionMsg(fmt.Sprintf("killed %s %s: watch its supervisor restart it", r.Label, r.PID))
+		return actionMsg(fmt.Sprintf("killed %s %s: %s", r.Label, r.PID, afterExit(r)))
 	}
 }
 
@@ -348,7 +348,7 @@ func crash(r selection, demo *Demo) tea.Cmd {
 			return actionMsg(fmt.Sprintf("%s is a supervisor: it traps exits and runs no code of yours to crash; k kills it", r.Label))
 		case demo != nil && inDemo(r, demo):
 			actor.Send(r.PID, Crash{})
-			return actionMsg(fmt.Sprintf("crashed %s %s (it panicked): watch its supervisor restart it", r.Label, r.PID))
+			return actionMsg(fmt.Sprintf("crashed %s %s (it panicked): %s", r.Label, r.PID, afterExit(r)))
 		default:
 			// As Erlang's observer does: an exit signal with a reason, which a
 			// process that traps exits takes as a message and lives on.
@@ -358,9 +358,18 @@ func crash(r selection, demo *Demo) tea.Cmd {
 				// Short: the status line is one line of a laptop's terminal.
 				return actionMsg(fmt.Sprintf("%s %s traps exits: the signal became a message and it lives on; k kills it", r.Label, r.PID))
 			}
-			return actionMsg(fmt.Sprintf("sent %s %s an exit signal (%v): watch its supervisor restart it", r.Label, r.PID, ErrCrashed))
+			return actionMsg(fmt.Sprintf("sent %s %s an exit signal (%v): %s", r.Label, r.PID, ErrCrashed, afterExit(r)))
 		}
 	}
+}
+
+// afterExit says what to watch once r's process exits: its supervisor
+// restarting it, unless it is a root, which nothing restarts.
+func afterExit(r selection) string {
+	if r.Row.ParentRow < 0 {
+		return "no supervisor is above it, so nothing restarts it"
+	}
+	return "watch its supervisor restart it"
 }
 
 func inDemo(r selection, d *Demo) bool {

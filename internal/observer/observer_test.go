@@ -280,7 +280,7 @@ func TestKillAWorkerAndItComesBack(t *testing.T) {
 	if row := treeRowOf(screen, "kill.worker-1"); !strings.HasSuffix(row, " 1") {
 		t.Errorf("pool is one_for_all, yet worker-1 shows no restart: %q", row)
 	}
-	if !strings.Contains(screen, "killed kill.worker-2 "+oldPID) {
+	if !strings.Contains(screen, "killed kill.worker-2 "+oldPID+": watch its supervisor restart it") {
 		t.Errorf("status line does not say what was killed:\n%s", screen)
 	}
 }
@@ -425,6 +425,8 @@ func TestRestartTheDemoAfterItStopped(t *testing.T) {
 	})
 	tm.Send(tea.KeyPressMsg{Code: 'k', Text: "k"})
 	rec.WaitFor(t, 5*time.Second, "the stopped demo", tuitest.Contains("press r to start it again"))
+	// A root has no supervisor: the status line must not promise a restart.
+	rec.WaitFor(t, 5*time.Second, "the kill said to restart nothing", tuitest.Contains("nothing restarts it"))
 	tm.Send(tea.KeyPressMsg{Code: 'r', Text: "r"})
 	rec.WaitFor(t, 5*time.Second, "the demo running again", func(s string) bool {
 		return strings.Contains(s, "the demo application is running again") && treeRowOf(s, "root.worker-4") != ""
