@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -120,9 +121,11 @@ func zzInProcess(t *testing.T, limit time.Duration, stuck string, body func(p *a
 	t.Helper()
 	finished := make(chan struct{})
 	var ranToEnd bool
+	var goroutine atomic.Uint64 // the process's, to say where it is stuck
 	pid := actor.Spawn(func(p *actor.Process) error {
 		defer close(finished)
 		defer zzCatchPanic(t)
+		goroutine.Store(zzGoroutineID())
 		body(p)
 		ranToEnd = true
 		return nil
@@ -136,7 +139,11 @@ func zzInProcess(t *testing.T, limit time.Duration, stuck string, body func(p *a
 	}
 	// Said before the kill: what body reports next (an error "killed")
 	// is the test's doing.
-	t.Errorf("%s (still running after %v, so the test killed it)", stuck, limit)
+	where := ""
+	if at := zzStuckAt(goroutine.Load()); at != "" {
+		where = ", stuck in " + at
+	}
+	t.Errorf("%s (still running after %v%s, so the test killed it)", stuck, limit, where)
 	actor.Exit(pid, actor.Kill)
 	select {
 	case <-finished:
@@ -145,6 +152,36 @@ func zzInProcess(t *testing.T, limit time.Duration, stuck string, body func(p *a
 			"when Receive returns an error, return it instead of waiting again")
 	}
 	return false
+}
+
+// zzGoroutineID is the current goroutine's id, from the header of its
+// stack ("goroutine 7 [running]:").
+func zzGoroutineID() uint64 {
+	var buf [64]byte
+	f := strings.Fields(string(buf[:runtime.Stack(buf[:], false)]))
+	if len(f) < 2 {
+		return 0
+	}
+	id, _ := strconv.ParseUint(f[1], 10, 64)
+	return id
+}
+
+// zzStuckAt says where goroutine g is in the learner's code ("func at
+// file:line", as zzLeakedAt), from a dump of every goroutine; "" if it
+// is nowhere in it.
+func zzStuckAt(g uint64) string {
+	if g == 0 {
+		return ""
+	}
+	buf := make([]byte, 4<<20)
+	dump := string(buf[:runtime.Stack(buf, true)])
+	head := fmt.Sprintf("goroutine %d [", g)
+	for _, block := range strings.Split(dump, "\n\n") {
+		if strings.HasPrefix(block, head) {
+			return zzLeakedAt(block)
+		}
+	}
+	return ""
 }
 
 // zzCatchPanic, deferred, turns a panic (a TODO left in the skeleton) into
