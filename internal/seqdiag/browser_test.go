@@ -28,8 +28,11 @@ func TestHTMLInChromium(t *testing.T) {
 	if all, apart := p.Lifelines(); all != 5 || apart != 5 {
 		t.Errorf("the SVG has %d lifelines, %d drawn apart with a height; want 5, one per process", all, apart)
 	}
-	if lost := p.Count(`document.querySelectorAll("svg line.lost").length`); lost != 2 {
-		t.Errorf("%d arrows marked lost; want 2 (the reconnect and the status request; the self-send is a mark)", lost)
+	if lost := p.Count(`document.querySelectorAll("svg line.lost").length`); lost != 3 {
+		t.Errorf("%d arrows marked lost; want 3 (the call that timed out, the reconnect and the status request; the self-send is a mark)", lost)
+	}
+	if n := p.Count(`document.querySelectorAll("svg circle.gaveup").length`); n != 2 {
+		t.Errorf("%d marks of a message never received or a call given up; want 2 (the self-send, and the call's timeout on the caller)", n)
 	}
 	p.Screenshot("OTPGO_TRACE_SCREENSHOT")
 }

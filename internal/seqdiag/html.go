@@ -49,7 +49,7 @@ svg text{font:12px ui-monospace,monospace}
 .msg{stroke:#222}.signal{stroke:#c0392b;stroke-width:2.5}.reply{stroke:#1f77b4;stroke-dasharray:6 3}
 .control{stroke:#999;stroke-dasharray:2 3}.lost{stroke:#e67e22;stroke-width:2}
 .t{fill:#777}.note{fill:#555}.lostnote{fill:#d35400;font-weight:bold}.signaltext{fill:#c0392b}
-.legend{color:#555;font-size:13px}.detail{font-family:ui-monospace,monospace;color:#c0392b;white-space:pre-wrap}.exit{fill:#c0392b}.mark{fill:#222}circle.flushed{fill:#fff;stroke:#d35400;stroke-width:2}text.flushed{fill:#d35400}.elided{fill:#999;font-style:italic}circle.alive{fill:#fff;stroke:#2c7a2c;stroke-width:2;stroke-dasharray:2 2}text.alive{fill:#2c7a2c}.scroll{overflow-x:auto}
+.legend{color:#555;font-size:13px}.detail{font-family:ui-monospace,monospace;color:#c0392b;white-space:pre-wrap}.exit{fill:#c0392b}.mark{fill:#222}circle.flushed{fill:#fff;stroke:#d35400;stroke-width:2}text.flushed{fill:#d35400}.elided{fill:#999;font-style:italic}circle.alive{fill:#fff;stroke:#2c7a2c;stroke-width:2;stroke-dasharray:2 2}text.alive{fill:#2c7a2c}circle.self{fill:#fff;stroke:#222;stroke-width:2}circle.gaveup{fill:#fff;stroke:#d35400;stroke-width:2}text.gaveup{fill:#d35400;font-weight:bold}.scroll{overflow-x:auto}
 </style></head><body>
 <h1>%s</h1>
 `, html.EscapeString(title), html.EscapeString(title))
@@ -70,7 +70,8 @@ svg text{font:12px ui-monospace,monospace}
 // terminal's legend line does.
 const htmlLegend = `<p class="legend">Time goes down. Black arrow: a message; dashed: a reply, spawn, link or monitor;
 thick red: DOWN, EXIT or an exit signal (kill); orange, with ✗: never received. On a lifeline: ● received (or started),
-○ flushed unread, red ●: exited, dashed green ○: still alive when the trace was written.</p>
+○ flushed unread, red ●: exited, dashed green ○: still alive when the trace was written, hollow ○ with ↺: sent to itself,
+orange ○: a call that timed out (never answered).</p>
 `
 
 func writeSVG(bw *bufio.Writer, d diagram) {
@@ -134,17 +135,26 @@ func writeSVG(bw *bufio.Writer, d diagram) {
 			if r.from == n-1 {
 				room = svgLastLabel // the notes column starts half a lane away
 			}
-			cls := "mark"
-			if r.end {
+			cls, label := "mark", r.label
+			switch {
+			case r.end:
 				cls = "exit"
-			} else if r.flushed {
+			case r.flushed:
 				cls = "flushed"
-			} else if r.alive {
+			case r.alive:
 				cls = "alive"
+			case r.lost && r.style == styleMark:
+				cls = "gaveup" // a call that timed out
+			case r.style != styleMark:
+				// A message to itself: not a receive, which ● means.
+				cls, label = "self", "↺ "+r.label
+				if r.lost {
+					cls = "self gaveup"
+				}
 			}
 			fmt.Fprintf(bw, `<circle class="%s" cx="%d" cy="%d" r="4"/>`, cls, x(r.from), yy)
-			if len([]rune(r.label)) <= room {
-				fmt.Fprintf(bw, `<text class="%s" x="%d" y="%d">%s</text>`, cls, x(r.from)+8, yy+4, html.EscapeString(r.label))
+			if len([]rune(label)) <= room {
+				fmt.Fprintf(bw, `<text class="%s" x="%d" y="%d">%s</text>`, cls, x(r.from)+8, yy+4, html.EscapeString(label))
 			} else {
 				// As in the terminal: a label cut short reads wrong
 				// ("exit …rpose"), so it moves whole to the notes.

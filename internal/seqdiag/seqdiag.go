@@ -96,7 +96,9 @@ func build(log actor.TraceLog, names Names) diagram {
 				leftover[ev.Msg] = true
 			}
 		case actor.TraceReply:
-			replied[ev.Msg] = true
+			if !callTimedOut(ev) {
+				replied[ev.Msg] = true
+			}
 		case actor.TraceCall:
 			callNo[ev.Msg] = len(callNo) + 1
 		}
@@ -144,6 +146,9 @@ func build(log actor.TraceLog, names Names) diagram {
 				r.label = fmt.Sprintf("call#%d %s", callNo[ev.Msg], typ)
 				if !replied[ev.Msg] {
 					r.lost, r.note = true, "never answered"
+					if ev.Value != "" {
+						r.note += ": " + ev.Value
+					}
 				}
 			}
 			switch {
@@ -173,9 +178,16 @@ func build(log actor.TraceLog, names Names) diagram {
 		case actor.TraceReply:
 			r.from, r.to, r.style = laneOf(ev.PID), laneOf(ev.Peer), styleReply
 			n := callNo[ev.Msg]
-			if ev.Reason != "" {
+			switch {
+			case callTimedOut(ev):
+				// The caller's own timer answered, not the server: drawn on
+				// the caller, and the call stays never answered.
+				r.from = r.to
+				r.style, r.lost = styleMark, true
+				r.label, r.note = fmt.Sprintf("call#%d timed out", n), "(no reply came)"
+			case ev.Reason != "":
 				r.label, r.note = fmt.Sprintf("call#%d failed", n), ev.Reason
-			} else {
+			default:
 				r.label, r.note = fmt.Sprintf("reply#%d %s", n, shortType(ev.Type)), ev.Value
 			}
 		case actor.TraceReceive:
@@ -435,6 +447,14 @@ func isClosureName(s string) bool {
 		}
 	}
 	return true
+}
+
+// callTimedOut reports whether a reply event is a call's timeout: the
+// caller's timer gave up ("call <0.2>: timeout", as Call words it); the
+// server sent nothing. A server's exit reason that merely ends in
+// "timeout" is the server's failure, and is not one.
+func callTimedOut(ev actor.TraceEvent) bool {
+	return ev.Kind == actor.TraceReply && ev.Reason == "call "+pidText(ev.PID)+": "+actor.ErrTimeout.Error()
 }
 
 // siteAt says where a site is, for a process still alive: "at

@@ -158,7 +158,7 @@ func TestTextKeepsTheNotes(t *testing.T) {
 	for _, w := range []int{48, 60, 80, 100} {
 		out := string(render(t, busy03(), TextOptions{Width: w}))
 		flat := strings.Join(strings.Fields(strings.NewReplacer("│", " ", "↳", " ").Replace(out)), " ")
-		for _, want := range []string{"failed call <0.3>: timeout", "after connection refused",
+		for _, want := range []string{"call#2 timed out (no reply came)", "after connection refused",
 			"{args:[BLPOP q 0]}", "flushed unread (killed)"} {
 			if !strings.Contains(flat, want) {
 				t.Errorf("width %d: %q is missing or cut:\n%s", w, want, out)
@@ -177,7 +177,7 @@ func TestTextMarksWhatMatters(t *testing.T) {
 		"supervisor <0.4>", // else its kind and pid
 		"call#1 command",   // calls are numbered and typed, without the package
 		"reply#1 string",   // and paired with their replies
-		"call#2 failed",    // an unanswered call says so
+		"call#2 timed out", // a call whose caller gave up says so
 		"⋮ 36 more cast",   // a long run is elided in its middle
 		"═ EXIT ═",         // signals are drawn apart
 		"✗ never received", // the status request nobody took
@@ -208,6 +208,55 @@ func TestTextMarksWhatMatters(t *testing.T) {
 	}
 	if busy := string(render(t, busy03(), TextOptions{Width: 160})); !strings.Contains(busy, "took call#2") {
 		t.Errorf("a server's receive of a call does not say which call:\n%s", busy)
+	}
+}
+
+// TestCallTimeoutIsTheCallers: a call whose timer ran out is drawn on the
+// caller, as the call never answered, not as a reply from the server
+// (which sent nothing); a server that exited does fail the call.
+func TestCallTimeoutIsTheCallers(t *testing.T) {
+	var e evs
+	e.add(actor.TraceEvent{Kind: actor.TraceSpawn, PID: 1, Name: "client"})
+	e.add(actor.TraceEvent{Kind: actor.TraceSpawn, PID: 2, Name: "cache"})
+	e.add(actor.TraceEvent{Kind: actor.TraceCall, PID: 1, Peer: 2, Type: "pkg.put", Msg: 3})
+	e.add(actor.TraceEvent{Kind: actor.TraceReceive, PID: 2, Peer: 1, Type: "pkg.put", Msg: 3})
+	e.add(actor.TraceEvent{Kind: actor.TraceReply, PID: 2, Peer: 1, Msg: 3, Reason: "call <0.2>: timeout"})
+	log := actor.TraceLog{Events: e}
+	out := string(render(t, log, TextOptions{Width: 100}))
+	for _, want := range []string{"✗ never answered", "✗ call#1 timed out", "(no reply came)"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the diagram lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "call#1 failed") || strings.Contains(out, "◀") {
+		t.Errorf("a timeout is drawn as an answer from the server:\n%s", out)
+	}
+	var b bytes.Buffer
+	if err := HTML(&b, "t", []Section{{Title: "t", Log: log}}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), `<circle class="gaveup"`) {
+		t.Errorf("the page does not mark the timeout on the caller:\n%s", b.String())
+	}
+	// The runtime's own words for a timeout, from a real call.
+	actor.StartTrace(0)
+	silent := actor.Spawn(func(p *actor.Process) error { // takes the call, never answers
+		for {
+			if _, err := p.Receive(actor.Infinity); err != nil {
+				return err
+			}
+		}
+	})
+	if _, err := actor.Call(silent, "anyone?", time.Millisecond); !errors.Is(err, actor.ErrTimeout) {
+		t.Errorf("Call to a process that never answers: %v; want a timeout", err)
+	}
+	actor.Exit(silent, actor.Kill)
+	if out := string(render(t, actor.StopTrace(), TextOptions{Width: 100})); !strings.Contains(out, "call#1 timed out") {
+		t.Errorf("a real call's timeout is not drawn as one:\n%s", out)
+	}
+	e[4].Reason = "redis: read: timeout" // the server's exit reason
+	if out := string(render(t, actor.TraceLog{Events: e}, TextOptions{Width: 100})); !strings.Contains(out, "call#1 failed") || strings.Contains(out, "never answered") {
+		t.Errorf("a server's exit no longer fails the call:\n%s", out)
 	}
 }
 

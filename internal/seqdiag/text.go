@@ -34,7 +34,7 @@ const (
 
 // TextLegend says what Text's lines and marks mean (the page has its own,
 // htmlLegend); a caller prints it once under its diagrams.
-const TextLegend = "Legend: ─▶ message  ┄▶ reply/spawn/link/monitor  ═▶ DOWN/EXIT/exit signal  ● received  ○ flushed unread  ✖ exited  … still alive at the end  ✗ never received"
+const TextLegend = "Legend: ─▶ message  ┄▶ reply/spawn/link/monitor  ═▶ DOWN/EXIT/exit signal  ↺ sent to itself  ● received  ○ flushed unread  ✖ exited  … still alive at the end  ✗ never received or answered"
 
 // LegendLines is TextLegend in lines of at most width columns, broken
 // between its entries, so that a terminal does not break one in two.
@@ -145,6 +145,8 @@ func Text(w io.Writer, log actor.TraceLog, opt TextOptions) error {
 				mark = '…'
 			case r.flushed:
 				mark = '○'
+			case r.lost && r.style == styleMark:
+				mark = '✗' // a call that timed out
 			case r.style != styleMark:
 				mark = '↺' // a process sending to itself
 			}
