@@ -173,6 +173,7 @@ func (p *Process) receiveAny() (any, error) {
 			p.saveLen.Store(p.save.n)
 		} else if !p.dead.Load() {
 			p.waiting = true
+			traceWait(p)
 			for p.waiting {
 				p.cond.Wait() // unlocks p.mu while asleep
 			}
@@ -245,6 +246,7 @@ func (p *Process) receive(match func(any) bool, timeout time.Duration) (any, err
 			timer = time.AfterFunc(timeout, func() { p.expire(gen) })
 		}
 		p.waiting = true
+		traceWait(p)
 		for p.waiting && !p.timedOut {
 			p.cond.Wait() // unlocks p.mu while asleep
 		}

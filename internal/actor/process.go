@@ -78,6 +78,7 @@ type processExt struct {
 	childID     string      // id in its supervisor
 	restarts    int
 	smState     string
+	waitSite    string // while tracing: where it last parked in Receive (trace.go)
 }
 
 // regName returns p's registered name (p.mu held).

@@ -82,7 +82,7 @@ type TraceEvent struct {
 	Msg    uint64        // the Seq of a send, call, DOWN or EXIT, on it and on its receive or drop; a call's on its reply
 	Wait   time.Duration // receive: time the message spent in the mailbox
 	Reason string        // exit, DOWN, EXIT, restart: the exit reason; reply: why the call failed
-	Site   string        // receive: where it was called from, "func (file.go:line)", outside this package; spawn: the function the process runs, alike; alive: where its goroutine is, alike (WithAlive)
+	Site   string        // receive: where it was called from, "func (file.go:line)", outside this package; spawn: the function the process runs, alike; alive: where its goroutine is, alike (WithAlive); signal: where its target waited in Receive, if it did
 	// FakeClock: At and Wait are a testing/synctest bubble's clock, which
 	// moves only while every goroutine in it waits (a test's time.Sleep).
 	FakeClock bool
@@ -881,7 +881,28 @@ func (r *recorder) signalExit(from PID, p *Process, reason error) {
 	if id == 0 {
 		id, _ = r.gor.load(curGoroutine())
 	}
-	r.add(TraceEvent{Kind: TraceSignal, PID: id, Peer: p.id, Reason: reasonText(reason)})
+	r.add(TraceEvent{Kind: TraceSignal, PID: id, Peer: p.id, Reason: reasonText(reason), Site: waitingAt(p)})
+}
+
+// wait notes where p parks in Receive (p.mu held): the first caller
+// outside this package, as a receive's site.
+//
+//go:noinline
+func (r *recorder) wait(p *Process) {
+	var pcs sitePCs
+	stackPCs(pcs[:])
+	p.x().waitSite = r.site(&pcs)
+}
+
+// waitingAt is where p waits in Receive, or "" if it is not waiting
+// there (running, or blocked elsewhere).
+func waitingAt(p *Process) string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if !p.waiting || p.ext == nil {
+		return ""
+	}
+	return p.ext.waitSite
 }
 
 //go:noinline

@@ -87,6 +87,14 @@ func traceReceive(p *Process, i int) {
 	}
 }
 
+// traceWait notes where p waits for a message as it parks in Receive
+// (p.mu held), so an exit signal that stops it says where it waited.
+func traceWait(p *Process) {
+	if r := tracer.Load(); r != nil {
+		r.wait(p)
+	}
+}
+
 // traceFlush mirrors a flush of p's mailbox (p.mu held, after both
 // queues were flushed).
 func traceFlush(p *Process, drop func(any) bool) {

@@ -18,6 +18,7 @@ func traceDown(w *Process, d Down)                                       {}
 func traceExitMsg(p *Process, m ExitMsg)                                 {}
 func traceReceive(p *Process, i int)                                     {}
 func traceFlush(p *Process, drop func(any) bool)                         {}
+func traceWait(p *Process)                                               {}
 func traceLink(p *Process, pid PID)                                      {}
 func traceSignal(from PID, p *Process, reason error)                     {}
 func traceMonitor(p *Process, pid PID)                                   {}

@@ -230,6 +230,11 @@ func build(log actor.TraceLog, names Names) diagram {
 			if ev.Reason == actor.Kill.Error() {
 				r.label, r.note = "kill", "untrappable"
 			}
+			if at := siteAt(ev.Site); at != "" {
+				// Where the stopped process was stuck: after a hang, the
+				// line to look at.
+				r.note += "; it was waiting " + at
+			}
 		case actor.TraceAlive:
 			// Written with the trace: the process never exited.
 			r.from = laneOf(ev.PID)

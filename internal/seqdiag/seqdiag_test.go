@@ -525,6 +525,35 @@ func TestDumpMarksTheProcessesStillAlive(t *testing.T) {
 	}
 }
 
+// TestKillSaysWhereItWaited: a process killed while it waits in Receive
+// (a hung test's process, killed by the test) is drawn with the line it
+// waited on.
+func TestKillSaysWhereItWaited(t *testing.T) {
+	actor.StartTrace(0)
+	defer actor.StopTrace()
+	var waitLine atomic.Int64
+	stuck := actor.Spawn(func(p *actor.Process) error {
+		_, _, line, _ := runtime.Caller(0)
+		waitLine.Store(int64(line + 2))
+		_, err := p.Receive(actor.Infinity)
+		return err
+	})
+	for deadline := time.Now().Add(5 * time.Second); ; {
+		if info, _ := actor.Info(stuck); info.Status == actor.Waiting {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the process did not come to wait within 5s")
+		}
+		runtime.Gosched()
+	}
+	actor.Exit(stuck, actor.Kill)
+	out := string(render(t, actor.StopTrace(), TextOptions{Width: 200}))
+	if want := fmt.Sprintf("untrappable; it was waiting at seqdiag_test.go:%d", waitLine.Load()); !strings.Contains(out, want) {
+		t.Errorf("the kill does not say %q:\n%s", want, out)
+	}
+}
+
 func TestHookSourceNamesThePackage(t *testing.T) {
 	src := string(HookSource("concurrency"))
 	for _, want := range []string{"package concurrency\n", "func " + HookTest + "(t *testing.T)", "seqdiag.RecordFromEnv()"} {
