@@ -214,6 +214,19 @@ func zzBubble(t *testing.T, f func(t *testing.T)) {
 				"(Receive with timeout 0, or no Receive at all) instead of waiting in Receive?")
 		}
 	}()
+	// A process left waiting when the test's function has returned makes
+	// synctest panic, which would end the whole run (and lose its other
+	// verdicts). The test has finished by then: say it as a failure, and
+	// zzNoLeaks names the processes and where they wait.
+	defer func() {
+		if r := recover(); r != nil {
+			if err, ok := r.(error); ok && strings.Contains(err.Error(), "main bubble goroutine has exited but blocked goroutines remain") {
+				t.Errorf("processes started during the test were still waiting for a message when it ended")
+				return
+			}
+			panic(r)
+		}
+	}()
 	synctest.Test(t, f)
 }
 
