@@ -1,8 +1,10 @@
 package runner
 
 import (
+	"cmp"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -221,6 +223,17 @@ func (t *trace) stuckHint() string {
 	return ""
 }
 
+// inOwnCode is 1 when one of g's frames is in the learner's own files
+// (not a test file), else 0.
+func (g *goroutine) inOwnCode() int {
+	for _, f := range g.frames {
+		if !f.created && !strings.HasSuffix(f.file, "_test.go") {
+			return 1
+		}
+	}
+	return 0
+}
+
 // spinning reports whether g was executing, not waiting, when the dump was
 // taken: after a whole timeout, that is a loop that never blocks.
 func (g *goroutine) spinning() bool {
@@ -278,6 +291,11 @@ func (t *trace) render() string {
 	}
 	if t.timedOut() {
 		b.WriteString("Goroutines in your package when the time ran out:\n\n")
+		// The learner's own code first: the test's goroutine, waiting
+		// for it, is seldom where to look.
+		slices.SortStableFunc(t.gs, func(a, b *goroutine) int {
+			return cmp.Compare(b.inOwnCode(), a.inOwnCode())
+		})
 	}
 	for i, g := range t.gs {
 		if i > 0 {

@@ -77,3 +77,31 @@ created by testing.(*T).Run in goroutine 1
 	wantContains(t, "hint", hint, "busy, not blocked", "fx.(*Monitored).loop", "exercises/fx/monitored.go:37", "never blocks")
 	wantNotContains(t, "hint", hint, "deadlock")
 }
+
+// After a timeout the learner's own code comes first: the hidden test's
+// goroutine, waiting on it, is listed after (the check caps the lines).
+func TestTraceTimeoutListsTheLearnersGoroutinesFirst(t *testing.T) {
+	t.Parallel()
+	p := fxPaths
+	tr := feedTrace(&p, `panic: test timed out after 1s
+	running tests:
+		TestPut (1s)
+
+goroutine 8 [chan receive]:
+example.com/m/exercises/fx.zzWaitChan(0xc000003500)
+	/src/m/exercises/fx/zz_otpgo_hidden_helpers_test.go:57 +0x8a
+example.com/m/exercises/fx.TestPut(0xc000003500)
+	/src/m/exercises/fx/zz_otpgo_hidden_fx_test.go:12 +0x8a
+
+goroutine 9 [chan receive]:
+example.com/m/exercises/fx.Put(0xc00001e0c0)
+	/src/m/exercises/fx/cache.go:66 +0x25
+created by example.com/m/exercises/fx.TestPut in goroutine 8
+	/src/m/exercises/fx/zz_otpgo_hidden_fx_test.go:10 +0x7a
+`)
+	out := tr.render()
+	put, wait := strings.Index(out, "fx.Put"), strings.Index(out, "fx.zzWaitChan")
+	if put < 0 || wait < 0 || put > wait {
+		t.Errorf("the learner's Put should come before the test's wait:\n%s", out)
+	}
+}

@@ -135,14 +135,37 @@ func CleanMessage(s string) string {
 }
 
 // CapLines keeps the first n lines of s unless all is set, saying how
-// many it left out.
+// many it left out. A cut that would leave a heading with nothing under
+// it ("Goroutines in your package when the time ran out:") keeps the
+// heading's first block, up to capBlockMax lines more: a heading alone
+// says nothing.
 func CapLines(s string, n int, all bool) string {
 	lines := strings.Split(s, "\n")
 	if all || len(lines) <= n {
 		return s
 	}
+	last := n - 1
+	for last > 0 && strings.TrimSpace(lines[last]) == "" {
+		last--
+	}
+	if strings.HasSuffix(strings.TrimSpace(lines[last]), ":") {
+		end := last + 1
+		for end < len(lines) && strings.TrimSpace(lines[end]) == "" {
+			end++
+		}
+		for end < len(lines) && end-n < capBlockMax && strings.TrimSpace(lines[end]) != "" {
+			end++
+		}
+		n = end
+		if n >= len(lines) {
+			return s
+		}
+	}
 	return strings.Join(lines[:n], "\n") + fmt.Sprintf("\n... %d more lines (otpgo check -v shows them)", len(lines)-n)
 }
+
+// capBlockMax bounds what CapLines adds to show a heading's first block.
+const capBlockMax = 12
 
 func firstLine(s string) string {
 	l, _, _ := strings.Cut(s, "\n")

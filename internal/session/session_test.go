@@ -243,3 +243,21 @@ func TestMissingChapterDirSaysHowToRestoreIt(t *testing.T) {
 		t.Fatalf("error %v, want advice naming otpgo reset aa", err)
 	}
 }
+
+// TestCapLinesKeepsAHeadingsFirstBlock: a cut right under a heading keeps
+// the heading's first block (the first goroutine of a timeout); other
+// cuts stay where they are.
+func TestCapLinesKeepsAHeadingsFirstBlock(t *testing.T) {
+	msg := "did not finish within 10s\n\nGoroutines in your package when the time ran out:\n\n" +
+		"goroutine 7 [chan receive]:\n    Put  cache.go:66\n\ngoroutine 8 [select]:\n    loop  cache.go:90"
+	got := CapLines(msg, 4, false)
+	if !strings.Contains(got, "Put  cache.go:66") || strings.Contains(got, "goroutine 8") || !strings.HasSuffix(got, "... 3 more lines (otpgo check -v shows them)") {
+		t.Errorf("CapLines(4) = %q; want the first goroutine shown, the second left out and counted", got)
+	}
+	if got := CapLines("a\nb\nc\nd", 2, false); got != "a\nb\n... 2 more lines (otpgo check -v shows them)" {
+		t.Errorf("CapLines of plain lines = %q", got)
+	}
+	if got := CapLines(msg, 4, true); got != msg {
+		t.Errorf("CapLines(all) = %q; want all of it", got)
+	}
+}
