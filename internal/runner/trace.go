@@ -218,7 +218,11 @@ func (t *trace) stuckHint() string {
 		}
 	}
 	if blocked == len(t.gs) {
-		return "Every goroutine in your code is blocked waiting (see the [state] of each): a deadlock, or a message or reply that is never sent."
+		hint := "Every goroutine in your code is blocked waiting (see the [state] of each): a deadlock, or a message or reply that is never sent."
+		if slices.ContainsFunc(t.gs, func(g *goroutine) bool { return g.state == "IO wait" || strings.HasPrefix(g.state, "IO wait,") }) {
+			hint += " [IO wait] is waiting for the network: was the request written, and flushed (a bufio.Writer holds what it has not sent)?"
+		}
+		return hint
 	}
 	return ""
 }

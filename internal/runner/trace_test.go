@@ -105,3 +105,19 @@ created by example.com/m/exercises/fx.TestPut in goroutine 8
 		t.Errorf("the learner's Put should come before the test's wait:\n%s", out)
 	}
 }
+
+// A goroutine waiting on the network after a timeout: the hint says what
+// that wait means and what to check.
+func TestTraceIOWaitHintsAtAnUnsentRequest(t *testing.T) {
+	t.Parallel()
+	p := fxPaths
+	tr := feedTrace(&p, `panic: test timed out after 1s
+	running tests:
+		TestCommand (1s)
+
+goroutine 5 [IO wait, 1 minutes]:
+example.com/m/exercises/fx.(*Client).HandleCall(0xc00001e0c0)
+	/src/m/exercises/fx/blocking.go:83 +0x25
+`)
+	wantContains(t, "hint", tr.stuckHint(), "blocked waiting", "[IO wait] is waiting for the network", "flushed")
+}
