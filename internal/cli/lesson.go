@@ -220,5 +220,5 @@ func (a *App) renderMarkdown(ctx context.Context, title, md string, noPager bool
 		_, err = fmt.Fprint(a.Out, out)
 		return err
 	}
-	return a.page(ctx, title, out)
+	return a.page(ctx, title, out, nil)
 }

@@ -84,7 +84,7 @@ func TestPagerLessGetsR(t *testing.T) {
 	}}, Out: &out, Err: &out}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	if err := a.page(ctx, "title", "\x1b[1mbold\x1b[0m text\n"); err != nil {
+	if err := a.page(ctx, "title", "\x1b[1mbold\x1b[0m text\n", nil); err != nil {
 		t.Fatal(err)
 	}
 	if got := out.String(); !strings.Contains(got, "args: -F -R") || !strings.Contains(got, "\x1b[1mbold") {

@@ -15,11 +15,12 @@ import (
 var ansiPagers = []string{"less", "most", "bat", "batcat", "moar", "moor", "ov"}
 
 // page shows rendered text one screen at a time: with $PAGER when it shows
-// colours, else with the built-in pager. It ends with ctx (Ctrl-C).
-func (a *App) page(ctx context.Context, title, text string) error {
+// colours, else with the built-in pager, which keeps pin's line (when pin
+// is not nil) above the view. It ends with ctx (Ctrl-C).
+func (a *App) page(ctx context.Context, title, text string, pin present.Pin) error {
 	args := strings.Fields(a.Getenv("PAGER"))
 	if len(args) == 0 || !slices.Contains(ansiPagers, filepath.Base(args[0])) {
-		return present.Page(ctx, a.Stdin, a.Out, title, text)
+		return present.Page(ctx, a.Stdin, a.Out, title, text, pin)
 	}
 	if filepath.Base(args[0]) == "less" && !slices.ContainsFunc(args[1:], func(s string) bool { return strings.Contains(s, "R") }) {
 		args = append(args, "-R")

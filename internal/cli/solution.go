@@ -117,7 +117,7 @@ func (a *App) show(ctx context.Context, title, text string) error {
 		_, err := fmt.Fprint(a.Out, text)
 		return err
 	}
-	return a.page(ctx, title, text)
+	return a.page(ctx, title, text, nil)
 }
 
 // writeDiff writes a unified diff from one text to another, coloured on

@@ -19,6 +19,7 @@ import (
 
 	"github.com/otpgo/otpgo/internal/catalog"
 	"github.com/otpgo/otpgo/internal/check"
+	"github.com/otpgo/otpgo/internal/present"
 	"github.com/otpgo/otpgo/internal/runner"
 	"github.com/otpgo/otpgo/internal/seqdiag"
 	"github.com/otpgo/otpgo/internal/session"
@@ -259,6 +260,7 @@ func (a *App) printTraces(ctx context.Context, title string, runs []tracedTest, 
 	}
 	var out bytes.Buffer
 	w := bufio.NewWriter(&out)
+	var headers []pinnedHeader // each diagram's lane names, kept in sight by the pager
 	for i, r := range runs {
 		if i > 0 {
 			fmt.Fprintln(w)
@@ -279,8 +281,19 @@ func (a *App) printTraces(ctx context.Context, title string, runs []tracedTest, 
 			fmt.Fprintf(w, "   no diagram: %v\n", r.err)
 			continue
 		}
-		if err := seqdiag.Text(w, r.log.Log, seqdiag.TextOptions{Width: width, Color: a.Color()}); err != nil {
+		if err := w.Flush(); err != nil {
+			return err
+		}
+		start, header := bytes.Count(out.Bytes(), []byte("\n")), -1
+		opt := seqdiag.TextOptions{Width: width, Color: a.Color(), Header: func(l int) { header = l }}
+		if err := seqdiag.Text(w, r.log.Log, opt); err != nil {
 			return fmt.Errorf("draw the trace of %s: %w", r.name, err)
+		}
+		if err := w.Flush(); err != nil {
+			return err
+		}
+		if header >= 0 {
+			headers = append(headers, pinnedHeader{line: start + header, end: bytes.Count(out.Bytes(), []byte("\n"))})
 		}
 	}
 	for _, l := range seqdiag.LegendLines(width) {
@@ -291,10 +304,28 @@ func (a *App) printTraces(ctx context.Context, title string, runs []tracedTest, 
 	}
 	tall := height > 0 && bytes.Count(out.Bytes(), []byte("\n")) >= height
 	if !pg.never && (tall || pg.always) && a.Interactive() && a.IsTerminal(a.Stdin) {
-		return a.page(ctx, title, out.String())
+		text := out.String()
+		return a.page(ctx, title, text, pinHeaders(strings.Split(text, "\n"), headers))
 	}
 	_, err := a.Out.Write(out.Bytes())
 	return err
+}
+
+// pinnedHeader is where a diagram's header line is in the text, and the
+// line after the diagram's last.
+type pinnedHeader struct{ line, end int }
+
+// pinHeaders keeps a diagram's lane names above the pager's view while
+// the view is inside that diagram, below its header.
+func pinHeaders(lines []string, headers []pinnedHeader) present.Pin {
+	return func(top int) string {
+		for _, h := range headers {
+			if top > h.line && top < h.end && h.line < len(lines) {
+				return lines[h.line]
+			}
+		}
+		return ""
+	}
 }
 
 // traceStep is the step trace runs: id's, or with no id the next

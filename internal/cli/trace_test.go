@@ -164,3 +164,15 @@ func TestCheckNamesTheTraceCommand(t *testing.T) {
 		t.Errorf("check offers a trace for a chapter without actors:\n%s", plain.out())
 	}
 }
+
+// TestPinHeadersKeepsEachDiagramsLanes: the pager's pinned line is the
+// lane names of the diagram the view is in, once they are scrolled away.
+func TestPinHeadersKeepsEachDiagramsLanes(t *testing.T) {
+	lines := []string{"── A", "lanes A", "a1", "a2", "", "── B", "lanes B", "b1", "legend"}
+	pin := pinHeaders(lines, []pinnedHeader{{line: 1, end: 4}, {line: 6, end: 8}})
+	for top, want := range []string{"", "", "lanes A", "lanes A", "", "", "", "lanes B", ""} {
+		if got := pin(top); got != want {
+			t.Errorf("top %d: pinned %q; want %q", top, got, want)
+		}
+	}
+}

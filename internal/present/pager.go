@@ -16,9 +16,15 @@ import (
 // pagerModel shows rendered text one screen at a time: the built-in
 // pager of `otpgo lesson show` when $PAGER is unset.
 type pagerModel struct {
-	title string
-	vp    viewport.Model
-	ready bool
+	title  string
+	vp     viewport.Model
+	ready  bool
+	height int // the window's
+
+	// pin, if set, gives a line to keep above the view while its top
+	// line is top (a diagram's lane names, scrolled out of sight), or "".
+	pin    Pin
+	pinned string
 
 	// Search, as in less: / types a query, Enter finds it and marks
 	// every match, n and N go to the next and the previous line holding it.
@@ -32,12 +38,39 @@ type pagerModel struct {
 // maxQuery bounds a search query (it is typed, but a paste can be long).
 const maxQuery = 200
 
+// Pin gives the line a pager keeps above its view while the view's top
+// line is line top of the text (from 0), or "" for none.
+type Pin func(top int) string
+
 // NewPager returns a pager over text (already rendered, ANSI allowed).
-func NewPager(title, text string) tea.Model {
+func NewPager(title, text string) tea.Model { return newPager(title, text, nil) }
+
+// NewPinnedPager is NewPager keeping pin's line above the view.
+func NewPinnedPager(title, text string, pin Pin) tea.Model { return newPager(title, text, pin) }
+
+func newPager(title, text string, pin Pin) pagerModel {
 	vp := viewport.New()
 	text = strings.TrimRight(text, "\n")
 	vp.SetContent(text)
-	return pagerModel{title: title, vp: vp, raw: strings.Split(text, "\n"), lines: strings.Split(strings.ToLower(xansi.Strip(text)), "\n")}
+	return pagerModel{title: title, vp: vp, pin: pin, raw: strings.Split(text, "\n"), lines: strings.Split(strings.ToLower(xansi.Strip(text)), "\n")}
+}
+
+// layout fits the view under the pinned line, if there is one now.
+func (m pagerModel) layout() pagerModel {
+	if m.pin == nil || !m.ready {
+		return m
+	}
+	bottom := m.vp.AtBottom()
+	m.pinned = m.pin(m.vp.YOffset())
+	h := m.height - 1
+	if m.pinned != "" {
+		h--
+	}
+	m.vp.SetHeight(max(h, 1))
+	if bottom {
+		m.vp.GotoBottom() // End must still show the last line under the pin
+	}
+	return m
 }
 
 // matchStyle marks a match of the query.
@@ -125,11 +158,16 @@ func (m pagerModel) typeQuery(msg tea.KeyPressMsg) pagerModel {
 func (m pagerModel) Init() tea.Cmd { return nil }
 
 func (m pagerModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	next, cmd := m.update(msg)
+	return next.layout(), cmd
+}
+
+func (m pagerModel) update(msg tea.Msg) (pagerModel, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.vp.SetWidth(msg.Width)
 		m.vp.SetHeight(max(msg.Height-1, 1))
-		m.ready = true
+		m.height, m.ready = msg.Height, true
 		return m, nil
 	case tea.KeyPressMsg:
 		m.note = ""
@@ -179,14 +217,19 @@ func (m pagerModel) View() tea.View {
 		status = fmt.Sprintf(" %s  %3.0f%%  n/N next/previous %q  q quit ", m.title, m.vp.ScrollPercent()*100, m.query)
 	}
 	status = xansi.Truncate(status, m.vp.Width(), "…")
-	v := tea.NewView(m.vp.View() + "\n" + footStyle.Render(status+strings.Repeat(" ", max(0, m.vp.Width()-xansi.StringWidth(status)))))
+	body := m.vp.View()
+	if m.pinned != "" {
+		body = xansi.Truncate(m.pinned, m.vp.Width(), "") + "\n" + body
+	}
+	v := tea.NewView(body + "\n" + footStyle.Render(status+strings.Repeat(" ", max(0, m.vp.Width()-xansi.StringWidth(status)))))
 	v.AltScreen = true
 	return v
 }
 
-// Page shows text in the built-in pager until the reader quits or ctx ends.
-func Page(ctx context.Context, in io.Reader, out io.Writer, title, text string) error {
-	p := tea.NewProgram(NewPager(title, text), tea.WithContext(ctx), tea.WithInput(in), tea.WithOutput(out))
+// Page shows text in the built-in pager until the reader quits or ctx
+// ends; pin, if not nil, keeps its line above the view.
+func Page(ctx context.Context, in io.Reader, out io.Writer, title, text string, pin Pin) error {
+	p := tea.NewProgram(newPager(title, text, pin), tea.WithContext(ctx), tea.WithInput(in), tea.WithOutput(out))
 	if _, err := p.Run(); err != nil {
 		return fmt.Errorf("pager: %w", err)
 	}

@@ -378,6 +378,37 @@ func TestPagerSearches(t *testing.T) {
 	}
 }
 
+// TestPagerPinsTheHeader: scrolled past a diagram's lane names, the
+// pager keeps them above the view; the end still shows the last line.
+func TestPagerPinsTheHeader(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("title\n  lanes: a b c\n")
+	for i := 1; i <= 100; i++ {
+		fmt.Fprintf(&b, "row %d\n", i)
+	}
+	pin := func(top int) string {
+		if top > 1 {
+			return "  lanes: a b c"
+		}
+		return ""
+	}
+	var m tea.Model = NewPinnedPager("otpgo trace", b.String(), pin)
+	m, _ = m.Update(tea.WindowSizeMsg{Width: 80, Height: 10})
+	lines := func() []string { return strings.Split(ansi.Strip(m.View().Content), "\n") }
+	if l := lines(); strings.TrimSpace(l[0]) != "title" || len(l) != 10 {
+		t.Errorf("at the top nothing is pinned: %q", l)
+	}
+	m, _ = m.Update(tea.KeyPressMsg{Code: 'G', Text: "G"}) // from the top: the pin takes a line at the end
+	if l := lines(); !strings.HasPrefix(l[0], "  lanes") || !strings.HasPrefix(l[len(l)-2], "row 100") {
+		t.Errorf("at the end: want the lanes pinned and row 100 last: %q", l)
+	}
+	m, _ = m.Update(tea.KeyPressMsg{Code: 'g', Text: "g"})
+	m, _ = m.Update(tea.KeyPressMsg{Code: ' ', Text: " "})
+	if l := lines(); !strings.HasPrefix(l[0], "  lanes: a b c") || !strings.HasPrefix(l[1], "row ") || len(l) != 10 {
+		t.Errorf("a page down: the lanes are not pinned above the rows: %q", l)
+	}
+}
+
 // TestCodeSpansAreNotWrappedAtHyphens: glamour's wrapper breaks after any
 // hyphen; a code span such as `-race` must stay whole.
 func TestCodeSpansAreNotWrappedAtHyphens(t *testing.T) {

@@ -303,6 +303,22 @@ func TestTextElidesALoopOfCalls(t *testing.T) {
 	}
 }
 
+// TestTextTellsTheHeaderLine: the line Text says holds the lane names
+// does, after the notes above it, so a pager can pin it.
+func TestTextTellsTheHeaderLine(t *testing.T) {
+	log := failing01()
+	for i := range log.Events {
+		log.Events[i].FakeClock = true
+	}
+	log.Dropped = 3
+	header := -1
+	out := string(render(t, log, TextOptions{Width: 80, Header: func(l int) { header = l }}))
+	lines := strings.Split(out, "\n")
+	if header < 2 || header >= len(lines) || !strings.Contains(lines[header], "<0.1>") || strings.Contains(lines[header], "+") {
+		t.Fatalf("Header said line %d; want the lanes' line, after the dropped and fake-clock notes:\n%s", header, out)
+	}
+}
+
 // TestFakeClockIsExplained: a test in a testing/synctest bubble records
 // its fake clock's times, which stand still while processes run; the
 // diagram says so instead of leaving the learner to wonder at +0s.
@@ -314,8 +330,11 @@ func TestFakeClockIsExplained(t *testing.T) {
 	for i := range log.Events {
 		log.Events[i].FakeClock = true
 	}
-	if out := string(render(t, log, TextOptions{Width: 100})); !strings.Contains(out, FakeClockNote) {
+	// Wrapped to the width (a pager cuts a long line), and whole.
+	if out := string(render(t, log, TextOptions{Width: 100})); !strings.Contains(strings.Join(strings.Fields(out), " "), FakeClockNote) {
 		t.Errorf("a synctest trace does not explain its times:\n%s", out)
+	} else if l, _, _ := strings.Cut(out, "\n"); len([]rune(l)) > 100 {
+		t.Errorf("the note's first line is %d columns, wider than the 100 asked:\n%s", len([]rune(l)), out)
 	}
 	var b bytes.Buffer
 	if err := HTML(&b, "t", []Section{{Title: "s", Log: log}}); err != nil {

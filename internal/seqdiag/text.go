@@ -14,6 +14,9 @@ type TextOptions struct {
 	Width int   // columns; <= 0 means 100
 	Color bool  // ANSI colours (a terminal); false for a pipe
 	Names Names // optional names for pids
+	// Header, if set, is told which of the lines Text writes (from 0)
+	// names the lanes, so a pager can keep it in sight.
+	Header func(line int)
 }
 
 const (
@@ -79,11 +82,16 @@ func Text(w io.Writer, log actor.TraceLog, opt TextOptions) error {
 		}
 		return code + s + ansiReset
 	}
+	written := 0 // lines before the header
 	if d.dropped > 0 {
 		fmt.Fprintln(bw, paint(ansiYellow, fmt.Sprintf("… %d earlier events were dropped (the trace keeps the newest %d)", d.dropped, d.events)))
+		written++
 	}
 	if d.fake {
-		fmt.Fprintln(bw, paint(ansiDim, FakeClockNote))
+		for _, l := range wrapText(FakeClockNote, width, 4) { // a pager cuts a long line
+			fmt.Fprintln(bw, paint(ansiDim, l))
+			written++
+		}
 	}
 	if len(d.rows) == 0 {
 		fmt.Fprintln(bw, "(no process events were recorded)")
@@ -99,6 +107,9 @@ func Text(w io.Writer, log actor.TraceLog, opt TextOptions) error {
 		lab := []rune(elide(l.label, col-1))
 		start := timeCol + i*col + (col-len(lab))/2
 		copy(head[start:], lab)
+	}
+	if opt.Header != nil {
+		opt.Header(written)
 	}
 	fmt.Fprintln(bw, paint(ansiBold, clipRunes(strings.TrimRight(string(head), " "), width)))
 
