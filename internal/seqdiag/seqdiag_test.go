@@ -303,6 +303,29 @@ func TestTextElidesALoopOfCalls(t *testing.T) {
 	}
 }
 
+// TestLaneKeyGroupsAProcessPerItem: numbered lanes get a key, where a run
+// of lanes of one role is one entry, broken between entries to the width.
+func TestLaneKeyGroupsAProcessPerItem(t *testing.T) {
+	lanes := []lane{{1, "test <0.1>"}}
+	for pid := uint64(2); pid <= 21; pid++ {
+		lanes = append(lanes, lane{pid, fmt.Sprintf("ParallelEach <0.%d>", pid)})
+	}
+	lanes = append(lanes, lane{0, "(not a process)"}, lane{30, "redis_client"})
+	want := "Lanes: 1 test <0.1> · 2–21 ParallelEach <0.2>…<0.21> · 22 (not a process) · 23 redis_client"
+	if got := laneKey(lanes, 200); len(got) != 1 || got[0] != want {
+		t.Errorf("laneKey = %q; want [%q]", got, want)
+	}
+	got := laneKey(lanes, 40)
+	if len(got) < 2 || len(got) > maxKeyLines || !strings.Contains(got[1], "2–21 ParallelEach <0.2>…<0.21>") {
+		t.Errorf("laneKey at 40 columns = %q; want its entries whole, one line each when they do not fit together", got)
+	}
+	for _, l := range got {
+		if len([]rune(l)) > 40 {
+			t.Errorf("a key line of %d columns, wider than 40: %q", len([]rune(l)), l)
+		}
+	}
+}
+
 // TestTextTellsTheHeaderLine: the line Text says holds the lane names
 // does, after the notes above it, so a pager can pin it.
 func TestTextTellsTheHeaderLine(t *testing.T) {

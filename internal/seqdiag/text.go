@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"github.com/otpgo/otpgo/internal/actor"
@@ -20,10 +21,12 @@ type TextOptions struct {
 }
 
 const (
-	timeCol    = 9  // "+123.4ms "
-	minLaneCol = 7  // narrower, and the notes column goes
-	maxLaneCol = 22 // wider wastes the notes column
-	minNotes   = 30 // room for a label moved out of a narrow arrow, and the message's value
+	minLabel    = 8  // a lane label cut shorter says nothing: the lanes are numbered
+	maxKeyLines = 6  // of the numbered lanes' key
+	timeCol     = 9  // "+123.4ms "
+	minLaneCol  = 7  // narrower, and the notes column goes
+	maxLaneCol  = 22 // wider wastes the notes column
+	minNotes    = 30 // room for a label moved out of a narrow arrow, and the message's value
 )
 
 const (
@@ -98,13 +101,27 @@ func Text(w io.Writer, log actor.TraceLog, opt TextOptions) error {
 		return bw.Flush()
 	}
 
+	// Too narrow for names ("P…>"): lanes are numbered, and a key above
+	// says whose each number is.
+	keyed := col-1 < minLabel && n > 1
+	if keyed {
+		for _, l := range laneKey(d.lanes, width) {
+			fmt.Fprintln(bw, l)
+			written++
+		}
+	}
+
 	// Header: each lane's label centred over its lifeline.
 	head := make([]rune, timeCol+n*col)
 	for i := range head {
 		head[i] = ' '
 	}
 	for i, l := range d.lanes {
-		lab := []rune(elide(l.label, col-1))
+		label := l.label
+		if keyed {
+			label = strconv.Itoa(i + 1)
+		}
+		lab := []rune(elide(label, col-1))
 		start := timeCol + i*col + (col-len(lab))/2
 		copy(head[start:], lab)
 	}
@@ -317,4 +334,50 @@ func cutEnd(s string, n int) string {
 		return s
 	}
 	return string(r[:n-1]) + "…"
+}
+
+// laneKey says whose each numbered lane is: "Lanes: 1 test <0.1> · 2–21
+// ParallelEach <0.2>…<0.21>", a run of lanes of one role (a process per
+// item) in one entry; in lines of width, broken between entries, at most
+// maxKeyLines of them.
+func laneKey(lanes []lane, width int) []string {
+	role := func(l lane) string {
+		if r, ok := strings.CutSuffix(l.label, " "+pidText(l.pid)); ok && l.pid != 0 {
+			return r
+		}
+		return ""
+	}
+	var parts []string
+	for i := 0; i < len(lanes); {
+		j := i
+		for r := role(lanes[i]); r != "" && j+1 < len(lanes) && role(lanes[j+1]) == r; {
+			j++
+		}
+		if j > i {
+			parts = append(parts, fmt.Sprintf("%d–%d %s %s…%s", i+1, j+1, role(lanes[i]), pidText(lanes[i].pid), pidText(lanes[j].pid)))
+		} else {
+			parts = append(parts, fmt.Sprintf("%d %s", i+1, lanes[i].label))
+		}
+		i = j + 1
+	}
+	var lines []string
+	line := "Lanes:"
+	for _, p := range parts {
+		if len([]rune(line))+1+len([]rune(p)) > width && line != "Lanes:" && strings.TrimSpace(line) != "" {
+			lines = append(lines, line)
+			line = "      "
+		}
+		if strings.TrimSpace(line) != "" && line != "Lanes:" {
+			line += " ·"
+		}
+		line += " " + p
+	}
+	lines = append(lines, line)
+	if len(lines) > maxKeyLines {
+		lines = append(lines[:maxKeyLines-1], "       …")
+	}
+	for i, l := range lines {
+		lines[i] = clipRunes(l, width)
+	}
+	return lines
 }
