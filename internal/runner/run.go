@@ -276,6 +276,15 @@ func (tr *testRun) death(iv *invocation, r *record, why killReason, timeout time
 		res.short = fmt.Sprintf("the test binary exited %s without reporting a result", when)
 		explain = "Does your code call os.Exit, syscall.Exit or log.Fatal? Only main should end a program."
 	}
+	if v := iv.trace; v != nil && strings.Contains(res.short, v.value()) {
+		dump = dropFirstLine(dump) // "panic: <value>", said already
+	}
 	res.msg = joinMsg(joinMsg(joinMsg(res.short, explain), prior), dump)
 	return res
+}
+
+// dropFirstLine drops s's first line, and the blank lines after it.
+func dropFirstLine(s string) string {
+	_, rest, _ := strings.Cut(s, "\n")
+	return strings.TrimLeft(rest, "\n")
 }

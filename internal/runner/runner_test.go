@@ -349,6 +349,9 @@ func TestStart(t *testing.T) {
 	msg := outcome(t, vs[0], "TestStart").Message
 	wantContains(t, "message", msg, "a goroutine panicked while TestStart was running: assignment to entry in nil map",
 		"fx.loop  exercises/fx/fx.go:13", "started by fx.Start  exercises/fx/fx.go:6")
+	if n := strings.Count(msg, "assignment to entry in nil map"); n != 1 {
+		t.Errorf("the panic's value is said %d times; once is enough:\n%s", n, msg)
+	}
 }
 
 func TestRunPanicInInit(t *testing.T) {
