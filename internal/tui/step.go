@@ -421,11 +421,13 @@ func (m stepModel) Update(msg tea.Msg) (stepModel, tea.Cmd) {
 	return m, nil
 }
 
+// modeText says, beside "watching", what watch mode does: in the
+// learner's words, unless it had to poll (then why, for the trainer).
 func modeText(mode watch.Mode, why string) string {
 	if mode == watch.Poll {
 		return why
 	}
-	return "file events"
+	return "checks on save"
 }
 
 func (m stepModel) key(k tea.KeyPressMsg) (stepModel, tea.Cmd) {
@@ -595,8 +597,11 @@ func (m stepModel) bodyText() string {
 	case m.env.done(s):
 		parts = append(parts, passStyle.Render("✓ You passed this step before.")+" Press enter to check it again, s for the solution.")
 	default:
-		parts = append(parts, "Not checked yet. The lesson (l) says what this step asks; the TODOs in the file mark where. "+
-			"Edit it, then press enter, or just save it while watch mode is on.",
+		how := "Edit it, then press enter to check it (or w, to check at each save)."
+		if m.watchOn {
+			how = "Edit it and save: each save checks it (enter checks it now)."
+		}
+		parts = append(parts, "Not checked yet. The lesson (l) says what this step asks; the TODOs in the file mark where. "+how,
 			dimStyle.Render("Its tests: "+strings.Join(s.Tests, ", ")))
 	}
 	if m.hints > 0 {

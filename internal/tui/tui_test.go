@@ -329,7 +329,8 @@ func TestResetAsksFirst(t *testing.T) {
 
 func TestSaveTriggersExactlyOneRecheck(t *testing.T) {
 	h := start(t, Options{Start: "01.2"}, 100, 30)
-	h.wait("watching · file events")
+	h.wait("watching · checks on save")
+	h.wait("each save checks it") // the body says what watch mode does, as the header does
 	file := filepath.Join(h.fake.dir, "async.go")
 	if err := os.WriteFile(file, []byte("package c\n// edited\n"), 0o644); err != nil {
 		t.Fatal(err)
