@@ -467,10 +467,7 @@ func (a *App) traceAdvice(w io.Writer, step *catalog.Step, v runner.Verdict) {
 	if !usesActor(a.FS, step.Chapter) {
 		return
 	}
-	for _, t := range v.Tests {
-		if !t.Passed {
-			fmt.Fprintf(w, "    %s see the messages: otpgo trace %s %s\n", a.style().dim("→"), step.ID, t.Name)
-			return
-		}
+	if name := session.TraceTest(v, step.ID); name != "" {
+		fmt.Fprintf(w, "    %s see the messages: otpgo trace %s %s\n", a.style().dim("→"), step.ID, name)
 	}
 }

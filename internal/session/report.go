@@ -218,3 +218,20 @@ func advice(st runner.Status) string {
 	}
 	return ""
 }
+
+// TraceTest is the test of a failed verdict of step stepID worth tracing
+// (otpgo trace): its first failed test, passing over those that failed
+// on the step's own TODO (a skeleton, whose trace shows nothing); "" if
+// there is none.
+func TraceTest(v runner.Verdict, stepID string) string {
+	if v.Status == runner.Passed {
+		return ""
+	}
+	todo := "TODO(" + stepID + ")"
+	for _, t := range v.Tests {
+		if !t.Passed && !strings.Contains(t.Message, todo) {
+			return t.Name
+		}
+	}
+	return ""
+}

@@ -261,3 +261,24 @@ func TestCapLinesKeepsAHeadingsFirstBlock(t *testing.T) {
 		t.Errorf("CapLines(all) = %q; want all of it", got)
 	}
 }
+
+// TestTraceTestPassesOverTheSkeleton: the test worth tracing is the first
+// that failed on the learner's code, not on the step's own TODO.
+func TestTraceTestPassesOverTheSkeleton(t *testing.T) {
+	todo := runner.TestOutcome{Name: "TestA", Message: "helpers_test.go:198: TODO(01.1): spawn a process per item"}
+	real := runner.TestOutcome{Name: "TestB", Message: "ParallelEach never returned"}
+	later := runner.TestOutcome{Name: "TestC", Message: "TODO(01.2): later step"}
+	for _, c := range []struct {
+		v    runner.Verdict
+		want string
+	}{
+		{runner.Verdict{Status: runner.Failed, Tests: []runner.TestOutcome{todo, real}}, "TestB"},
+		{runner.Verdict{Status: runner.Failed, Tests: []runner.TestOutcome{todo}}, ""},
+		{runner.Verdict{Status: runner.Failed, Tests: []runner.TestOutcome{later}}, "TestC"}, // another step's TODO: a real failure here
+		{runner.Verdict{Status: runner.Passed, Tests: []runner.TestOutcome{{Name: "TestA", Passed: true}}}, ""},
+	} {
+		if got := TraceTest(c.v, "01.1"); got != c.want {
+			t.Errorf("TraceTest(%v) = %q; want %q", c.v.Tests, got, c.want)
+		}
+	}
+}

@@ -129,13 +129,11 @@ func (m stepModel) keys() keyList {
 // traceCmd is the command that draws the first failed test of the last
 // check, or nil.
 func (m stepModel) traceCmd() *exec.Cmd {
-	if m.env.opts.Trace == nil || m.step == nil || m.verdict == nil || m.verdict.Status == runner.Passed {
+	if m.env.opts.Trace == nil || m.step == nil || m.verdict == nil {
 		return nil
 	}
-	for _, t := range m.verdict.Tests {
-		if !t.Passed {
-			return m.env.opts.Trace(m.step.ID, t.Name)
-		}
+	if name := session.TraceTest(*m.verdict, m.step.ID); name != "" {
+		return m.env.opts.Trace(m.step.ID, name)
 	}
 	return nil
 }
