@@ -126,7 +126,7 @@ func (m stepModel) keys() keyList {
 	}
 }
 
-// traceCmd is the command that draws the first failed test of the last
+// traceCmd is the command that draws the test worth tracing (session.TraceTest) of the last
 // check, or nil.
 func (m stepModel) traceCmd() *exec.Cmd {
 	if m.env.opts.Trace == nil || m.step == nil || m.verdict == nil {
