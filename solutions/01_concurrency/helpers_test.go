@@ -12,6 +12,7 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"testing/synctest"
@@ -144,6 +145,7 @@ func zzInProcess(t *testing.T, limit time.Duration, stuck string, body func(p *a
 		where = ", stuck in " + at
 	}
 	t.Errorf("%s (still running after %v%s, so the test killed it)", stuck, limit, where)
+	zzTestKills.Store(pid, true)
 	actor.Exit(pid, actor.Kill)
 	select {
 	case <-finished:
@@ -154,11 +156,18 @@ func zzInProcess(t *testing.T, limit time.Duration, stuck string, body func(p *a
 	return false
 }
 
-// zzKilledByTest reports whether p, a test's process, is dead: zzInProcess
-// killed it after saying the call under test never returned. What that call
-// returned then ("killed"), and what p's mailbox holds, are the test's
-// doing, not the learner's mistakes, and go unreported.
-func zzKilledByTest(p *actor.Process) bool { return !actor.Alive(p.Self()) }
+// zzTestKills holds the pids zzInProcess killed (actor.PID -> true).
+var zzTestKills sync.Map
+
+// zzKilledByTest reports whether zzInProcess killed p, after saying the
+// call under test never returned. What that call returned then ("killed"),
+// and what p's mailbox holds, are the test's doing, not the learner's
+// mistakes, and go unreported. A p that died otherwise (a linked task's
+// crash) is the learner's doing, and is reported.
+func zzKilledByTest(p *actor.Process) bool {
+	_, killed := zzTestKills.Load(p.Self())
+	return killed
+}
 
 // zzGoroutineID is the current goroutine's id, from the header of its
 // stack ("goroutine 7 [running]:").

@@ -21,6 +21,10 @@ func TestMonitoredCrashGivesReason(t *testing.T) {
 		switch {
 		case zzKilledByTest(p):
 			return
+		case !actor.Alive(p.Self()):
+			t.Errorf("the task's crash killed the caller (AwaitOrKillMonitored returned %v): a link carries a crash "+
+				"to the caller; a monitor only reports it. Start the task with p.SpawnMonitor, not linked", err)
+			return
 		case err == nil:
 			t.Errorf("AwaitOrKillMonitored on a task that panicked returned no error")
 		case errors.Is(err, actor.ErrTimeout) || took >= time.Second:
