@@ -316,3 +316,13 @@ func FuzzOwnStaysInside(f *testing.F) {
 		}
 	})
 }
+
+// TestSplitGivenKeepsPassesApart: a step caught up again after its pass
+// is put back, not given.
+func TestSplitGivenKeepsPassesApart(t *testing.T) {
+	p := &Plan{Given: []string{"aa.1", "aa.2", "aa.3"}}
+	given, restored := p.SplitGiven(func(id string) bool { return id == "aa.2" })
+	if !slices.Equal(given, []string{"aa.1", "aa.3"}) || !slices.Equal(restored, []string{"aa.2"}) {
+		t.Errorf("SplitGiven = %v, %v; want [aa.1 aa.3], [aa.2]", given, restored)
+	}
+}

@@ -141,10 +141,10 @@ func catchupTo(fsys fs.FS, ch *catalog.Chapter, k int, passed func(stepID string
 }
 
 // InPlace wraps settled (passed or given) for a catch-up in the
-// workspace at root: a step of ch whose TODO is back in one of its files
-// (the learner restored the skeleton with git, or copied it over) is not
-// done, whatever progress says, so its code is put back. MarkGiven keeps
-// a recorded pass.
+// workspace at root: a step of ch whose TODO stub is back in one of its
+// files (the learner restored the skeleton with git, or copied it over)
+// is not done, whatever progress says, so its code is put back. MarkGiven
+// keeps a recorded pass.
 func InPlace(root string, ch *catalog.Chapter, settled func(stepID string) bool) func(stepID string) bool {
 	return func(id string) bool {
 		if !settled(id) {
@@ -163,9 +163,11 @@ func InPlace(root string, ch *catalog.Chapter, settled func(stepID string) bool)
 	}
 }
 
-// todoIn reports whether the file at path holds step id's TODO marker
-// (the skeleton's panic("TODO(01.1): ...")). Only its first MiB is read:
-// a skeleton is small, and a file that big is the learner's.
+// todoIn reports whether the file at path holds step id's TODO stub, the
+// skeleton's panic("TODO(01.1): ..."): a comment naming the TODO, which a
+// learner may keep above code that works, does not count. Only the
+// file's first MiB is read: a skeleton is small, and a file that big is
+// the learner's.
 func todoIn(path, id string) bool {
 	f, err := os.Open(path)
 	if err != nil {
@@ -173,7 +175,21 @@ func todoIn(path, id string) bool {
 	}
 	defer f.Close()
 	data, _ := io.ReadAll(io.LimitReader(f, 1<<20))
-	return bytes.Contains(data, []byte("TODO("+id+")"))
+	return bytes.Contains(data, []byte(`panic("TODO(`+id+`)`))
+}
+
+// SplitGiven splits the steps a catch-up records as given into those
+// given now and those whose code it put back although passed before
+// (InPlace), whose pass MarkGiven keeps.
+func (p *Plan) SplitGiven(passed func(stepID string) bool) (given, restored []string) {
+	for _, id := range p.Given {
+		if passed(id) {
+			restored = append(restored, id)
+		} else {
+			given = append(given, id)
+		}
+	}
+	return given, restored
 }
 
 // Result is what Apply did.

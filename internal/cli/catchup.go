@@ -139,14 +139,7 @@ func (a *App) catchupApply(ctx context.Context, ws *workspace.Workspace, store *
 	for _, f := range plan.Keep {
 		fmt.Fprintf(a.Out, "Kept your %s: %s that changes it is passed or given.\n", plan.Chapter.ExercisePath(f), scope)
 	}
-	var given, restored []string // MarkGiven keeps a pass: a passed step whose TODO was back is only restored
-	for _, id := range plan.Given {
-		if st.Status(id) == progress.Passed {
-			restored = append(restored, id)
-		} else {
-			given = append(given, id)
-		}
-	}
+	given, restored := plan.SplitGiven(func(id string) bool { return st.Status(id) == progress.Passed })
 	if len(restored) > 0 {
 		fmt.Fprintf(a.Out, "Put back the code of %s: the TODO was back in your file. Your pass stays recorded.\n", strings.Join(restored, ", "))
 	}

@@ -150,6 +150,15 @@ func TestCatchupPutsBackCodeWhoseTodoIsBack(t *testing.T) {
 	if st := h.state(); st.Status("aa.2") != progress.Passed {
 		t.Errorf("aa.2 is %v; want still passed", st.Status("aa.2"))
 	}
+	// A comment naming the TODO, kept above working code, is not the stub.
+	mine := "package aa\n\n// TODO(aa.2): add (done)\nfunc Two() int { return 2 } // mine\n"
+	h.write("exercises/aa_pkg/two.go", mine)
+	if code := h.exec("catchup", "aa.3", "--yes"); code != ExitOK {
+		t.Fatalf("second catchup: exit %d: %s", code, h.errOut())
+	}
+	if got := h.read("exercises/aa_pkg/two.go"); got != mine {
+		t.Errorf("two.go = %q; want the learner's own, whose TODO is only a comment", got)
+	}
 }
 
 func TestCatchupBadInput(t *testing.T) {

@@ -373,15 +373,19 @@ func (s *Session) Catchup(step *catalog.Step) (string, error) {
 	if len(res.Written) == 0 && len(plan.Given) == 0 {
 		return fmt.Sprintf("nothing to catch up: you passed or caught up every step before %s", step.ID), nil
 	}
-	if err := s.Store.MarkGiven(plan.Given...); err != nil {
-		return "", fmt.Errorf("files caught up, but recording %s as given failed: %w", strings.Join(plan.Given, ", "), err)
+	given, restored := plan.SplitGiven(func(id string) bool { return st.Status(id) == progress.Passed })
+	if err := s.Store.MarkGiven(given...); err != nil {
+		return "", fmt.Errorf("files caught up, but recording %s as given failed: %w", strings.Join(given, ", "), err)
 	}
 	msg := "caught up to " + step.ID
 	if len(res.Written) > 0 {
 		msg += ": wrote " + strings.Join(res.Written, ", ")
 	}
-	if len(plan.Given) > 0 {
-		msg += "; given: " + strings.Join(plan.Given, ", ")
+	if len(given) > 0 {
+		msg += "; given: " + strings.Join(given, ", ")
+	}
+	if len(restored) > 0 {
+		msg += "; put back (TODO back in your file, pass kept): " + strings.Join(restored, ", ")
 	}
 	if res.BackupDir != "" {
 		msg += "; your versions are in " + s.WS.Rel(res.BackupDir) + "/"
