@@ -657,6 +657,22 @@ func BenchmarkRawLines10k(b *testing.B) {
 
 // TestRoleNamesTheFunction: a process without a registered name or a
 // kind is named by the function it runs, as the learner wrote it.
+// TestSiteAtNamesTheLearnersFiles: where a process is stuck is said in the
+// learner's words: the function as they wrote it, a hidden test's file
+// under its own name.
+func TestSiteAtNamesTheLearnersFiles(t *testing.T) {
+	for site, want := range map[string]string{
+		"01_concurrency.ParallelEach[...].func1 (each.go:23)":                    "at each.go:23 in ParallelEach",
+		"01_concurrency.zzInProcess.func1 (zz_otpgo_hidden_helpers_test.go:257)": "at helpers_test.go:257",
+		"main.spin (main.go)": "at main.go in spin",
+		"":                    "",
+	} {
+		if got := siteAt(site); got != want {
+			t.Errorf("siteAt(%q) = %q; want %q", site, got, want)
+		}
+	}
+}
+
 func TestRoleNamesTheFunction(t *testing.T) {
 	for site, want := range map[string]string{
 		"01_concurrency.Async[...].func1 (async.go:31)":                    "Async",
