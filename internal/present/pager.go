@@ -55,20 +55,34 @@ func newPager(title, text string, pin Pin) pagerModel {
 	return pagerModel{title: title, vp: vp, pin: pin, raw: strings.Split(text, "\n"), lines: strings.Split(strings.ToLower(xansi.Strip(text)), "\n")}
 }
 
-// layout fits the view under the pinned line, if there is one now.
+// layout fits the view under the pinned line, if there is one now. At
+// the end, the line the pin takes moves the view down one: the pin is
+// looked up again there, and if the view has left the pinned diagram, it
+// shows the end unpinned. The same state always lays out the same way.
 func (m pagerModel) layout() pagerModel {
 	if m.pin == nil || !m.ready {
 		return m
 	}
 	bottom := m.vp.AtBottom()
-	m.pinned = m.pin(m.vp.YOffset())
-	h := m.height - 1
-	if m.pinned != "" {
-		h--
+	fit := func(pinned string) {
+		h := m.height - 1
+		if pinned != "" {
+			h--
+		}
+		m.vp.SetHeight(max(h, 1))
+		if bottom {
+			m.vp.GotoBottom() // End must still show the last line
+		}
 	}
-	m.vp.SetHeight(max(h, 1))
-	if bottom {
-		m.vp.GotoBottom() // End must still show the last line under the pin
+	m.pinned = m.pin(m.vp.YOffset())
+	fit(m.pinned)
+	if bottom && m.pinned != "" {
+		if p := m.pin(m.vp.YOffset()); p == "" {
+			m.pinned = ""
+			fit("")
+		} else {
+			m.pinned = p
+		}
 	}
 	return m
 }
@@ -92,8 +106,8 @@ func (m pagerModel) mark() pagerModel {
 }
 
 // markLine marks the matches of q in line, whose plain lower-case text is
-// lower. Ranges count cells of the plain text, which keeps the line's
-// own colours around them.
+// lower, in reverse video, as less does: the rest of the line keeps its
+// colours; a match is drawn from the plain text. Ranges count cells.
 func markLine(line, lower, q string) string {
 	if !strings.Contains(lower, q) {
 		return line
