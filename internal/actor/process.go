@@ -78,7 +78,8 @@ type processExt struct {
 	childID     string      // id in its supervisor
 	restarts    int
 	smState     string
-	waitSite    string // while tracing: where it last parked in Receive (trace.go)
+	waitSite    string    // while tracing: where it last parked in Receive (trace.go)
+	waitTrace   *recorder // the trace that noted waitSite: an older one's is stale
 }
 
 // regName returns p's registered name (p.mu held).

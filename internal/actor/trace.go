@@ -881,7 +881,7 @@ func (r *recorder) signalExit(from PID, p *Process, reason error) {
 	if id == 0 {
 		id, _ = r.gor.load(curGoroutine())
 	}
-	r.add(TraceEvent{Kind: TraceSignal, PID: id, Peer: p.id, Reason: reasonText(reason), Site: waitingAt(p)})
+	r.add(TraceEvent{Kind: TraceSignal, PID: id, Peer: p.id, Reason: reasonText(reason), Site: r.waitingAt(p)})
 }
 
 // wait notes where p parks in Receive (p.mu held): the first caller
@@ -891,15 +891,17 @@ func (r *recorder) signalExit(from PID, p *Process, reason error) {
 func (r *recorder) wait(p *Process) {
 	var pcs sitePCs
 	stackPCs(pcs[:])
-	p.x().waitSite = r.site(&pcs)
+	x := p.x()
+	x.waitSite, x.waitTrace = r.site(&pcs), r
 }
 
 // waitingAt is where p waits in Receive, or "" if it is not waiting
-// there (running, or blocked elsewhere).
-func waitingAt(p *Process) string {
+// there (running, or blocked elsewhere) or parked before this trace began
+// (its site, if any, is from an older trace and may be stale).
+func (r *recorder) waitingAt(p *Process) string {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if !p.waiting || p.ext == nil {
+	if !p.waiting || p.ext == nil || p.ext.waitTrace != r {
 		return ""
 	}
 	return p.ext.waitSite
@@ -930,7 +932,8 @@ type siteEntry struct {
 	site string
 }
 
-// site names the first caller outside this package in pcs, so a diagram
+// site names the first caller in pcs outside this package and the
+// standard library (runtimeOwn), so a diagram
 // can tell the learner's receives from the hidden test's. Symbolizing is
 // most of the cost, and a loop receives from one place, so stacks are
 // cached: a fixed table indexed by a hash of the PCs, without a lock (a
@@ -958,7 +961,7 @@ func symbolize(pcs []uintptr) string {
 	frames := runtime.CallersFrames(pcs)
 	for {
 		f, more := frames.Next()
-		if f.Function != "" && !strings.HasPrefix(f.Function, thisPackage) {
+		if f.Function != "" && !runtimeOwn(f.Function, f.File) {
 			return siteText(f.Function, f.File, f.Line)
 		}
 		if !more {

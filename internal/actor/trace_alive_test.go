@@ -2,7 +2,9 @@ package actor
 
 import (
 	"maps"
+	"runtime"
 	"testing"
+	"time"
 )
 
 // aliveDump is a goroutine dump as runtime.Stack writes it: goroutine 7
@@ -73,4 +75,65 @@ func FuzzStackSites(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestKillSaysOnlyThisTracesWaitSite: a process that parked before the
+// running trace began has no wait site in it: the one an older trace
+// noted may be stale.
+func TestKillSaysOnlyThisTracesWaitSite(t *testing.T) {
+	StartTrace(0)
+	pid := Spawn(func(p *Process) error { _, err := p.Receive(Infinity); return err })
+	for deadline := time.Now().Add(5 * time.Second); ; {
+		if info, _ := Info(pid); info.Status == Waiting {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the process did not come to wait within 5s")
+		}
+		runtime.Gosched()
+	}
+	StopTrace()
+	StartTrace(0)
+	Exit(pid, Kill)
+	signals := 0
+	for _, ev := range StopTrace().Events {
+		if ev.Kind == TraceSignal {
+			signals++
+			if ev.Site != "" {
+				t.Errorf("the kill says the process waited at %q, which an older trace noted", ev.Site)
+			}
+		}
+	}
+	if signals != 1 {
+		t.Errorf("%d kill events; want 1", signals)
+	}
+}
+
+// TestKillOfAnIdleServerHasNoWaitSite: a server waits in the runtime's own
+// loop, in no code of the learner's: its kill names no place.
+func TestKillOfAnIdleServerHasNoWaitSite(t *testing.T) {
+	StartTrace(0)
+	defer StopTrace()
+	pid, err := StartServer(echo{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Call(pid, 1, 5*time.Second); err != nil { // it has parked once since
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(5 * time.Second); ; {
+		if info, _ := Info(pid); info.Status == Waiting {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the server did not come to wait within 5s")
+		}
+		runtime.Gosched()
+	}
+	Exit(pid, Kill)
+	for _, ev := range StopTrace().Events {
+		if ev.Kind == TraceSignal && ev.Site != "" {
+			t.Errorf("the kill of an idle server says it waited at %q", ev.Site)
+		}
+	}
 }
