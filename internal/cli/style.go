@@ -144,18 +144,24 @@ func indent(s, prefix string) string {
 	return strings.Join(lines, "\n")
 }
 
-// wrapText wraps s at width columns (by words), for hints.
+// wrapText wraps s at width columns (by words, counted in runes), for
+// hints and failure messages.
 func wrapText(s string, width int) string {
 	var out, line strings.Builder
+	n := 0 // runes in line
 	for _, w := range strings.Fields(s) {
-		if line.Len() > 0 && line.Len()+1+len(w) > width {
+		wn := utf8.RuneCountInString(w)
+		if n > 0 && n+1+wn > width {
 			out.WriteString(line.String() + "\n")
 			line.Reset()
+			n = 0
 		}
-		if line.Len() > 0 {
+		if n > 0 {
 			line.WriteByte(' ')
+			n++
 		}
 		line.WriteString(w)
+		n += wn
 	}
 	out.WriteString(line.String())
 	return out.String()

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"unicode/utf8"
 	"testing"
 	"time"
 
@@ -173,6 +174,17 @@ func TestPinHeadersKeepsEachDiagramsLanes(t *testing.T) {
 	for top, want := range []string{"", "", "lanes A", "lanes A", "", "", "", "lanes B", ""} {
 		if got := pin(top); got != want {
 			t.Errorf("top %d: pinned %q; want %q", top, got, want)
+		}
+	}
+}
+
+// TestWrapTextCountsRunes: a line of a wrapped message is at most width
+// columns, counting runes, not bytes (a "→" or "é" is one column).
+func TestWrapTextCountsRunes(t *testing.T) {
+	s := strings.Repeat("héllo → wörld ", 20)
+	for _, l := range strings.Split(wrapText(s, 30), "\n") {
+		if n := utf8.RuneCountInString(l); n > 30 || n < 20 {
+			t.Errorf("line %q is %d columns; want 20 to 30", l, n)
 		}
 	}
 }

@@ -144,6 +144,9 @@ func CapLines(s string, n int, all bool) string {
 	if all || len(lines) <= n {
 		return s
 	}
+	if n <= 0 {
+		return fmt.Sprintf("... %d more lines (otpgo check -v shows them)", len(lines))
+	}
 	last := n - 1
 	for last > 0 && strings.TrimSpace(lines[last]) == "" {
 		last--

@@ -257,6 +257,9 @@ func TestCapLinesKeepsAHeadingsFirstBlock(t *testing.T) {
 	if got := CapLines("a\nb\nc\nd", 2, false); got != "a\nb\n... 2 more lines (otpgo check -v shows them)" {
 		t.Errorf("CapLines of plain lines = %q", got)
 	}
+	if got := CapLines(msg, 0, false); got != "... 9 more lines (otpgo check -v shows them)" {
+		t.Errorf("CapLines(0) = %q; want only the count", got)
+	}
 	if got := CapLines(msg, 4, true); got != msg {
 		t.Errorf("CapLines(all) = %q; want all of it", got)
 	}
