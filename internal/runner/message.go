@@ -36,7 +36,7 @@ func (tr *testRun) message(rec *record) string {
 		}
 		lines = append(lines, text)
 	}
-	lines = explainLeaks(trimFrames(&tr.paths, explainRaces(&tr.paths, lines)))
+	lines = tr.placeTodos(explainLeaks(trimFrames(&tr.paths, explainRaces(&tr.paths, lines))))
 	msg := strings.ReplaceAll(strings.Trim(strings.Join(lines, "\n"), "\n"), HiddenPrefix, "")
 	if rec.cut {
 		msg += fmt.Sprintf("\n[output cut: otpgo keeps %d KiB per test]", perTestLimit>>10)

@@ -27,6 +27,7 @@ type testRun struct {
 	after    string          // why the binary failed although every test passed
 	running  func()          // called when a test starts
 	limits   limits
+	todos    map[string]string // step ID -> where its TODO stub is (todo.go), read when first needed
 }
 
 // run is Run within lim (tests pass shorter limits).
