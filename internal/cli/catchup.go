@@ -141,7 +141,8 @@ func (a *App) catchupApply(ctx context.Context, ws *workspace.Workspace, store *
 	}
 	given, restored := plan.SplitGiven(func(id string) bool { return st.Status(id) == progress.Passed })
 	if len(restored) > 0 {
-		fmt.Fprintf(a.Out, "Put back the code of %s: the TODO was back in your file. Your pass stays recorded.\n", strings.Join(restored, ", "))
+		fmt.Fprintf(a.Out, "Put back the reference code of %s: the TODO was back in your file. Your pass stays recorded, and your own passing code is kept in .otpgo/checkpoints/<step>/.\n",
+			strings.Join(restored, ", "))
 	}
 	if len(given) > 0 {
 		if err := store.MarkGiven(given...); err != nil {

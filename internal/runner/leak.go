@@ -12,8 +12,9 @@ import (
 var leakGoroutineRE = regexp.MustCompile(`^\s*\[Goroutine \d+ in state ([^,]+),`)
 
 // leakMeaning follows goleak's heading: what a leak is, for a learner.
-const leakMeaning = " something your code started was still running when the test ended. " +
-	"Every process it starts must have returned, or been stopped (actor.Stop), by then. Where each one was:"
+const leakMeaning = " something started during the test was still running when it ended. If a failure " +
+	"above stopped the test before it cleaned up, fix that first; otherwise every process your code starts " +
+	"must have returned, or been stopped, by then. Where each one was:"
 
 // explainLeaks (after trimFrames, which kept only the learner's frames)
 // says what goleak's report means, and marks a goroutine left with no

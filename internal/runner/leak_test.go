@@ -23,7 +23,7 @@ func TestExplainLeaksSaysWhatALeakIs(t *testing.T) {
         	/src/m/exercises/fx/cache.go:40 +0x25
         ]`, "\n")
 	out := strings.Join(explainLeaks(trimFrames(&p, report)), "\n")
-	wantContains(t, "leak", out, "found unexpected goroutines: something your code started was still running",
+	wantContains(t, "leak", out, "found unexpected goroutines: something started during the test was still running", "fix that first",
 		"(a process waiting in Receive (a server between requests): it was never stopped)", "fx.(*Cache).loop  exercises/fx/cache.go:40")
 	if strings.Count(out, "it was never stopped") != 1 {
 		t.Errorf("the goroutine with its own frames is marked as waiting in the runtime too:\n%s", out)

@@ -257,7 +257,9 @@ func (tr *testRun) death(iv *invocation, r *record, why killReason, timeout time
 		explain = "go test's own -timeout did not stop it: is TestMain or an init function stuck?"
 	case iv.trace != nil && iv.trace.timedOut():
 		res.status = TimedOut
-		res.short = fmt.Sprintf("%s did not finish within %s (the step's timeout)", subject, timeout)
+		// The step's tests share its time: the one running when it ran out
+		// may have had little of it.
+		res.short = fmt.Sprintf("%s was still running when the step's %s ran out (its tests share that time)", subject, timeout)
 		explain = iv.trace.stuckHint()
 		dump = iv.trace.render()
 	case iv.trace != nil && iv.trace.fatal():

@@ -385,7 +385,7 @@ func (s *Session) Catchup(step *catalog.Step) (string, error) {
 		msg += "; given: " + strings.Join(given, ", ")
 	}
 	if len(restored) > 0 {
-		msg += "; put back (TODO back in your file, pass kept): " + strings.Join(restored, ", ")
+		msg += "; reference code put back (TODO back in your file; pass kept, your code in .otpgo/checkpoints/): " + strings.Join(restored, ", ")
 	}
 	if res.BackupDir != "" {
 		msg += "; your versions are in " + s.WS.Rel(res.BackupDir) + "/"

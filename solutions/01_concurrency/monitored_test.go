@@ -95,8 +95,11 @@ func zzDeadPID() actor.PID {
 func TestMonitoredTimeoutKillsAndFlushes(t *testing.T) {
 	zzNoLeaks(t)
 	zzInProcess(t, 2*time.Second, "AwaitOrKillMonitored did not return after its 30ms timeout", func(p *actor.Process) {
+		caller := p.Self()
 		task := ExecuteAsyncMonitored(p, func(tp *actor.Process) int {
-			zzWaitCtx(tp, 2*time.Second)
+			// Until killed, or until the test gave up on the caller: a reply
+			// never comes while the test still waits for one.
+			zzEventually(10*time.Second, func() bool { return zzWaitCtx(tp, 5*time.Millisecond) || !actor.Alive(caller) })
 			return 1
 		})
 		_, err := AwaitOrKillMonitored(p, task, 30*time.Millisecond)
