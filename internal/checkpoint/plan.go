@@ -13,6 +13,7 @@ import (
 
 	"github.com/otpgo/otpgo/internal/catalog"
 	"github.com/otpgo/otpgo/internal/progress"
+	"github.com/otpgo/otpgo/internal/runner"
 )
 
 // Write is one file a plan puts in place.
@@ -163,9 +164,9 @@ func InPlace(root string, ch *catalog.Chapter, settled func(stepID string) bool)
 	}
 }
 
-// todoIn reports whether the file at path holds step id's TODO stub, the
-// skeleton's panic("TODO(01.1): ..."): a comment naming the TODO, which a
-// learner may keep above code that works, does not count. Only the
+// todoIn reports whether the file at path holds step id's TODO stub
+// (runner.TodoStub): a comment naming the TODO, which a learner may keep
+// above code that works, does not count. Only the
 // file's first MiB is read: a skeleton is small, and a file that big is
 // the learner's.
 func todoIn(path, id string) bool {
@@ -175,7 +176,7 @@ func todoIn(path, id string) bool {
 	}
 	defer f.Close()
 	data, _ := io.ReadAll(io.LimitReader(f, 1<<20))
-	return bytes.Contains(data, []byte(`panic("TODO(`+id+`)`))
+	return bytes.Contains(data, []byte(runner.TodoStub(id)))
 }
 
 // SplitGiven splits the steps a catch-up records as given into those
