@@ -129,18 +129,24 @@ func (m stepModel) keys() keyList {
 // traceCmd is the command that draws the test worth tracing (session.TraceTest) of the last
 // check, or nil.
 func (m stepModel) traceCmd() *exec.Cmd {
-	if m.env.opts.Trace == nil || m.step == nil || m.verdict == nil {
-		return nil
-	}
-	if name := session.TraceTest(*m.verdict, m.step.ID); name != "" {
+	if name := m.traceTest(); name != "" {
 		return m.env.opts.Trace(m.step.ID, name)
 	}
 	return nil
 }
 
+// traceTest is the test t would trace, "" for none. The view asks it at
+// every render; only the key press builds the command.
+func (m stepModel) traceTest() string {
+	if m.env.opts.Trace == nil || m.step == nil || m.verdict == nil {
+		return ""
+	}
+	return session.TraceTest(*m.verdict, m.step.ID)
+}
+
 func (m stepModel) traceKey() key.Binding {
 	k := keyTrace
-	k.SetEnabled(m.traceCmd() != nil)
+	k.SetEnabled(m.traceTest() != "")
 	return k
 }
 
@@ -582,7 +588,7 @@ func (m stepModel) bodyText() string {
 	case m.verdict != nil:
 		rep := session.ReportOf(m.env.course, []*catalog.Step{s}, []runner.Verdict{*m.verdict}, m.env.state, false)
 		parts = append(parts, renderVerdict(rep.Steps[0], w))
-		if m.traceCmd() != nil {
+		if m.traceTest() != "" {
 			parts = append(parts, "Press t to see the messages your processes exchanged in the first failed test, as a sequence diagram.")
 		}
 		if m.passed() {
