@@ -261,6 +261,13 @@ func (a *App) printTraces(ctx context.Context, title string, runs []tracedTest, 
 	var out bytes.Buffer
 	w := bufio.NewWriter(&out)
 	var headers []pinnedHeader // each diagram's lane names, kept in sight by the pager
+	// lines counts out's lines (flushed), reading each byte once.
+	counted, n := 0, 0
+	lines := func() int {
+		n += bytes.Count(out.Bytes()[counted:], []byte("\n"))
+		counted = out.Len()
+		return n
+	}
 	for i, r := range runs {
 		if i > 0 {
 			fmt.Fprintln(w)
@@ -284,7 +291,7 @@ func (a *App) printTraces(ctx context.Context, title string, runs []tracedTest, 
 		if err := w.Flush(); err != nil {
 			return err
 		}
-		start, header := bytes.Count(out.Bytes(), []byte("\n")), -1
+		start, header := lines(), -1
 		opt := seqdiag.TextOptions{Width: width, Color: a.Color(), Header: func(l int) { header = l }}
 		if err := seqdiag.Text(w, r.log.Log, opt); err != nil {
 			return fmt.Errorf("draw the trace of %s: %w", r.name, err)
@@ -293,7 +300,7 @@ func (a *App) printTraces(ctx context.Context, title string, runs []tracedTest, 
 			return err
 		}
 		if header >= 0 {
-			headers = append(headers, pinnedHeader{line: start + header, end: bytes.Count(out.Bytes(), []byte("\n"))})
+			headers = append(headers, pinnedHeader{line: start + header, end: lines()})
 		}
 	}
 	for _, l := range seqdiag.LegendLines(width) {
@@ -302,7 +309,7 @@ func (a *App) printTraces(ctx context.Context, title string, runs []tracedTest, 
 	if err := w.Flush(); err != nil {
 		return err
 	}
-	tall := height > 0 && bytes.Count(out.Bytes(), []byte("\n")) >= height
+	tall := height > 0 && lines() >= height
 	if !pg.never && (tall || pg.always) && a.Interactive() && a.IsTerminal(a.Stdin) {
 		text := out.String()
 		return a.page(ctx, title, text, pinHeaders(strings.Split(text, "\n"), headers))
