@@ -45,9 +45,6 @@ type Pin func(top int) string
 // NewPager returns a pager over text (already rendered, ANSI allowed).
 func NewPager(title, text string) tea.Model { return newPager(title, text, nil) }
 
-// NewPinnedPager is NewPager keeping pin's line above the view.
-func NewPinnedPager(title, text string, pin Pin) tea.Model { return newPager(title, text, pin) }
-
 func newPager(title, text string, pin Pin) pagerModel {
 	vp := viewport.New()
 	text = strings.TrimRight(text, "\n")

@@ -394,7 +394,7 @@ func TestPagerPinsTheHeader(t *testing.T) {
 		}
 		return ""
 	}
-	var m tea.Model = NewPinnedPager("otpgo trace", b.String(), pin)
+	var m tea.Model = newPager("otpgo trace", b.String(), pin)
 	m, _ = m.Update(tea.WindowSizeMsg{Width: 80, Height: 10})
 	lines := func() []string { return strings.Split(ansi.Strip(m.View().Content), "\n") }
 	if l := lines(); strings.TrimSpace(l[0]) != "title" || len(l) != 10 {
@@ -426,7 +426,7 @@ func TestPagerPinIsStableAtTheEnd(t *testing.T) {
 		}
 		return ""
 	}
-	var m tea.Model = NewPinnedPager("t", b.String(), pin)
+	var m tea.Model = newPager("t", b.String(), pin)
 	m, _ = m.Update(tea.WindowSizeMsg{Width: 40, Height: 10})
 	var firsts []string
 	for range 4 {
