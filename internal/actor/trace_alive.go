@@ -96,7 +96,7 @@ func stackSites(dump []byte, procOf map[uint64]uint64) map[uint64]string {
 			}
 			file, lineNo, ok := frameFile(string(line[1:]))
 			if ok && !runtimeOwn(fn, file) {
-				sites[pid] = siteAt(fn, file, lineNo)
+				sites[pid] = frameSite(fn, file, lineNo)
 				pid = 0
 			}
 			fn = ""
@@ -148,10 +148,10 @@ func runtimeOwn(fn, file string) bool {
 	return !strings.Contains(first, ".") && pkg != "main"
 }
 
-// siteAt is siteText for a dump's frame. A goroutine stopped in a tight
+// frameSite is siteText for a dump's frame. A goroutine stopped in a tight
 // loop can be reported at line 1 of its file, where no code is: then the
 // line is left out rather than shown wrong.
-func siteAt(fn, file string, line int) string {
+func frameSite(fn, file string, line int) string {
 	if line <= 1 {
 		s := siteText(fn, file, 0)
 		return strings.TrimSuffix(s, ":0)") + ")"

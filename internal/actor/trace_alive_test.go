@@ -2,9 +2,7 @@ package actor
 
 import (
 	"maps"
-	"runtime"
 	"testing"
-	"time"
 )
 
 // aliveDump is a goroutine dump as runtime.Stack writes it: goroutine 7
@@ -83,15 +81,7 @@ func FuzzStackSites(f *testing.F) {
 func TestKillSaysOnlyThisTracesWaitSite(t *testing.T) {
 	StartTrace(0)
 	pid := Spawn(func(p *Process) error { _, err := p.Receive(Infinity); return err })
-	for deadline := time.Now().Add(5 * time.Second); ; {
-		if info, _ := Info(pid); info.Status == Waiting {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the process did not come to wait within 5s")
-		}
-		runtime.Gosched()
-	}
+	eventually(t, "the process waits in Receive", func() bool { i, _ := Info(pid); return i.Status == Waiting })
 	StopTrace()
 	StartTrace(0)
 	Exit(pid, Kill)
@@ -109,31 +99,25 @@ func TestKillSaysOnlyThisTracesWaitSite(t *testing.T) {
 	}
 }
 
-// TestKillOfAnIdleServerHasNoWaitSite: a server waits in the runtime's own
-// loop, in no code of the learner's: its kill names no place.
-func TestKillOfAnIdleServerHasNoWaitSite(t *testing.T) {
-	StartTrace(0)
-	defer StopTrace()
-	pid, err := StartServer(echo{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := Call(pid, 1, 5*time.Second); err != nil { // it has parked once since
-		t.Fatal(err)
-	}
-	for deadline := time.Now().Add(5 * time.Second); ; {
-		if info, _ := Info(pid); info.Status == Waiting {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the server did not come to wait within 5s")
-		}
-		runtime.Gosched()
-	}
-	Exit(pid, Kill)
-	for _, ev := range StopTrace().Events {
-		if ev.Kind == TraceSignal && ev.Site != "" {
-			t.Errorf("the kill of an idle server says it waited at %q", ev.Site)
+// TestRuntimeOwnIsNeverTheLearners: the frames a site passes over are the
+// standard library's and this package's, but for this package's tests
+// (they stand in for a learner's code here).
+func TestRuntimeOwnIsNeverTheLearners(t *testing.T) {
+	for _, c := range []struct {
+		fn, file string
+		own      bool
+	}{
+		{"runtime.goexit", "asm_amd64.s", true},
+		{"sync.(*Cond).Wait", "cond.go", true},
+		{"internal/sync.(*Mutex).Lock", "mutex.go", true},
+		{thisPackage + "(*Process).receiveAny", "mailbox.go", true},
+		{thisPackage + "TestX.func1", "trace_test.go", false},
+		{"main.worker", "main.go", false},
+		{"github.com/otpgo/otpgo/exercises/01_concurrency.ParallelEach[...].func1", "each.go", false},
+		{"go.uber.org/goleak.Find", "goleak.go", false},
+	} {
+		if got := runtimeOwn(c.fn, c.file); got != c.own {
+			t.Errorf("runtimeOwn(%q, %q) = %v; want %v", c.fn, c.file, got, c.own)
 		}
 	}
 }

@@ -87,6 +87,16 @@ func busy03() actor.TraceLog {
 	return actor.TraceLog{Events: e, Dropped: 12}
 }
 
+// eventually waits until cond holds, failing the test after 5s.
+func eventually(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(5 * time.Second); !cond(); runtime.Gosched() {
+		if time.Now().After(deadline) {
+			t.Fatalf("waited 5s for %s", what)
+		}
+	}
+}
+
 func render(t *testing.T, log actor.TraceLog, opt TextOptions) []byte {
 	t.Helper()
 	var b bytes.Buffer
@@ -527,17 +537,12 @@ func TestDumpMarksTheProcessesStillAlive(t *testing.T) {
 	defer actor.Exit(stuck2, actor.Kill)
 	done := actor.Spawn(func(p *actor.Process) error { return nil })
 	actor.Send(stuck, "not this one")
-	for deadline := time.Now().Add(5 * time.Second); ; {
+	eventually(t, "the stuck processes wait", func() bool {
 		info, _ := actor.Info(stuck)
 		info2, _ := actor.Info(stuck2)
-		if _, alive := actor.Info(done); info.Status == actor.Waiting && info.MessagesIn == 1 && info2.Status == actor.Waiting && !alive {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the stuck processes did not come to wait within 5s")
-		}
-		runtime.Gosched()
-	}
+		_, alive := actor.Info(done)
+		return info.Status == actor.Waiting && info.MessagesIn == 1 && info2.Status == actor.Waiting && !alive
+	})
 	if err := DumpFromEnv(); err != nil {
 		t.Fatal(err)
 	}
@@ -580,15 +585,7 @@ func TestKillSaysWhereItWaited(t *testing.T) {
 		_, err := p.Receive(actor.Infinity)
 		return err
 	})
-	for deadline := time.Now().Add(5 * time.Second); ; {
-		if info, _ := actor.Info(stuck); info.Status == actor.Waiting {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the process did not come to wait within 5s")
-		}
-		runtime.Gosched()
-	}
+	eventually(t, "the process waits", func() bool { info, _ := actor.Info(stuck); return info.Status == actor.Waiting })
 	actor.Exit(stuck, actor.Kill)
 	out := string(render(t, actor.StopTrace(), TextOptions{Width: 200}))
 	if want := fmt.Sprintf("untrappable; it was waiting at seqdiag_test.go:%d", waitLine.Load()); !strings.Contains(out, want) {
