@@ -329,7 +329,8 @@ func TraceSnapshot() TraceLog {
 
 // snapshot puts the newest events (at most capacity, none older than one
 // dropped) in order, oldest first, and numbers them: Seq counts every
-// event recorded, so the first kept is Dropped+1. It holds every shard's lock (recording waits) while it copies.
+// event recorded, so the first kept is Dropped+1. It holds every shard's
+// lock (recording waits) while it copies.
 func (r *recorder) snapshot() TraceLog {
 	for i := range r.shards {
 		r.shards[i].mu.Lock()

@@ -240,13 +240,14 @@ func build(log actor.TraceLog, names Names) diagram {
 			// Written with the trace: the process never exited.
 			r.from = laneOf(ev.PID)
 			r.to, r.style, r.alive = r.from, styleMark, true
+			at := siteAt(ev.Site)
 			r.label, r.note = "still "+ev.Reason, "when the trace was written"
-			if at := siteAt(ev.Site); at != "" {
+			if at != "" {
 				r.note = at
 			}
 			if ev.Reason == actor.Zombie.String() {
 				r.label, r.note = "exited, code still running", "Go cannot stop a goroutine: return when Context() is done"
-				if at := siteAt(ev.Site); at != "" {
+				if at != "" {
 					r.note = "running " + at + ". " + r.note
 				}
 			}
