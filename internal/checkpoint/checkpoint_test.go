@@ -192,7 +192,7 @@ func TestCatchup(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			p, err := Catchup(otpgo.FS, s, passedSet(tc.passed...))
+			p, err := Catchup(otpgo.FS, s, passedSet(tc.passed...), nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -208,6 +208,48 @@ func TestCatchup(t *testing.T) {
 				t.Errorf("writes %v keep %v given %v; want %v %v %v", writes, p.Keep, p.Given, tc.writes, tc.keep, tc.given)
 			}
 		})
+	}
+}
+
+// TestCatchupPutsBackYourOwnPass: a passed step caught up again (its
+// TODO back) gets the learner's copy from passing it, unless the copy
+// holds a TODO stub of a step the file must have done, or was never kept.
+func TestCatchupPutsBackYourOwnPass(t *testing.T) {
+	s := step(t, "02.3")
+	root, own := workspace(t, s.Chapter)
+	yours := &Yours{Own: own, Passed: passedSet("02.1", "02.2")}
+	// The learner's 02.2 pass restored to the skeleton: nothing counts
+	// as settled, as InPlace says then.
+	plan := func() *Plan {
+		t.Helper()
+		p, err := Catchup(otpgo.FS, s, passedSet(), yours)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	p := plan()
+	if !p.FromReference() || len(p.Writes) != 2 {
+		t.Fatalf("with no copy kept: writes %+v; want both files from the reference", p.Writes)
+	}
+	cache := "package cache // my 02.2 pass\n"
+	put(t, filepath.Join(root, ".otpgo", "checkpoints", "02.2", "cache.go"), cache)
+	put(t, filepath.Join(root, ".otpgo", "checkpoints", "02.2", "ttl.go"), "package cache // mine, but 02.2 left undone\nfunc f() { panic(\"TODO(02.2): expire\") }\n")
+	p = plan()
+	var got []string
+	for _, w := range p.Writes {
+		got = append(got, w.File+" <- "+w.From)
+		if w.File == "cache.go" && (string(w.Data) != cache || w.Reference) {
+			t.Errorf("cache.go = %q (reference %v); want the learner's copy", w.Data, w.Reference)
+		}
+	}
+	want := []string{"cache.go <- your copy from passing 02.2", "ttl.go <- checkpoint 02.2"}
+	if !slices.Equal(got, want) {
+		t.Errorf("writes %q; want %q (a copy holding 02.2's stub is not used)", got, want)
+	}
+	yours.Passed = passedSet("02.1") // 02.2 reset since: its copy is stale
+	if p = plan(); p.Writes[0].From != "checkpoint 02.2" {
+		t.Errorf("cache.go from %q; want the reference, 02.2 is not passed", p.Writes[0].From)
 	}
 }
 
@@ -236,7 +278,7 @@ func TestApplyBacksUpThenWrites(t *testing.T) {
 	cache := filepath.Join(root, "exercises", "02_cache", "cache.go")
 	broken := "package cache\n\nfunc broken( {\n" // no longer compiles: still backed up and replaced
 	put(t, cache, broken)
-	p, err := Catchup(otpgo.FS, s, passedSet())
+	p, err := Catchup(otpgo.FS, s, passedSet(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -264,7 +306,7 @@ func TestApplyBacksUpThenWrites(t *testing.T) {
 
 func TestApplyRefusesReadOnlyAndStopsOnCancel(t *testing.T) {
 	s := step(t, "02.3")
-	p, err := Catchup(otpgo.FS, s, passedSet())
+	p, err := Catchup(otpgo.FS, s, passedSet(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -91,12 +91,14 @@ func Reset(fsys fs.FS, own Store, step *catalog.Step, passed func(stepID string)
 // reference state at checkpoint STEP-1, which holds the earlier steps'
 // code too. Every unpassed step before STEP is to be recorded as given.
 // Callers pass "passed or given" as passed: a given step's code is in
-// place already, and the learner may be working on top of it.
-func Catchup(fsys fs.FS, step *catalog.Step, passed func(stepID string) bool) (*Plan, error) {
+// place already, and the learner may be working on top of it. With
+// yours, a file whose last change before STEP is a step the learner
+// passed gets their own copy from that pass, not the reference.
+func Catchup(fsys fs.FS, step *catalog.Step, passed func(stepID string) bool, yours *Yours) (*Plan, error) {
 	if step.Chapter.Dir == "" {
 		return nil, fmt.Errorf("%s has no files to catch up", step.ID)
 	}
-	p, err := catchupTo(fsys, step.Chapter, step.Checkpoint()-1, passed)
+	p, err := catchupTo(fsys, step.Chapter, step.Checkpoint()-1, passed, yours)
 	if err != nil {
 		return nil, err
 	}
@@ -106,16 +108,44 @@ func Catchup(fsys fs.FS, step *catalog.Step, passed func(stepID string) bool) (*
 
 // CatchupChapter plans `otpgo catchup CHAPTER`: the whole chapter done,
 // as Catchup does it for the steps before one (Plan.Step is nil).
-func CatchupChapter(fsys fs.FS, ch *catalog.Chapter, passed func(stepID string) bool) (*Plan, error) {
+func CatchupChapter(fsys fs.FS, ch *catalog.Chapter, passed func(stepID string) bool, yours *Yours) (*Plan, error) {
 	if ch.Dir == "" {
 		return nil, fmt.Errorf("chapter %s has no files to catch up", ch.ID)
 	}
-	return catchupTo(fsys, ch, len(ch.Steps), passed)
+	return catchupTo(fsys, ch, len(ch.Steps), passed, yours)
+}
+
+// Yours lets a catch-up put back the learner's own code: a step they
+// passed whose TODO is back in its file (InPlace) is caught up again,
+// and the copy otpgo kept of their pass is their work, which the
+// reference would replace.
+type Yours struct {
+	Own    Store
+	Passed func(stepID string) bool // passed by the learner: recorded, not given
+}
+
+// copyOf returns the learner's copy of file from passing last, when they
+// passed it and the copy holds none of the TODO stubs of the steps
+// (before, last among them) whose code the file must hold.
+func (y *Yours) copyOf(last *catalog.Step, file string, before []*catalog.Step) ([]byte, bool) {
+	if y == nil || !y.Passed(last.ID) {
+		return nil, false
+	}
+	data, ok, err := y.Own.Own(last.ID, file)
+	if err != nil || !ok {
+		return nil, false // a copy that cannot be read is no copy: the reference goes in
+	}
+	for _, s := range before {
+		if bytes.Contains(data, []byte(runner.TodoStub(s.ID))) {
+			return nil, false
+		}
+	}
+	return data, true
 }
 
 // catchupTo plans putting ch's files as they stand at checkpoint k, the
 // first k steps done.
-func catchupTo(fsys fs.FS, ch *catalog.Chapter, k int, passed func(stepID string) bool) (*Plan, error) {
+func catchupTo(fsys fs.FS, ch *catalog.Chapter, k int, passed func(stepID string) bool, yours *Yours) (*Plan, error) {
 	ref, err := ch.CheckpointFiles(fsys, k)
 	if err != nil {
 		return nil, err
@@ -136,6 +166,10 @@ func catchupTo(fsys fs.FS, ch *catalog.Chapter, k int, passed func(stepID string
 			continue
 		}
 		last := before[len(before)-1]
+		if data, ok := yours.copyOf(last, f, before); ok {
+			p.Writes = append(p.Writes, Write{File: f, Data: data, From: "your copy from passing " + last.ID})
+			continue
+		}
 		p.Writes = append(p.Writes, Write{File: f, Data: ref[f], Reference: true, From: fmt.Sprintf("checkpoint %s", last.ID)})
 	}
 	return p, nil
@@ -191,6 +225,12 @@ func (p *Plan) SplitGiven(passed func(stepID string) bool) (given, restored []st
 		}
 	}
 	return given, restored
+}
+
+// FromReference reports whether a file the plan writes is the course's
+// code, not the learner's own copy.
+func (p *Plan) FromReference() bool {
+	return slices.ContainsFunc(p.Writes, func(w Write) bool { return w.Reference })
 }
 
 // Result is what Apply did.

@@ -150,6 +150,18 @@ func TestCatchupPutsBackCodeWhoseTodoIsBack(t *testing.T) {
 	if st := h.state(); st.Status("aa.2") != progress.Passed {
 		t.Errorf("aa.2 is %v; want still passed", st.Status("aa.2"))
 	}
+	// With a copy of the learner's pass kept, their own code goes back.
+	passing := "package aa\n\nfunc Two() int { return 1 + 1 } // my pass\n"
+	h.write(".otpgo/checkpoints/aa.2/two.go", passing)
+	h.write("exercises/aa_pkg/two.go", "package aa\n\nfunc Two() int { panic(\"TODO(aa.2): add\") }\n")
+	h.stdout.Reset()
+	if code := h.exec("catchup", "aa.3", "--yes"); code != ExitOK {
+		t.Fatalf("catchup with a kept pass: exit %d: %s", code, h.errOut())
+	}
+	if got := h.read("exercises/aa_pkg/two.go"); got != passing {
+		t.Errorf("two.go = %q; want the learner's own passing copy back", got)
+	}
+	h.mustContain("stdout", h.out(), "Wrote exercises/aa_pkg/two.go from your copy from passing aa.2", "Put back your own code from passing aa.2", "Your pass stays recorded")
 	// A comment naming the TODO, kept above working code, is not the stub.
 	mine := "package aa\n\n// TODO(aa.2): add (done)\nfunc Two() int { return 2 } // mine\n"
 	h.write("exercises/aa_pkg/two.go", mine)

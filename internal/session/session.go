@@ -356,7 +356,8 @@ func (s *Session) Catchup(step *catalog.Step) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	plan, err := checkpoint.Catchup(s.FS, step, checkpoint.InPlace(s.WS.Root, step.Chapter, st.Settled)) // a given step's code is already in place
+	plan, err := checkpoint.Catchup(s.FS, step, checkpoint.InPlace(s.WS.Root, step.Chapter, st.Settled), // a given step's code is already in place
+		&checkpoint.Yours{Own: checkpoint.Store{Root: s.WS.Root, StateDir: s.WS.StateDir()}, Passed: func(id string) bool { return st.Status(id) == progress.Passed }})
 	if err != nil {
 		return "", err
 	}
@@ -384,8 +385,12 @@ func (s *Session) Catchup(step *catalog.Step) (string, error) {
 	if len(given) > 0 {
 		msg += "; given: " + strings.Join(given, ", ")
 	}
-	if len(restored) > 0 {
+	switch {
+	case len(restored) == 0:
+	case plan.FromReference():
 		msg += "; reference code put back (TODO back in your file; pass kept, your code in .otpgo/checkpoints/): " + strings.Join(restored, ", ")
+	default:
+		msg += "; your own passing code put back (TODO back in your file; pass kept): " + strings.Join(restored, ", ")
 	}
 	if res.BackupDir != "" {
 		msg += "; your versions are in " + s.WS.Rel(res.BackupDir) + "/"
