@@ -291,8 +291,8 @@ func (a *App) printTraces(ctx context.Context, title string, runs []tracedTest, 
 		if err := w.Flush(); err != nil {
 			return err
 		}
-		start, header := lines(), -1
-		opt := seqdiag.TextOptions{Width: width, Color: a.Color(), Header: func(l int) { header = l }}
+		start, key, header := lines(), -1, -1
+		opt := seqdiag.TextOptions{Width: width, Color: a.Color(), Header: func(k, l int) { key, header = k, l }}
 		if err := seqdiag.Text(w, r.log.Log, opt); err != nil {
 			return fmt.Errorf("draw the trace of %s: %w", r.name, err)
 		}
@@ -300,7 +300,7 @@ func (a *App) printTraces(ctx context.Context, title string, runs []tracedTest, 
 			return err
 		}
 		if header >= 0 {
-			headers = append(headers, pinnedHeader{line: start + header, end: lines()})
+			headers = append(headers, pinnedHeader{key: start + key, line: start + header, end: lines()})
 		}
 	}
 	for _, l := range seqdiag.LegendLines(width) {
@@ -318,17 +318,19 @@ func (a *App) printTraces(ctx context.Context, title string, runs []tracedTest, 
 	return err
 }
 
-// pinnedHeader is where a diagram's header line is in the text, and the
-// line after the diagram's last.
-type pinnedHeader struct{ line, end int }
+// pinnedHeader is where a diagram's header line is in the text, the
+// first line of the key above it (line itself when there is none), and
+// the line after the diagram's last.
+type pinnedHeader struct{ key, line, end int }
 
-// pinHeaders keeps a diagram's lane names above the pager's view while
-// the view is inside that diagram, below its header.
+// pinHeaders keeps a diagram's lane names, and the key that says whose
+// each numbered lane is, above the pager's view while the view is inside
+// that diagram, below its header.
 func pinHeaders(lines []string, headers []pinnedHeader) present.Pin {
 	return func(top int) string {
 		for _, h := range headers {
 			if top > h.line && top < h.end && h.line < len(lines) {
-				return lines[h.line]
+				return strings.Join(lines[min(h.key, h.line):h.line+1], "\n")
 			}
 		}
 		return ""

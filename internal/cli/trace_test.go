@@ -166,12 +166,13 @@ func TestCheckNamesTheTraceCommand(t *testing.T) {
 	}
 }
 
-// TestPinHeadersKeepsEachDiagramsLanes: the pager's pinned line is the
-// lane names of the diagram the view is in, once they are scrolled away.
+// TestPinHeadersKeepsEachDiagramsLanes: the pager's pinned lines are the
+// lane names of the diagram the view is in, once they are scrolled away,
+// under the key of its numbered lanes if it has one.
 func TestPinHeadersKeepsEachDiagramsLanes(t *testing.T) {
-	lines := []string{"── A", "lanes A", "a1", "a2", "", "── B", "lanes B", "b1", "legend"}
-	pin := pinHeaders(lines, []pinnedHeader{{line: 1, end: 4}, {line: 6, end: 8}})
-	for top, want := range []string{"", "", "lanes A", "lanes A", "", "", "", "lanes B", ""} {
+	lines := []string{"── A", "lanes A", "a1", "a2", "", "── B", "Lanes: 1 x", "1", "b1", "legend"}
+	pin := pinHeaders(lines, []pinnedHeader{{key: 1, line: 1, end: 4}, {key: 6, line: 7, end: 9}})
+	for top, want := range []string{"", "", "lanes A", "lanes A", "", "", "", "", "Lanes: 1 x\n1", ""} {
 		if got := pin(top); got != want {
 			t.Errorf("top %d: pinned %q; want %q", top, got, want)
 		}

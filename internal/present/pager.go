@@ -38,8 +38,9 @@ type pagerModel struct {
 // maxQuery bounds a search query (it is typed, but a paste can be long).
 const maxQuery = 200
 
-// Pin gives the line a pager keeps above its view while the view's top
-// line is line top of the text (from 0), or "" for none.
+// Pin gives the lines a pager keeps above its view while the view's top
+// line is line top of the text (from 0), or "" for none. Of more lines
+// than a third of the window, only the last is kept.
 type Pin func(top int) string
 
 // NewPager returns a pager over text (already rendered, ANSI allowed).
@@ -64,17 +65,17 @@ func (m pagerModel) layout() pagerModel {
 	fit := func(pinned string) {
 		h := m.height - 1
 		if pinned != "" {
-			h--
+			h -= strings.Count(pinned, "\n") + 1
 		}
 		m.vp.SetHeight(max(h, 1))
 		if bottom {
 			m.vp.GotoBottom() // End must still show the last line
 		}
 	}
-	m.pinned = m.pin(m.vp.YOffset())
+	m.pinned = m.fitPin(m.pin(m.vp.YOffset()))
 	fit(m.pinned)
 	if bottom && m.pinned != "" {
-		if p := m.pin(m.vp.YOffset()); p == "" {
+		if p := m.fitPin(m.pin(m.vp.YOffset())); p == "" {
 			m.pinned = ""
 			fit("")
 		} else {
@@ -82,6 +83,15 @@ func (m pagerModel) layout() pagerModel {
 		}
 	}
 	return m
+}
+
+// fitPin keeps of pinned lines only the last when they would take more
+// than a third of the window: the view is what the reader scrolls.
+func (m pagerModel) fitPin(pinned string) string {
+	if strings.Count(pinned, "\n")+1 > (m.height-1)/3 {
+		return pinned[strings.LastIndexByte(pinned, '\n')+1:]
+	}
+	return pinned
 }
 
 // matchStyle marks a match of the query.
@@ -230,7 +240,11 @@ func (m pagerModel) View() tea.View {
 	status = xansi.Truncate(status, m.vp.Width(), "…")
 	body := m.vp.View()
 	if m.pinned != "" {
-		body = xansi.Truncate(m.pinned, m.vp.Width(), "") + "\n" + body
+		pinned := strings.Split(m.pinned, "\n")
+		for i, l := range pinned {
+			pinned[i] = xansi.Truncate(l, m.vp.Width(), "")
+		}
+		body = strings.Join(pinned, "\n") + "\n" + body
 	}
 	v := tea.NewView(body + "\n" + footStyle.Render(status+strings.Repeat(" ", max(0, m.vp.Width()-xansi.StringWidth(status)))))
 	v.AltScreen = true

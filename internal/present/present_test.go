@@ -411,6 +411,41 @@ func TestPagerPinsTheHeader(t *testing.T) {
 	}
 }
 
+// TestPagerPinsSeveralLines: a pin of two lines (a key over numbered
+// lanes) takes two lines above the view; in a window too small to spare
+// a third of it, only its last line.
+func TestPagerPinsSeveralLines(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("Lanes: 1 test\n  1\n")
+	for i := 1; i <= 100; i++ {
+		fmt.Fprintf(&b, "row %d\n", i)
+	}
+	pin := func(top int) string {
+		if top > 1 {
+			return "Lanes: 1 test\n  1"
+		}
+		return ""
+	}
+	for _, tc := range []struct {
+		height int
+		want   []string
+	}{{10, []string{"Lanes: 1 test", "  1", "row "}}, {6, []string{"  1", "row "}}} {
+		var m tea.Model = newPager("t", b.String(), pin)
+		m, _ = m.Update(tea.WindowSizeMsg{Width: 40, Height: tc.height})
+		m, _ = m.Update(tea.KeyPressMsg{Code: ' ', Text: " "})
+		l := strings.Split(ansi.Strip(m.View().Content), "\n")
+		if len(l) != tc.height {
+			t.Errorf("height %d: %d lines shown: %q", tc.height, len(l), l)
+			continue
+		}
+		for i, w := range tc.want {
+			if !strings.HasPrefix(l[i], w) {
+				t.Errorf("height %d: line %d is %q; want it to start %q: %q", tc.height, i, l[i], w, l)
+			}
+		}
+	}
+}
+
 // TestPagerPinIsStableAtTheEnd: at the end, where the pin's line would
 // move the view out of the pinned diagram, pressing End again does not
 // toggle the pin (the view would jump a line at each key).

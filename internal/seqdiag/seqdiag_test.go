@@ -344,11 +344,22 @@ func TestTextTellsTheHeaderLine(t *testing.T) {
 		log.Events[i].FakeClock = true
 	}
 	log.Dropped = 3
-	header := -1
-	out := string(render(t, log, TextOptions{Width: 80, Header: func(l int) { header = l }}))
+	key, header := -1, -1
+	out := string(render(t, log, TextOptions{Width: 80, Header: func(k, l int) { key, header = k, l }}))
 	lines := strings.Split(out, "\n")
-	if header < 2 || header >= len(lines) || !strings.Contains(lines[header], "<0.1>") || strings.Contains(lines[header], "+") {
-		t.Fatalf("Header said line %d; want the lanes' line, after the dropped and fake-clock notes:\n%s", header, out)
+	if header < 2 || header >= len(lines) || !strings.Contains(lines[header], "<0.1>") || strings.Contains(lines[header], "+") || key != header {
+		t.Fatalf("Header said lines %d, %d; want the lanes' line, after the dropped and fake-clock notes, with no key:\n%s", key, header, out)
+	}
+	// Lanes too narrow for their names are numbered: the key above them
+	// is pinned with them.
+	var e evs
+	for pid := uint64(1); pid <= 20; pid++ {
+		e.add(actor.TraceEvent{Kind: actor.TraceSpawn, PID: pid, Peer: 1, Name: fmt.Sprintf("worker_%d", pid), Type: "process"})
+	}
+	out = string(render(t, actor.TraceLog{Events: e}, TextOptions{Width: 80, Header: func(k, l int) { key, header = k, l }}))
+	lines = strings.Split(out, "\n")
+	if key >= header || header >= len(lines) || !strings.HasPrefix(lines[key], "Lanes: 1 ") || !strings.Contains(lines[header], " 20") {
+		t.Fatalf("with 20 lanes, Header said lines %d, %d; want the key's first line, then the numbered lanes:\n%s", key, header, out)
 	}
 }
 

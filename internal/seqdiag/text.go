@@ -16,8 +16,10 @@ type TextOptions struct {
 	Color bool  // ANSI colours (a terminal); false for a pipe
 	Names Names // optional names for pids
 	// Header, if set, is told which of the lines Text writes (from 0)
-	// names the lanes, so a pager can keep it in sight.
-	Header func(line int)
+	// names the lanes, so a pager can keep it in sight, and key, the
+	// first line of the key above it that says whose each numbered lane
+	// is (line itself when the lanes are named).
+	Header func(key, line int)
 }
 
 const (
@@ -104,6 +106,7 @@ func Text(w io.Writer, log actor.TraceLog, opt TextOptions) error {
 	// Too narrow for names ("P…>"): lanes are numbered, and a key above
 	// says whose each number is.
 	keyed := col-1 < minLabel && n > 1
+	key := written
 	if keyed {
 		for _, l := range laneKey(d.lanes, width) {
 			fmt.Fprintln(bw, l)
@@ -126,7 +129,7 @@ func Text(w io.Writer, log actor.TraceLog, opt TextOptions) error {
 		copy(head[start:], lab)
 	}
 	if opt.Header != nil {
-		opt.Header(written)
+		opt.Header(key, written)
 	}
 	fmt.Fprintln(bw, paint(ansiBold, clipRunes(strings.TrimRight(string(head), " "), width)))
 
