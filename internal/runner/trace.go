@@ -31,6 +31,13 @@ type goroutine struct {
 	frames []frame
 	more   int  // frames in the package beyond maxFrames
 	busy   bool // running on another thread when the dump was taken: no stack
+	alike  int  // more goroutines in the same state at the same frames, not listed
+}
+
+// sameAs reports whether g and o are alike for a reader: the same state
+// and the same frames, as a process per item all waiting at one line.
+func (g *goroutine) sameAs(o *goroutine) bool {
+	return g.state == o.state && g.busy == o.busy && g.more == o.more && slices.Equal(g.frames, o.frames)
 }
 
 // busyLine is what the runtime prints instead of the stack of a goroutine
@@ -160,6 +167,12 @@ func (t *trace) endGoroutine() {
 	g := t.cur
 	t.cur, t.fn = nil, ""
 	if g == nil || (len(g.frames) == 0 && !g.busy) {
+		return
+	}
+	// Twenty goroutines at one line are said once, so the cap below
+	// leaves room for the one that is different.
+	if i := slices.IndexFunc(t.gs, g.sameAs); i >= 0 {
+		t.gs[i].alike++
 		return
 	}
 	if len(t.gs) >= maxGoroutines {
@@ -305,7 +318,11 @@ func (t *trace) render() string {
 		if i > 0 {
 			b.WriteByte('\n')
 		}
-		fmt.Fprintf(&b, "goroutine %s [%s]:\n", g.id, g.state)
+		if g.alike > 0 {
+			fmt.Fprintf(&b, "goroutine %s [%s], and %d more alike (the same state, at the same lines):\n", g.id, g.state, g.alike)
+		} else {
+			fmt.Fprintf(&b, "goroutine %s [%s]:\n", g.id, g.state)
+		}
 		if g.busy {
 			b.WriteString("    (busy on another CPU, so Go could not show where: a loop that never waits?)\n")
 		}

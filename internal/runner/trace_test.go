@@ -1,6 +1,7 @@
 package runner
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -120,4 +121,24 @@ example.com/m/exercises/fx.(*Client).HandleCall(0xc00001e0c0)
 	/src/m/exercises/fx/blocking.go:83 +0x25
 `)
 	wantContains(t, "hint", tr.stuckHint(), "blocked waiting", "[IO wait] is waiting for the network", "flushed")
+}
+
+// Goroutines alike (a process per item, all waiting at one line) are
+// listed once, with how many more there are, so the cap on the listing
+// leaves room for the one that differs: here the server they wait for,
+// which came last in the dump.
+func TestTraceTimeoutSaysAlikeGoroutinesOnce(t *testing.T) {
+	t.Parallel()
+	p := fxPaths
+	var b strings.Builder
+	b.WriteString("panic: test timed out after 1s\n\trunning tests:\n\t\tTestPut (1s)\n\n")
+	for id := 20; id < 40; id++ {
+		b.WriteString("goroutine " + strconv.Itoa(id) + " [chan receive, 1 minutes]:\n" +
+			"example.com/m/exercises/fx.(*Cache).Put(0xc00001e0c0)\n\t/src/m/exercises/fx/cache.go:66 +0x25\n" +
+			"created by example.com/m/exercises/fx.TestPut in goroutine 8\n\t/src/m/exercises/fx/zz_otpgo_hidden_fx_test.go:10 +0x7a\n\n")
+	}
+	b.WriteString("goroutine 9 [select]:\nexample.com/m/exercises/fx.(*Cache).loop(0xc00001e0c0)\n\t/src/m/exercises/fx/cache.go:40 +0x25\n")
+	out := feedTrace(&p, b.String()).render()
+	wantContains(t, "render", out, "goroutine 20 [chan receive], and 19 more alike", "fx.(*Cache).loop  exercises/fx/cache.go:40")
+	wantNotContains(t, "render", out, "goroutine 21 ", "more goroutines")
 }
