@@ -251,6 +251,17 @@ func (g *goroutine) inOwnCode() int {
 	return 0
 }
 
+// calledByTest is 1 when one of g's frames is in a test file (the test
+// called into the learner's code, or started the goroutine), else 0.
+func (g *goroutine) calledByTest() int {
+	for _, f := range g.frames {
+		if strings.HasSuffix(f.file, "_test.go") {
+			return 1
+		}
+	}
+	return 0
+}
+
 // spinning reports whether g was executing, not waiting, when the dump was
 // taken: after a whole timeout, that is a loop that never blocks.
 func (g *goroutine) spinning() bool {
@@ -309,9 +320,11 @@ func (t *trace) render() string {
 	if t.timedOut() {
 		b.WriteString("Goroutines in your package when the time ran out:\n\n")
 		// The learner's own code first: the test's goroutine, waiting
-		// for it, is seldom where to look.
+		// for it, is seldom where to look; and of theirs, a goroutine
+		// the test did not call in (a process, a server stuck in its
+		// handler) before the calls from the test waiting on it.
 		slices.SortStableFunc(t.gs, func(a, b *goroutine) int {
-			return cmp.Compare(b.inOwnCode(), a.inOwnCode())
+			return cmp.Or(cmp.Compare(b.inOwnCode(), a.inOwnCode()), cmp.Compare(a.calledByTest(), b.calledByTest()))
 		})
 	}
 	for i, g := range t.gs {

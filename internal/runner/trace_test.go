@@ -141,4 +141,9 @@ func TestTraceTimeoutSaysAlikeGoroutinesOnce(t *testing.T) {
 	out := feedTrace(&p, b.String()).render()
 	wantContains(t, "render", out, "goroutine 20 [chan receive], and 19 more alike", "fx.(*Cache).loop  exercises/fx/cache.go:40")
 	wantNotContains(t, "render", out, "goroutine 21 ", "more goroutines")
+	// The server, which the test did not call into, comes first: the
+	// callers wait on it.
+	if loop, put := strings.Index(out, "fx.(*Cache).loop"), strings.Index(out, "fx.(*Cache).Put"); loop > put {
+		t.Errorf("the server stuck in its loop should come before the test's calls waiting on it:\n%s", out)
+	}
 }
