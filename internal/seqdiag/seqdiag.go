@@ -9,6 +9,7 @@ package seqdiag
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -126,9 +127,20 @@ func build(log actor.TraceLog, names Names) diagram {
 		d.lanes = append(d.lanes, lane{pid: pid, label: label})
 		return index[pid]
 	}
+	// Real-clock times count from the first event: a trace starts as the
+	// test binary does, and what ran before the test (another run of it
+	// in a child, say) is not the learner's time. A fake clock's times
+	// are the test's own already.
+	var origin time.Duration
+	if i := slices.IndexFunc(log.Events, func(ev actor.TraceEvent) bool { return !ev.FakeClock }); i >= 0 {
+		origin = log.Events[i].At
+	}
 	lastAliveNote := ""
 	for _, ev := range log.Events {
 		r := row{at: ev.At, eventSeq: ev.Seq}
+		if !ev.FakeClock {
+			r.at = max(ev.At-origin, 0)
+		}
 		typ := shortType(ev.Type)
 		switch ev.Kind {
 		case actor.TraceRegister:

@@ -710,3 +710,24 @@ func TestRoleNamesTheFunction(t *testing.T) {
 		}
 	}
 }
+
+// TestTimesCountFromTheFirstEvent: a trace starts with the test binary,
+// and what ran before the test (a child run of it, 2s) is not the
+// learner's time: real-clock times count from the first event. A fake
+// clock's are the test's own, and stay.
+func TestTimesCountFromTheFirstEvent(t *testing.T) {
+	log := failing01()
+	for i := range log.Events {
+		log.Events[i].At += 2 * time.Second
+	}
+	out := string(render(t, log, TextOptions{Width: 100}))
+	if !strings.Contains(out, "     +0s            ● start") || strings.Contains(out, "+2.00") {
+		t.Errorf("the first event is not at +0s:\n%s", out)
+	}
+	for i := range log.Events {
+		log.Events[i].FakeClock = true
+	}
+	if out := string(render(t, log, TextOptions{Width: 100})); !strings.Contains(out, "+2.001s") {
+		t.Errorf("a fake clock's times moved:\n%s", out)
+	}
+}
