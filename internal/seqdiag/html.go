@@ -171,7 +171,7 @@ func writeSVG(bw *bufio.Writer, d diagram) {
 			if r.style == styleSignal {
 				tcls = ` class="signaltext"`
 			}
-			fmt.Fprintf(bw, `<text%s x="%d" y="%d" text-anchor="middle">%s</text>`, tcls, (x1+x2)/2, yy-4, html.EscapeString(elide(r.label, svgLabel)))
+			fmt.Fprintf(bw, `<text%s x="%d" y="%d" text-anchor="middle">%s</text>`, tcls, (x1+x2)/2, yy-4, html.EscapeString(fitLabel(r.label, svgLabel)))
 			if len([]rune(r.label)) > svgLabel {
 				note = strings.TrimSpace(r.label + " " + note)
 			}

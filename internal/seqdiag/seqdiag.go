@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/otpgo/otpgo/internal/actor"
 	"github.com/otpgo/otpgo/internal/runner"
@@ -405,6 +406,46 @@ func roundDur(d time.Duration) string {
 }
 
 // elide shortens s to at most n runes by cutting out its middle.
+// fitLabel fits a message's label into n runes: a generic type's
+// arguments go first ("call#1 putReq[…]", not "call#1 …ing,int]"), then
+// the middle (elide).
+func fitLabel(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return elide(dropTypeArgs(s), n)
+}
+
+// dropTypeArgs replaces what each outermost pair of brackets holds with
+// "…"; unbalanced brackets leave s as it is.
+func dropTypeArgs(s string) string {
+	var b strings.Builder
+	depth := 0
+	for _, c := range s {
+		switch {
+		case c == '[':
+			if depth == 0 {
+				b.WriteString("[…")
+			}
+			depth++
+		case c == ']':
+			if depth == 0 {
+				return s
+			}
+			depth--
+			if depth == 0 {
+				b.WriteRune(']')
+			}
+		case depth == 0:
+			b.WriteRune(c)
+		}
+	}
+	if depth != 0 {
+		return s
+	}
+	return b.String()
+}
+
 func elide(s string, n int) string {
 	r := []rune(s)
 	if len(r) <= n {

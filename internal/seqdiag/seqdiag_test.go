@@ -731,3 +731,23 @@ func TestTimesCountFromTheFirstEvent(t *testing.T) {
 		t.Errorf("a fake clock's times moved:\n%s", out)
 	}
 }
+
+// TestFitLabelDropsTypeArgumentsFirst: a generic message type too long
+// for its arrow loses its type arguments before its name is cut.
+func TestFitLabelDropsTypeArgumentsFirst(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		n    int
+		want string
+	}{
+		{"call#1 putReq[string,int]", 30, "call#1 putReq[string,int]"},
+		{"call#1 putReq[string,int]", 16, "call#1 putReq[…]"},
+		{"call#12 updateReq[string,int]", 12, "call#…Req[…]"},
+		{"m[map[string]int]", 8, "m[…]"},
+		{"broken]type[", 8, "bro…ype["},
+	} {
+		if got := fitLabel(c.in, c.n); got != c.want {
+			t.Errorf("fitLabel(%q, %d) = %q; want %q", c.in, c.n, got, c.want)
+		}
+	}
+}

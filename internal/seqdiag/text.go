@@ -188,7 +188,7 @@ func Text(w io.Writer, log actor.TraceLog, opt TextOptions) error {
 			if r.from == n-1 {
 				room = col - col/2 - 2
 			}
-			lab := []rune(elide(r.label, room))
+			lab := []rune(fitLabel(r.label, room))
 			if room >= 4 && len([]rune(r.label)) <= room {
 				copy(line[c+2:], lab)
 			} else {
@@ -313,7 +313,7 @@ func drawArrow(line []rune, r row, col int) bool {
 	if room < 6 { // a label of one or two letters says nothing
 		return false
 	}
-	lab := []rune(" " + elide(r.label, room-2) + " ")
+	lab := []rune(" " + fitLabel(r.label, room-2) + " ")
 	start := lo + 1 + (hi-lo-1-len(lab))/2
 	copy(line[start:], lab)
 	return len([]rune(r.label)) <= room-2
