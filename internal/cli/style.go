@@ -144,6 +144,20 @@ func indent(s, prefix string) string {
 	return strings.Join(lines, "\n")
 }
 
+// wrapLines wraps each line of s to width (wrapText), keeping the lines
+// apart and each one's indent on its continuation lines.
+func wrapLines(s string, width int) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		if utf8.RuneCountInString(l) <= width {
+			continue
+		}
+		lead := l[:len(l)-len(strings.TrimLeft(l, " \t"))]
+		lines[i] = indent(wrapText(l, max(width-len(lead), 10)), lead)
+	}
+	return strings.Join(lines, "\n")
+}
+
 // wrapText wraps s at width columns (by words, counted in runes), for
 // hints and failure messages.
 func wrapText(s string, width int) string {

@@ -83,7 +83,7 @@ type tracedTest struct {
 }
 
 // heading is how the terminal and the page head a test's diagram: its
-// verdict, and for a failure the first line of what the test said.
+// verdict, and for a failure what the test said (its first lines).
 func (r tracedTest) heading() (verdict, msg string) {
 	if r.outcome.Passed {
 		return "passed", ""
@@ -92,8 +92,13 @@ func (r tracedTest) heading() (verdict, msg string) {
 	if r.status == runner.Passed || r.status == runner.Failed {
 		verdict = "failed"
 	}
-	return verdict, firstLineOf(session.CleanMessage(strings.TrimSpace(r.outcome.Message)))
+	// Not only the first line: a test that lists what it expected and
+	// what it got says so over several. A timeout's goroutines are check's.
+	return verdict, session.CapLines(session.CleanMessage(strings.TrimSpace(r.outcome.Message)), traceMessageLines, false)
 }
+
+// traceMessageLines bounds the failing test's message above its diagram.
+const traceMessageLines = 12
 
 // pageFlags say when trace pages its output on a terminal.
 type pageFlags struct{ always, never bool }
@@ -282,7 +287,7 @@ func (a *App) printTraces(ctx context.Context, title string, runs []tracedTest, 
 		if msg != "" {
 			// Wrapped: the pager cuts long lines, and this one says why
 			// the test failed.
-			fmt.Fprintln(w, indent(wrapText(msg, width-3), "   "))
+			fmt.Fprintln(w, indent(wrapLines(msg, width-3), "   "))
 		}
 		if r.err != nil {
 			fmt.Fprintf(w, "   no diagram: %v\n", r.err)

@@ -189,3 +189,29 @@ func TestWrapTextCountsRunes(t *testing.T) {
 		}
 	}
 }
+
+// TestTraceHeadingKeepsTheWholeMessage: a test that lists what it
+// expected over several lines keeps them above its diagram, each wrapped
+// to the width with its indent (only the first line was shown).
+func TestTraceHeadingKeepsTheWholeMessage(t *testing.T) {
+	msg := "worker_test.go:90: after their supervisor stopped, the workers should report exactly:\n" +
+		"    terminated clock: shutdown\n    terminated cache: shutdown\n" +
+		"but they reported:\n    terminated clock: shutdown and a long tail that goes past the edge of a narrow terminal window"
+	r := tracedTest{name: "TestWorkerTerminatesWhenSupervisorStops", status: runner.Failed, outcome: runner.TestOutcome{Message: msg}}
+	_, got := r.heading()
+	for _, want := range []string{"should report exactly:", "    terminated cache: shutdown", "but they reported:"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("heading lacks %q:\n%s", want, got)
+		}
+	}
+	for _, l := range strings.Split(wrapLines(got, 50), "\n") {
+		if utf8.RuneCountInString(l) > 50 {
+			t.Errorf("line %q is over 50 columns", l)
+		}
+	}
+	w := wrapLines(got, 50)
+	_, tail, _ := strings.Cut(w, "but they reported:\n")
+	if lines := strings.Split(tail, "\n"); len(lines) < 2 || slices.ContainsFunc(lines, func(l string) bool { return !strings.HasPrefix(l, "    ") }) {
+		t.Errorf("the wrapped line should go on over several lines, each with its indent:\n%s", w)
+	}
+}
