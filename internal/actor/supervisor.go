@@ -303,6 +303,7 @@ func (s *supervisor) start(c *child) (err error) {
 	x := q.x()
 	x.childID, x.restarts = c.spec.ID, c.restarts
 	q.mu.Unlock()
+	traceChild(s.p, pid, c.spec.ID)
 	s.p.Link(pid) // if the child is already dead, an ExitMsg noproc follows
 	return nil
 }

@@ -44,10 +44,11 @@ const (
 	TraceRestart                       // supervisor PID restarted child Name as Peer (the old child exited with Reason)
 	TraceSignal                        // PID (0: not a process) sent Peer an exit signal with Reason that stops it (kill, or not trapped)
 	TraceAlive                         // PID was still alive when the trace was written; Reason: its Status (added by TraceLog.WithAlive, not recorded)
+	TraceChild                         // supervisor PID started Peer as its child Name (at first, and at each restart)
 )
 
 var traceKindNames = [...]string{"", "spawn", "register", "send", "call", "reply", "down", "exit-msg",
-	"receive", "drop", "link", "monitor", "exit", "timer", "restart", "signal", "alive"}
+	"receive", "drop", "link", "monitor", "exit", "timer", "restart", "signal", "alive", "child"}
 
 // String returns the kind's lower-case name ("send", "down", ...).
 func (k TraceKind) String() string {
@@ -909,6 +910,11 @@ func (r *recorder) waitingAt(p *Process) string {
 }
 
 //go:noinline
+//go:noinline
+func (r *recorder) child(sup *Process, child PID, id string) {
+	r.add(TraceEvent{Kind: TraceChild, PID: sup.id, Peer: pidID(child), Name: id})
+}
+
 func (r *recorder) restart(sup *Process, child, old PID, id string, reason error) {
 	r.add(TraceEvent{Kind: TraceRestart, PID: sup.id, Peer: pidID(child), Name: id, Reason: reasonText(reason), Value: old.String()})
 }

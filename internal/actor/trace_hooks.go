@@ -144,6 +144,13 @@ func traceTimer(pid PID) {
 	}
 }
 
+// traceChild records supervisor sup starting child as its child id.
+func traceChild(sup *Process, child PID, id string) {
+	if r := tracer.Load(); r != nil {
+		r.child(sup, child, id)
+	}
+}
+
 func traceRestart(sup *Process, child, old PID, id string, reason error) {
 	if r := tracer.Load(); r != nil {
 		r.restart(sup, child, old, id, reason)

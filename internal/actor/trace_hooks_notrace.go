@@ -25,4 +25,5 @@ func traceMonitor(p *Process, pid PID)                                   {}
 func traceExit(p *Process, reason error)                                 {}
 func traceDone(p *Process)                                               {}
 func traceTimer(pid PID)                                                 {}
+func traceChild(sup *Process, child PID, id string)                      {}
 func traceRestart(sup *Process, child, old PID, id string, reason error) {}

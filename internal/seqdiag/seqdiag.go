@@ -78,6 +78,7 @@ func build(log actor.TraceLog, names Names) diagram {
 	kinds := make(map[uint64]string)
 	regs := make(map[uint64]string)
 	roles := make(map[uint64]string)         // from the function a process runs
+	childIDs := make(map[uint64]string)      // a supervisor's id for its child
 	fate := make(map[uint64]actor.TraceKind) // message ids: TraceReceive, TraceDrop, or 0 if neither
 	leftover := make(map[uint64]bool)        // message ids the hidden test found left in a mailbox
 	replied := make(map[uint64]bool)         // call ids answered
@@ -93,6 +94,8 @@ func build(log actor.TraceLog, names Names) diagram {
 			}
 		case actor.TraceRegister:
 			regs[ev.PID] = ev.Name
+		case actor.TraceChild:
+			childIDs[ev.Peer] = ev.Name
 		case actor.TraceReceive, actor.TraceDrop:
 			fate[ev.Msg] = ev.Kind
 			if leftoverCheck(ev.Site) {
@@ -117,6 +120,8 @@ func build(log actor.TraceLog, names Names) diagram {
 			label = "(not a process)"
 		case regs[pid] != "":
 			label = regs[pid]
+		case childIDs[pid] != "":
+			label = childIDs[pid] + " " + pidText(pid) // as the supervisor and the observer name it
 		case kinds[pid] != "" && kinds[pid] != "process":
 			label = kinds[pid] + " " + pidText(pid)
 		case roles[pid] != "":

@@ -751,3 +751,20 @@ func TestFitLabelDropsTypeArgumentsFirst(t *testing.T) {
 		}
 	}
 }
+
+// TestSupervisedLanesAreNamedByChildID: a supervisor's child is named by
+// its id in the spec, as the observer names it, ahead of its kind
+// ("server <0.2>" said nothing of which child it was).
+func TestSupervisedLanesAreNamedByChildID(t *testing.T) {
+	var e evs
+	e.add(actor.TraceEvent{Kind: actor.TraceSpawn, PID: 1, Type: "supervisor"})
+	e.add(actor.TraceEvent{Kind: actor.TraceSpawn, PID: 2, Peer: 1, Type: "server"})
+	e.add(actor.TraceEvent{Kind: actor.TraceChild, PID: 1, Peer: 2, Name: "cache"})
+	e.add(actor.TraceEvent{Kind: actor.TraceLink, PID: 1, Peer: 2})
+	e.add(actor.TraceEvent{Kind: actor.TraceSpawn, PID: 3, Peer: 1, Type: "server"})
+	out := string(render(t, actor.TraceLog{Events: e}, TextOptions{Width: 100}))
+	head := strings.Split(out, "\n")[0]
+	if !strings.Contains(head, "cache <0.2>") || !strings.Contains(head, "server <0.3>") || strings.Count(out, "\n") != 5 {
+		t.Errorf("want lanes supervisor, cache <0.2>, server <0.3> and no row for the naming:\n%s", out)
+	}
+}
