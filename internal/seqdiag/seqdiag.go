@@ -411,6 +411,23 @@ func roundDur(d time.Duration) string {
 }
 
 // elide shortens s to at most n runes by cutting out its middle.
+// fitLane fits a lane's label into n runes, cutting its name before its
+// pid ("supervi… <0.1>", not "superv…r <0.1>"): the pid is what tells
+// lanes of one name apart.
+func fitLane(s string, n int) string {
+	r := []rune(s)
+	i := strings.LastIndex(s, " <")
+	if len(r) <= n || i < 0 || !strings.HasSuffix(s, ">") {
+		return elide(s, n)
+	}
+	name, pid := []rune(s[:i]), []rune(s[i:])
+	keep := n - len(pid) - 1
+	if keep < 3 { // a name cut to a letter or two says nothing
+		return elide(s, n)
+	}
+	return string(name[:min(keep, len(name))]) + "…" + string(pid)
+}
+
 // fitLabel fits a message's label into n runes: a generic type's
 // arguments go first ("call#1 putReq[…]", not "call#1 …ing,int]"), then
 // the middle (elide).

@@ -768,3 +768,22 @@ func TestSupervisedLanesAreNamedByChildID(t *testing.T) {
 		t.Errorf("want lanes supervisor, cache <0.2>, server <0.3> and no row for the naming:\n%s", out)
 	}
 }
+
+// TestFitLaneCutsTheNameNotThePid: a lane's pid stays whole.
+func TestFitLaneCutsTheNameNotThePid(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		n    int
+		want string
+	}{
+		{"supervisor <0.1>", 20, "supervisor <0.1>"},
+		{"supervisor <0.1>", 14, "supervi… <0.1>"},
+		{"ExecuteAsyncMonitored <0.12>", 12, "Exec… <0.12>"},
+		{"ExecuteAsyncMonitored <0.12>", 8, "Exe….12>"},
+		{"(not a process)", 12, "(not …ocess)"},
+	} {
+		if got := fitLane(c.in, c.n); got != c.want {
+			t.Errorf("fitLane(%q, %d) = %q; want %q", c.in, c.n, got, c.want)
+		}
+	}
+}

@@ -124,7 +124,7 @@ func Text(w io.Writer, log actor.TraceLog, opt TextOptions) error {
 		if keyed {
 			label = strconv.Itoa(i + 1)
 		}
-		lab := []rune(elide(label, col-1))
+		lab := []rune(fitLane(label, col-1))
 		start := timeCol + i*col + (col-len(lab))/2
 		copy(head[start:], lab)
 	}
