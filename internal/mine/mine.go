@@ -197,7 +197,7 @@ type StartError struct {
 
 // Error says why the tree did not start and where to look next.
 func (e *StartError) Error() string {
-	return fmt.Sprintf("otpgo observe --mine %s: %s\notpgo check %s says which step is not done yet.", e.Chapter, e.Reason, e.Chapter)
+	return fmt.Sprintf("otpgo observe --mine %s: %s\nThat is your own code in exercises/%s/ starting the tree; otpgo check %s runs each step's tests on it.", e.Chapter, e.Reason, entries[e.Chapter].dir, e.Chapter)
 }
 
 // Run runs a built program on the terminal (stdin, stdout) until it exits,

@@ -87,7 +87,7 @@ func TestASkeletonTreeThatDoesNotStartSaysWhy(t *testing.T) {
 	if !errors.As(err, &se) {
 		t.Fatalf("Run of a tree that panics at start: %v, want a *StartError", err)
 	}
-	for _, want := range []string{"your tree did not start", "TODO(04.5)", "otpgo check 04"} {
+	for _, want := range []string{"your tree did not start", "TODO(04.5)", "exercises/04_supervision/", "otpgo check 04"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("message lacks %q:\n%s", want, err)
 		}

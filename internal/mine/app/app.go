@@ -11,6 +11,9 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime"
+	"slices"
+	"strings"
 	"syscall"
 	"time"
 
@@ -25,22 +28,93 @@ import (
 // stopTimeout bounds how long the learner's root may take to stop.
 const stopTimeout = 10 * time.Second
 
+// StartTimeout bounds how long the learner's tree may take to start: a
+// supervisor starts its children one by one, each Init must return, and
+// an Init that waits for a message never does.
+const StartTimeout = 10 * time.Second
+
 // StartFunc starts the learner's tree and returns its root.
 type StartFunc func() (actor.PID, error)
 
 // Start runs start, turning a panic (a skeleton's TODO) into an error, so
-// that the learner reads why their tree did not start.
-func Start(start StartFunc) (root actor.PID, err error) {
-	defer func() {
-		if v := recover(); v != nil {
-			err = fmt.Errorf("it panicked: %v", v)
+// that the learner reads why their tree did not start, and giving up
+// after limit (or when ctx is done) with where the learner's code is
+// stuck. A start given up on is left running: the program ends next.
+func Start(ctx context.Context, start StartFunc, limit time.Duration) (actor.PID, error) {
+	type result struct {
+		root actor.PID
+		err  error
+	}
+	done := make(chan result, 1)
+	go func() {
+		var r result
+		defer func() {
+			if v := recover(); v != nil {
+				r.err = fmt.Errorf("it panicked: %v", v)
+			}
+			done <- r
+		}()
+		r.root, r.err = start()
+		if r.err == nil && !actor.Alive(r.root) {
+			r.err = fmt.Errorf("it returned %v, which is not a running process", r.root)
 		}
 	}()
-	root, err = start()
-	if err == nil && !actor.Alive(root) {
-		err = fmt.Errorf("it returned %v, which is not a running process", root)
+	timer := time.NewTimer(limit)
+	defer timer.Stop()
+	select {
+	case r := <-done:
+		return r.root, r.err
+	case <-ctx.Done():
+		return actor.PID{}, ctx.Err()
+	case <-timer.C:
+		return actor.PID{}, fmt.Errorf("it had not returned after %v: a process it starts is stuck, so its supervisor waits for it (an Init that waits for a message, or calls the process starting it?)%s", limit, whereStuck())
 	}
-	return root, err
+}
+
+// whereStuck lists the lines of the learner's exercises/ code that
+// goroutines are on now, from a goroutine dump (capped), as
+// "\n  at exercises/04_supervision/worker.go:40 in (*worker).Init".
+func whereStuck() string {
+	buf := make([]byte, 1<<20)
+	buf = buf[:runtime.Stack(buf, true)]
+	var out []string
+	fn := ""
+	for _, l := range strings.Split(string(buf), "\n") {
+		if !strings.HasPrefix(l, "\t") {
+			fn = l
+			continue
+		}
+		i := strings.Index(l, "/exercises/")
+		if i < 0 || strings.Contains(l, "_test.go") {
+			continue
+		}
+		file, _, _ := strings.Cut(l[i+1:], " ")
+		at := "\n  at " + file
+		if name := funcName(fn); name != "" {
+			at += " in " + name
+		}
+		if !slices.Contains(out, at) && len(out) < 5 {
+			out = append(out, at)
+		}
+	}
+	if len(out) == 0 {
+		return ""
+	}
+	return "; your code is" + strings.Join(out, "")
+}
+
+// funcName shortens a dump's function line to what a learner wrote:
+// "example.com/m/exercises/x.(*worker).Init(0xc0001)" is "(*worker).Init".
+func funcName(line string) string {
+	if strings.HasPrefix(line, "created by ") {
+		return ""
+	}
+	if j := strings.LastIndexByte(line, '('); j > 0 && strings.HasSuffix(line, ")") {
+		line = line[:j] // the arguments
+	}
+	line = line[strings.LastIndexByte(line, '/')+1:]
+	_, name, _ := strings.Cut(line, ".") // the package
+	return name
 }
 
 // Model is the observer on whatever is running, with no demo: its
@@ -55,7 +129,8 @@ func Run(ctx context.Context, start StartFunc, in io.Reader, out io.Writer) erro
 	// Subscribe first, so the tree's spawns are in the log.
 	feed := observer.NewFeed(actor.Subscribe)
 	defer feed.Close()
-	root, err := Start(start)
+	fmt.Fprintln(out, "Starting your tree...")
+	root, err := Start(ctx, start, StartTimeout)
 	if err != nil {
 		return startError{err}
 	}

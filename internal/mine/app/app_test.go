@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"errors"
 	"regexp"
 	"strings"
@@ -29,9 +30,9 @@ func TestMine04ShowsTheTreeAndAKillRestartsPerItsStrategy(t *testing.T) {
 	events := make(chan supervision.Event, 256)
 	feed := observer.NewFeed(actor.Subscribe)
 	defer feed.Close()
-	root, err := Start(func() (actor.PID, error) {
+	root, err := Start(context.Background(), func() (actor.PID, error) {
 		return supervision.StartApp(func(e supervision.Event) { events <- e }, supervision.Intensity{MaxRestarts: 3, Within: 5 * time.Second})
-	})
+	}, StartTimeout)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,9 +93,9 @@ func TestMine04ShowsTheTreeAndAKillRestartsPerItsStrategy(t *testing.T) {
 func TestMineSupShowsTheCountersUnderTheLearnersSupervisor(t *testing.T) {
 	feed := observer.NewFeed(actor.Subscribe)
 	defer feed.Close()
-	root, err := Start(func() (actor.PID, error) {
+	root, err := Start(context.Background(), func() (actor.PID, error) {
 		return sup.Start([]sup.ChildSpec{sup.CounterSpec("apples", 0), sup.CounterSpec("pears", 0), sup.CounterSpec("plums", 0)}, actor.Name("counters"))
-	})
+	}, StartTimeout)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,13 +143,44 @@ func drain(c chan supervision.Event) {
 // A skeleton's TODO panics in the caller: Start says so instead of
 // crashing the program.
 func TestStartReportsAPanickingTree(t *testing.T) {
-	_, err := Start(func() (actor.PID, error) { panic("TODO(04.5): start a OneForOne root") })
+	_, err := Start(context.Background(), func() (actor.PID, error) { panic("TODO(04.5): start a OneForOne root") }, StartTimeout)
 	if err == nil || !strings.Contains(err.Error(), "TODO(04.5)") {
 		t.Fatalf("Start of a panicking tree: %v, want the panic's value", err)
 	}
-	_, err = Start(func() (actor.PID, error) { return actor.PID{}, errors.New("no children") })
+	_, err = Start(context.Background(), func() (actor.PID, error) { return actor.PID{}, errors.New("no children") }, StartTimeout)
 	if err == nil || !strings.Contains(err.Error(), "no children") {
 		t.Fatalf("Start of a failing tree: %v, want its error", err)
+	}
+}
+
+// TestStartGivesUpOnAStuckTree: a tree whose start never returns (an
+// Init waiting for a message) is given up on after the limit, or at once
+// when the learner presses Ctrl-C, not waited for in silence.
+func TestStartGivesUpOnAStuckTree(t *testing.T) {
+	release := make(chan struct{})
+	defer close(release)
+	stuck := func() (actor.PID, error) { <-release; return actor.PID{}, errors.New("released") }
+	_, err := Start(context.Background(), stuck, time.Millisecond)
+	if err == nil || !strings.Contains(err.Error(), "had not returned after 1ms") || !strings.Contains(err.Error(), "Init") {
+		t.Errorf("Start of a stuck tree: %v; want it given up on, saying why", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := Start(ctx, stuck, time.Hour); !errors.Is(err, context.Canceled) {
+		t.Errorf("Start after Ctrl-C: %v; want context.Canceled at once", err)
+	}
+}
+
+func TestFuncNameIsWhatTheLearnerWrote(t *testing.T) {
+	for in, want := range map[string]string{
+		"github.com/otpgo/otpgo/exercises/04_supervision.(*worker).Init(0xc0001, {0x1, 0x2})": "(*worker).Init",
+		"example.com/m/exercises/x.StartApp(...)":                                             "StartApp",
+		"main.main()": "main",
+		"created by example.com/x.Go in goroutine 1": "",
+	} {
+		if got := funcName(in); got != want {
+			t.Errorf("funcName(%q) = %q; want %q", in, got, want)
+		}
 	}
 }
 
