@@ -71,36 +71,43 @@ func Start(ctx context.Context, start StartFunc, limit time.Duration) (actor.PID
 	}
 }
 
-// whereStuck lists the lines of the learner's exercises/ code that
-// goroutines are on now, from a goroutine dump (capped), as
+// whereStuck lists the line of the learner's exercises/ code each
+// goroutine is on now (its innermost such frame), from a goroutine dump
+// (capped), the newest goroutine first: a supervisor starts its children
+// one after another, so the one stuck is the last started. As
 // "\n  at exercises/04_supervision/worker.go:40 in (*worker).Init".
 func whereStuck() string {
 	buf := make([]byte, 1<<20)
 	buf = buf[:runtime.Stack(buf, true)]
 	var out []string
-	fn := ""
+	fn, found := "", false
 	for _, l := range strings.Split(string(buf), "\n") {
+		if strings.HasPrefix(l, "goroutine ") {
+			found = false
+		}
 		if !strings.HasPrefix(l, "\t") {
 			fn = l
 			continue
 		}
 		i := strings.Index(l, "/exercises/")
-		if i < 0 || strings.Contains(l, "_test.go") {
+		if found || i < 0 || strings.Contains(l, "_test.go") {
 			continue
 		}
+		found = true
 		file, _, _ := strings.Cut(l[i+1:], " ")
 		at := "\n  at " + file
 		if name := funcName(fn); name != "" {
 			at += " in " + name
 		}
-		if !slices.Contains(out, at) && len(out) < 5 {
+		if !slices.Contains(out, at) {
 			out = append(out, at)
 		}
 	}
 	if len(out) == 0 {
 		return ""
 	}
-	return "; your code is" + strings.Join(out, "")
+	slices.Reverse(out)
+	return "; your code is" + strings.Join(out[:min(len(out), 5)], "")
 }
 
 // funcName shortens a dump's function line to what a learner wrote:
