@@ -142,6 +142,7 @@ func build(log actor.TraceLog, names Names) diagram {
 		origin = log.Events[i].At
 	}
 	lastAliveNote := ""
+	saidTrapped, saidUntrapped := false, false // what EXIT and an exit signal mean, said once
 	for _, ev := range log.Events {
 		r := row{at: ev.At, eventSeq: ev.Seq}
 		if !ev.FakeClock {
@@ -193,6 +194,11 @@ func build(log actor.TraceLog, names Names) diagram {
 				r.lost, r.note = true, "never received ("+ev.Reason+")"
 			case actor.TraceDrop:
 				r.note = "flushed unread (" + ev.Reason + ")"
+			}
+			if ev.Kind == actor.TraceExitMsg && !saidTrapped && strings.HasPrefix(r.note, "reason: ") {
+				// What 04 and sup turn on, said at its first sight.
+				r.note += "; trapped: the exit signal came as a message"
+				saidTrapped = true
 			}
 		case actor.TraceReply:
 			r.from, r.to, r.style = laneOf(ev.PID), laneOf(ev.Peer), styleReply
@@ -246,8 +252,12 @@ func build(log actor.TraceLog, names Names) diagram {
 			// is, ahead of the target's exit.
 			r.from, r.to, r.style = laneOf(ev.PID), laneOf(ev.Peer), styleSignal
 			r.label, r.note = "exit signal", "reason: "+ev.Reason
-			if ev.Reason == actor.Kill.Error() {
+			switch {
+			case ev.Reason == actor.Kill.Error():
 				r.label, r.note = "kill", "untrappable"
+			case !saidUntrapped:
+				r.note += "; not trapped, so it stops the process"
+				saidUntrapped = true
 			}
 			if at := siteAt(ev.Site); at != "" {
 				// Where the stopped process was stuck: after a hang, the

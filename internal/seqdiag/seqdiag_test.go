@@ -787,3 +787,23 @@ func TestFitLaneCutsTheNameNotThePid(t *testing.T) {
 		}
 	}
 }
+
+// TestTrappedAndUntrappedAreSaidOnce: the first EXIT says it is a
+// trapped exit signal, the first exit signal that stops a process that it
+// was not trapped; later ones only give their reason.
+func TestTrappedAndUntrappedAreSaidOnce(t *testing.T) {
+	var e evs
+	e.add(actor.TraceEvent{Kind: actor.TraceSpawn, PID: 1, Type: "supervisor"})
+	e.add(actor.TraceEvent{Kind: actor.TraceSpawn, PID: 2, Peer: 1, Type: "server"})
+	for msg := range uint64(2) {
+		e.add(actor.TraceEvent{Kind: actor.TraceSignal, PID: 1, Peer: 2, Reason: "kill"})
+		e.add(actor.TraceEvent{Kind: actor.TraceSignal, PID: 1, Peer: 2, Reason: "shutdown"})
+		e.add(actor.TraceEvent{Kind: actor.TraceExitMsg, PID: 2, Peer: 1, Type: "EXIT", Reason: "shutdown", Msg: 90 + msg})
+		e.add(actor.TraceEvent{Kind: actor.TraceReceive, PID: 1, Peer: 2, Type: "EXIT", Msg: 90 + msg})
+	}
+	out := string(render(t, actor.TraceLog{Events: e}, TextOptions{Width: 160}))
+	if strings.Count(out, "trapped: the exit signal came as a message") != 1 || strings.Count(out, "not trapped, so it stops the process") != 1 ||
+		strings.Count(out, "untrappable") != 2 {
+		t.Errorf("want each explained once, after the kills:\n%s", out)
+	}
+}
