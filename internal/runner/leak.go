@@ -1,46 +1,118 @@
 package runner
 
 import (
+	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 )
 
 // goleak's report of goroutines left running, as a test prints it:
-// "found unexpected goroutines:", then per goroutine "[Goroutine 21 in
-// state sync.Cond.Wait, with sync.runtime_notifyListWait on top of the
-// stack:", its frames, and "]".
-var leakGoroutineRE = regexp.MustCompile(`^\s*\[Goroutine \d+ in state ([^,]+),`)
+// "found unexpected goroutines:", then a list in brackets, each goroutine
+// "Goroutine 21 in state sync.Cond.Wait, with sync.runtime_notifyListWait
+// on top of the stack:" and its frames, the first after "[", the list
+// closed by "]" on a line of its own.
+var leakGoroutineRE = regexp.MustCompile(`^\s*\[?Goroutine (\d+) in state ([^,]+),`)
 
 // leakMeaning follows goleak's heading: what a leak is, for a learner.
 const leakMeaning = " something started during the test was still running when it ended. If a failure " +
 	"above stopped the test before it cleaned up, fix that first; otherwise every process your code starts " +
 	"must have returned, or been stopped, by then. Where each one was:"
 
-// explainLeaks (after trimFrames, which kept only the learner's frames)
-// says what goleak's report means, and marks a goroutine left with no
-// frame of the learner's: it waits inside the runtime, which for a
-// process in state sync.Cond.Wait is Receive (a server between requests).
+// leaked is one goroutine of goleak's report, after trimFrames kept only
+// the learner's frames.
+type leaked struct {
+	indent, id, state string
+	frames            []string
+	alike             int // more goroutines in the same state at the same frames
+}
+
+// explainLeaks (after trimFrames) says what goleak's report means and
+// shows it for a learner: the goroutines in their code first, those
+// alike once with how many more; then, in one line, how many wait in no
+// code of theirs, which for a process in state sync.Cond.Wait is Receive
+// (a server between requests, a supervisor waiting for a child to stop).
 func explainLeaks(lines []string) []string {
 	out := make([]string, 0, len(lines))
-	for i, l := range lines {
-		if strings.HasSuffix(strings.TrimSpace(l), "found unexpected goroutines:") {
-			out = append(out, l+leakMeaning)
-			continue
-		}
+	for i := 0; i < len(lines); i++ {
+		l := lines[i]
 		out = append(out, l)
-		m := leakGoroutineRE.FindStringSubmatch(l)
-		if m == nil || i+1 >= len(lines) {
+		if !strings.HasSuffix(strings.TrimSpace(l), "found unexpected goroutines:") {
 			continue
 		}
-		if next := strings.TrimSpace(lines[i+1]); next != "]" && !leakGoroutineRE.MatchString(lines[i+1]) {
-			continue // the learner's frames follow
+		out[len(out)-1] += leakMeaning
+		var gs []*leaked
+		j := i + 1
+		for ; j < len(lines); j++ {
+			if m := leakGoroutineRE.FindStringSubmatch(lines[j]); m != nil {
+				indent := lines[j][:len(lines[j])-len(strings.TrimLeft(lines[j], " \t"))]
+				if len(gs) > 0 {
+					indent = gs[0].indent // the list's first, before its "["
+				}
+				gs = append(gs, &leaked{indent: indent, id: m[1], state: m[2]})
+				continue
+			}
+			if len(gs) == 0 || strings.TrimSpace(lines[j]) == "]" {
+				break
+			}
+			gs[len(gs)-1].frames = append(gs[len(gs)-1].frames, lines[j])
 		}
-		indent := l[:len(l)-len(strings.TrimLeft(l, " \t"))]
-		where := "waiting inside the Go runtime, in no code of yours"
-		if m[1] == "sync.Cond.Wait" {
-			where = "a process waiting in Receive (a server between requests): it was never stopped"
+		if len(gs) == 0 {
+			continue // not goleak's report after all
 		}
-		out = append(out, indent+" ("+where+")")
+		if j < len(lines) && strings.TrimSpace(lines[j]) == "]" {
+			j++
+		}
+		i = j - 1
+		out = append(out, leakLines(gs)...)
+	}
+	return out
+}
+
+// maxLeakKinds bounds the goroutines a leaked one is compared with.
+const maxLeakKinds = 64
+
+// leakLines shows the goroutines of one report (see explainLeaks).
+func leakLines(gs []*leaked) []string {
+	var mine []*leaked
+	idle := map[string]int{} // state -> goroutines with no frame of the learner's
+	var states []string
+	for _, g := range gs {
+		if len(g.frames) == 0 {
+			if idle[g.state] == 0 {
+				states = append(states, g.state)
+			}
+			idle[g.state]++
+			continue
+		}
+		// Bounded: a report of thousands of goroutines compares each
+		// with the first few only.
+		if k := slices.IndexFunc(mine[:min(len(mine), maxLeakKinds)], func(o *leaked) bool { return o.state == g.state && slices.Equal(o.frames, g.frames) }); k >= 0 {
+			mine[k].alike++
+			continue
+		}
+		mine = append(mine, g)
+	}
+	indent := gs[0].indent
+	var out []string
+	for _, g := range mine {
+		head := fmt.Sprintf("%sgoroutine %s [%s]:", g.indent, g.id, g.state)
+		if g.alike > 0 {
+			head = fmt.Sprintf("%sgoroutine %s [%s], and %d more alike (the same state, at the same lines):", g.indent, g.id, g.state, g.alike)
+		}
+		out = append(out, head)
+		out = append(out, g.frames...)
+	}
+	for _, s := range states {
+		what := "waiting inside the Go runtime, in no code of yours"
+		if s == "sync.Cond.Wait" {
+			what = "processes waiting in Receive, in no code of yours: a server between requests, or a supervisor waiting for a child to stop; never stopped"
+		}
+		lead := "and"
+		if len(mine) == 0 && s == states[0] {
+			lead = "all"
+		}
+		out = append(out, fmt.Sprintf("%s(%s %d in state %s: %s)", indent, lead, idle[s], s, what))
 	}
 	return out
 }
