@@ -332,6 +332,29 @@ func TestCheckExitCodesAndProgress(t *testing.T) {
 	h.mustContain("stderr", h.errOut(), "toolchain broken")
 }
 
+// TestCheckSendsALaterFailureToTheEarlierOne: checking a chapter where
+// aa.1 fails, aa.2's failures (its tests run aa.1's code too) point at
+// aa.1, not at aa.2's files or trace.
+func TestCheckSendsALaterFailureToTheEarlierOne(t *testing.T) {
+	h := newHarness(t)
+	h.run = func(_ context.Context, req runner.Request) ([]runner.Verdict, error) {
+		return []runner.Verdict{
+			{Step: "aa.1", Status: runner.Failed, Tests: []runner.TestOutcome{{Name: "TestOne", Message: "aa_test.go:5: One() hung"}}},
+			{Step: "aa.2", Status: runner.Failed, Tests: []runner.TestOutcome{{Name: "TestTwo", Message: "aa_test.go:9: Two() hung"}}},
+		}, nil
+	}
+	if code := h.exec("check", "aa"); code != ExitFailed {
+		t.Fatalf("check aa: exit %d; want %d", code, ExitFailed)
+	}
+	out := h.out()
+	_, two, _ := strings.Cut(out, "✗ aa.2")
+	h.mustContain("aa.2's report", two, "aa.1 failed above, and this step's tests run its code too: fix aa.1 first")
+	if strings.Contains(two, "exercises/aa_pkg/two.go") {
+		t.Errorf("aa.2's failure still sends the learner to its own file:\n%s", out)
+	}
+	h.mustContain("aa.1's report", out, "edit exercises/aa_pkg/one.go")
+}
+
 func TestCheckJSON(t *testing.T) {
 	h := newHarness(t)
 	if code := h.exec("check", "aa", "--json"); code != ExitOK {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/otpgo/otpgo/internal/catalog"
 	"github.com/otpgo/otpgo/internal/runner"
 	"github.com/otpgo/otpgo/internal/session"
 )
@@ -39,8 +40,12 @@ func (a *App) Session() (*session.Session, error) {
 func (a *App) printStepReports(rep *session.Report, verbose, edit bool) {
 	s := a.style()
 	w := a.Out
+	var failed *catalog.Step // the first step that failed, of the chapter being reported
 	for _, sr := range rep.Steps {
 		step, v := sr.Step, sr.Verdict
+		if failed != nil && failed.Chapter != step.Chapter {
+			failed = nil
+		}
 		if v.Status == runner.Passed {
 			fmt.Fprintf(w, "%s %s %s %s\n", s.green("✓"), s.bold(step.ID), step.Title, s.dim(fmt.Sprintf("(%d tests passed)", len(v.Tests))))
 			continue
@@ -60,11 +65,23 @@ func (a *App) printStepReports(rep *session.Report, verbose, edit bool) {
 		} else if sr.Advice != "" {
 			fmt.Fprintln(w, "    "+sr.Advice)
 		}
+		after := failed
+		if failed == nil {
+			failed = step
+		}
 		if !edit {
 			continue
 		}
 		if sr.TestsPassed > 0 {
 			fmt.Fprintf(w, "    %s\n", s.dim(fmt.Sprintf("(%d of the step's tests passed)", sr.TestsPassed)))
+		}
+		if after != nil {
+			// A step builds on the ones before it: a bug there (a worker
+			// that never stops) fails this step's tests too, and this
+			// step's files would be the wrong place to look.
+			fmt.Fprintf(w, "    %s %s failed above, and this step's tests run its code too: fix %s first, then check %s again\n",
+				s.dim("→"), after.ID, after.ID, step.ID)
+			continue
 		}
 		fmt.Fprintf(w, "    %s edit %s · %s · %s\n", s.dim("→"), strings.Join(session.StepFiles(step), ", "),
 			"otpgo hint "+step.ID, "otpgo lesson show "+step.ID)
