@@ -105,7 +105,7 @@ func leakLines(gs []*leaked) []string {
 	}
 	for _, s := range states {
 		what := "waiting inside the Go runtime, in no code of yours"
-		if s == "sync.Cond.Wait" {
+		if strings.HasPrefix(s, "sync.Cond.Wait") { // "(durable)" in a synctest bubble
 			what = "processes waiting in Receive, in no code of yours: a server between requests, or a supervisor waiting for a child to stop; never stopped"
 		}
 		lead := "and"

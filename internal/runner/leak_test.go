@@ -24,6 +24,9 @@ func TestExplainLeaksSaysWhatALeakIs(t *testing.T) {
          Goroutine 23 in state sync.Cond.Wait, with sync.runtime_notifyListWait on top of the stack:
         sync.runtime_notifyListWait(0xc000024150, 0x1)
         	/usr/local/go/src/runtime/sema.go:597 +0x159
+         Goroutine 26 in state sync.Cond.Wait (durable), with sync.runtime_notifyListWait on top of the stack:
+        sync.runtime_notifyListWait(0xc000024150, 0x1)
+        	/usr/local/go/src/runtime/sema.go:597 +0x159
          Goroutine 24 in state chan receive, with example.com/m/exercises/fx.(*Cache).loop on top of the stack:
         example.com/m/exercises/fx.(*Cache).loop(0xc00001e0c0)
         	/src/m/exercises/fx/cache.go:40 +0x25
@@ -37,6 +40,7 @@ func TestExplainLeaksSaysWhatALeakIs(t *testing.T) {
 		"        goroutine 22 [sync.Cond.Wait]:\n        fx.(*worker).Terminate  exercises/fx/worker.go:39\n",
 		"        goroutine 24 [chan receive], and 1 more alike (the same state, at the same lines):\n        fx.(*Cache).loop  exercises/fx/cache.go:40\n",
 		"        (and 2 in state sync.Cond.Wait: processes waiting in Receive, in no code of yours",
+		"        (and 1 in state sync.Cond.Wait (durable): processes waiting in Receive",
 		"    cache_test.go:9: after")
 	wantNotContains(t, "leak", out, "Goroutine 21", "goroutine 25", "\n        ]")
 }

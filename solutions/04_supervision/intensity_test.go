@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -125,7 +126,7 @@ func TestRestartsOutsideWithinAreForgiven(t *testing.T) {
 	// The window is time itself. In a synctest bubble the clock is fake:
 	// time.Sleep moves it on as soon as every process is idle, so the
 	// test waits for no real time at all.
-	synctest.Test(t, func(t *testing.T) {
+	zzSyncTest(t, func(t *testing.T) {
 		const within = 100 * time.Millisecond
 		r := zzNewEventLog()
 		root, pipeline := zzStartTestApp(t, r, Intensity{MaxRestarts: 1, Within: within})
@@ -137,4 +138,23 @@ func TestRestartsOutsideWithinAreForgiven(t *testing.T) {
 			t.Fatalf("the pipeline supervisor was replaced (%v -> %v) after two crashes %v apart, but Intensity{MaxRestarts: 1, Within: %v} only counts restarts within %v of each other: pass Within to its SupervisorSpec", pipeline, now, 2*within, within, within)
 		}
 	})
+}
+
+// zzSyncTest is synctest.Test, save that a process left waiting when the
+// test's function returns is a failure, not synctest's panic, which would
+// end the whole run (and lose its other verdicts, the step said to have
+// "panicked"). zzVerifyNoLeaks then names the processes and where they
+// wait.
+func zzSyncTest(t *testing.T, f func(t *testing.T)) {
+	t.Helper()
+	defer func() {
+		if r := recover(); r != nil {
+			if err, ok := r.(error); ok && strings.Contains(err.Error(), "main bubble goroutine has exited but blocked goroutines remain") {
+				t.Errorf("processes started during the test were still waiting when it ended: a supervisor stops its children when it stops, and each must return")
+				return
+			}
+			panic(r)
+		}
+	}()
+	synctest.Test(t, f)
 }
