@@ -143,7 +143,13 @@ func TestSupervisorStartFailure(t *testing.T) {
 		zzStop(t, sup)
 		t.Fatalf("Start succeeded although child \"bad\" failed to start: return its error")
 	}
-	if !errors.Is(err, errNoStart) || !strings.Contains(err.Error(), "bad") {
+	switch {
+	case !errors.Is(err, errNoStart) && strings.HasSuffix(err.Error(), actor.Shutdown.Error()):
+		// Stopping child a killed the supervisor itself, through their link.
+		t.Errorf("Start returned %q: the supervisor died of child a's exit while it stopped a after \"bad\" failed, "+
+			"so the child's error was lost: a supervisor must trap exits (call p.TrapExit(true) in Init), "+
+			"so that a child's exit reaches it as an actor.ExitMsg", err)
+	case !errors.Is(err, errNoStart) || !strings.Contains(err.Error(), "bad"):
 		t.Errorf("Start returned %q: wrap the child's error with %%w and name the child (\"bad\")", err)
 	}
 	if sup != (actor.PID{}) && actor.Alive(sup) {
@@ -153,9 +159,17 @@ func TestSupervisorStartFailure(t *testing.T) {
 	// before Start returns; the supervisor's own exit would take it down
 	// through the link too, but later, and as a crash.
 	if r, ok := log.reason("a"); !ok || !errors.Is(r, actor.Shutdown) {
+		state := "it was still running"
+		switch {
+		case actor.Alive(log.pid("a")):
+		case ok:
+			state = fmt.Sprintf("it had ended, but of %v, not of a Shutdown from the supervisor", r)
+		default:
+			state = "it had ended without running its Terminate: the link killed it, not a Shutdown from the supervisor"
+		}
 		t.Errorf("Start failed but child a, started before \"bad\", had not been stopped by the supervisor when Start returned "+
-			"(alive: %v, its Terminate's reason: %v): stop the children already started before returning the error, "+
-			"each with p.Exit(pid, actor.Shutdown), waiting for its actor.ExitMsg", actor.Alive(log.pid("a")), r)
+			"(%s): stop the children already started before returning the error, "+
+			"each with p.Exit(pid, actor.Shutdown), waiting for its actor.ExitMsg", state)
 	}
 	if got := log.snapshot(); slices.Contains(got, "start c 3") {
 		t.Errorf("child c was started after \"bad\" failed: stop at the first failure")
