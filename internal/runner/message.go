@@ -37,12 +37,22 @@ func (tr *testRun) message(rec *record) string {
 		lines = append(lines, text)
 	}
 	lines = tr.placeTodos(explainLeaks(trimFrames(&tr.paths, explainRaces(&tr.paths, lines))))
+	for i, l := range lines {
+		// A check deferred past a t.Fatal runs as the test's goroutine
+		// exits: testing names the runtime's file as its place.
+		lines[i] = goexitSiteRE.ReplaceAllString(l, "${1}as the test ended: ")
+	}
 	msg := strings.ReplaceAll(strings.Trim(strings.Join(lines, "\n"), "\n"), HiddenPrefix, "")
 	if rec.cut {
 		msg += fmt.Sprintf("\n[output cut: otpgo keeps %d KiB per test]", perTestLimit>>10)
 	}
 	return msg
 }
+
+// goexitSiteRE matches the place testing gives a line logged by a
+// deferred check while the test's goroutine exits (after a t.Fatal):
+// "panic.go:694: ", a file of the Go runtime, not of the test.
+var goexitSiteRE = regexp.MustCompile(`^(\s*)panic\.go:\d+: `)
 
 // goTestSummary reports whether line is cmd/go's own "ok  \tpkg\t0.1s" or
 // "FAIL\tpkg" line, which test2json files under the test that was running

@@ -317,6 +317,31 @@ func TestPut(t *testing.T) {
 	wantContains(t, "detail", vs[0].Detail, "TestPut panicked")
 }
 
+// A helper deferred past a t.Fatal logs as the test's goroutine exits,
+// where testing names the runtime's panic.go as its place: the learner
+// reads when it was said instead.
+func TestRunDeferredCheckAfterFatal(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, addLearner)
+	vs := f.run(f.request(`package fx
+
+import "testing"
+
+func check(t *testing.T) {
+	t.Helper()
+	t.Errorf("goroutines were left running")
+}
+
+func TestAdd(t *testing.T) {
+	defer check(t)
+	t.Fatal("Add is wrong")
+}
+`, 5*time.Second, Step{ID: "1", Tests: []string{"TestAdd"}}))
+	msg := outcome(t, vs[0], "TestAdd").Message
+	wantContains(t, "message", msg, "fx_test.go:12: Add is wrong", "as the test ended: goroutines were left running")
+	wantNotContains(t, "message", msg, "panic.go")
+}
+
 func TestRunPanicInGoroutine(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, `package fx
