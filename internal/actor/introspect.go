@@ -51,9 +51,11 @@ type ProcessInfo struct {
 	Parent      PID    // see Process.Parent
 	ChildID     string // its id in its supervisor, if supervised
 	// Restarts: for a supervised child, how many times its supervisor had
-	// restarted it before this pid; for a supervisor, the restarts it has
-	// performed.
+	// restarted it before this pid.
 	Restarts int
+	// Performed: for a supervisor, the restarts of its children it has
+	// performed.
+	Performed int
 	State    string // current state of a state machine
 	// TrapExit: exit signals other than Kill reach it as ExitMsg
 	// messages instead of stopping it (process_info(Pid, trap_exit)).
@@ -113,7 +115,7 @@ func (p *Process) info() ProcessInfo {
 		TrapExit:   p.trap,
 	}
 	if x := p.ext; x != nil {
-		info.ChildID, info.Restarts, info.State = x.childID, x.restarts, x.smState
+		info.ChildID, info.Restarts, info.Performed, info.State = x.childID, x.restarts, x.performed, x.smState
 	}
 	switch {
 	case p.dead.Load():

@@ -61,6 +61,39 @@ func TestProcessInfo(t *testing.T) {
 	noProcessesLeft(t)
 }
 
+// TestRestartsAndPerformedAreApart: a nested supervisor that restarted
+// its worker once has Performed 1 and Restarts 0 (nobody restarted it);
+// the worker has Restarts 1. One field holding both made an observer
+// show the supervisor as restarted.
+func TestRestartsAndPerformedAreApart(t *testing.T) {
+	worker := ChildSpec{ID: "w", Start: func() (PID, error) {
+		return Spawn(func(p *Process) error { _, err := p.Receive(Infinity); return err }), nil
+	}}
+	root, err := StartSupervisor(SupervisorSpec{Children: []ChildSpec{{
+		ID: "inner", Supervisor: true,
+		Start: func() (PID, error) { return StartSupervisor(SupervisorSpec{Children: []ChildSpec{worker}}) },
+	}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer Stop(root, Shutdown, Infinity)
+	kids, _ := WhichChildren(root)
+	inner := kids[0].PID
+	ws, _ := WhichChildren(inner)
+	Exit(ws[0].PID, Kill)
+	eventually(t, "the inner supervisor restarted its worker", func() bool {
+		info, _ := Info(inner)
+		return info.Performed == 1
+	})
+	if info, _ := Info(inner); info.Restarts != 0 || info.ChildID != "inner" {
+		t.Errorf("inner supervisor: Restarts %d, ChildID %q; want 0 and inner (nobody restarted it)", info.Restarts, info.ChildID)
+	}
+	ws, _ = WhichChildren(inner)
+	if info, _ := Info(ws[0].PID); info.Restarts != 1 || info.Performed != 0 {
+		t.Errorf("restarted worker: Restarts %d, Performed %d; want 1 and 0", info.Restarts, info.Performed)
+	}
+}
+
 func TestWaitingStatus(t *testing.T) {
 	mustRun(t, func(p *Process) error {
 		pid := p.SpawnLink(func(q *Process) error { _, err := q.Receive(Infinity); return err })

@@ -76,7 +76,8 @@ type processExt struct {
 	cancel      context.CancelCauseFunc
 	children    []ChildInfo // a supervisor's children, published for Tree
 	childID     string      // id in its supervisor
-	restarts    int
+	restarts    int         // how many times its supervisor restarted it before this pid
+	performed   int         // a supervisor's: the restarts it has performed
 	smState     string
 	waitSite    string    // while tracing: where it last parked in Receive (trace.go)
 	waitTrace   *recorder // the trace that noted waitSite: an older one's is stale

@@ -520,7 +520,7 @@ func (s *supervisor) publish() {
 	infos := s.which()
 	s.p.mu.Lock()
 	x := s.p.x()
-	x.children, x.restarts = infos, s.total
+	x.children, x.performed = infos, s.total
 	s.p.mu.Unlock()
 }
 

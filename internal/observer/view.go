@@ -276,6 +276,10 @@ func detail(r selection) string {
 	if r.State != "" {
 		parts = append(parts, "state "+r.State)
 	}
+	if r.Performed > 0 {
+		// Its own RESTARTS counts its own restarts, as a child.
+		parts = append(parts, fmt.Sprintf("restarted its children %d times", r.Performed))
+	}
 	return strings.Join(parts, " · ")
 }
 
