@@ -56,7 +56,7 @@ type ProcessInfo struct {
 	// Performed: for a supervisor, the restarts of its children it has
 	// performed.
 	Performed int
-	State    string // current state of a state machine
+	State     string // current state of a state machine
 	// TrapExit: exit signals other than Kill reach it as ExitMsg
 	// messages instead of stopping it (process_info(Pid, trap_exit)).
 	TrapExit bool
