@@ -119,7 +119,7 @@ func Render(md string, width int, s Style) (string, error) {
 		}
 		// One blank line between segments: each rendering brings its own
 		// blank (or space-padded) lines around it.
-		out = strings.Join(dropBlankEdges(strings.Split(strings.ReplaceAll(out, nbHyphen, "-"), "\n")), "\n")
+		out = strings.Join(dropBlankEdges(strings.Split(strings.NewReplacer(nbHyphen, "-", nbSpace, " ").Replace(out), "\n")), "\n")
 		if seg.code {
 			out = trimRight(out) // unwrapped code is padded to its longest line
 			out = indentLines(out, seg.indent)
@@ -280,24 +280,38 @@ func isListItem(t string) bool {
 // "race". Render puts the hyphens back.
 const nbHyphen = "\u2011"
 
-// protectSpans replaces the hyphens inside code spans with nbHyphen.
+// nbSpace stands in for a space inside code spans while glamour wraps,
+// which broke `otpgo check 04` and `Intensity{MaxRestarts: 2, Within:
+// time.Minute}` across lines on the projector. Render puts the spaces
+// back: a command copied from the screen must hold plain spaces.
+const nbSpace = "\u00a0"
+
+// protectSpans replaces the hyphens and spaces inside code spans with
+// nbHyphen and nbSpace. A span may cross a line break in its paragraph
+// (it reads as a space), not a blank line.
 func protectSpans(md string) string {
-	if !strings.Contains(md, "-") || !strings.Contains(md, "`") {
+	if !strings.Contains(md, "`") {
 		return md
 	}
 	var b strings.Builder
-	in := false
+	in, prev := false, rune(0)
 	for _, r := range md {
 		switch {
 		case r == '`':
 			in = !in
-		case r == '\n':
-			in = false // spans do not cross paragraphs here; be safe
-		case r == '-' && in:
+		case r == '\n' && prev == '\n':
+			in = false // a paragraph's end ends any span left open
+		case in && r == '-':
 			b.WriteString(nbHyphen)
+			prev = r
+			continue
+		case in && (r == ' ' || r == '\n'):
+			b.WriteString(nbSpace)
+			prev = r
 			continue
 		}
 		b.WriteRune(r)
+		prev = r
 	}
 	return b.String()
 }

@@ -477,6 +477,28 @@ func TestPagerPinIsStableAtTheEnd(t *testing.T) {
 	}
 }
 
+// TestCodeSpansAreNotWrappedAtSpaces: a code span (a command, a Go
+// expression) stays on one line on the projector, also when the source
+// breaks its line inside it, and a copy of it holds plain spaces.
+func TestCodeSpansAreNotWrappedAtSpaces(t *testing.T) {
+	md := "The tests crash `cache` once and expect only `cache` and `api` to restart, as in 04.4. They give it\n`Intensity{MaxRestarts: 2, Within: time.Minute}` and crash `conn` three times. Then `otpgo\ncheck 04`."
+	for w := 60; w <= 110; w++ {
+		out, err := Render(md, w, Projector)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = ansi.Strip(out)
+		if strings.Contains(out, "\u00a0") {
+			t.Fatalf("at width %d, a non-breaking space is left in:\n%q", w, out)
+		}
+		for _, span := range []string{"Intensity{MaxRestarts: 2, Within: time.Minute}", "otpgo check 04"} {
+			if !strings.Contains(out, span) {
+				t.Fatalf("at width %d, %q was split:\n%s", w, span, out)
+			}
+		}
+	}
+}
+
 // TestCodeSpansAreNotWrappedAtHyphens: glamour's wrapper breaks after any
 // hyphen; a code span such as `-race` must stay whole.
 func TestCodeSpansAreNotWrappedAtHyphens(t *testing.T) {
