@@ -652,6 +652,10 @@ func TestDetailSaysWhatASupervisorPerformed(t *testing.T) {
 	if !strings.Contains(got, "restarted its children 3 times") {
 		t.Errorf("detail = %q; want what it performed", got)
 	}
+	info.Performed = 1
+	if got := detail(selection{Row: Row{Label: "pipeline", ProcessInfo: info}, pid: "<0.2>"}); !strings.Contains(got, "restarted its children once") {
+		t.Errorf("detail = %q; want once", got)
+	}
 	info.Performed = 0
 	if got := detail(selection{Row: Row{Label: "conn", ProcessInfo: info}, pid: "<0.3>"}); strings.Contains(got, "restarted its children") {
 		t.Errorf("detail of a worker = %q", got)

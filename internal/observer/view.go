@@ -278,7 +278,11 @@ func detail(r selection) string {
 	}
 	if r.Performed > 0 {
 		// Its own RESTARTS counts its own restarts, as a child.
-		parts = append(parts, fmt.Sprintf("restarted its children %d times", r.Performed))
+		times := fmt.Sprintf("%d times", r.Performed)
+		if r.Performed == 1 {
+			times = "once"
+		}
+		parts = append(parts, "restarted its children "+times)
 	}
 	return strings.Join(parts, " · ")
 }
