@@ -88,6 +88,15 @@ func TestTooManyRestartsTakePipelineDown(t *testing.T) {
 	root, pipeline := zzStartTestApp(t, r, Intensity{MaxRestarts: 2, Within: time.Minute})
 	metrics := zzChildPIDs(t, root)["metrics"]
 	down := zzWatchExit(t, pipeline)
+	rootExit := make(chan error, 1)
+	defer actor.Subscribe(func(e actor.Event) {
+		if e.Kind == actor.Exited && e.PID == root {
+			select {
+			case rootExit <- e.Reason:
+			default:
+			}
+		}
+	})()
 
 	for n := 1; n <= 2; n++ {
 		zzCrashTestConn(t, r, root, pipeline, n)
@@ -108,6 +117,7 @@ func TestTooManyRestartsTakePipelineDown(t *testing.T) {
 	case <-time.After(zzTestWait):
 		t.Fatalf("after 3 crashes within a minute, the pipeline supervisor is still running: with Intensity{MaxRestarts: 2, Within: time.Minute} the third restart is one too many. Set MaxRestarts and Within in the pipeline's SupervisorSpec")
 	}
+	zzRootRestartsPipeline(t, root, pipeline, rootExit)
 	zzExpectEvents(t, r, mark, zzSyncSup(t, root), "after conn's third crash",
 		"\nThe pipeline supervisor gives up: it stops api and cache and exits. Its parent, the one_for_one root, then starts a fresh pipeline (conn, cache, api) and leaves metrics alone.",
 		zzWantTerminated("conn", zzErrTestBoom), zzWantTerminated("api", actor.Shutdown), zzWantTerminated("cache", actor.Shutdown),
@@ -157,4 +167,30 @@ func zzSyncTest(t *testing.T, f func(t *testing.T)) {
 		}
 	}()
 	synctest.Test(t, f)
+}
+
+// zzRootRestartsPipeline waits, after the pipeline supervisor gave up,
+// for the root to have a new one running, and fails saying why when the
+// root exits instead (its reason, from rootExit).
+func zzRootRestartsPipeline(t *testing.T, root, old actor.PID, rootExit <-chan error) {
+	t.Helper()
+	for deadline := time.Now().Add(zzTestWait); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
+		select {
+		case reason := <-rootExit:
+			hint := "the root must restart the pipeline supervisor, not give up"
+			if strings.Contains(fmt.Sprint(reason), actor.NoProc.Error()) {
+				hint = "the pipeline's ChildSpec.Start returned a process that had already exited. A restart calls Start again: " +
+					"it must start a new pipeline supervisor each time, not return one started before"
+			}
+			t.Fatalf("after the pipeline supervisor gave up, the root supervisor exited (%v) instead of starting a fresh pipeline: %s", reason, hint)
+		default:
+		}
+		if kids, err := actor.WhichChildren(root); err == nil {
+			for _, k := range kids {
+				if k.ID == "pipeline" && k.PID != old && actor.Alive(k.PID) {
+					return
+				}
+			}
+		}
+	}
 }
