@@ -333,26 +333,38 @@ func TestCheckExitCodesAndProgress(t *testing.T) {
 }
 
 // TestCheckSendsALaterFailureToTheEarlierOne: checking a chapter where
-// aa.1 fails, aa.2's failures (its tests run aa.1's code too) point at
-// aa.1, not at aa.2's files or trace.
+// aa.1 fails, a failure of aa.2 that is in aa.1's code (a frame in
+// one.go) points at aa.1, not at aa.2's files or trace; one that is not
+// keeps its own advice.
 func TestCheckSendsALaterFailureToTheEarlierOne(t *testing.T) {
 	h := newHarness(t)
+	two := "aa_test.go:9: Two() hung\n\ngoroutine 7 [chan receive]:\n    aa.One  exercises/aa_pkg/one.go:4"
 	h.run = func(_ context.Context, req runner.Request) ([]runner.Verdict, error) {
 		return []runner.Verdict{
 			{Step: "aa.1", Status: runner.Failed, Tests: []runner.TestOutcome{{Name: "TestOne", Message: "aa_test.go:5: One() hung"}}},
-			{Step: "aa.2", Status: runner.Failed, Tests: []runner.TestOutcome{{Name: "TestTwo", Message: "aa_test.go:9: Two() hung"}}},
+			{Step: "aa.2", Status: runner.Failed, Tests: []runner.TestOutcome{{Name: "TestTwo", Message: two}}},
 		}, nil
 	}
 	if code := h.exec("check", "aa"); code != ExitFailed {
 		t.Fatalf("check aa: exit %d; want %d", code, ExitFailed)
 	}
 	out := h.out()
-	_, two, _ := strings.Cut(out, "✗ aa.2")
-	h.mustContain("aa.2's report", two, "aa.1 failed above, and this step's tests run its code too: fix aa.1 first")
-	if strings.Contains(two, "exercises/aa_pkg/two.go") {
-		t.Errorf("aa.2's failure still sends the learner to its own file:\n%s", out)
+	_, after, _ := strings.Cut(out, "✗ aa.2")
+	h.mustContain("aa.2's report", after, "aa.1 failed above, and these failures are in its code (exercises/aa_pkg/one.go): fix aa.1 first")
+	if strings.Contains(after, "edit exercises/aa_pkg/two.go") {
+		t.Errorf("aa.2's failure in aa.1's code still sends the learner to its own file:\n%s", out)
 	}
 	h.mustContain("aa.1's report", out, "edit exercises/aa_pkg/one.go")
+
+	// A failure of aa.2's own: its own advice.
+	two = "aa_test.go:9: Two() = 3, want 2"
+	h.stdout.Reset()
+	h.exec("check", "aa")
+	_, after, _ = strings.Cut(h.out(), "✗ aa.2")
+	h.mustContain("aa.2's own failure", after, "edit exercises/aa_pkg/two.go")
+	if strings.Contains(after, "failed above") {
+		t.Errorf("aa.2's own failure is sent to aa.1:\n%s", h.out())
+	}
 }
 
 func TestCheckJSON(t *testing.T) {

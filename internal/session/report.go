@@ -41,6 +41,23 @@ type StepReport struct {
 	TestsPassed int
 }
 
+// Mentions reports whether the step's failures or detail name one of
+// files (exercise paths, as messages show them: a stuck goroutine's
+// frame, a leak, a panic's stack).
+func (sr StepReport) Mentions(files []string) bool {
+	for _, f := range files {
+		if strings.Contains(sr.Detail, f) {
+			return true
+		}
+		for _, fl := range sr.Failures {
+			if strings.Contains(fl.Message, f) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // Failure is a failed test, with the tests that failed the same way.
 type Failure struct {
 	Name    string
