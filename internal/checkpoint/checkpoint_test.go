@@ -229,7 +229,7 @@ func TestCatchupPutsBackYourOwnPass(t *testing.T) {
 		return p
 	}
 	p := plan()
-	if !p.FromReference() || len(p.Writes) != 2 {
+	if p.OwnCopy("02.2") || len(p.Writes) != 2 {
 		t.Fatalf("with no copy kept: writes %+v; want both files from the reference", p.Writes)
 	}
 	cache := "package cache // my 02.2 pass\n"
@@ -246,6 +246,11 @@ func TestCatchupPutsBackYourOwnPass(t *testing.T) {
 	want := []string{"cache.go <- your copy from passing 02.2", "ttl.go <- checkpoint 02.2"}
 	if !slices.Equal(got, want) {
 		t.Errorf("writes %q; want %q (a copy holding 02.2's stub is not used)", got, want)
+	}
+	// Each step put back is said as it is: 02.1's cache.go is the
+	// learner's; 02.2's ttl.go, the reference.
+	if own, ref := p.SplitOwn([]string{"02.1", "02.2"}); !slices.Equal(own, []string{"02.1"}) || !slices.Equal(ref, []string{"02.2"}) {
+		t.Errorf("SplitOwn = %v, %v; want [02.1], [02.2]", own, ref)
 	}
 	yours.Passed = passedSet("02.1") // 02.2 reset since: its copy is stale
 	if p = plan(); p.Writes[0].From != "checkpoint 02.2" {

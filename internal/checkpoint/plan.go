@@ -124,6 +124,15 @@ type Yours struct {
 	Passed func(stepID string) bool // passed by the learner: recorded, not given
 }
 
+// YoursIn is Yours for the workspace at root, whose state (progress and
+// own copies) is in stateDir, st its progress.
+func YoursIn(root, stateDir string, st *progress.State) *Yours {
+	return &Yours{
+		Own:    Store{Root: root, StateDir: stateDir},
+		Passed: func(id string) bool { return st.Status(id) == progress.Passed },
+	}
+}
+
 // copyOf returns the learner's copy of file from passing last, when they
 // passed it and the copy holds none of the TODO stubs of the steps
 // (before, last among them) whose code the file must hold.
@@ -227,10 +236,38 @@ func (p *Plan) SplitGiven(passed func(stepID string) bool) (given, restored []st
 	return given, restored
 }
 
-// FromReference reports whether a file the plan writes is the course's
-// code, not the learner's own copy.
-func (p *Plan) FromReference() bool {
-	return slices.ContainsFunc(p.Writes, func(w Write) bool { return w.Reference })
+// SplitOwn splits steps put back although passed (SplitGiven's
+// restored) into those whose files the plan fills from the learner's own
+// copies and those it fills, at least in part, from the reference: each
+// is said to be put back as it is.
+func (p *Plan) SplitOwn(restored []string) (own, reference []string) {
+	for _, id := range restored {
+		if p.OwnCopy(id) {
+			own = append(own, id)
+		} else {
+			reference = append(reference, id)
+		}
+	}
+	return own, reference
+}
+
+// OwnCopy reports whether the plan fills step id's files it writes from
+// the learner's own copies, none from the reference.
+func (p *Plan) OwnCopy(id string) bool {
+	i := slices.IndexFunc(p.Chapter.Steps, func(s *catalog.Step) bool { return s.ID == id })
+	if i < 0 {
+		return false
+	}
+	own := false
+	for _, w := range p.Writes {
+		if slices.Contains(p.Chapter.Steps[i].Files, w.File) {
+			if w.Reference {
+				return false
+			}
+			own = true
+		}
+	}
+	return own
 }
 
 // Result is what Apply did.

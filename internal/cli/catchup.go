@@ -70,7 +70,7 @@ func runCatchup(ctx context.Context, a *App, id string, yes bool) error {
 	}
 	// A given step counts as done: its code is in place already, and the
 	// learner may be working on top of it.
-	plan, err := checkpoint.Catchup(a.FS, step, checkpoint.InPlace(ws.Root, step.Chapter, st.Settled), yours(ws, st))
+	plan, err := checkpoint.Catchup(a.FS, step, checkpoint.InPlace(ws.Root, step.Chapter, st.Settled), checkpoint.YoursIn(ws.Root, ws.StateDir(), st))
 	if err != nil {
 		return err
 	}
@@ -100,7 +100,7 @@ func catchupChapter(ctx context.Context, a *App, ch *catalog.Chapter, yes bool) 
 	if err != nil {
 		return err
 	}
-	plan, err := checkpoint.CatchupChapter(a.FS, ch, checkpoint.InPlace(ws.Root, ch, st.Settled), yours(ws, st))
+	plan, err := checkpoint.CatchupChapter(a.FS, ch, checkpoint.InPlace(ws.Root, ch, st.Settled), checkpoint.YoursIn(ws.Root, ws.StateDir(), st))
 	if err != nil {
 		return err
 	}
@@ -140,14 +140,14 @@ func (a *App) catchupApply(ctx context.Context, ws *workspace.Workspace, store *
 		fmt.Fprintf(a.Out, "Kept your %s: %s that changes it is passed or given.\n", plan.Chapter.ExercisePath(f), scope)
 	}
 	given, restored := plan.SplitGiven(func(id string) bool { return st.Status(id) == progress.Passed })
-	switch {
-	case len(restored) == 0:
-	case plan.FromReference():
-		fmt.Fprintf(a.Out, "Put back the reference code of %s: the TODO was back in your file. Your pass stays recorded, and your own passing code is kept in .otpgo/checkpoints/<step>/.\n",
-			strings.Join(restored, ", "))
-	default:
+	own, ref := plan.SplitOwn(restored)
+	if len(own) > 0 {
 		fmt.Fprintf(a.Out, "Put back your own code from passing %s (the copy otpgo kept in .otpgo/checkpoints/): the TODO was back in your file. Your pass stays recorded.\n",
-			strings.Join(restored, ", "))
+			strings.Join(own, ", "))
+	}
+	if len(ref) > 0 {
+		fmt.Fprintf(a.Out, "Put back the reference code of %s: the TODO was back in your file. Your pass stays recorded, and your own passing code is kept in .otpgo/checkpoints/<step>/.\n",
+			strings.Join(ref, ", "))
 	}
 	if len(given) > 0 {
 		if err := store.MarkGiven(given...); err != nil {
@@ -157,13 +157,4 @@ func (a *App) catchupApply(ctx context.Context, ws *workspace.Workspace, store *
 		}
 	}
 	return true, nil
-}
-
-// yours lets a catch-up put back the learner's own copy of a step they
-// passed (see checkpoint.Yours).
-func yours(ws *workspace.Workspace, st *progress.State) *checkpoint.Yours {
-	return &checkpoint.Yours{
-		Own:    checkpoint.Store{Root: ws.Root, StateDir: ws.StateDir()},
-		Passed: func(id string) bool { return st.Status(id) == progress.Passed },
-	}
 }

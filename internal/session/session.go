@@ -357,7 +357,7 @@ func (s *Session) Catchup(step *catalog.Step) (string, error) {
 		return "", err
 	}
 	plan, err := checkpoint.Catchup(s.FS, step, checkpoint.InPlace(s.WS.Root, step.Chapter, st.Settled), // a given step's code is already in place
-		&checkpoint.Yours{Own: checkpoint.Store{Root: s.WS.Root, StateDir: s.WS.StateDir()}, Passed: func(id string) bool { return st.Status(id) == progress.Passed }})
+		checkpoint.YoursIn(s.WS.Root, s.WS.StateDir(), st))
 	if err != nil {
 		return "", err
 	}
@@ -385,12 +385,12 @@ func (s *Session) Catchup(step *catalog.Step) (string, error) {
 	if len(given) > 0 {
 		msg += "; given: " + strings.Join(given, ", ")
 	}
-	switch {
-	case len(restored) == 0:
-	case plan.FromReference():
-		msg += "; reference code put back (TODO back in your file; pass kept, your code in .otpgo/checkpoints/): " + strings.Join(restored, ", ")
-	default:
-		msg += "; your own passing code put back (TODO back in your file; pass kept): " + strings.Join(restored, ", ")
+	own, ref := plan.SplitOwn(restored)
+	if len(own) > 0 {
+		msg += "; your own passing code put back (TODO back in your file; pass kept): " + strings.Join(own, ", ")
+	}
+	if len(ref) > 0 {
+		msg += "; reference code put back (TODO back in your file; pass kept, your code in .otpgo/checkpoints/): " + strings.Join(ref, ", ")
 	}
 	if res.BackupDir != "" {
 		msg += "; your versions are in " + s.WS.Rel(res.BackupDir) + "/"
