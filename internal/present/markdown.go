@@ -293,25 +293,25 @@ func protectSpans(md string) string {
 	if !strings.Contains(md, "`") {
 		return md
 	}
+	rs := []rune(md)
 	var b strings.Builder
-	in, prev := false, rune(0)
-	for _, r := range md {
+	in := false
+	for i, r := range rs {
 		switch {
 		case r == '`':
 			in = !in
-		case r == '\n' && prev == '\n':
-			in = false // a paragraph's end ends any span left open
+		case r == '\n' && in && i+1 < len(rs) && rs[i+1] == '\n':
+			in = false // a blank line ends the paragraph, and any span left open
+		case r == '\n' && i > 0 && rs[i-1] == '\n':
+			in = false
 		case in && r == '-':
 			b.WriteString(nbHyphen)
-			prev = r
 			continue
 		case in && (r == ' ' || r == '\n'):
 			b.WriteString(nbSpace)
-			prev = r
 			continue
 		}
 		b.WriteRune(r)
-		prev = r
 	}
 	return b.String()
 }

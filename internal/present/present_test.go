@@ -499,6 +499,21 @@ func TestCodeSpansAreNotWrappedAtSpaces(t *testing.T) {
 	}
 }
 
+// TestProtectSpansKeepsParagraphs: a backtick left open at a
+// paragraph's end (a typo, or a double-backtick span) must not join the
+// paragraph to the next.
+func TestProtectSpansKeepsParagraphs(t *testing.T) {
+	for in, want := range map[string]string{
+		"an odd ` here\n\nnext `a b`":  "an odd `\u00a0here\n\nnext `a\u00a0b`",
+		"`a\nb` and `c-d`\n\n`e f`":    "`a\u00a0b` and `c\u2011d`\n\n`e\u00a0f`",
+		"open `x\n\n\nstill prose a b": "open `x\n\n\nstill prose a b",
+	} {
+		if got := protectSpans(in); got != want {
+			t.Errorf("protectSpans(%q) = %q; want %q", in, got, want)
+		}
+	}
+}
+
 // TestCodeSpansAreNotWrappedAtHyphens: glamour's wrapper breaks after any
 // hyphen; a code span such as `-race` must stay whole.
 func TestCodeSpansAreNotWrappedAtHyphens(t *testing.T) {
