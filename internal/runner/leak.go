@@ -104,15 +104,23 @@ func leakLines(gs []*leaked) []string {
 		out = append(out, g.frames...)
 	}
 	for _, s := range states {
+		n := idle[s]
 		what := "waiting inside the Go runtime, in no code of yours"
 		if strings.HasPrefix(s, "sync.Cond.Wait") { // "(durable)" in a synctest bubble
-			what = "processes waiting in Receive, in no code of yours: a server between requests, or a supervisor waiting for a child to stop; never stopped"
+			what = "processes waiting in Receive, in no code of yours: servers between requests, or supervisors waiting for their children; none was stopped"
+			if n == 1 {
+				what = "a process waiting in Receive, in no code of yours: a server between requests, or a supervisor waiting for its children; it was not stopped"
+			}
 		}
-		lead := "and"
-		if len(mine) == 0 && s == states[0] {
-			lead = "all"
+		lead := "and " // after the goroutines above, or the state before
+		switch {
+		case len(mine) > 0 || s != states[0]:
+		case len(states) == 1 && n > 1:
+			lead = "all "
+		default:
+			lead = ""
 		}
-		out = append(out, fmt.Sprintf("%s(%s %d in state %s: %s)", indent, lead, idle[s], s, what))
+		out = append(out, fmt.Sprintf("%s(%s%d in state %s: %s)", indent, lead, n, s, what))
 	}
 	return out
 }

@@ -40,9 +40,22 @@ func TestExplainLeaksSaysWhatALeakIs(t *testing.T) {
 		"        goroutine 22 [sync.Cond.Wait]:\n        fx.(*worker).Terminate  exercises/fx/worker.go:39\n",
 		"        goroutine 24 [chan receive], and 1 more alike (the same state, at the same lines):\n        fx.(*Cache).loop  exercises/fx/cache.go:40\n",
 		"        (and 2 in state sync.Cond.Wait: processes waiting in Receive, in no code of yours",
-		"        (and 1 in state sync.Cond.Wait (durable): processes waiting in Receive",
+		"        (and 1 in state sync.Cond.Wait (durable): a process waiting in Receive",
 		"    cache_test.go:9: after")
 	wantNotContains(t, "leak", out, "Goroutine 21", "goroutine 25", "\n        ]")
+}
+
+// TestExplainLeaksCountsWhatIsNotTheLearners: with no goroutine in the
+// learner's code, one state says "all"; of several, the later say "and".
+func TestExplainLeaksCountsWhatIsNotTheLearners(t *testing.T) {
+	t.Parallel()
+	head := "    x_test.go:3: found unexpected goroutines:"
+	one := []string{head, "        [Goroutine 1 in state sync.Cond.Wait, with x on top of the stack:", "        Goroutine 2 in state sync.Cond.Wait, with x on top of the stack:", "        ]"}
+	wantContains(t, "one state", strings.Join(explainLeaks(one), "\n"), "(all 2 in state sync.Cond.Wait: processes waiting in Receive")
+	two := []string{head, "        [Goroutine 1 in state sync.Cond.Wait, with x on top of the stack:", "        Goroutine 2 in state select, with x on top of the stack:", "        ]"}
+	out := strings.Join(explainLeaks(two), "\n")
+	wantContains(t, "two states", out, "        (1 in state sync.Cond.Wait: a process waiting in Receive", "(and 1 in state select: waiting inside the Go runtime")
+	wantNotContains(t, "two states", out, "all ")
 }
 
 // FuzzExplainLeaks: any lines end, and every line of the learner's
