@@ -4,15 +4,19 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"go.uber.org/goleak"
+
+	"github.com/otpgo/otpgo"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -215,5 +219,23 @@ func TestCappedKeepsTheStartAndCountsTheRest(t *testing.T) {
 	}
 	if got, want := c.String(), "abcd\n... (4 more bytes not shown)"; got != want {
 		t.Errorf("capped = %q, want %q", got, want)
+	}
+}
+
+// TestLessonSaysTheIntensityMineGives: chapter 04's lesson tells the
+// learner how many kills within how long make --mine 04's pipeline give
+// up; it must be what the table here passes.
+func TestLessonSaysTheIntensityMineGives(t *testing.T) {
+	m := regexp.MustCompile(`MaxRestarts: (\d+), Within: (\d+) \* time\.Second`).FindStringSubmatch(entries["04"].start)
+	if m == nil {
+		t.Fatalf("04's entry gives no MaxRestarts and Within in seconds: %s", entries["04"].start)
+	}
+	lesson, err := fs.ReadFile(otpgo.FS, "content/04/lesson.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Join(strings.Fields(string(lesson)), " ") // its lines unwrapped
+	if want := "`--mine` gives the pipeline " + m[1] + " restarts in " + m[2] + " s"; !strings.Contains(text, want) {
+		t.Errorf("content/04/lesson.md does not say %q, the intensity observe --mine 04 gives the pipeline", want)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"os/signal"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -71,43 +72,66 @@ func Start(ctx context.Context, start StartFunc, limit time.Duration) (actor.PID
 	}
 }
 
-// whereStuck lists the line of the learner's exercises/ code each
-// goroutine is on now (its innermost such frame), from a goroutine dump
-// (capped), the newest goroutine first: a supervisor starts its children
-// one after another, so the one stuck is the last started. As
-// "\n  at exercises/04_supervision/worker.go:40 in (*worker).Init".
+// learnerPkgs prefixes the functions of the learner's packages in a
+// goroutine dump (a path above the checkout may hold "/exercises/" too).
+const learnerPkgs = "github.com/otpgo/otpgo/exercises/"
+
+// whereStuck says where the learner's code is now (stuckLines of a
+// goroutine dump, capped at 1 MiB).
 func whereStuck() string {
 	buf := make([]byte, 1<<20)
-	buf = buf[:runtime.Stack(buf, true)]
-	var out []string
-	fn, found := "", false
-	for _, l := range strings.Split(string(buf), "\n") {
-		if strings.HasPrefix(l, "goroutine ") {
-			found = false
+	return stuckLines(buf[:runtime.Stack(buf, true)], learnerPkgs)
+}
+
+// stuckLines lists the line of the learner's code (functions under pkgs,
+// not in a test file) each goroutine of dump is on, its innermost such
+// frame, the newest goroutine (highest id) first: a supervisor starts its
+// children one after another, so the one stuck is the last started. As
+// "; your code is\n  at exercises/04_supervision/worker.go:40 in
+// (*worker).Init", at most 5; "" when none is.
+func stuckLines(dump []byte, pkgs string) string {
+	type at struct {
+		g    int
+		line string
+	}
+	var found []at
+	g, fn, done := 0, "", false
+	for _, l := range strings.Split(string(dump), "\n") {
+		if rest, ok := strings.CutPrefix(l, "goroutine "); ok {
+			id, _, _ := strings.Cut(rest, " ")
+			g, _ = strconv.Atoi(id)
+			fn, done = "", false
+			continue
 		}
 		if !strings.HasPrefix(l, "\t") {
 			fn = l
 			continue
 		}
-		i := strings.Index(l, "/exercises/")
-		if found || i < 0 || strings.Contains(l, "_test.go") {
+		if done || !strings.HasPrefix(fn, pkgs) || strings.Contains(l, "_test.go:") {
 			continue
 		}
-		found = true
-		file, _, _ := strings.Cut(l[i+1:], " ")
-		at := "\n  at " + file
-		if name := funcName(fn); name != "" {
-			at += " in " + name
+		done = true
+		file, _, _ := strings.Cut(strings.TrimSpace(l), " ")
+		if i := strings.LastIndex(file, "/exercises/"); i >= 0 {
+			file = file[i+1:]
 		}
-		if !slices.Contains(out, at) {
-			out = append(out, at)
+		line := "\n  at " + file
+		if name := funcName(fn); name != "" {
+			line += " in " + name
+		}
+		found = append(found, at{g, line})
+	}
+	slices.SortStableFunc(found, func(a, b at) int { return b.g - a.g })
+	var out []string
+	for _, f := range found {
+		if !slices.Contains(out, f.line) && len(out) < 5 {
+			out = append(out, f.line)
 		}
 	}
 	if len(out) == 0 {
 		return ""
 	}
-	slices.Reverse(out)
-	return "; your code is" + strings.Join(out[:min(len(out), 5)], "")
+	return "; your code is" + strings.Join(out, "")
 }
 
 // funcName shortens a dump's function line to what a learner wrote:

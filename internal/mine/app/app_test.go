@@ -171,6 +171,43 @@ func TestStartGivesUpOnAStuckTree(t *testing.T) {
 	}
 }
 
+// TestStuckLinesSaysWhereTheLearnersCodeIs: from a goroutine dump, the
+// line of the learner's code each goroutine is on, the newest goroutine
+// first (ids, not the dump's order); not the runtime's, a test's, or a
+// "created by" line, even under a checkout in a folder named exercises.
+func TestStuckLinesSaysWhereTheLearnersCodeIs(t *testing.T) {
+	dump := `goroutine 1 [chan receive]:
+github.com/otpgo/otpgo/internal/actor.StartSupervisor(...)
+	/home/x/exercises/otpgo/internal/actor/supervisor.go:200 +0x25
+github.com/otpgo/otpgo/exercises/04_supervision.StartApp(0x1)
+	/home/x/exercises/otpgo/exercises/04_supervision/intensity.go:28 +0x25
+main.main()
+	/home/x/exercises/otpgo/internal/mine/app/generated/main.go:9 +0x25
+
+goroutine 40 [sync.Cond.Wait]:
+sync.runtime_notifyListWait(0xc000024150, 0x1)
+	/usr/local/go/src/runtime/sema.go:597 +0x159
+github.com/otpgo/otpgo/exercises/04_supervision.(*worker).Init(0xc0001, 0xc0002)
+	/home/x/exercises/otpgo/exercises/04_supervision/worker.go:23 +0x25
+github.com/otpgo/otpgo/exercises/04_supervision.StartWorker(...)
+	/home/x/exercises/otpgo/exercises/04_supervision/worker.go:47 +0x25
+created by github.com/otpgo/otpgo/exercises/04_supervision.Spec in goroutine 7
+	/home/x/exercises/otpgo/exercises/04_supervision/worker.go:60 +0x25
+
+goroutine 9 [select]:
+github.com/otpgo/otpgo/exercises/04_supervision.zzHelper(0x1)
+	/home/x/exercises/otpgo/exercises/04_supervision/zz_test.go:3 +0x25
+`
+	got := stuckLines([]byte(dump), learnerPkgs)
+	want := "; your code is\n  at exercises/04_supervision/worker.go:23 in (*worker).Init\n  at exercises/04_supervision/intensity.go:28 in StartApp"
+	if got != want {
+		t.Errorf("stuckLines =\n%s\nwant\n%s", got, want)
+	}
+	if got := stuckLines([]byte("goroutine 1 [running]:\nmain.main()\n\t/x/main.go:3 +0x1\n"), learnerPkgs); got != "" {
+		t.Errorf("stuckLines of no learner code = %q; want nothing", got)
+	}
+}
+
 func TestFuncNameIsWhatTheLearnerWrote(t *testing.T) {
 	for in, want := range map[string]string{
 		"github.com/otpgo/otpgo/exercises/04_supervision.(*worker).Init(0xc0001, {0x1, 0x2})": "(*worker).Init",
