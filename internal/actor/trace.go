@@ -910,11 +910,11 @@ func (r *recorder) waitingAt(p *Process) string {
 }
 
 //go:noinline
-//go:noinline
 func (r *recorder) child(sup *Process, child PID, id string) {
 	r.add(TraceEvent{Kind: TraceChild, PID: sup.id, Peer: pidID(child), Name: id})
 }
 
+//go:noinline
 func (r *recorder) restart(sup *Process, child, old PID, id string, reason error) {
 	r.add(TraceEvent{Kind: TraceRestart, PID: sup.id, Peer: pidID(child), Name: id, Reason: reasonText(reason), Value: old.String()})
 }

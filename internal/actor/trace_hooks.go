@@ -3,10 +3,12 @@
 package actor
 
 // The runtime's trace hooks. Each is one line at its call site; each
-// returns at once when tracing is off, and inlines to one atomic load
-// there: the recording itself is a recorder method kept out of line
+// returns at once when tracing is off, and those on the message paths
+// (send, call, reply, receive, DOWN, EXIT, spawn) inline to one atomic
+// load there: the recording itself is a recorder method kept out of line
 // (go:noinline where the compiler would otherwise pull a small one in and
-// make the hook too big to inline). Built with -tags actor_notrace they
+// make the hook too big to inline). traceSignal and traceRestart, on the
+// rarer paths of an exit signal and a restart, are a call. Built with -tags actor_notrace they
 // are empty (trace_hooks_notrace.go), which is the baseline that tracing
 // off is measured against (make bench-trace).
 

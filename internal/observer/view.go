@@ -277,7 +277,8 @@ func detail(r selection) string {
 		parts = append(parts, "state "+r.State)
 	}
 	if r.Performed > 0 {
-		// Its own RESTARTS counts its own restarts, as a child.
+		// Not in RESTARTS, which for every row is the process's own
+		// restarts: one kill under a rest_for_one counts three here.
 		times := fmt.Sprintf("%d times", r.Performed)
 		if r.Performed == 1 {
 			times = "once"

@@ -420,7 +420,6 @@ func roundDur(d time.Duration) string {
 	}
 }
 
-// elide shortens s to at most n runes by cutting out its middle.
 // fitLane fits a lane's label into n runes, cutting its name before its
 // pid ("supervi… <0.1>", not "superv…r <0.1>"): the pid is what tells
 // lanes of one name apart.
@@ -478,6 +477,7 @@ func dropTypeArgs(s string) string {
 	return b.String()
 }
 
+// elide shortens s to at most n runes by cutting out its middle.
 func elide(s string, n int) string {
 	r := []rune(s)
 	if len(r) <= n {

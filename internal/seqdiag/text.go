@@ -188,7 +188,7 @@ func Text(w io.Writer, log actor.TraceLog, opt TextOptions) error {
 			if r.from == n-1 {
 				room = col - col/2 - 2
 			}
-			lab := []rune(fitLabel(r.label, room))
+			lab := []rune(r.label)
 			if room >= 4 && len([]rune(r.label)) <= room {
 				copy(line[c+2:], lab)
 			} else {
