@@ -118,7 +118,7 @@ func writeSVG(bw *bufio.Writer, d diagram) {
 		fmt.Fprintf(bw, `<g class="lane" data-pid="%d"><title>%s</title><rect class="lane-box" x="%d" y="8" width="%d" height="28" rx="4"/>`+
 			`<text x="%d" y="27" text-anchor="middle">%s</text>`+
 			`<line class="lifeline" x1="%d" y1="%d" x2="%d" y2="%d"/></g>`+"\n",
-			l.pid, html.EscapeString(l.label), x(i)-svgLane/2+8, svgLane-16, x(i), html.EscapeString(elide(l.label, 22)),
+			l.pid, html.EscapeString(l.label), x(i)-svgLane/2+8, svgLane-16, x(i), html.EscapeString(fitLane(l.label, 22)),
 			x(i), max(y(first[i])-svgRow/2, svgHead-12), x(i), y(last[i]))
 	}
 	for ri, r := range d.rows {
