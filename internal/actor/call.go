@@ -43,6 +43,7 @@ type call struct {
 	prev, next *call
 	linked     bool
 	traceID    uint64 // the call's message id in a trace (trace.go)
+	traceFrom  uint64 // the calling process in a trace, also for Call made inside one
 }
 
 // callFailed carries a Call error through the reply channel.

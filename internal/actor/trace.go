@@ -770,18 +770,23 @@ func (r *recorder) call(p *Process, c *call) {
 	text, later := valueLater(c.req)
 	g := curGoroutine()
 	from := pidID(c.caller)
+	if from == 0 {
+		// Call (not p.Call) from inside a process: still that process,
+		// so a server calling itself is drawn as the deadlock it is.
+		from, _ = r.gor.load(g)
+	}
 	key, at, fake := r.clock(g)
 	s := r.shard(g)
 	s.mu.Lock()
 	id := s.id(g)
 	r.arrive(p, id, from, c, key, at)
-	c.traceID = id
+	c.traceID, c.traceFrom = id, from
 	r.put(s, id, key, TraceEvent{At: at, FakeClock: fake, Kind: TraceCall, PID: from, Peer: p.id, Type: traceType(c.req), Value: text, Msg: id}, later)
 	s.mu.Unlock()
 }
 
 func (r *recorder) reply(c *call, v any) {
-	ev := TraceEvent{Kind: TraceReply, PID: c.server.id, Peer: pidID(c.caller), Msg: c.traceID}
+	ev := TraceEvent{Kind: TraceReply, PID: c.server.id, Peer: c.traceFrom, Msg: c.traceID}
 	var later any
 	if f, ok := v.(callFailed); ok {
 		ev.Reason = reasonText(f.err)

@@ -644,3 +644,48 @@ func TestTracedSendAllocatesNothingMore(t *testing.T) {
 		t.Errorf("a traced Send and Receive allocate %v times; untraced %v", on, off)
 	}
 }
+
+// selfCaller's HandleCall calls its own server with Call (not p.Call),
+// the deadlock a learner writes: it can only time out.
+type selfCaller struct{ BaseServer }
+
+func (selfCaller) HandleCall(p *Process, req any, from From) (any, error) {
+	if req == "outer" {
+		_, err := Call(p.Self(), "inner", 10*time.Millisecond)
+		return err, nil
+	}
+	return "inner", nil
+}
+
+// TestTracedCallInsideAProcessIsThatProcess: Call made inside a process
+// is recorded as that process's, so a server calling itself is a call
+// from it to itself (it was drawn from no process at all).
+func TestTracedCallInsideAProcessIsThatProcess(t *testing.T) {
+	StartTrace(0)
+	srv, err := StartServer(selfCaller{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Call(srv, "outer", 5*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if err := Stop(srv, Normal, Infinity); err != nil {
+		t.Fatal(err)
+	}
+	log := StopTrace()
+	var calls []TraceEvent
+	for _, ev := range log.Events {
+		if ev.Kind == TraceCall {
+			calls = append(calls, ev)
+		}
+	}
+	if len(calls) != 2 || calls[0].PID != 0 || calls[1].PID != pidID(srv) || calls[1].Peer != pidID(srv) {
+		t.Fatalf("calls = %+v; want the test's (from no process) and the server's to itself", calls)
+	}
+	for _, ev := range log.Events {
+		if ev.Kind == TraceReply && ev.Msg == calls[1].Msg && ev.Peer != pidID(srv) {
+			t.Errorf("the self-call's answer went to %d; want the server %d", ev.Peer, pidID(srv))
+		}
+	}
+	noProcessesLeft(t)
+}

@@ -183,6 +183,11 @@ func build(log actor.TraceLog, names Names) diagram {
 			if ev.Value != "" && r.note == "" {
 				r.note = ev.Value
 			}
+			if ev.Kind == actor.TraceCall && ev.PID == ev.Peer && ev.PID != 0 {
+				// gen_server:call(self(), ...): the answer would come
+				// from the very loop that is waiting for it.
+				r.note = "called itself: it cannot answer while it waits, so the call can only time out"
+			}
 		case actor.TraceDown, actor.TraceExitMsg:
 			r.from, r.to, r.style = laneOf(ev.PID), laneOf(ev.Peer), styleSignal
 			r.label, r.note = ev.Type, "reason: "+ev.Reason

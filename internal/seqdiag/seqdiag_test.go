@@ -807,3 +807,16 @@ func TestTrappedAndUntrappedAreSaidOnce(t *testing.T) {
 		t.Errorf("want each explained once, after the kills:\n%s", out)
 	}
 }
+
+// TestSelfCallIsNamedADeadlock: a server calling itself is drawn at its
+// own lane and said to be a call that can only time out.
+func TestSelfCallIsNamedADeadlock(t *testing.T) {
+	var e evs
+	e.add(actor.TraceEvent{Kind: actor.TraceSpawn, PID: 1, Type: "server"})
+	e.add(actor.TraceEvent{Kind: actor.TraceCall, PID: 1, Peer: 1, Type: "main.getReq", Msg: 7})
+	e.add(actor.TraceEvent{Kind: actor.TraceReply, PID: 1, Peer: 1, Msg: 7, Reason: "call <0.1>: timeout"})
+	out := string(render(t, actor.TraceLog{Events: e}, TextOptions{Width: 120}))
+	if !strings.Contains(out, "↺") || !strings.Contains(out, "called itself: it cannot answer while it waits") {
+		t.Errorf("a self-call is not named:\n%s", out)
+	}
+}
