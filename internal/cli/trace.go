@@ -293,6 +293,15 @@ func (a *App) printTraces(ctx context.Context, title string, runs []tracedTest, 
 			fmt.Fprintf(w, "   no diagram: %v\n", r.err)
 			continue
 		}
+		if len(r.log.Log.Events) == 0 {
+			// An empty diagram says nothing: say why there is none.
+			why := "this test started no process (or none before it stopped): what it said above is all there is to see"
+			if r.status == runner.Panicked {
+				why = "the test binary crashed before it could write the trace: the panic above says where"
+			}
+			fmt.Fprintf(w, "   no diagram: %s\n", why)
+			continue
+		}
 		if err := w.Flush(); err != nil {
 			return err
 		}
@@ -475,7 +484,7 @@ func firstGradable(ch *catalog.Chapter) string {
 // traceAdvice is the line check adds under a failed step of a chapter
 // that uses internal/actor: the trace command for its first failing test.
 func (a *App) traceAdvice(w io.Writer, step *catalog.Step, v runner.Verdict) {
-	if v.Status != runner.Failed && v.Status != runner.TimedOut && v.Status != runner.Panicked {
+	if v.Status != runner.Failed && v.Status != runner.TimedOut {
 		return
 	}
 	if !usesActor(a.FS, step.Chapter) {

@@ -66,6 +66,18 @@ func traceRun(t *testing.T, log actor.TraceLog, raw []byte) func(context.Context
 	}
 }
 
+// TestTraceSaysWhyThereIsNoDiagram: a test that started no process gets
+// a line saying so, not an empty diagram.
+func TestTraceSaysWhyThereIsNoDiagram(t *testing.T) {
+	h := actorHarness(t)
+	h.run = traceRun(t, actor.TraceLog{}, nil)
+	h.exec("trace", "aa.1", "--no-pager")
+	h.mustContain("stdout", h.out(), "no diagram: this test started no process")
+	if strings.Contains(h.out(), "(no process events were recorded)") {
+		t.Errorf("an empty diagram is still drawn:\n%s", h.out())
+	}
+}
+
 func TestTraceDrawsTheFailingTest(t *testing.T) {
 	h := actorHarness(t)
 	h.run = traceRun(t, downNeverTaken(), nil)
