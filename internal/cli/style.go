@@ -89,9 +89,10 @@ func (act *activity) spin() {
 		fmt.Fprint(act.w, "\r"+line+strings.Repeat(" ", max(0, width-n)))
 		width = n
 	}
+	start := time.Now()
 	for i := 0; ; i++ {
 		act.mu.Lock()
-		draw(spinnerFrames[i%len(spinnerFrames)] + " " + act.text)
+		draw(spinnerFrames[i%len(spinnerFrames)] + " " + act.text + elapsed(time.Since(start)))
 		act.mu.Unlock()
 		select {
 		case <-act.stop:
@@ -103,6 +104,16 @@ func (act *activity) spin() {
 		case <-t.C:
 		}
 	}
+}
+
+// elapsed is how long an activity has run, said once it is long enough
+// to wonder whether anything still happens (a test that hangs runs to
+// its step's limit): " 12s".
+func elapsed(d time.Duration) string {
+	if d < 3*time.Second {
+		return ""
+	}
+	return fmt.Sprintf(" %ds", int(d.Seconds()))
 }
 
 // set changes the text: redrawn on a terminal, a new line otherwise.
