@@ -130,7 +130,8 @@ func TestCacheConcurrent(t *testing.T) {
 	}
 	if v, _ := c.Get("hits"); v != workers*each {
 		t.Errorf("after %d concurrent Update(+1), Get(hits) = %d: updates were lost. Update must run fn "+
-			"inside the server (in HandleCall), not Get, change and Put from the caller", workers*each, v)
+			"inside the server (in HandleCall), not Get, change and Put from the caller, and store what fn "+
+			"returns; an Update whose call failed (see its error above) counts none", workers*each, v)
 	}
 }
 
