@@ -251,6 +251,19 @@ type timeout struct {
 	msg  any
 }
 
+// String is how a trace shows the message, as gen_statem writes the
+// event: {state_timeout, Msg}, a generic timeout with its name.
+func (t timeout) String() string {
+	s := "{" + t.typ.String()
+	if t.name != "" {
+		s += " " + t.name
+	}
+	if t.msg != nil {
+		s += ", " + fmt.Sprint(t.msg)
+	}
+	return s + "}"
+}
+
 func (sm *machine) run(ready chan<- error) error {
 	return behave(sm.p, sm, ready, sm.next)
 }

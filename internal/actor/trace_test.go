@@ -689,3 +689,19 @@ func TestTracedCallInsideAProcessIsThatProcess(t *testing.T) {
 	}
 	noProcessesLeft(t)
 }
+
+// TestTraceShowsAStateTimeoutAsGenStatemDoes: a state machine's timeout
+// message reads as the event it is, not the runtime's fields.
+func TestTraceShowsAStateTimeoutAsGenStatemDoes(t *testing.T) {
+	for _, c := range []struct {
+		in   timeout
+		want string
+	}{
+		{timeout{typ: StateTimeoutEvent, msg: "reconnect"}, "{state_timeout, reconnect}"},
+		{timeout{typ: TimeoutEvent, name: "flush"}, "{generic_timeout flush}"},
+	} {
+		if got := traceValue(c.in); got != c.want {
+			t.Errorf("traceValue(%#v) = %q; want %q", c.in, got, c.want)
+		}
+	}
+}
