@@ -143,6 +143,7 @@ func build(log actor.TraceLog, names Names) diagram {
 	}
 	lastAliveNote := ""
 	saidTrapped, saidUntrapped := false, false // what EXIT and an exit signal mean, said once
+	exited := make(map[uint64]bool)            // pids whose exit has been drawn
 	for _, ev := range log.Events {
 		r := row{at: ev.At, eventSeq: ev.Seq}
 		if !ev.FakeClock {
@@ -250,6 +251,7 @@ func build(log actor.TraceLog, names Names) diagram {
 		case actor.TraceLink, actor.TraceMonitor:
 			r.from, r.to, r.style, r.label = laneOf(ev.PID), laneOf(ev.Peer), styleControl, ev.Kind.String()
 		case actor.TraceExit:
+			exited[ev.PID] = true
 			r.from = laneOf(ev.PID)
 			r.to, r.style, r.label, r.end = r.from, styleMark, "exit "+ev.Reason, true
 		case actor.TraceSignal:
@@ -293,6 +295,10 @@ func build(log actor.TraceLog, names Names) diagram {
 		case actor.TraceTimer:
 			r.from = laneOf(ev.Peer)
 			r.to, r.style, r.label = r.from, styleMark, "timer fired"
+			if exited[ev.Peer] {
+				// A timer is not cancelled by its process's exit.
+				r.note = "after its process exited: no one will take the message"
+			}
 		case actor.TraceRestart:
 			r.from, r.to, r.style = laneOf(ev.PID), laneOf(ev.Peer), styleControl
 			r.label, r.note = "restart "+ev.Name, "after "+ev.Reason

@@ -820,3 +820,17 @@ func TestSelfCallIsNamedADeadlock(t *testing.T) {
 		t.Errorf("a self-call is not named:\n%s", out)
 	}
 }
+
+// TestTimerAfterExitIsSaid: a timer that fires for a process that has
+// exited is drawn with why nothing follows.
+func TestTimerAfterExitIsSaid(t *testing.T) {
+	var e evs
+	e.add(actor.TraceEvent{Kind: actor.TraceSpawn, PID: 1, Type: "statemachine"})
+	e.add(actor.TraceEvent{Kind: actor.TraceTimer, Peer: 1})
+	e.add(actor.TraceEvent{Kind: actor.TraceExit, PID: 1, Reason: "boom"})
+	e.add(actor.TraceEvent{Kind: actor.TraceTimer, Peer: 1})
+	out := string(render(t, actor.TraceLog{Events: e}, TextOptions{Width: 120}))
+	if strings.Count(out, "after its process exited") != 1 {
+		t.Errorf("want only the timer after the exit noted:\n%s", out)
+	}
+}
