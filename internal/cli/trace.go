@@ -100,6 +100,15 @@ func (r tracedTest) heading() (verdict, msg string) {
 // traceMessageLines bounds the failing test's message above its diagram.
 const traceMessageLines = 12
 
+// noDiagram is why r's trace has nothing to draw: an empty diagram says
+// nothing.
+func (r tracedTest) noDiagram() string {
+	if r.status == runner.Panicked {
+		return "the test binary crashed before it could write the trace: the panic above says where"
+	}
+	return "this test started no process (or none before it stopped): what it said above is all there is to see"
+}
+
 // pageFlags say when trace pages its output on a terminal.
 type pageFlags struct{ always, never bool }
 
@@ -293,20 +302,11 @@ func (a *App) printTraces(ctx context.Context, title string, runs []tracedTest, 
 			fmt.Fprintf(w, "   no diagram: %v\n", r.err)
 			continue
 		}
-		if len(r.log.Log.Events) == 0 {
-			// An empty diagram says nothing: say why there is none.
-			why := "this test started no process (or none before it stopped): what it said above is all there is to see"
-			if r.status == runner.Panicked {
-				why = "the test binary crashed before it could write the trace: the panic above says where"
-			}
-			fmt.Fprintf(w, "   no diagram: %s\n", why)
-			continue
-		}
 		if err := w.Flush(); err != nil {
 			return err
 		}
 		start, key, header := lines(), -1, -1
-		opt := seqdiag.TextOptions{Width: width, Color: a.Color(), Header: func(k, l int) { key, header = k, l }}
+		opt := seqdiag.TextOptions{Width: width, Color: a.Color(), Header: func(k, l int) { key, header = k, l }, Empty: r.noDiagram()}
 		if err := seqdiag.Text(w, r.log.Log, opt); err != nil {
 			return fmt.Errorf("draw the trace of %s: %w", r.name, err)
 		}
@@ -424,7 +424,7 @@ func writeTraceHTML(file string, step *catalog.Step, runs []tracedTest) error {
 	for _, r := range runs {
 		sec := r.log
 		verdict, msg := r.heading()
-		sec.Title, sec.Detail = r.name+": "+verdict, msg
+		sec.Title, sec.Detail, sec.Empty = r.name+": "+verdict, msg, r.noDiagram()
 		sections = append(sections, sec)
 	}
 	if err := seqdiag.HTML(&buf, "otpgo trace "+step.ID+" "+step.Title, sections); err != nil {

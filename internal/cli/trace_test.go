@@ -67,14 +67,21 @@ func traceRun(t *testing.T, log actor.TraceLog, raw []byte) func(context.Context
 }
 
 // TestTraceSaysWhyThereIsNoDiagram: a test that started no process gets
-// a line saying so, not an empty diagram.
+// a line saying so, in the terminal and on the page, not an empty
+// diagram.
 func TestTraceSaysWhyThereIsNoDiagram(t *testing.T) {
 	h := actorHarness(t)
 	h.run = traceRun(t, actor.TraceLog{}, nil)
-	h.exec("trace", "aa.1", "--no-pager")
+	page := filepath.Join(t.TempDir(), "trace.html")
+	h.exec("trace", "aa.1", "--no-pager", "--html", page)
 	h.mustContain("stdout", h.out(), "no diagram: this test started no process")
-	if strings.Contains(h.out(), "(no process events were recorded)") {
-		t.Errorf("an empty diagram is still drawn:\n%s", h.out())
+	html, err := os.ReadFile(page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.mustContain("the page", string(html), "no diagram: this test started no process")
+	if strings.Contains(h.out()+string(html), seqdiag.NoEvents) {
+		t.Errorf("the trace still says only that nothing was recorded:\n%s", h.out())
 	}
 }
 

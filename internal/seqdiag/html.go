@@ -30,6 +30,7 @@ type Section struct {
 	Detail string // under the title: what a failing test said
 	Log    actor.TraceLog
 	Names  Names
+	Empty  string // why there is no diagram when Log has nothing to draw, as TextOptions.Empty
 }
 
 // HTML writes the sections as a self-contained page: inline CSS and one
@@ -58,7 +59,7 @@ svg text{font:12px ui-monospace,monospace}
 		if s.Detail != "" {
 			fmt.Fprintf(bw, "<p class=\"detail\">%s</p>\n", html.EscapeString(s.Detail))
 		}
-		writeSVG(bw, build(s.Log, s.Names))
+		writeSVG(bw, build(s.Log, s.Names), s.Empty)
 		bw.WriteString("</section>\n")
 	}
 	bw.WriteString(htmlLegend)
@@ -74,9 +75,9 @@ thick red: DOWN, EXIT or an exit signal (kill); orange, with ✗: never received
 orange ○: a call that timed out (never answered).</p>
 `
 
-func writeSVG(bw *bufio.Writer, d diagram) {
+func writeSVG(bw *bufio.Writer, d diagram, empty string) {
 	if len(d.rows) == 0 {
-		bw.WriteString("<p>No process events were recorded.</p>\n")
+		bw.WriteString("<p>" + html.EscapeString(noDiagram(empty)) + "</p>\n")
 		return
 	}
 	n := len(d.lanes)

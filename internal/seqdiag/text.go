@@ -20,6 +20,21 @@ type TextOptions struct {
 	// first line of the key above it that says whose each numbered lane
 	// is (line itself when the lanes are named).
 	Header func(key, line int)
+	// Empty says why there is no diagram when the log holds nothing to
+	// draw ("this test started no process"); "" is NoEvents.
+	Empty string
+}
+
+// NoEvents is why a log with nothing to draw has no diagram, when the
+// caller cannot say more.
+const NoEvents = "no process events were recorded"
+
+// noDiagram is the line said instead of an empty diagram.
+func noDiagram(why string) string {
+	if why == "" {
+		why = NoEvents
+	}
+	return "no diagram: " + why
 }
 
 const (
@@ -99,7 +114,7 @@ func Text(w io.Writer, log actor.TraceLog, opt TextOptions) error {
 		}
 	}
 	if len(d.rows) == 0 {
-		fmt.Fprintln(bw, "(no process events were recorded)")
+		fmt.Fprintln(bw, noDiagram(opt.Empty))
 		return bw.Flush()
 	}
 
