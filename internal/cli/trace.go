@@ -484,9 +484,6 @@ func firstGradable(ch *catalog.Chapter) string {
 // traceAdvice is the line check adds under a failed step of a chapter
 // that uses internal/actor: the trace command for its first failing test.
 func (a *App) traceAdvice(w io.Writer, step *catalog.Step, v runner.Verdict) {
-	if v.Status != runner.Failed && v.Status != runner.TimedOut {
-		return
-	}
 	if !usesActor(a.FS, step.Chapter) {
 		return
 	}

@@ -244,9 +244,9 @@ func advice(st runner.Status) string {
 // on the step's own TODO (a skeleton, whose trace shows nothing); "" if
 // there is none.
 func TraceTest(v runner.Verdict, stepID string) string {
-	if v.Status == runner.Passed || v.Status == runner.Panicked {
-		// A crashed test binary never writes its trace: the panic's
-		// stack is what there is to see.
+	if v.Status != runner.Failed && v.Status != runner.TimedOut {
+		// Passed; or a build error, where nothing ran; or a crashed test
+		// binary, which never writes its trace: its panic is the news.
 		return ""
 	}
 	todo := "TODO(" + stepID + ")"

@@ -267,7 +267,7 @@ func TestCapLinesKeepsAHeadingsFirstBlock(t *testing.T) {
 
 // TestTraceTestPassesOverTheSkeleton: the test worth tracing is the first
 // that failed on the learner's code, not on the step's own TODO; none
-// when the test binary crashed.
+// when nothing ran or the test binary crashed.
 func TestTraceTestPassesOverTheSkeleton(t *testing.T) {
 	todo := runner.TestOutcome{Name: "TestA", Message: "helpers_test.go:198: TODO(01.1): spawn a process per item"}
 	real := runner.TestOutcome{Name: "TestB", Message: "ParallelEach never returned"}
@@ -280,7 +280,9 @@ func TestTraceTestPassesOverTheSkeleton(t *testing.T) {
 		{runner.Verdict{Status: runner.Failed, Tests: []runner.TestOutcome{todo}}, ""},
 		{runner.Verdict{Status: runner.Failed, Tests: []runner.TestOutcome{later}}, "TestC"}, // another step's TODO: a real failure here
 		{runner.Verdict{Status: runner.Passed, Tests: []runner.TestOutcome{{Name: "TestA", Passed: true}}}, ""},
-		{runner.Verdict{Status: runner.Panicked, Tests: []runner.TestOutcome{real}}, ""}, // a crashed binary wrote no trace
+		{runner.Verdict{Status: runner.Panicked, Tests: []runner.TestOutcome{real}}, ""},   // a crashed binary wrote no trace
+		{runner.Verdict{Status: runner.BuildError, Tests: []runner.TestOutcome{real}}, ""}, // nothing ran
+		{runner.Verdict{Status: runner.TimedOut, Tests: []runner.TestOutcome{real}}, "TestB"},
 	} {
 		if got := TraceTest(c.v, "01.1"); got != c.want {
 			t.Errorf("TraceTest(%v) = %q; want %q", c.v.Tests, got, c.want)
