@@ -732,26 +732,6 @@ func TestTimesCountFromTheFirstEvent(t *testing.T) {
 	}
 }
 
-// TestFitLabelDropsTypeArgumentsFirst: a generic message type too long
-// for its arrow loses its type arguments before its name is cut.
-func TestFitLabelDropsTypeArgumentsFirst(t *testing.T) {
-	for _, c := range []struct {
-		in   string
-		n    int
-		want string
-	}{
-		{"call#1 putReq[string,int]", 30, "call#1 putReq[string,int]"},
-		{"call#1 putReq[string,int]", 16, "call#1 putReq[…]"},
-		{"call#12 updateReq[string,int]", 12, "call#…Req[…]"},
-		{"m[map[string]int]", 8, "m[…]"},
-		{"broken]type[", 8, "bro…ype["},
-	} {
-		if got := fitLabel(c.in, c.n); got != c.want {
-			t.Errorf("fitLabel(%q, %d) = %q; want %q", c.in, c.n, got, c.want)
-		}
-	}
-}
-
 // TestSupervisedLanesAreNamedByChildID: a supervisor's child is named by
 // its id in the spec, as the observer names it, ahead of its kind
 // ("server <0.2>" said nothing of which child it was).
@@ -769,21 +749,29 @@ func TestSupervisedLanesAreNamedByChildID(t *testing.T) {
 	}
 }
 
-// TestFitLaneCutsTheNameNotThePid: a lane's pid stays whole.
-func TestFitLaneCutsTheNameNotThePid(t *testing.T) {
+// TestFitCutsTheLeastTelling: a lane label loses its name before its
+// pid, which tells lanes of one name apart; a generic message type loses
+// its type arguments before its name.
+func TestFitCutsTheLeastTelling(t *testing.T) {
 	for _, c := range []struct {
+		fit  func(string, int) string
 		in   string
 		n    int
 		want string
 	}{
-		{"supervisor <0.1>", 20, "supervisor <0.1>"},
-		{"supervisor <0.1>", 14, "supervi… <0.1>"},
-		{"ExecuteAsyncMonitored <0.12>", 12, "Exec… <0.12>"},
-		{"ExecuteAsyncMonitored <0.12>", 8, "Exe….12>"},
-		{"(not a process)", 12, "(not …ocess)"},
+		{fitLane, "supervisor <0.1>", 20, "supervisor <0.1>"},
+		{fitLane, "supervisor <0.1>", 14, "supervi… <0.1>"},
+		{fitLane, "ExecuteAsyncMonitored <0.12>", 12, "Exec… <0.12>"},
+		{fitLane, "ExecuteAsyncMonitored <0.12>", 8, "Exe….12>"},
+		{fitLane, "(not a process)", 12, "(not …ocess)"},
+		{fitLabel, "call#1 putReq[string,int]", 30, "call#1 putReq[string,int]"},
+		{fitLabel, "call#1 putReq[string,int]", 16, "call#1 putReq[…]"},
+		{fitLabel, "call#12 updateReq[string,int]", 12, "call#…Req[…]"},
+		{fitLabel, "m[map[string]int]", 8, "m[…]"},
+		{fitLabel, "broken]type[", 8, "bro…ype["},
 	} {
-		if got := fitLane(c.in, c.n); got != c.want {
-			t.Errorf("fitLane(%q, %d) = %q; want %q", c.in, c.n, got, c.want)
+		if got := c.fit(c.in, c.n); got != c.want {
+			t.Errorf("fit(%q, %d) = %q; want %q", c.in, c.n, got, c.want)
 		}
 	}
 }
