@@ -46,6 +46,8 @@ type Server struct {
 	board      *class.Board
 	dirty      map[string]bool // steps whose summary changed since the last push
 	statsTimer *time.Timer
+	statsGen   int       // which armed timer is current; a stopped one may still run
+	lastStats  time.Time // when summaries were last pushed
 	closed     bool
 
 	wrongCodes *limiter // wrong join codes, all addresses together
@@ -211,22 +213,51 @@ func (s *Server) publishRow(id string, recv time.Time) {
 // report.
 const statsEvery = 200 * time.Millisecond
 
-// stepsChanged schedules the summaries of steps for the next push.
-// Called with s.mu held.
+// statsLast is when a change no report has pushed yet is pushed by a
+// timer: in a busy room the next report pushes it first, in its own
+// wake-up, and a server's wake-up costs more than the push itself.
+const statsLast = 2 * statsEvery
+
+// stepsChanged pushes the summaries of steps now if none were pushed for
+// statsEvery, or leaves them for the next report or the timer. Called
+// with s.mu held, after the report's own row is published.
 func (s *Server) stepsChanged(steps ...string) {
 	for _, st := range steps {
 		s.dirty[st] = true
 	}
-	if len(s.dirty) > 0 && s.statsTimer == nil && !s.closed {
-		s.statsTimer = time.AfterFunc(statsEvery, s.publishStats)
+	if len(s.dirty) == 0 || s.closed {
+		return
+	}
+	if now := time.Now(); now.Sub(s.lastStats) >= statsEvery {
+		s.pushStats(now)
+		return
+	}
+	if s.statsTimer == nil {
+		s.statsGen++
+		gen := s.statsGen
+		s.statsTimer = time.AfterFunc(statsLast, func() { s.publishStats(gen) })
 	}
 }
 
-// publishStats pushes the summaries of the steps that changed.
-func (s *Server) publishStats() {
+// publishStats is the timer's push.
+func (s *Server) publishStats(gen int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.statsTimer = nil
+	if gen != s.statsGen || s.closed { // a report pushed first and stopped it too late
+		return
+	}
+	s.pushStats(time.Now())
+}
+
+// pushStats pushes the summaries of the steps that changed. Called with
+// s.mu held.
+func (s *Server) pushStats(now time.Time) {
+	if s.statsTimer != nil {
+		s.statsTimer.Stop()
+		s.statsTimer = nil
+		s.statsGen++
+	}
+	s.lastStats = now
 	for step := range s.dirty {
 		if data, err := json.Marshal(s.board.Stats(step)); err == nil {
 			s.hub.publish(frame{event: "step", data: data})
@@ -270,13 +301,15 @@ func (s *Server) handleReports(w http.ResponseWriter, r *http.Request) {
 			fail(w, http.StatusInternalServerError, "the trainer's otpgo could not save your report; it stays queued")
 			return
 		}
+		var changed []string
 		for _, ev := range evs {
 			if step, _ := s.board.Apply(ev); step != "" {
-				s.stepsChanged(step)
+				changed = append(changed, step)
 			}
 		}
 		s.reports.Add(uint64(len(evs)))
 		s.publishRow(id, recv)
+		s.stepsChanged(changed...)
 	}
 	writeJSON(w, http.StatusOK, class.ReportsReply{LastSeq: s.board.LastSeq(id)})
 }
