@@ -186,30 +186,41 @@ func TestLoad(t *testing.T) {
 	}
 	var misses []string
 	for range maxLoadRuns {
-		f := loadRun(t, 200, time.Minute)
+		f := loadRun(t, fullRoom, fullRun)
 		if t.Failed() {
 			return
 		}
-		if f.p99 < 50*time.Millisecond && f.cpu < 0.05 {
+		// A room slowed down (its tickers drop ticks) would cost the
+		// server less: such a run does not count.
+		full := f.reports >= fullReports
+		if f.p99 < 50*time.Millisecond && f.cpu < 0.05 && full {
 			if len(misses) > 0 {
-				fmt.Printf("class load: within budget on run %d; the run(s) before it measured %s\n", len(misses)+1, strings.Join(misses, ", "))
+				fmt.Printf("class load: within budget on run %d; the run(s) before it measured %s\n", len(misses)+1, strings.Join(misses, "; "))
 			}
 			return
 		}
-		miss := fmt.Sprintf("p99 %v, CPU %.2f%%", f.p99, 100*f.cpu)
+		miss := fmt.Sprintf("p99 %v, CPU %.2f%%, %d reports", f.p99, 100*f.cpu, f.reports)
 		misses = append(misses, miss)
-		fmt.Printf("class load: OVER BUDGET (%s; want p99 < 50ms, CPU < 5%%): measuring a fresh run, as host noise moves a run by up to a third\n", miss)
+		fmt.Printf("class load: OVER BUDGET (%s; want p99 < 50ms, CPU < 5%%, %d reports or more): measuring a fresh run, as host noise moves a run by up to a third\n", miss, fullReports)
 	}
 	t.Errorf("over budget in all %d runs: %s", maxLoadRuns, strings.Join(misses, "; "))
 }
 
-// maxLoadRuns bounds the runs budget misses may take (a minute each).
-const maxLoadRuns = 5
+// The full run: a room of fullRoom reporting every second for fullRun,
+// of which at least fullReports (95%) must reach the log for a run's
+// figures to count; maxLoadRuns bounds the runs budget misses may take.
+const (
+	fullRoom    = 200
+	fullRun     = time.Minute
+	fullReports = fullRoom * int(fullRun/time.Second) * 95 / 100
+	maxLoadRuns = 5
+)
 
 // loadFigures is what one load run measured.
 type loadFigures struct {
-	cpu float64       // the servers' share of one core while the room reports
-	p99 time.Duration // report received to board event sent, second server
+	cpu     float64       // the servers' share of one core while the room reports
+	p99     time.Duration // report received to board event sent, second server
+	reports int           // in the log
 }
 
 // loadRun runs a room of attendees reporting every second for run, the
@@ -328,7 +339,7 @@ func loadRun(t *testing.T, attendees int, run time.Duration) loadFigures {
 	fmt.Printf("class load: %d attendees x %v, %d reports, all in the log in order; server killed -9 and restarted midway\n", attendees, run, total)
 	fmt.Printf("class load: server CPU %.2f%% of one core while the room reports (%.2f%% over both servers' lives, with starting and replaying the log); second server %s\n",
 		100*cpuShare, 100*lifeShare, stats)
-	f := loadFigures{cpu: cpuShare, p99: -1}
+	f := loadFigures{cpu: cpuShare, p99: -1, reports: total}
 	for _, field := range strings.Fields(stats) {
 		if v, ok := strings.CutPrefix(field, "p99="); ok {
 			if d, err := time.ParseDuration(v); err == nil {
