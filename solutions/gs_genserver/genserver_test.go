@@ -122,6 +122,9 @@ func TestStartWaitsForInit(t *testing.T) {
 		close(c.gate)
 		t.Fatal("Init was not called within 1s of Start; Start must run Init in the server's goroutine")
 	}
+	// Init is held at the gate. A Start that does not wait for it returns
+	// now, but the goroutine that called it may not have run since Init
+	// began: give it a moment. A Start that waits never returns here.
 	select {
 	case r := <-res:
 		close(c.gate)
@@ -129,7 +132,7 @@ func TestStartWaitsForInit(t *testing.T) {
 			_ = r.s.Stop()
 		}
 		t.Fatal("Start returned while Init was still running; Start must wait until Init has finished (like GenServer.start_link waits for init/1)")
-	default:
+	case <-time.After(200 * time.Millisecond):
 	}
 	close(c.gate)
 	var r result
