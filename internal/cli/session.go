@@ -75,13 +75,15 @@ func (a *App) printStepReports(rep *session.Report, verbose, edit bool) {
 		if sr.TestsPassed > 0 {
 			fmt.Fprintf(w, "    %s\n", s.dim(fmt.Sprintf("(%d of the step's tests passed)", sr.TestsPassed)))
 		}
-		if after != nil && v.Status != runner.BuildError && sr.Mentions(session.StepFiles(after)) {
+		if after != nil && v.Status != runner.BuildError {
 			// The failure is in the earlier step's code (a worker that
 			// never stops, stuck in every later step's tests): this
 			// step's files would be the wrong place to look.
-			fmt.Fprintf(w, "    %s %s failed above, and these failures are in its code (%s): fix %s first, then check %s again\n",
-				s.dim("→"), after.ID, strings.Join(session.StepFiles(after), ", "), after.ID, step.ID)
-			continue
+			if files := session.StepFiles(after); sr.Mentions(files) {
+				fmt.Fprintf(w, "    %s %s failed above, and these failures are in its code (%s): fix %s first, then check %s again\n",
+					s.dim("→"), after.ID, strings.Join(files, ", "), after.ID, step.ID)
+				continue
+			}
 		}
 		fmt.Fprintf(w, "    %s edit %s · %s · %s\n", s.dim("→"), strings.Join(session.StepFiles(step), ", "),
 			"otpgo hint "+step.ID, "otpgo lesson show "+step.ID)
