@@ -40,7 +40,7 @@ bench-trace: ## internal/actor's tracing: Send, SendSelf and Call off beside a b
 bench-peers: ## internal/actor beside raw Go, ergo, protoactor and hollywood (~4 min; see benchmarks/README.md)
 	cd benchmarks && $(GO) run ./cmd/table
 
-class-load: ## the class board under load: 200 attendees x 1 report/s for 1 min, server killed -9 midway (~75 s; a CPU budget miss is measured again, up to 5 runs)
+class-load: ## the class board under load: 200 attendees x 1 report/s for 1 min, server killed -9 midway (~75 s a run; a CPU budget miss is measured again, up to TestLoad's maxLoadRuns)
 	OTPGO_CLASS_LOAD=full $(GO) test -count=1 -run '^TestLoad$$' -v -timeout 12m ./internal/class/host
 
 lint: ## gofmt and go vet

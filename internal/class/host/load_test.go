@@ -174,7 +174,7 @@ func (w *window) end() {
 //
 // The CPU budget is judged on the best of up to maxLoadRuns whole runs,
 // stopping at the first within it: this VM does not account steal time
-// (/proc/stat's steal stays 0), so the same server measured 4.2% to 6.2%
+// (/proc/stat's steal stays 0), so the same server measured 4.2% to 7.2%
 // of a core from one minute to the next, and slow minutes come in runs.
 // The host's other work only adds to a figure, never takes from it, so
 // the lowest run is the closest to the server's own cost: more runs make
