@@ -228,6 +228,7 @@ func (s *Server) stepsChanged(steps ...string) {
 	if len(s.dirty) == 0 || s.closed {
 		return
 	}
+	// Real time, not cfg.Now: it is measured against the timer's.
 	if now := time.Now(); now.Sub(s.lastStats) >= statsEvery {
 		s.pushStats(now)
 		return
